@@ -1,0 +1,326 @@
+/**
+ * The data contract (docs/data-format.md) as zod schemas. Types used across the pipeline are inferred
+ * from these, so the documentation, the validation and the code cannot drift apart.
+ */
+import { z } from "zod";
+
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** An id that is safe as a file name and URL segment: lower case, digits and dashes. */
+export const idSchema = z
+  .string()
+  .max(64)
+  .regex(ID_PATTERN, "an id of lower-case letters, digits and dashes (e.g. v100-sxm2-32gb)");
+
+const text = (max = 2000) => z.string().min(1).max(max);
+const url = z
+  .string()
+  .max(500)
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), "an http(s) URL");
+
+export const PRECISIONS = ["fp32", "tf32", "fp16", "mixed-fp16", "bf16", "int8", "unknown"] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+/** Canonical fields a CSV column can map to, with the units each accepts; the first unit is canonical. */
+export const FIELD_UNITS = {
+  batch_size: ["images"],
+  latency_ms: ["ms", "s", "us", "ns"],
+  latency_p50_ms: ["ms", "s", "us", "ns"],
+  latency_p90_ms: ["ms", "s", "us", "ns"],
+  latency_p95_ms: ["ms", "s", "us", "ns"],
+  latency_p99_ms: ["ms", "s", "us", "ns"],
+  throughput_img_s: ["img/s", "samples/s"],
+  run_time_s: ["s", "ms"],
+  power_w: ["W"],
+  img_s_per_w: ["img/s/W"],
+  utilization_pct: ["%"],
+  memory_used_mb: ["MB", "MiB", "GB"],
+  memory_total_mb: ["MB", "MiB", "GB"],
+  price_usd_per_hour: ["USD/h"],
+  cost_usd_total: ["USD"],
+  cost_usd_per_1000_img: ["USD/1000 img"],
+  label: ["text"],
+  text: ["text"],
+} as const satisfies Record<string, readonly string[]>;
+export type Field = keyof typeof FIELD_UNITS;
+export type NumericField = Exclude<Field, "label" | "text">;
+export const FIELDS = Object.keys(FIELD_UNITS) as Field[];
+
+export const columnSchema = z
+  .object({
+    /** Header exactly as in the CSV. */
+    name: z.string().min(1).max(200),
+    /** Canonical field the column maps to. */
+    field: z.enum(FIELDS as [Field, ...Field[]]),
+    /** Unit of the numbers in the column, one of those the field accepts. */
+    unit: z.string().min(1).max(40),
+    /** Text every cell carries after the number, e.g. "ms". */
+    suffix: z.string().max(40).optional(),
+    /** A cell may end with "(note)", e.g. "32 (run 2)". */
+    allow_note: z.boolean().optional(),
+  })
+  .strict();
+export type Column = z.infer<typeof columnSchema>;
+
+export const correctionSchema = z
+  .object({
+    line: z.number().int().min(2),
+    column: z.string().min(1).max(200),
+    published: z.string().max(200),
+    read_as: z.string().max(200),
+    reason: text(),
+  })
+  .strict();
+export type Correction = z.infer<typeof correctionSchema>;
+
+export const tableSchema = z
+  .object({
+    file: z
+      .string()
+      .max(100)
+      .regex(/^[a-z0-9][a-z0-9._-]*\.csv$/, "a CSV file name in the study folder (lower case, no slashes)"),
+    title: text(500),
+    source: text(500),
+    source_url: url.optional(),
+    series: idSchema,
+    accelerator: idSchema,
+    devices: z.number().int().positive().max(1024).optional(),
+    model: idSchema.or(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).max(64)),
+    input: z
+      .object({
+        width: z.number().int().positive().max(65536),
+        height: z.number().int().positive().max(65536),
+        stated: z.boolean(),
+      })
+      .strict(),
+    precision: z.enum(PRECISIONS),
+    framework: text(200),
+    execution: text(200),
+    images_per_run: z.number().int().positive().optional(),
+    images_per_run_source: text(1000).optional(),
+    price_usd_per_hour: z.number().positive().finite().optional(),
+    price_source: text(1000).optional(),
+    columns: z.array(columnSchema).min(1).max(64),
+    corrections: z.array(correctionSchema).max(1000).optional(),
+    notes: z.array(text()).max(100).optional(),
+  })
+  .strict();
+export type Table = z.infer<typeof tableSchema>;
+
+const claimTestSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("throughput-ratio"),
+      accelerator: idSchema,
+      model: z.string().min(1).max(64),
+      batch: z.number().int().positive(),
+      reference_batch: z.number().int().positive(),
+      expected: z.number().positive().finite(),
+      tolerance: z.number().positive().max(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("peak-fraction"),
+      series: idSchema,
+      batch: z.number().int().positive(),
+      expected: z.number().positive().max(1),
+      comparison: z.enum(["at-least", "at-most"]).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("value"),
+      series: idSchema,
+      field: z.string().min(1).max(64),
+      batch: z.number().int().positive().optional(),
+      aggregate: z.enum(["min", "max"]).optional(),
+      expected: z.number().finite(),
+      tolerance: z.number().nonnegative().max(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("simulated"),
+      quantity: z.enum([
+        "params",
+        "macs",
+        "weightBytes",
+        "largestActivationBytes",
+        "layerIoPeakBytes",
+        "peakActivationBytes",
+      ]),
+      model: z.string().min(1).max(64),
+      input: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict(),
+      precision: z.enum(["int8", "fp16", "fp32"]),
+      batch: z.number().int().positive().optional(),
+      expected: z.number().positive().finite(),
+      tolerance: z.number().positive().max(1),
+      comparison: z.enum(["approx", "greater-than", "less-than"]).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal("none"), reason: text() }).strict(),
+]);
+export type ClaimTest = z.infer<typeof claimTestSchema>;
+
+export const claimSchema = z
+  .object({
+    id: idSchema,
+    text: text(2000),
+    where: text(300),
+    subject: z
+      .object({ accelerator: idSchema.optional(), model: z.string().max(64).optional() })
+      .strict()
+      .optional(),
+    test: claimTestSchema.optional(),
+    note: text().optional(),
+  })
+  .strict();
+export type Claim = z.infer<typeof claimSchema>;
+
+export const studySchema = z
+  .object({
+    id: idSchema,
+    title: text(500),
+    authors: z.array(text(200)).min(1).max(100),
+    year: z.number().int().min(1950).max(2100),
+    url: url.optional(),
+    citation: text(1000),
+    license: z
+      .object({
+        redistribution: z.enum(["allowed", "not-allowed", "unknown"]),
+        note: text(),
+      })
+      .strict(),
+    summary: text(),
+    method: text(4000),
+    caveats: z.array(text()).max(50).optional(),
+    references_studies: z.array(idSchema).max(20).optional(),
+    tables: z.array(tableSchema).max(200),
+    claims: z.array(claimSchema).max(200).optional(),
+    notes: z.array(text()).max(50).optional(),
+  })
+  .strict();
+export type Study = z.infer<typeof studySchema>;
+
+/** Spec keys; the unit is part of the key so a file cannot pick another unit. */
+export const SPEC_UNITS = {
+  peak_fp64_tflops: "TFLOPS",
+  peak_fp32_tflops: "TFLOPS",
+  peak_tf32_tflops: "TFLOPS",
+  peak_fp16_tflops: "TFLOPS",
+  peak_bf16_tflops: "TFLOPS",
+  peak_int8_tops: "TOPS",
+  macs: "MAC units",
+  clock_ghz: "GHz",
+  memory_gb: "GB",
+  memory_bandwidth_gb_s: "GB/s",
+  onchip_sram_mib: "MiB",
+  tdp_w: "W",
+  board_power_w: "W",
+  price_usd_per_hour: "USD/h",
+} as const;
+export type SpecKey = keyof typeof SPEC_UNITS;
+export const SPEC_KEYS = Object.keys(SPEC_UNITS) as SpecKey[];
+
+export const specSchema = z
+  .object({
+    value: z.number().positive().finite(),
+    source: text(1000),
+    url: url.optional(),
+    derived: z.boolean().optional(),
+    formula: text(1000).optional(),
+    assumed: z.boolean().optional(),
+    note: text().optional(),
+  })
+  .strict()
+  .refine((s) => !s.derived || s.formula !== undefined, {
+    message: "a derived spec needs a formula",
+    path: ["formula"],
+  })
+  .refine((s) => !s.assumed || s.note !== undefined, {
+    message: "an assumed spec needs a note saying why",
+    path: ["note"],
+  });
+export type Spec = z.infer<typeof specSchema>;
+
+export const acceleratorSchema = z
+  .object({
+    id: idSchema,
+    name: text(200),
+    vendor: text(200),
+    architecture: text(200).optional(),
+    kind: z.enum(["gpu", "ipu", "dla", "other"]),
+    summary: text().optional(),
+    specs: z.object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()]))).strict(),
+    notes: z.array(text()).max(50).optional(),
+  })
+  .strict();
+export type Accelerator = Omit<z.infer<typeof acceleratorSchema>, "specs"> & {
+  specs: Partial<Record<SpecKey, Spec>>;
+};
+
+/** How a canonical value came to be: copied from a cell, or computed with a stated formula. */
+export type Provenance = "reported" | "derived";
+
+/**
+ * One canonical row per measured (or simulated, or claimed) point. Column names of
+ * dist/data/measurements.csv are the keys of this type, in this order.
+ */
+export interface CanonicalRow {
+  study: string;
+  series: string;
+  accelerator: string;
+  devices: number;
+  model: string;
+  input_width: number;
+  input_height: number;
+  precision: Precision;
+  framework: string;
+  execution: string;
+  batch_size: number | null;
+  latency_ms: number | null;
+  latency_p90_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
+  throughput_img_s: number | null;
+  power_w: number | null;
+  img_s_per_w: number | null;
+  cost_usd_per_1000_img: number | null;
+  fraction_of_peak: number | null;
+  kind: "measured" | "simulated" | "claim";
+  note: string;
+  /** `field=formula` for every field that was computed rather than read; `;`-separated. */
+  derived: string;
+  /** `file:line` of every source row merged into this one; `;`-separated. */
+  source_file: string;
+  source_line: string;
+}
+
+export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
+  "study",
+  "accelerator",
+  "model",
+  "input_width",
+  "input_height",
+  "precision",
+  "framework",
+  "batch_size",
+  "latency_ms",
+  "throughput_img_s",
+  "power_w",
+  "img_s_per_w",
+  "kind",
+  "source_file",
+  "source_line",
+  "series",
+  "devices",
+  "execution",
+  "latency_p90_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "cost_usd_per_1000_img",
+  "fraction_of_peak",
+  "note",
+  "derived",
+];
