@@ -121,3 +121,13 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
   for (const k of path) v = v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
+
+/** Line and column of the value at `path` in a YAML text (1:1 when the path is not there). Used for cross-file errors. */
+export function yamlPosition(text: string, path: (string | number)[]): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const found = nodeAt(doc.contents as YamlNode | null, path);
+  if (!found?.node.range) return { line: 1, column: 1 };
+  const pos = lineCounter.linePos(found.node.range[0]);
+  return { line: pos.line, column: pos.col };
+}

@@ -1,0 +1,10 @@
+/**
+ * `npm run ingest`: validate data/, normalize, audit and simulate, then write the site's input
+ * (.build/atlas.json) and the published dataset. Exit 1 with located messages on bad input.
+ */
+import { join } from "node:path";
+import { runIngest } from "./lib/stages.ts";
+
+const root = process.cwd();
+const ok = runIngest(root, join(root, ".build"));
+process.exit(ok ? 0 : 1);

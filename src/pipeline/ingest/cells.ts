@@ -1,0 +1,85 @@
+/** Reading one numeric cell ("5.79 ms", "32 (run 2)") and converting units to the canonical ones. */
+import { FIELD_UNITS, type Field } from "../schema.ts";
+
+/** Factor that turns a value in `unit` into the field's canonical (first-listed) unit. */
+const UNIT_FACTORS: Record<string, Record<string, number>> = {
+  time_ms: { ms: 1, s: 1000, us: 1e-3, ns: 1e-6 },
+  time_s: { s: 1, ms: 1e-3 },
+  memory_mb: { MB: 1, MiB: 1.048576, GB: 1000 },
+};
+
+const FIELD_FACTOR_GROUP: Partial<Record<Field, keyof typeof UNIT_FACTORS>> = {
+  latency_ms: "time_ms",
+  latency_p50_ms: "time_ms",
+  latency_p90_ms: "time_ms",
+  latency_p95_ms: "time_ms",
+  latency_p99_ms: "time_ms",
+  run_time_s: "time_s",
+  memory_used_mb: "memory_mb",
+  memory_total_mb: "memory_mb",
+};
+
+export function unitAccepted(field: Field, unit: string): boolean {
+  return (FIELD_UNITS[field] as readonly string[]).includes(unit);
+}
+
+export function unitFactor(field: Field, unit: string): number {
+  const group = FIELD_FACTOR_GROUP[field];
+  return group ? UNIT_FACTORS[group]![unit]! : 1;
+}
+
+/** Fields whose values must be strictly positive (a zero latency or batch is a transcription error). */
+const POSITIVE_FIELDS = new Set<Field>([
+  "batch_size",
+  "latency_ms",
+  "latency_p50_ms",
+  "latency_p90_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "throughput_img_s",
+  "run_time_s",
+  "power_w",
+  "img_s_per_w",
+  "memory_total_mb",
+  "price_usd_per_hour",
+]);
+
+export interface ParsedNumber {
+  /** Value in the column's unit, exactly as written. */
+  value: number;
+  /** Digits after the decimal point as written; used for rounding-aware consistency checks. */
+  decimals: number;
+  /** The "(...)" annotation, when the column allows one. */
+  note: string | null;
+}
+
+export type CellResult = { ok: true; parsed: ParsedNumber | null } | { ok: false; expected: string };
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Parses a numeric cell. Empty cells are `null` (the source left them empty). Anything that is not
+ * `<number>[ <suffix>][ (<note>)]` is refused with a description of what was expected.
+ */
+export function parseNumericCell(
+  text: string,
+  field: Field,
+  options: { suffix?: string | undefined; allowNote?: boolean | undefined },
+): CellResult {
+  const trimmed = text.trim();
+  if (trimmed === "") return { ok: true, parsed: null };
+  const suffix = options.suffix ? `(?:\\s*${escapeRegExp(options.suffix)})?` : "";
+  const note = options.allowNote ? "(?:\\s+\\(([^()]{1,100})\\))?" : "";
+  const re = new RegExp(`^(-?\\d+(?:\\.(\\d+))?)${suffix}${note}$`);
+  const m = re.exec(trimmed);
+  const shape = `a number with "." as decimal point${options.suffix ? `, optionally followed by "${options.suffix}"` : ""}${options.allowNote ? ', optionally followed by "(note)"' : ""}`;
+  if (!m) return { ok: false, expected: shape };
+  const value = Number(m[1]);
+  if (!Number.isFinite(value)) return { ok: false, expected: "a finite number" };
+  if (field === "batch_size" && !Number.isInteger(value)) return { ok: false, expected: "a whole number of images" };
+  if (POSITIVE_FIELDS.has(field) && value <= 0) return { ok: false, expected: "a number greater than zero" };
+  if (value < 0) return { ok: false, expected: "a number that is not negative" };
+  return { ok: true, parsed: { value, decimals: m[2]?.length ?? 0, note: m[3] ?? null } };
+}

@@ -1,0 +1,140 @@
+/**
+ * Strict CSV reading: papaparse does the tokenising; every structural rule of docs/data-format.md is
+ * checked here so that each problem carries the line and column where it is.
+ */
+import Papa from "papaparse";
+import { ProblemList, quoteFound, type SourceProblem } from "../errors.ts";
+
+export interface CsvCell {
+  text: string;
+  /** 1-based column of the cell's first character on its line. */
+  column: number;
+}
+
+export interface CsvRow {
+  /** 1-based line in the file (the header is line 1). */
+  line: number;
+  cells: CsvCell[];
+}
+
+export interface CsvTable {
+  header: CsvCell[];
+  rows: CsvRow[];
+}
+
+export const MAX_CSV_ROWS = 100_000;
+export const MAX_CELL_CHARS = 1000;
+
+/** Parses CSV text into header and rows, or throws a SourceError listing every structural problem. */
+export function parseCsv(file: string, text: string): CsvTable {
+  const problems = new ProblemList();
+  const fail = (line: number, column: number, message: string, expected: string, found: string, hint?: string) =>
+    problems.add({ file, line, column, message, expected, found, ...(hint ? { hint } : {}) });
+
+  if (text.charCodeAt(0) === 0xfeff) {
+    fail(1, 1, "file starts with a byte-order mark", "UTF-8 without a byte-order mark", "U+FEFF before the header", "save the file as plain UTF-8 (no BOM)");
+    problems.throwIfAny();
+  }
+  if (text.trim() === "") {
+    fail(1, 1, "file is empty", "a header line followed by at least one row", "an empty file");
+    problems.throwIfAny();
+  }
+  const lines = text.split("\n");
+  const parsed = Papa.parse<string[]>(text, { delimiter: ",", header: false, skipEmptyLines: false, quoteChar: '"' });
+  for (const err of parsed.errors) {
+    const rowIndex = err.row ?? 0;
+    fail(rowIndex + 1, 1, `CSV syntax error (${err.code})`, "well-formed CSV (every opened quote closed)", err.message);
+  }
+  problems.throwIfAny();
+
+  let records = parsed.data;
+  // A final newline leaves one empty record behind; that is not an empty row.
+  if (records.length > 0 && isBlankRecord(records[records.length - 1]!)) records = records.slice(0, -1);
+  if (records.length - 1 > MAX_CSV_ROWS) {
+    fail(0, 0, "too many rows", `at most ${MAX_CSV_ROWS} rows`, `${records.length - 1} rows`);
+    problems.throwIfAny();
+  }
+  if (records.length !== lines.length - (text.endsWith("\n") ? 1 : 0)) {
+    // Records and lines only disagree when a quoted cell spans lines.
+    const at = records.findIndex((r) => r.some((c) => c.includes("\n")));
+    fail(at + 1, 1, "a cell spans more than one line", "one row per line", "a quoted cell containing a line break");
+    problems.throwIfAny();
+  }
+
+  const withPositions = records.map((record, i) => ({
+    line: i + 1,
+    cells: positionCells(record, lines[i]!.replace(/\r$/, "")),
+  }));
+  const header = withPositions[0]!.cells;
+  if (header.length === 1) {
+    const only = header[0]!.text;
+    const other = [";", "\t", "|"].find((d) => only.includes(d));
+    if (other !== undefined) {
+      fail(1, 1, "wrong delimiter", "comma-separated values", `a header separated by ${JSON.stringify(other)}: ${quoteFound(only)}`, "use commas between cells");
+      problems.throwIfAny();
+    }
+  }
+  if (withPositions.length < 2) {
+    fail(1, 1, "table has a header but no rows", "at least one data row after the header", "only the header line");
+  }
+  header.forEach((cell, i) => {
+    if (cell.text.trim() === "") fail(1, cell.column, `header cell ${i + 1} is empty`, "a column name", '""');
+  });
+  const rows: CsvRow[] = [];
+  for (const row of withPositions.slice(1)) {
+    if (isBlankRecord(row.cells.map((c) => c.text))) {
+      fail(row.line, 1, "empty line inside the table", "a row with " + header.length + " cells", "an empty line");
+      continue;
+    }
+    if (row.cells.length !== header.length) {
+      const last = row.cells[row.cells.length - 1]!;
+      fail(
+        row.line,
+        row.cells.length > header.length ? row.cells[header.length]!.column : last.column + last.text.length,
+        row.cells.length > header.length ? "row has more cells than the header" : "row has fewer cells than the header",
+        `${header.length} cells (as in the header)`,
+        `${row.cells.length} cells`,
+      );
+      continue;
+    }
+    const long = row.cells.find((c) => c.text.length > MAX_CELL_CHARS);
+    if (long) {
+      fail(row.line, long.column, "cell is too long", `at most ${MAX_CELL_CHARS} characters`, `${long.text.length} characters`);
+      continue;
+    }
+    rows.push(row);
+  }
+  problems.throwIfAny();
+  return { header, rows };
+}
+
+function isBlankRecord(record: string[]): boolean {
+  return record.length === 1 && record[0]!.trim() === "";
+}
+
+/** Finds where each cell starts on its line by walking the raw text with the same quoting rules. */
+function positionCells(record: string[], rawLine: string): CsvCell[] {
+  const out: CsvCell[] = [];
+  let pos = 0;
+  for (const cellText of record) {
+    const start = pos;
+    if (rawLine[pos] === '"') {
+      pos++;
+      while (pos < rawLine.length) {
+        if (rawLine[pos] === '"' && rawLine[pos + 1] === '"') pos += 2;
+        else if (rawLine[pos] === '"') {
+          pos++;
+          break;
+        } else pos++;
+      }
+      while (pos < rawLine.length && rawLine[pos] !== ",") pos++;
+    } else {
+      while (pos < rawLine.length && rawLine[pos] !== ",") pos++;
+    }
+    out.push({ text: cellText, column: start + 1 });
+    pos++; // skip the comma
+  }
+  return out;
+}
+
+export type { SourceProblem };

@@ -1,0 +1,87 @@
+/** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { SourceError, type SourceProblem } from "../errors.ts";
+import { ID_PATTERN, type Accelerator } from "../schema.ts";
+import { loadAccelerators } from "./accelerators.ts";
+import { loadStudy, type ParsedStudy } from "./study.ts";
+import { yamlPosition } from "./yaml.ts";
+
+export interface DataSet {
+  accelerators: Accelerator[];
+  studies: ParsedStudy[];
+}
+
+/** Loads and validates everything under `dataDir`; throws one SourceError listing every problem. */
+export function loadData(dataDir: string, display = "data"): DataSet {
+  const problems: SourceProblem[] = [];
+  const collect = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof SourceError) problems.push(...e.problems);
+      else throw e;
+      return undefined;
+    }
+  };
+  const accelerators = collect(() => loadAccelerators(dataDir, display)) ?? [];
+  const studiesDir = join(dataDir, "studies");
+  const studies: ParsedStudy[] = [];
+  for (const name of existsSync(studiesDir) ? readdirSync(studiesDir).sort() : []) {
+    const folder = `${display}/studies/${name}`;
+    if (!statSync(join(studiesDir, name)).isDirectory()) {
+      problems.push({ file: folder, line: 0, column: 0, message: "unexpected file in data/studies", expected: "one folder per study", found: JSON.stringify(name) });
+      continue;
+    }
+    if (!ID_PATTERN.test(name) || name.length > 64) {
+      problems.push({ file: folder, line: 0, column: 0, message: "study folder name is not a safe id", expected: "lower-case letters, digits and dashes", found: JSON.stringify(name) });
+      continue;
+    }
+    const s = collect(() => loadStudy(join(studiesDir, name), folder, name));
+    if (s) studies.push(s);
+  }
+  if (problems.length === 0) problems.push(...crossCheck(accelerators, studies));
+  if (problems.length) throw new SourceError(problems);
+  return { accelerators, studies };
+}
+
+/** Ids one file uses must exist in another; series must be unique and consistent across studies. */
+export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const accIds = new Set(accelerators.map((a) => a.id));
+  const studyIds = new Set(studies.map((s) => s.study.id));
+  const seriesOwner = new Map<string, { study: string; key: string }>();
+  const at = (s: ParsedStudy, path: (string | number)[]) => ({ file: s.metaFile, ...yamlPosition(s.metaText, path) });
+  for (const s of studies) {
+    s.study.tables.forEach((t, i) => {
+      if (!accIds.has(t.accelerator)) {
+        problems.push({ ...at(s, ["tables", i, "accelerator"]), message: `unknown accelerator id in table ${t.file}`, expected: `an id with a file in data/accelerators/ (${[...accIds].join(", ")})`, found: JSON.stringify(t.accelerator), hint: "add data/accelerators/<id>.yaml first" });
+      }
+      const key = JSON.stringify([t.accelerator, t.model, t.input.width, t.input.height, t.precision, t.framework, t.execution, t.devices ?? 1]);
+      const owner = seriesOwner.get(t.series);
+      if (!owner) seriesOwner.set(t.series, { study: s.study.id, key });
+      else if (owner.study !== s.study.id) {
+        problems.push({ ...at(s, ["tables", i, "series"]), message: "series id is already used by another study", expected: "a series id unique across the atlas", found: `${JSON.stringify(t.series)} (also in ${owner.study})` });
+      } else if (owner.key !== key) {
+        problems.push({ ...at(s, ["tables", i, "series"]), message: "tables of one series disagree on accelerator, model, input, precision, framework, execution or devices", expected: "identical setup for every table of a series", found: `${JSON.stringify(t.series)} in ${t.file}` });
+      }
+    });
+    (s.study.references_studies ?? []).forEach((ref, i) => {
+      if (!studyIds.has(ref)) problems.push({ ...at(s, ["references_studies", i]), message: "references a study that does not exist", expected: "a folder name under data/studies/", found: JSON.stringify(ref) });
+    });
+  }
+  // Claims may name series of any study, so check them once all series are known.
+  for (const s of studies) {
+    (s.study.claims ?? []).forEach((c, i) => {
+      const t = c.test;
+      if (t && (t.kind === "peak-fraction" || t.kind === "value") && !seriesOwner.has(t.series)) {
+        problems.push({ ...at(s, ["claims", i, "test", "series"]), message: `claim ${c.id} tests a series that does not exist`, expected: "a series id declared in some study's tables", found: JSON.stringify(t.series) });
+      }
+      const acc = t && t.kind === "throughput-ratio" ? t.accelerator : c.subject?.accelerator;
+      if (acc !== undefined && !accIds.has(acc)) {
+        problems.push({ ...at(s, ["claims", i]), message: `claim ${c.id} names an unknown accelerator`, expected: "an id with a file in data/accelerators/", found: JSON.stringify(acc) });
+      }
+    });
+  }
+  return problems;
+}
