@@ -3,8 +3,8 @@
  * (.build/atlas.json) and the published dataset. Exit 1 with located messages on bad input.
  */
 import { join } from "node:path";
-import { runIngest } from "./lib/stages.ts";
+import { dataDirOf, runIngest } from "./lib/stages.ts";
 
 const root = process.cwd();
-const ok = runIngest(root, join(root, ".build"));
+const ok = runIngest(dataDirOf(root), join(root, ".build"));
 process.exit(ok ? 0 : 1);

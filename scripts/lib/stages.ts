@@ -5,11 +5,16 @@ import { runPipeline, type Atlas } from "../../src/pipeline/run.ts";
 import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 import { measurementsCsv, measurementsJson } from "../../src/pipeline/output/measurements.ts";
 
+/** Where the data lives: data/ of the repository, or ATLAS_DATA_DIR (tests point it at fixtures). */
+export function dataDirOf(root: string): string {
+  return process.env.ATLAS_DATA_DIR ?? join(root, "data");
+}
+
 /** Runs the data pipeline and writes `<out>/atlas.json` and `<out>/data/measurements.{csv,json}`. */
-export function runIngest(root: string, out: string): Atlas | null {
+export function runIngest(dataDir: string, out: string): Atlas | null {
   let atlas: Atlas;
   try {
-    atlas = runPipeline(join(root, "data"));
+    atlas = runPipeline(dataDir);
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(`\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`);

@@ -157,7 +157,8 @@ function readRows(file: string, metaFile: string, meta: Table, csv: CsvTable): T
       }
       if (!res.parsed) return;
       const factor = unitFactor(col.field, col.unit);
-      out.values[col.field] = { value: res.parsed.value * factor, decimals: res.parsed.decimals, unitFactor: factor, raw: cell.text };
+      // Rounding to 12 significant digits removes float noise from unit conversion (454689 ns → 0.454689 ms).
+      out.values[col.field] = { value: Number((res.parsed.value * factor).toPrecision(12)), decimals: res.parsed.decimals, unitFactor: factor, raw: cell.text };
       if (res.parsed.note) notes.push(res.parsed.note);
     });
     out.note = notes.length ? notes.join("; ") : null;

@@ -100,6 +100,8 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
     const computed = points.map((p) => ({ p, d: derivePoint(p) }));
     const peak = Math.max(...computed.map(({ d }) => d.values.throughput_img_s ?? -Infinity));
     for (const { p, d } of computed) {
+      // Text-only rows (e.g. MLPerf MultiStream samples/query) stay on the study page, not in the dataset.
+      if (Object.keys(p.values).length === 0) continue;
       const t = p.tables[0]!.meta;
       const v = d.values;
       const derived = [...d.derived];

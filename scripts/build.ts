@@ -1,0 +1,47 @@
+/**
+ * `npm run build`: the whole pipeline into dist/.
+ * 1. ingest + simulate → .build/atlas.json (stops here on bad data, dist/ untouched)
+ * 2. Astro renders the site into a fresh temporary folder
+ * 3. the published dataset is copied beside the pages
+ * 4. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
+ */
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "astro";
+import { dataDirOf, runIngest } from "./lib/stages.ts";
+
+process.env.ASTRO_TELEMETRY_DISABLED = "1";
+const root = process.cwd();
+const work = process.env.ATLAS_WORK_DIR ?? join(root, ".build");
+process.env.ATLAS_JSON = join(work, "atlas.json");
+const outDir = process.env.ATLAS_OUT_DIR ?? join(root, "dist");
+
+const atlas = runIngest(dataDirOf(root), work);
+if (!atlas) process.exit(1);
+
+const staging = join(work, `site-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
+try {
+  await build({ root, outDir: staging, logLevel: "warn" });
+  mkdirSync(join(staging, "data"), { recursive: true });
+  cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
+} catch (e) {
+  rmSync(staging, { recursive: true, force: true });
+  process.stderr.write(`\nThe site build failed; ${outDir} was left as it was.\n`);
+  throw e;
+}
+swapInto(staging, outDir);
+process.stdout.write(`build: site written to ${outDir}\n`);
+
+/** Replaces `target` with `fresh`: rename the old one aside, move the new one in, then delete the old. */
+function swapInto(fresh: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  try {
+    renameSync(fresh, target);
+  } catch (e) {
+    if (existsSync(old)) renameSync(old, target);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}

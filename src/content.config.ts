@@ -1,0 +1,54 @@
+/**
+ * Content collections, filled by a custom loader from the pipeline's output (.build/atlas.json).
+ * The pipeline validated everything already; a missing or empty input fails the build loudly here
+ * rather than producing an empty site (Astro's file() loader would swallow the error).
+ */
+import { defineCollection, z } from "astro:content";
+import type { Loader } from "astro/loaders";
+import { readFileSync, existsSync } from "node:fs";
+import type { Atlas } from "./pipeline/run.ts";
+
+export const ATLAS_JSON = process.env.ATLAS_JSON ?? ".build/atlas.json";
+
+function readAtlas(): Atlas {
+  if (!existsSync(ATLAS_JSON)) {
+    throw new Error(`${ATLAS_JSON} is missing: run \`npm run ingest\` (or \`npm run build\`) first`);
+  }
+  const atlas = JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as Atlas;
+  if (atlas.studies.length === 0 || atlas.accelerators.length === 0) {
+    throw new Error(`${ATLAS_JSON} has no studies or no accelerators`);
+  }
+  return atlas;
+}
+
+function atlasLoader(pick: (atlas: Atlas) => { id: string; data: Record<string, unknown> }[]): Loader {
+  return {
+    name: "atlas-loader",
+    load: async ({ store, parseData, generateDigest }) => {
+      store.clear();
+      for (const { id, data } of pick(readAtlas())) {
+        const parsed = await parseData({ id, data });
+        store.set({ id, data: parsed, digest: generateDigest(data) });
+      }
+    },
+  };
+}
+
+// The pipeline's zod schemas already validated these records; here they pass through as typed data.
+const passthrough = z.object({}).passthrough();
+
+export const collections = {
+  accelerators: defineCollection({
+    loader: atlasLoader((a) => a.accelerators.map((acc) => ({ id: acc.id, data: acc as unknown as Record<string, unknown> }))),
+    schema: passthrough,
+  }),
+  studies: defineCollection({
+    loader: atlasLoader((a) =>
+      a.studies.map((s) => ({
+        id: s.study.id,
+        data: { ...s, rows: a.rows.filter((r) => r.study === s.study.id), audit: a.audit.filter((f) => f.study === s.study.id) },
+      })),
+    ),
+    schema: passthrough,
+  }),
+};

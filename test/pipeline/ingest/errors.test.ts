@@ -1,0 +1,144 @@
+/**
+ * Every error class a contributor can hit: each must name file, line and column, say what was
+ * expected and what was found, and leave the data folder untouched.
+ */
+import { describe, expect, it } from "vitest";
+import { copyFileSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runPipeline } from "../../../src/pipeline/run.ts";
+import { SourceError } from "../../../src/pipeline/errors.ts";
+import { copyFixture, edit, treeHash } from "../../helpers/fixtures.ts";
+
+const CSV = "studies/study-a/latency.csv";
+const META = "studies/study-a/study.yaml";
+
+function failWith(change: (dir: string) => void): string {
+  const dir = copyFixture();
+  change(dir);
+  const before = treeHash(dir);
+  let message = "";
+  try {
+    runPipeline(dir);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SourceError);
+    message = (e as Error).message;
+  }
+  expect(treeHash(dir)).toBe(before);
+  rmSync(dir, { recursive: true, force: true });
+  expect(message, "expected the pipeline to reject the input").not.toBe("");
+  return message;
+}
+
+const cases: [string, (dir: string) => void, string[]][] = [
+  [
+    "missing column",
+    (d) => edit(d, CSV, (t) => t.replace("Batch Size,Latency,Throughput,Run time (s)", "Batch Size,Latency,Run time (s)").replace(/,200\.0|,363\.6|,800\.0|,784\.3/g, "")),
+    ["data/studies/study-a/latency.csv:1:1: missing column \"Throughput\"", 'expected: header "Batch Size","Latency","Throughput","Run time (s)"'],
+  ],
+  [
+    "non-numeric cell",
+    (d) => edit(d, CSV, (t) => t.replace("363.6", "n/a")),
+    ['data/studies/study-a/latency.csv:3:11: column "Throughput" (throughput_img_s, img/s): not a valid value', 'found:    "n/a"'],
+  ],
+  [
+    "zero latency",
+    (d) => edit(d, CSV, (t) => t.replace("5.50 ms", "0 ms")),
+    ["data/studies/study-a/latency.csv:3:3:", "expected: a number greater than zero", 'found:    "0 ms"'],
+  ],
+  [
+    "negative latency",
+    (d) => edit(d, CSV, (t) => t.replace("5.50 ms", "-5.50 ms")),
+    ["data/studies/study-a/latency.csv:3:3:", "expected: a number greater than zero"],
+  ],
+  [
+    "NaN and Infinity",
+    (d) => edit(d, CSV, (t) => t.replace("363.6", "NaN").replace("200.0", "Infinity")),
+    ["latency.csv:2:", 'found:    "Infinity"', "latency.csv:3:", 'found:    "NaN"'],
+  ],
+  [
+    "unknown unit",
+    (d) => edit(d, META, (t) => t.replace("unit: img/s }", "unit: frames/fortnight }")),
+    ['unknown unit "frames/fortnight" for column "Throughput"', "data/studies/study-a/study.yaml"],
+  ],
+  [
+    "unknown accelerator id",
+    (d) => edit(d, META, (t) => t.replace("accelerator: acc-a", "accelerator: acc-zz")),
+    ["data/studies/study-a/study.yaml:15:18: unknown accelerator id in table latency.csv", 'found:    "acc-zz"'],
+  ],
+  [
+    "study id that does not match its folder (a duplicate id)",
+    (d) => {
+      // A second folder whose study.yaml declares the id of the first.
+      mkdirSync(join(d, "studies/study-b"));
+      for (const f of ["study.yaml", "latency.csv"]) copyFileSync(join(d, "studies/study-a", f), join(d, "studies/study-b", f));
+    },
+    ["data/studies/study-b/study.yaml:1:1: study id does not match its folder name", 'expected: "study-b"', 'found:    "study-a"'],
+  ],
+  [
+    "ragged row (too many cells)",
+    (d) => edit(d, CSV, (t) => t.replace("2.75", "2.75,9")),
+    ["data/studies/study-a/latency.csv:3:", "row has more cells than the header", "expected: 4 cells (as in the header)", "found:    5 cells"],
+  ],
+  [
+    "ragged row (too few cells)",
+    (d) => edit(d, CSV, (t) => t.replace(",2.75", "")),
+    ["data/studies/study-a/latency.csv:3:", "row has fewer cells than the header", "found:    3 cells"],
+  ],
+  [
+    "byte-order mark",
+    (d) => edit(d, CSV, (t) => `\uFEFF${t}`),
+    ["data/studies/study-a/latency.csv:1:1: file starts with a byte-order mark"],
+  ],
+  [
+    "wrong delimiter",
+    (d) => edit(d, CSV, (t) => t.replaceAll(",", ";")),
+    ["data/studies/study-a/latency.csv:1:1: wrong delimiter", "expected: comma-separated values"],
+  ],
+  [
+    "unsafe id with path characters",
+    (d) => edit(d, META, (t) => t.replace("series: study-a-fp32", "series: ../x")),
+    ["data/studies/study-a/study.yaml:14:13: tables.0.series:", 'found:    "../x"'],
+  ],
+  [
+    "quote left open",
+    (d) => edit(d, CSV, (t) => t.replace("2,5.50 ms", '2,"5.50 ms')),
+    ["data/studies/study-a/latency.csv:", "CSV syntax error (MissingQuotes)"],
+  ],
+  [
+    "empty file",
+    (d) => edit(d, CSV, () => ""),
+    ["data/studies/study-a/latency.csv:1:1: file is empty"],
+  ],
+  [
+    "header only",
+    (d) => edit(d, CSV, (t) => `${t.split("\n")[0]}\n`),
+    ["data/studies/study-a/latency.csv:1:1: table has a header but no rows"],
+  ],
+  [
+    "not UTF-8",
+    (d) => writeFileSync(join(d, CSV), Buffer.concat([Buffer.from("Batch Size,Latency,Throughput,Run time (s)\n1,5.00 ms,200.0,5.00\n2,5.50 ms,36"), Buffer.from([0xff, 0xfe]), Buffer.from(",2.75\n")])),
+    ["data/studies/study-a/latency.csv:3:", "file is not valid UTF-8"],
+  ],
+  [
+    "YAML syntax error",
+    (d) => edit(d, META, (t) => t.replace('title: "Fixture study A"', 'title: "Fixture study A')),
+    ["data/studies/study-a/study.yaml:", "YAML syntax error"],
+  ],
+  [
+    "missing required metadata",
+    (d) => edit(d, META, (t) => t.replace('citation: "Tester, A. (2024). Fixture study A."\n', "")),
+    ["data/studies/study-a/study.yaml:1:1: citation: Required", "found:    no `citation`"],
+  ],
+  [
+    "CSV not described in study.yaml",
+    (d) => writeFileSync(join(d, "studies/study-a/extra.csv"), "a,b\n1,2\n"),
+    ["data/studies/study-a/extra.csv:0:0: CSV file is not described in study.yaml"],
+  ],
+];
+
+describe("bad input stops ingest with a located, explained error", () => {
+  it.each(cases)("%s", (_name, change, expected) => {
+    const message = failWith(change);
+    for (const part of expected) expect(message).toContain(part);
+  });
+});
