@@ -22,7 +22,8 @@ if (!atlas) process.exit(1);
 const staging = join(work, `site-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 try {
-  await build({ root, outDir: staging, logLevel: "warn" });
+  // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
+  await build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: "warn" });
   mkdirSync(join(staging, "data"), { recursive: true });
   cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
 } catch (e) {
