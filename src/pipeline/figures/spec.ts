@@ -1,0 +1,24 @@
+/** What every figure is: data plus a Plot specification, with the words a reader and a citer need. */
+import type * as Plot from "@observablehq/plot";
+
+export interface FigureColumn {
+  key: string;
+  label: string;
+}
+
+export interface FigureSpec {
+  /** Stable id, e.g. `fig-batch-scaling-v100-sxm2-16gb`; used for anchors, permalinks and downloads. */
+  id: string;
+  title: string;
+  /** States the sources and every caveat; shown under the figure. */
+  caption: string;
+  /** Text alternative: what the figure shows, in words, for screen readers (SVG <desc>). */
+  alt: string;
+  /** Study ids whose data the figure shows (for citations and redistribution terms). */
+  sources: string[];
+  /** Exactly the rows plotted, with the columns the data table and CSV download show. */
+  columns: FigureColumn[];
+  rows: Record<string, string | number | null>[];
+  /** Plot options without `document`; rendered by render.ts. */
+  plot: Plot.PlotOptions;
+}
