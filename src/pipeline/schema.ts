@@ -112,6 +112,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("throughput-ratio"),
       accelerator: idSchema,
+      /** Test one series only; by default every series of the accelerator and model is tested. */
+      series: idSchema.optional(),
       model: z.string().min(1).max(64),
       batch: z.number().int().positive(),
       reference_batch: z.number().int().positive(),

@@ -147,7 +147,7 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
       if (c.cost_usd_total) {
         const alt = (c.cost_usd_total.value / c.throughput_img_s.value) * 1000;
         if (Math.abs(alt - c.cost_usd_per_1000_img.value) / alt <= roundingTolerance(c.cost_usd_per_1000_img) + roundingTolerance(c.cost_usd_total) + AUDIT_MARGIN) {
-          explanation = ` The published figure equals total cost ÷ throughput × 1000 = $${fmt(alt)}, which mixes a cost per run with a rate.`;
+          explanation = ` The published figure matches, within rounding, total cost ÷ throughput × 1000 = $${fmt(alt)}, which mixes a cost per run with a rate.`;
         }
       }
       add(p, "cost-per-1000", "warning", `${where}: published cost per 1,000 images $${fmt(c.cost_usd_per_1000_img.value)} is ${fmt(ratio)}× the cost implied by the stated price and throughput ($${price}/h ÷ 3600 ÷ ${fmt(c.throughput_img_s.value)} img/s × 1000 = $${fmt(expected)}).${explanation}`, {
