@@ -24,6 +24,7 @@ export const PRECISION_LABEL: Record<Precision, string> = {
 
 export const MODEL_LABEL: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
+  resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
   yolov3: "YOLOv3",
 };

@@ -98,8 +98,15 @@ function firstPerBatch<T extends { series: string; batch: number }>(points: T[])
   });
 }
 
+const STUDY_SHORT: [RegExp, string][] = [
+  [/^nvidia-dle-tf1-/, "NVIDIA DLE, TF1"],
+  [/^nvidia-dle-pytorch-/, "NVIDIA DLE, PyTorch"],
+  [/^mlperf-/, "MLPerf"],
+  [/^graphcore-/, "Kacher et al."],
+  [/^v100-p100-/, "Sridhar & Arumugam"],
+];
 function shortStudy(id: string): string {
-  return id.replace(/^nvidia-dle-/, "DLE ").replace(/-resnet50$|-resnext101$/, "").replace(/-/g, " ");
+  return STUDY_SHORT.find(([re]) => re.test(id))?.[1] ?? id;
 }
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -4,6 +4,7 @@ import type { CanonicalRow, Precision } from "../schema.ts";
 
 export const MODEL_NAMES: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
+  resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
   yolov3: "YOLOv3",
 };
@@ -34,21 +35,23 @@ export function batchAxis(label = "Batch size (images) →"): Plot.ScaleOptions 
 }
 
 /** A legend drawn inside the SVG (so downloads keep it): one swatch and label per entry, top-left. */
-export function inlineLegend(entries: { label: string; color: string; dashed?: boolean }[], anchor: "top-left" | "top-right" | "bottom-right" = "top-left"): Plot.Markish[] {
+export function inlineLegend(entries: { label: string; color: string; dashed?: boolean }[], anchor: "top-left" | "top-right" | "bottom-right" = "top-left", faceted = false): Plot.Markish[] {
+  // In a faceted plot the legend is drawn once over the whole frame, not once per facet.
+  const facet = faceted ? { facet: "super" as const } : {};
   const right = anchor !== "top-left";
   const bottom = anchor === "bottom-right";
   return entries.flatMap((e, i) => {
     const dy = bottom ? -8 - (entries.length - 1 - i) * 15 : 8 + i * 15;
     return [
-      Plot.text([e.dashed ? "– – " : "——"], { frameAnchor: anchor, dx: right ? -8 : 8, dy, fill: e.color, fontWeight: "bold", textAnchor: right ? "end" : "start" }),
-      Plot.text([e.label], { frameAnchor: anchor, dx: right ? -40 : 40, dy, fill: "currentColor", textAnchor: right ? "end" : "start" }),
+      Plot.text([e.dashed ? "– – " : "——"], { frameAnchor: anchor, dx: right ? -8 : 8, dy, fill: e.color, fontWeight: "bold", textAnchor: right ? "end" : "start", ...facet }),
+      Plot.text([e.label], { frameAnchor: anchor, dx: right ? -40 : 40, dy, fill: "currentColor", textAnchor: right ? "end" : "start", ...facet }),
     ];
   });
 }
 
 export const round = (x: number | null, digits = 4) => (x === null ? null : Number(x.toPrecision(digits)));
 
-const MODEL_SLUGS: Record<string, string> = { "resnet50_v1.5": "resnet50", resnext101_32x4d: "resnext101", yolov3: "yolov3" };
+const MODEL_SLUGS: Record<string, string> = { "resnet50_v1.5": "resnet50", resnet50: "resnet50-unversioned", resnext101_32x4d: "resnext101", yolov3: "yolov3" };
 /** Short model name for figure ids (ids never contain dots or underscores). */
 export const modelSlug = (id: string) => MODEL_SLUGS[id] ?? id.replace(/[^a-z0-9]+/g, "-");
 

@@ -1,0 +1,83 @@
+/**
+ * The numbers finding prose may quote, each computed from the canonical rows at build time.
+ * `{{ratio:dle-tf1-rn50-t4-fp32:32:1}}` → "3.04×". Unknown series or batches are errors, never blanks.
+ */
+import type { CanonicalRow } from "../schema.ts";
+import type { AuditFinding } from "../normalize/audit.ts";
+import type { TokenResolver } from "./markdown.ts";
+
+export interface TokenContext {
+  rows: CanonicalRow[];
+  audit: AuditFinding[];
+  /** Extra resolvers by kind (e.g. simulator quantities), added by later stages. */
+  extra?: Record<string, (args: string[]) => string>;
+}
+
+export function formatNumber(x: number, digits = 3): string {
+  const abs = Math.abs(x);
+  const decimals = abs >= 100 ? 0 : abs >= 10 ? Math.max(0, digits - 2) : abs >= 1 ? digits - 1 : digits;
+  return x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: decimals });
+}
+
+const FIELDS = new Set<string>(["latency_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms", "throughput_img_s", "power_w", "img_s_per_w", "cost_usd_per_1000_img", "fraction_of_peak"]);
+
+export function makeTokenResolver(ctx: TokenContext): TokenResolver {
+  const bySeries = new Map<string, CanonicalRow[]>();
+  for (const r of ctx.rows) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+
+  const series = (id: string | undefined): CanonicalRow[] => {
+    const rows = id === undefined ? undefined : bySeries.get(id);
+    if (!rows) throw new Error(`no series ${JSON.stringify(id)}`);
+    return rows;
+  };
+  const at = (id: string | undefined, batch: string | undefined): CanonicalRow => {
+    const b = Number(batch);
+    // The first published run at a batch (repeats carry a note such as "run 2").
+    const row = series(id).find((r) => r.batch_size === b);
+    if (!row) throw new Error(`series ${id} has no batch ${batch}`);
+    return row;
+  };
+  const num = (row: CanonicalRow, field: string): number => {
+    if (!FIELDS.has(field)) throw new Error(`unknown field ${JSON.stringify(field)}`);
+    const v = row[field as keyof CanonicalRow];
+    if (v === null || v === undefined) throw new Error(`${row.series} batch ${row.batch_size} has no ${field}`);
+    return v as number;
+  };
+  const peakRow = (id: string | undefined) => series(id).reduce((best, r) => ((r.throughput_img_s ?? -1) > (best.throughput_img_s ?? -1) ? r : best));
+
+  const kinds: Record<string, (a: string[]) => string> = {
+    value: ([s, f, b]) => formatNumber(num(at(s, b), f!)),
+    ratio: ([s, a, b]) => `${formatNumber(num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s"))}×`,
+    pct: ([s, a, b]) => `${((num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s")) * 100).toFixed(1)} %`,
+    frac: ([s, b]) => `${(num(at(s, b), "fraction_of_peak") * 100).toFixed(1)} %`,
+    peak: ([s]) => formatNumber(num(peakRow(s), "throughput_img_s")),
+    peakbatch: ([s]) => String(peakRow(s).batch_size),
+    speedup: ([s1, s2, b]) => `${formatNumber(num(at(s1, b), "throughput_img_s") / num(at(s2, b), "throughput_img_s"))}×`,
+    count: ([what]) => {
+      switch (what) {
+        case "studies":
+          return String(new Set(ctx.rows.filter((r) => r.kind === "measured").map((r) => r.study)).size);
+        case "series":
+          return String(new Set(ctx.rows.filter((r) => r.kind === "measured").map((r) => r.series)).size);
+        case "measured":
+          return String(ctx.rows.filter((r) => r.kind === "measured").length);
+        case "warnings":
+          return String(ctx.audit.filter((f) => f.severity === "warning").length);
+        case "findings":
+          return String(ctx.audit.length);
+        default:
+          throw new Error(`unknown count ${JSON.stringify(what)}`);
+      }
+    },
+    ...ctx.extra,
+  };
+  return (kind, args) => {
+    const f = kinds[kind];
+    if (!f) return { ok: false, error: `unknown token kind ${JSON.stringify(kind)} (known: ${Object.keys(kinds).join(", ")})` };
+    try {
+      return { ok: true, text: f(args) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  };
+}
