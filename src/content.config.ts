@@ -38,6 +38,18 @@ function atlasLoader(pick: (atlas: Atlas) => { id: string; data: Record<string, 
 const passthrough = z.object({}).passthrough();
 
 export const collections = {
+  findings: defineCollection({
+    loader: atlasLoader((a) => a.findings.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
+    schema: passthrough,
+  }),
+  // Atlas-wide results that belong to no single study: the claims ledger and the simulator's rows.
+  report: defineCollection({
+    loader: atlasLoader((a) => [
+      { id: "ledger", data: { entries: a.ledger } },
+      { id: "simulated", data: { rows: a.rows.filter((r) => r.kind === "simulated") } },
+    ]),
+    schema: passthrough,
+  }),
   accelerators: defineCollection({
     loader: atlasLoader((a) => a.accelerators.map((acc) => ({ id: acc.id, data: acc as unknown as Record<string, unknown> }))),
     schema: passthrough,

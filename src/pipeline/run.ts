@@ -7,6 +7,11 @@ import { loadData } from "./ingest/index.ts";
 import { normalizeStudy } from "./normalize/normalize.ts";
 import { auditStudy, type AuditFinding } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
+import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
+import { evaluateClaims, type LedgerEntry, type SimulatedQuantity } from "./report/claims.ts";
+import { loadFindings, type Finding } from "./report/findings.ts";
+import { reportFigures, type FigureSource } from "./report/figures.ts";
+import { makeTokenResolver } from "./report/tokens.ts";
 
 /** A study table as the site shows it: the published header and cells, untouched. */
 export interface RawTable {
@@ -28,11 +33,24 @@ export interface Atlas {
   /** Every canonical row: measured, simulated and claims; sorted. */
   rows: CanonicalRow[];
   audit: AuditFinding[];
+  /** Finding pages, their prose resolved against the data. */
+  findings: Finding[];
+  /** Every claim in words, with the data that tests it and a verdict. */
+  ledger: LedgerEntry[];
 }
+
+/** Tables a finding may embed with `{{table:name}}`; the site renders each. */
+export const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
 
 export interface PipelineOptions {
   /** Adds simulated rows (the simulator's sweep) to the measured ones. */
   simulate?: (accelerators: Accelerator[]) => CanonicalRow[];
+  /** Simulator quantities for claims and prose (memory sizes etc.). */
+  simulatedQuantity?: SimulatedQuantity;
+  /** Extra token kinds for finding prose, e.g. simulator numbers. */
+  tokens?: Record<string, (args: string[]) => string>;
+  /** Figures from later stages. */
+  figures?: FigureSource[];
 }
 
 export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atlas {
@@ -44,7 +62,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const audit = data.studies.flatMap(auditStudy);
   // 4. Simulate: the model's predictions, as rows like any study's.
   const simulated = options.simulate ? options.simulate(data.accelerators) : [];
-  return {
+  const atlas: Atlas = {
     accelerators: data.accelerators,
     studies: data.studies.map((s) => ({
       study: s.study,
@@ -58,5 +76,20 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     })),
     rows: sortRows([...measured, ...simulated]),
     audit,
+    findings: [],
+    ledger: [],
   };
+  // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
+  atlas.ledger = evaluateClaims(data.studies.map((s) => s.study), atlas.rows, options.simulatedQuantity ?? (() => null));
+  const prices = new Map(data.studies.flatMap((s) => s.study.tables.filter((t) => t.price_usd_per_hour !== undefined).map((t) => [t.series, t.price_usd_per_hour!] as const)));
+  const resolve = makeTokenResolver({
+    rows: atlas.rows,
+    audit,
+    prices,
+    constants: { "audit-margin": `${AUDIT_MARGIN * 100} %`, "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %` },
+    ...(options.tokens ? { extra: options.tokens } : {}),
+  });
+  const figureIds = new Set(reportFigures(atlas, options.figures ?? []).map((f) => f.id));
+  atlas.findings = loadFindings(dataDir, resolve, { figures: figureIds, tables: new Set(REPORT_TABLES) });
+  return atlas;
 }

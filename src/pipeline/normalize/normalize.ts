@@ -45,6 +45,17 @@ export function mergeSeries(parsed: ParsedStudy): Map<string, MergedPoint[]> {
   return new Map([...bySeries].map(([series, points]) => [series, [...points.values()]]));
 }
 
+/** The formulas normalization may apply, by the field they produce; shown on the methodology page. */
+export const FORMULAS = {
+  throughputFromLatency: "batch_size × 1000 / latency_ms",
+  throughputFromRunTime: "images_per_run / run_time_s",
+  latencyFromThroughput: "batch_size × 1000 / throughput_img_s (assumes full batches, one after another)",
+  powerFromEfficiency: "throughput_img_s / img_s_per_w",
+  efficiencyFromPower: "throughput_img_s / power_w",
+  costFromPrice: "price_usd_per_hour / 3600 / throughput_img_s × 1000",
+  fractionOfPeak: "throughput_img_s / max(throughput_img_s in the series)",
+} as const;
+
 export interface Derivation {
   field: NumericField | "fraction_of_peak";
   formula: string;
@@ -73,22 +84,22 @@ export function derivePoint(point: MergedPoint): PointValues {
   const price = v.price_usd_per_hour ?? table.price_usd_per_hour;
 
   if (v.throughput_img_s === undefined && v.batch_size !== undefined && v.latency_ms !== undefined) {
-    set("throughput_img_s", (v.batch_size * 1000) / v.latency_ms, "batch_size × 1000 / latency_ms");
+    set("throughput_img_s", (v.batch_size * 1000) / v.latency_ms, FORMULAS.throughputFromLatency);
   }
   if (v.throughput_img_s === undefined && v.run_time_s !== undefined && images !== undefined) {
-    set("throughput_img_s", images / v.run_time_s, `images_per_run (${images}) / run_time_s`);
+    set("throughput_img_s", images / v.run_time_s, FORMULAS.throughputFromRunTime.replace("images_per_run", `images_per_run (${images})`));
   }
   if (v.latency_ms === undefined && v.batch_size !== undefined && v.throughput_img_s !== undefined) {
-    set("latency_ms", (v.batch_size * 1000) / v.throughput_img_s, "batch_size × 1000 / throughput_img_s (assumes full batches, one after another)");
+    set("latency_ms", (v.batch_size * 1000) / v.throughput_img_s, FORMULAS.latencyFromThroughput);
   }
   if (v.power_w === undefined && v.throughput_img_s !== undefined && v.img_s_per_w !== undefined) {
-    set("power_w", v.throughput_img_s / v.img_s_per_w, "throughput_img_s / img_s_per_w");
+    set("power_w", v.throughput_img_s / v.img_s_per_w, FORMULAS.powerFromEfficiency);
   }
   if (v.img_s_per_w === undefined && v.throughput_img_s !== undefined && v.power_w !== undefined) {
-    set("img_s_per_w", v.throughput_img_s / v.power_w, "throughput_img_s / power_w");
+    set("img_s_per_w", v.throughput_img_s / v.power_w, FORMULAS.efficiencyFromPower);
   }
   if (v.cost_usd_per_1000_img === undefined && price !== undefined && v.throughput_img_s !== undefined) {
-    set("cost_usd_per_1000_img", (price / 3600 / v.throughput_img_s) * 1000, `price_usd_per_hour (${price}) / 3600 / throughput_img_s × 1000`);
+    set("cost_usd_per_1000_img", (price / 3600 / v.throughput_img_s) * 1000, FORMULAS.costFromPrice.replace("price_usd_per_hour", `price_usd_per_hour (${price})`));
   }
   return { values: v, derived };
 }
@@ -108,7 +119,7 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
       let fraction: number | null = null;
       if (v.throughput_img_s !== undefined && Number.isFinite(peak) && peak > 0) {
         fraction = round6(v.throughput_img_s / peak);
-        derived.push({ field: "fraction_of_peak", formula: "throughput_img_s / max(throughput_img_s in the series)" });
+        derived.push({ field: "fraction_of_peak", formula: FORMULAS.fractionOfPeak });
       }
       out.push({
         study: parsed.study.id,

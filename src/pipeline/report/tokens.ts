@@ -9,6 +9,10 @@ import type { TokenResolver } from "./markdown.ts";
 export interface TokenContext {
   rows: CanonicalRow[];
   audit: AuditFinding[];
+  /** Hourly price stated for a series' table, where the study gives one. */
+  prices?: Map<string, number>;
+  /** Method constants prose may quote (e.g. the audit margin), by name. */
+  constants?: Record<string, string>;
   /** Extra resolvers by kind (e.g. simulator quantities), added by later stages. */
   extra?: Record<string, (args: string[]) => string>;
 }
@@ -31,6 +35,12 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     return rows;
   };
   const at = (id: string | undefined, batch: string | undefined): CanonicalRow => {
+    // An empty batch names the only row of a series without batch sizes (e.g. one cost-table row).
+    if (batch === "" || batch === undefined) {
+      const rows = series(id);
+      if (rows.length !== 1) throw new Error(`series ${id} has ${rows.length} rows; name a batch size`);
+      return rows[0]!;
+    }
     const b = Number(batch);
     // The first published run at a batch (repeats carry a note such as "run 2").
     const row = series(id).find((r) => r.batch_size === b);
@@ -52,7 +62,40 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     frac: ([s, b]) => `${(num(at(s, b), "fraction_of_peak") * 100).toFixed(1)} %`,
     peak: ([s]) => formatNumber(num(peakRow(s), "throughput_img_s")),
     peakbatch: ([s]) => String(peakRow(s).batch_size),
+    firstbatch: ([s, f]) => {
+      // Smallest batch whose throughput reaches the fraction `f` of the series' peak.
+      const hit = series(s).filter((r) => r.note === "" && r.fraction_of_peak !== null && r.fraction_of_peak >= Number(f)).sort((a, b) => a.batch_size! - b.batch_size!)[0];
+      if (!hit) throw new Error(`series ${s} never reaches ${f} of its peak`);
+      return String(hit.batch_size);
+    },
+    max: ([s, f]) => formatNumber(Math.max(...series(s).map((r) => num(r, f!)))),
+    min: ([s, f]) => formatNumber(Math.min(...series(s).map((r) => num(r, f!)))),
+    atmax: ([s, f]) => String(series(s).reduce((a, b) => (num(b, f!) > num(a, f!) ? b : a)).batch_size),
+    atmin: ([s, f]) => String(series(s).reduce((a, b) => (num(b, f!) < num(a, f!) ? b : a)).batch_size),
     speedup: ([s1, s2, b]) => `${formatNumber(num(at(s1, b), "throughput_img_s") / num(at(s2, b), "throughput_img_s"))}×`,
+    audit: ([s, check, key]) => {
+      const f = ctx.audit.find((x) => x.series === s && x.check === check);
+      const v = f?.values[key!];
+      if (v === undefined) throw new Error(`no ${check} finding with ${key} for series ${s}`);
+      return typeof v === "number" ? formatNumber(v) : v;
+    },
+    auditrange: ([check, key]) => {
+      const vs = ctx.audit.filter((x) => x.check === check).map((x) => x.values[key!]).filter((v): v is number => typeof v === "number");
+      if (vs.length === 0) throw new Error(`no ${check} findings with a numeric ${key}`);
+      const lo = formatNumber(Math.min(...vs));
+      const hi = formatNumber(Math.max(...vs));
+      return lo === hi ? lo : `${lo}–${hi}`;
+    },
+    price: ([s]) => {
+      const p = ctx.prices?.get(s!);
+      if (p === undefined) throw new Error(`no stated price for series ${s}`);
+      return `$${formatNumber(p)}`;
+    },
+    const: ([name]) => {
+      const v = ctx.constants?.[name!];
+      if (v === undefined) throw new Error(`unknown constant ${JSON.stringify(name)}`);
+      return v;
+    },
     count: ([what]) => {
       switch (what) {
         case "studies":

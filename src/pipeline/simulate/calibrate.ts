@@ -1,0 +1,219 @@
+/**
+ * Fitting the two stack parameters on the named calibration dataset (data/simulator/calibration.yaml):
+ * efficiency η and the stack's fixed cost (an overhead per batch, or a floor per layer, by the stack's
+ * `fixed_cost`). Each table gives two points (N₁, T₁), (N₂, T₂). For a trial η the fixed cost is set so
+ * the model meets T₁ exactly (closed form for the overhead, bisection for the floor); η is then found
+ * by bisection so the model meets T₂. Fixed iteration counts keep it deterministic. Points outside the
+ * calibration dataset are never used here; validation reports error on them.
+ */
+import type { Accelerator, Precision as RowPrecision } from "../schema.ts";
+import type { MathPrecision } from "./accounting.ts";
+import { deviceFor, isDevice, type Device } from "./hardware.ts";
+import { resolveModelId } from "./models/index.ts";
+import type { CalibrationTable, SimulatorParams, Stack } from "./params.ts";
+import { isFeasible, simulateBatch, type PerfProfile, type StackParams } from "./performance.ts";
+import { modelProfile } from "./profile.ts";
+
+export type FixedCost = Stack["fixed_cost"];
+
+/** How a row's precision is simulated; `unknown` cannot be. */
+export function mathPrecisionOf(p: RowPrecision): MathPrecision | null {
+  const map: Record<RowPrecision, MathPrecision | null> = { fp32: "fp32", tf32: "tf32", fp16: "fp16", "mixed-fp16": "fp16", bf16: "bf16", int8: "int8", unknown: null };
+  return map[p];
+}
+
+export interface Fit extends StackParams {
+  /** Calibration table id. */
+  table: string;
+  accelerator: string;
+  stack: string;
+  precision: MathPrecision;
+  fixedCost: FixedCost;
+  /** Set when a value hit a bound (η at its limits, fixed cost at 0): the two points disagree with the model. */
+  note: string | null;
+}
+
+export interface CalibrationResult {
+  dataset: string;
+  fits: Fit[];
+  /** Tables that could not be fitted, with the reason (e.g. the accelerator file is missing). */
+  skipped: { table: string; reason: string }[];
+}
+
+const BISECTION_STEPS = 60;
+const MIN_EFFICIENCY = 1e-4;
+
+type Point = { batch: number; latency_ms: number };
+
+/** Points each fixed-cost form needs: one per unknown (η plus one or two fixed costs). */
+export const POINTS_NEEDED: Readonly<Record<FixedCost, number>> = { "per-batch": 2, "per-layer": 2, both: 3 };
+
+/** Bisection for a decreasing function: the x in [lo, hi] where f(x) crosses 0. */
+function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): number {
+  for (let i = 0; i < BISECTION_STEPS; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Solves for η and the stack's fixed costs from two or three (batch, latency) points: the fixed costs
+ * make the model meet the smaller batches exactly, η makes it meet the largest. Throws if a point
+ * cannot be simulated.
+ */
+export function fitPoints(profile: PerfProfile, device: Device, precision: MathPrecision, points: readonly Point[], fixedCost: FixedCost, devices = 1): StackParams & { note: string | null } {
+  if (points.length !== POINTS_NEEDED[fixedCost]) throw new Error(`a ${fixedCost} fit needs ${POINTS_NEEDED[fixedCost]} points, got ${points.length}`);
+  const sorted = [...points].sort((a, b) => a.batch - b.batch);
+  const [p1, last] = [sorted[0]!, sorted[sorted.length - 1]!];
+  const latency = (batch: number, s: StackParams): number => {
+    const r = simulateBatch(profile, device, precision, s, batch, devices);
+    if (!isFeasible(r)) throw new Error(r.reason);
+    return r.latencyMs;
+  };
+  // For a trial η: the layer floor (per-layer, both) and then the overhead (per-batch, both).
+  const withFixedCosts = (efficiency: number): StackParams => {
+    const bare = { efficiency, overheadMs: 0, layerFloorMs: 0 };
+    let layerFloorMs = 0;
+    if (fixedCost === "per-layer") {
+      // Floor such that the first point is met: its latency rises with the floor.
+      if (latency(p1.batch, bare) < p1.latency_ms) layerFloorMs = bisectDecreasing((f) => p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs: f }), 0, p1.latency_ms);
+    } else if (fixedCost === "both") {
+      // Floor such that the rise from the first to the middle point is met: a larger floor flattens it.
+      const p2 = sorted[1]!;
+      const rise = (f: number): number => latency(p2.batch, { ...bare, layerFloorMs: f }) - latency(p1.batch, { ...bare, layerFloorMs: f });
+      if (rise(0) > p2.latency_ms - p1.latency_ms) layerFloorMs = bisectDecreasing((f) => rise(f) - (p2.latency_ms - p1.latency_ms), 0, p1.latency_ms);
+    }
+    const overheadMs = fixedCost === "per-layer" ? 0 : Math.max(0, p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs }));
+    return { efficiency, overheadMs, layerFloorMs };
+  };
+  // The largest batch's residual falls as η rises.
+  const residual = (efficiency: number): number => latency(last.batch, withFixedCosts(efficiency)) - last.latency_ms;
+  const notes: string[] = [];
+  let efficiency: number;
+  if (residual(1) >= 0) {
+    efficiency = 1;
+    notes.push("efficiency clamped at 1: latency grows more slowly than the peak rate allows");
+  } else if (residual(MIN_EFFICIENCY) <= 0) {
+    efficiency = MIN_EFFICIENCY;
+    notes.push(`efficiency clamped at ${MIN_EFFICIENCY}`);
+  } else {
+    efficiency = Math.exp(bisectDecreasing((x) => residual(Math.exp(x)), Math.log(MIN_EFFICIENCY), 0));
+  }
+  const fitted = withFixedCosts(efficiency);
+  const misses = sorted.map((p) => Math.abs(latency(p.batch, fitted) - p.latency_ms) / p.latency_ms);
+  if (Math.max(...misses) > 1e-3) notes.push(`the fit misses a calibration point by ${(100 * Math.max(...misses)).toFixed(1)}% (a fixed cost hit 0)`);
+  return { ...fitted, note: notes.length ? notes.join("; ") : null };
+}
+
+const memo = new WeakMap<SimulatorParams, WeakMap<readonly Accelerator[], CalibrationResult>>();
+
+/** Fits every table of the calibration dataset whose accelerator is present (memoized on the inputs' identity). */
+export function calibrate(accelerators: readonly Accelerator[], params: SimulatorParams): CalibrationResult {
+  const byAccelerators = memo.get(params) ?? new WeakMap<readonly Accelerator[], CalibrationResult>();
+  memo.set(params, byAccelerators);
+  const hit = byAccelerators.get(accelerators);
+  if (hit) return hit;
+  const result = fitAll(accelerators, params);
+  byAccelerators.set(accelerators, result);
+  return result;
+}
+
+function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): CalibrationResult {
+  const fits: Fit[] = [];
+  const skipped: CalibrationResult["skipped"] = [];
+  for (const t of params.calibration.tables) {
+    const reason = fitProblem(t, accelerators, params);
+    if (typeof reason === "string") {
+      skipped.push({ table: t.id, reason });
+      continue;
+    }
+    const { device, precision, profile } = reason;
+    const fixedCost = params.stacks.find((s) => s.id === t.stack)!.fixed_cost;
+    try {
+      fits.push({ table: t.id, accelerator: t.accelerator, stack: t.stack, precision, fixedCost, ...fitPoints(profile, device, precision, t.points, fixedCost, t.devices ?? 1) });
+    } catch (e) {
+      skipped.push({ table: t.id, reason: (e as Error).message });
+    }
+  }
+  return { dataset: params.calibration.name, fits, skipped };
+}
+
+function fitProblem(t: CalibrationTable, accelerators: readonly Accelerator[], params: SimulatorParams) {
+  const acc = accelerators.find((a) => a.id === t.accelerator);
+  if (!acc) return `no data/accelerators/${t.accelerator}.yaml`;
+  const device = deviceFor(acc, params.accelerators.find((a) => a.id === t.accelerator));
+  if (!isDevice(device)) return device.reason;
+  const model = resolveModelId(t.model);
+  if (!model) return `unknown model ${t.model}`;
+  const precision = mathPrecisionOf(t.precision);
+  if (!precision || !device.peak[precision]) return `no ${t.precision} peak for ${t.accelerator}`;
+  return { device, precision, profile: modelProfile(model, t.input.width, t.input.height).perf() };
+}
+
+/** Precisions whose fits stand in for a precision without its own (INT8 behaves like the FP16 tensor path). */
+const RELATED: Readonly<Record<MathPrecision, readonly MathPrecision[]>> = {
+  int8: ["int8", "fp16"],
+  fp16: ["fp16"],
+  bf16: ["bf16", "fp16"],
+  tf32: ["tf32"],
+  fp32: ["fp32"],
+};
+
+export interface ResolvedStack extends StackParams {
+  /** Where the values came from, in words (shown in rows and in the CLI). */
+  source: string;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const paramsOf = (f: StackParams): StackParams => ({ efficiency: f.efficiency, overheadMs: f.overheadMs, layerFloorMs: f.layerFloorMs });
+
+/**
+ * Stack parameters for (accelerator, stack, precision), first match wins:
+ * 1. a fit for this accelerator and stack (same or related precision);
+ * 2. a fit for the accelerator named in its `calibration_from`;
+ * 3. values given for the stack in data/simulator/stacks.yaml;
+ * 4. medians of fits: of this stack; of stacks with the same fixed-cost form and precision; of that
+ *    form at any precision; of all fits.
+ */
+export function resolveStack(cal: CalibrationResult, params: SimulatorParams, accelerator: string, stack: string, precision: MathPrecision): ResolvedStack {
+  const precisions = RELATED[precision];
+  const fitFor = (acc: string): Fit | undefined =>
+    precisions.map((p) => cal.fits.find((f) => f.accelerator === acc && f.stack === stack && f.precision === p)).find((f) => f !== undefined);
+  const own = fitFor(accelerator);
+  if (own) return { ...paramsOf(own), source: `fitted on ${cal.dataset} (${own.table})` };
+  const from = params.accelerators.find((a) => a.id === accelerator)?.calibration_from;
+  const borrowed = from ? fitFor(from) : undefined;
+  if (borrowed) return { ...paramsOf(borrowed), source: `fit of ${from} on ${cal.dataset} (${borrowed.table}), via calibration_from` };
+  const given = params.stacks.find((s) => s.id === stack);
+  if (given?.efficiency && (given.overhead_ms || given.layer_floor_ms)) {
+    const assumed = [given.efficiency, given.overhead_ms, given.layer_floor_ms].some((v) => v?.assumed);
+    return {
+      efficiency: given.efficiency.value,
+      overheadMs: given.overhead_ms?.value ?? 0,
+      layerFloorMs: given.layer_floor_ms?.value ?? 0,
+      source: `data/simulator/stacks.yaml (${stack}${assumed ? ", assumed" : ""})`,
+    };
+  }
+  const form = given?.fixed_cost ?? "per-batch";
+  const pools: [string, Fit[]][] = [
+    [`median of the ${stack} fits`, cal.fits.filter((f) => f.stack === stack && precisions.includes(f.precision))],
+    [`median of the ${precisions.join("/")} fits of ${form} stacks`, cal.fits.filter((f) => f.fixedCost === form && precisions.includes(f.precision))],
+    [`median of the fits of ${form} stacks`, cal.fits.filter((f) => f.fixedCost === form)],
+    ["median of all fits", cal.fits],
+  ];
+  const [label, pool] = pools.find(([, fs]) => fs.length > 0) ?? ["no fits: efficiency 1, no fixed cost", []];
+  if (pool.length === 0) return { efficiency: 1, overheadMs: 0, layerFloorMs: 0, source: label };
+  return {
+    efficiency: median(pool.map((f) => f.efficiency)),
+    overheadMs: median(pool.map((f) => f.overheadMs)),
+    layerFloorMs: median(pool.map((f) => f.layerFloorMs)),
+    source: `${label} on ${cal.dataset} (${pool.length} tables)`,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The sweep: every model × input size × precision × batch on every accelerator, as canonical rows
+ * (kind "simulated"), plus the memory breakdown behind the report's megapixel finding. Output is
+ * deterministic: fixed iteration order and numbers rounded to SIGNIFICANT_DIGITS.
+ */
+import type { Accelerator, CanonicalRow } from "../schema.ts";
+import { PRECISIONS, type Precision } from "./accounting.ts";
+import { calibrate, resolveStack, type CalibrationResult } from "./calibrate.ts";
+import { deviceFor, isDevice } from "./hardware.ts";
+import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
+import { memoryReport } from "./memory.ts";
+import { MODEL_IDS, modelSlug, type ModelId } from "./models/index.ts";
+import type { SimulatorParams } from "./params.ts";
+import { isFeasible, simulateBatch, type BatchPerf } from "./performance.ts";
+import { modelProfile } from "./profile.ts";
+
+export const SIM_STUDY = "atlas-simulator";
+export const SIM_SOURCE = "src/pipeline/simulate";
+export const SIGNIFICANT_DIGITS = 5;
+
+/** From 224² to 2 MP: YOLO sizes, squares, 2²¹ px (Flex Logix's "2 MP") and 1080p (YOLO letterboxes to 1088). */
+export const SWEEP_SIZES: readonly { width: number; height: number }[] = [
+  { width: 224, height: 224 },
+  { width: 320, height: 320 },
+  { width: 416, height: 416 },
+  { width: 608, height: 608 },
+  { width: 1024, height: 1024 },
+  { width: 1440, height: 1440 },
+  { width: 2048, height: 1024 },
+  { width: 1920, height: 1080 },
+];
+export const SWEEP_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/** The formula, as `derived` of every simulated row. */
+export const SIM_FORMULA =
+  "latency_ms=overhead_ms+Σ_layers max(N·MAC_l/(η·peak_MAC_s), (weight_bytes_l+spilled_activation_bytes_l(N))/DRAM_bandwidth); " +
+  "throughput_img_s=batch_size/latency_ms; fraction_of_peak=throughput_img_s/max throughput_img_s of the series; " +
+  "img_s_per_w=throughput_img_s/power_w; cost_usd_per_1000_img=price_usd_per_hour/3600/throughput_img_s·1000";
+
+export const round = (x: number, digits = SIGNIFICANT_DIGITS): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits)));
+
+export interface SweepOptions {
+  models?: readonly ModelId[];
+  sizes?: readonly { width: number; height: number }[];
+  batches?: readonly number[];
+  precisions?: readonly Precision[];
+  policy?: FusionPolicy;
+  /** A calibration already computed (e.g. shared with validation); computed here when absent. */
+  calibration?: CalibrationResult;
+}
+
+export function simulateSweep(accelerators: readonly Accelerator[], params: SimulatorParams, options: SweepOptions = {}): CanonicalRow[] {
+  const models = options.models ?? MODEL_IDS;
+  const sizes = options.sizes ?? SWEEP_SIZES;
+  const batches = options.batches ?? SWEEP_BATCHES;
+  const precisions = options.precisions ?? PRECISIONS;
+  const policy = options.policy ?? DEFAULT_FUSION_POLICY;
+  // 1. Fit efficiency and overhead on the calibration dataset once for the whole sweep.
+  const cal = options.calibration ?? calibrate(accelerators, params);
+  const rows: CanonicalRow[] = [];
+  // 2. Accelerators in id order; those that cannot be simulated (no bandwidth, no peak) are left out.
+  for (const acc of [...accelerators].sort((a, b) => a.id.localeCompare(b.id))) {
+    const device = deviceFor(acc, params.accelerators.find((a) => a.id === acc.id));
+    if (!isDevice(device)) continue;
+    for (const model of models) {
+      for (const size of sizes) {
+        // 3. Graph, liveness and schedule depend on (model, size) only: memoized.
+        const profile = modelProfile(model, size.width, size.height);
+        const perf = profile.perf(policy);
+        for (const precision of precisions) {
+          if (!device.peak[precision]) continue;
+          const stack = resolveStack(cal, params, acc.id, device.stack, precision);
+          // 4. One series: every batch that fits in device memory.
+          const results = batches.map((n) => simulateBatch(perf, device, precision, stack, n)).filter(isFeasible);
+          const best = Math.max(...results.map((r) => r.throughputImgS));
+          const note = [
+            `Simulated by the atlas's analytic model, not measured. Stack ${device.stack}: η=${round(stack.efficiency, 3)}, overhead ${round(stack.overheadMs, 3)} ms (${stack.source}).`,
+            `Peak from ${device.peak[precision]!.spec}; ${policy} fusion.`,
+            profile.input.letterboxed ? `Input letterboxed to ${profile.input.usedWidth}×${profile.input.usedHeight}.` : "",
+            device.supplemented.length ? `From data/simulator/accelerators.yaml: ${device.supplemented.join(", ")}.` : "",
+            device.powerW !== null ? "power_w is the power spec (TDP or board power), not a measurement." : "",
+          ].filter(Boolean).join(" ");
+          const series = `sim-${acc.id}-${modelSlug(model)}-${size.width}x${size.height}-${precision}`;
+          for (const r of results) rows.push(simulatedRow(r, { series, accelerator: acc.id, model, size, precision, stack: device.stack, policy, best, powerW: device.powerW, price: device.priceUsdPerHour, note }));
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+interface RowContext {
+  series: string;
+  accelerator: string;
+  model: string;
+  size: { width: number; height: number };
+  precision: CanonicalRow["precision"];
+  stack: string;
+  policy: FusionPolicy;
+  best: number;
+  powerW: number | null;
+  price: number | null;
+  note: string;
+  devices?: number;
+  derivedExtra?: string;
+}
+
+/** One simulated point as a canonical row; numbers rounded so the output bytes are stable. */
+export function simulatedRow(r: BatchPerf, c: RowContext): CanonicalRow {
+  return {
+    study: SIM_STUDY,
+    series: c.series,
+    accelerator: c.accelerator,
+    devices: c.devices ?? 1,
+    model: c.model,
+    input_width: c.size.width,
+    input_height: c.size.height,
+    precision: c.precision,
+    framework: `atlas-simulator (stack: ${c.stack})`,
+    execution: `simulated, ${c.policy} fusion`,
+    batch_size: r.batch,
+    latency_ms: round(r.latencyMs),
+    latency_p90_ms: null,
+    latency_p95_ms: null,
+    latency_p99_ms: null,
+    throughput_img_s: round(r.throughputImgS),
+    power_w: c.powerW,
+    img_s_per_w: c.powerW !== null ? round(r.throughputImgS / c.powerW) : null,
+    cost_usd_per_1000_img: c.price !== null ? round((c.price / 3600 / r.throughputImgS) * 1000) : null,
+    fraction_of_peak: c.best > 0 ? round(r.throughputImgS / c.best) : null,
+    kind: "simulated",
+    note: c.note,
+    derived: c.derivedExtra ? `${SIM_FORMULA}; ${c.derivedExtra}` : SIM_FORMULA,
+    source_file: SIM_SOURCE,
+    source_line: "",
+  };
+}
+
+export interface MemoryBreakdownRow {
+  model: ModelId;
+  width: number;
+  height: number;
+  /** Size the network was built at (YOLOv3 letterboxes to multiples of 32). */
+  usedWidth: number;
+  usedHeight: number;
+  letterboxed: boolean;
+  megapixels: number;
+  precision: Precision;
+  params: number;
+  macs: number;
+  weightBytes: number;
+  flexLogixWeightBytes: number;
+  largestActivationBytes: number;
+  layerIoPeakBytes: number;
+  /** Liveness peak under the default fusion policy. */
+  peakActivationBytes: number;
+  peakActivationBytesByPolicy: Record<FusionPolicy, number>;
+  totalActivationBytes: number;
+  /** Weights + peak working set: what one image needs on chip to never touch DRAM. */
+  onChipBytesForNoSpill: number;
+}
+
+/** Weights vs activations vs working set per model × input size, batch 1 (every activation figure scales ×N). */
+export function memoryBreakdown(options: { models?: readonly ModelId[]; sizes?: readonly { width: number; height: number }[]; precisions?: readonly Precision[]; policy?: FusionPolicy } = {}): MemoryBreakdownRow[] {
+  const rows: MemoryBreakdownRow[] = [];
+  for (const model of options.models ?? MODEL_IDS) {
+    for (const size of options.sizes ?? SWEEP_SIZES) {
+      const p = modelProfile(model, size.width, size.height);
+      for (const precision of options.precisions ?? PRECISIONS) {
+        const m = memoryReport(p.graph, p.activations, precision, 1, options.policy ?? DEFAULT_FUSION_POLICY);
+        rows.push({
+          model,
+          width: size.width,
+          height: size.height,
+          usedWidth: p.input.usedWidth,
+          usedHeight: p.input.usedHeight,
+          letterboxed: p.input.letterboxed,
+          megapixels: round((p.input.usedWidth * p.input.usedHeight) / 1e6, 4),
+          precision,
+          params: p.totals.params,
+          macs: p.totals.macs,
+          weightBytes: m.weightBytes,
+          flexLogixWeightBytes: m.flexLogixWeightBytes,
+          largestActivationBytes: m.largestActivationBytes,
+          layerIoPeakBytes: m.layerIoPeakBytes,
+          peakActivationBytes: m.peakActivationBytes,
+          peakActivationBytesByPolicy: Object.fromEntries(FUSION_POLICIES.map((f) => [f, m.peakActivationBytesByPolicy[f]])) as Record<FusionPolicy, number>,
+          totalActivationBytes: m.totalActivationBytes,
+          onChipBytesForNoSpill: m.weightBytes + m.peakActivationBytes,
+        });
+      }
+    }
+  }
+  return rows;
+}
