@@ -1,7 +1,7 @@
 /** Cost per 1,000 images: the figure each configuration's study published beside the one its stated price and throughput imply. */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
-import type { FigureSpec } from "./spec.ts";
+import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { PALETTE, inlineLegend, round, sourceRef } from "./common.ts";
 
 export interface CostRow {
@@ -32,7 +32,7 @@ export function costRows(rows: CanonicalRow[], prices: Map<string, number>, stud
 }
 
 export function costFigure(data: CostRow[], o: { id: string; title: string; caption: string; sources: string[] }): FigureSpec {
-  if (data.length === 0) throw new Error(`${o.id}: no rows with a price`);
+  if (data.length === 0) throw new MissingDataError(o.id, "no rows with a price");
   const long = data.flatMap((d) => [
     { configuration: d.configuration, which: "as published", usd: d.published },
     { configuration: d.configuration, which: "price ÷ throughput", usd: d.implied },

@@ -1,7 +1,7 @@
 /** Fraction of each series' own peak throughput against batch: how early each architecture saturates. */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
-import type { FigureSpec } from "./spec.ts";
+import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { PALETTE, batchAxis, inlineLegend, round, sourceRef } from "./common.ts";
 
 export interface PeakFractionOptions {
@@ -24,14 +24,14 @@ export function peakFractionFigure(rows: CanonicalRow[], o: PeakFractionOptions)
   const data = o.series.flatMap((s) => {
     const own = rows.filter((r) => r.series === s.id && r.kind === "measured" && r.batch_size !== null && r.throughput_img_s !== null && r.note === "");
     const ref = o.referenceBatch === undefined ? null : own.find((r) => r.batch_size === o.referenceBatch)?.throughput_img_s;
-    if (ref === undefined) throw new Error(`${o.id}: ${s.id} has no batch ${o.referenceBatch}`);
+    if (ref === undefined) throw new MissingDataError(o.id, `${s.id} has no batch ${o.referenceBatch}`);
     return own
       .filter((r) => o.referenceBatch === undefined || r.batch_size! <= o.referenceBatch)
       .map((r) => ({ series: s.label, kind: "measured", batch: r.batch_size!, fraction: round(ref === null ? r.fraction_of_peak : r.throughput_img_s! / ref, 4)!, color: color.get(s.id)!, source: sourceRef(r) }));
   });
   const yLabel = o.referenceBatch === undefined ? "↑ Throughput as a fraction of the series' peak" : `↑ Throughput relative to batch ${o.referenceBatch}`;
   const missing = o.series.filter((s) => !data.some((d) => d.series === s.label));
-  if (missing.length) throw new Error(`${o.id}: no measured rows for ${missing.map((m) => m.id).join(", ")}`);
+  if (missing.length) throw new MissingDataError(o.id, `no measured rows for ${missing.map((m) => m.id).join(", ")}`);
   const claimData = o.claims.map((c) => ({ series: c.label, kind: "claim", batch: c.batch, fraction: c.fraction, color: "#000000", source: c.source }));
   const first = (label: string) => data.find((d) => d.series === label && d.fraction >= o.threshold)?.batch;
   const summary = o.series.map((s) => `${s.label} first reaches ${o.threshold * 100} % at batch ${first(s.label) ?? "never"}`).join("; ");

@@ -22,3 +22,11 @@ export interface FigureSpec {
   /** Plot options without `document`; rendered by render.ts. */
   plot: Plot.PlotOptions;
 }
+
+/** A figure's data is not in the atlas (e.g. a fixture without that study); callers may skip the figure. */
+export class MissingDataError extends Error {
+  constructor(figureId: string, what: string) {
+    super(`${figureId}: ${what}`);
+    this.name = "MissingDataError";
+  }
+}

@@ -1,7 +1,7 @@
 /** Speed-up of one execution setup over a baseline series at each batch size (e.g. AMP over FP32). */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
-import type { FigureSpec } from "./spec.ts";
+import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { PALETTE, batchAxis, inlineLegend, round } from "./common.ts";
 
 export interface SpeedupOptions {
@@ -24,7 +24,7 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
       return a && base ? [{ pair: p.label, batch: b, speedup: round(a / base, 4)!, throughput: a, baseline_throughput: base, color: color.get(p.label)! }] : [];
     });
   });
-  for (const p of o.pairs) if (!data.some((d) => d.pair === p.label)) throw new Error(`${o.id}: no common batch sizes for ${p.series} / ${p.baseline}`);
+  for (const p of o.pairs) if (!data.some((d) => d.pair === p.label)) throw new MissingDataError(o.id, `no common batch sizes for ${p.series} / ${p.baseline}`);
   const range = (label: string) => {
     const xs = data.filter((d) => d.pair === label).map((d) => d.speedup);
     return `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;

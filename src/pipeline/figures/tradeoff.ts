@@ -1,14 +1,14 @@
 /** Latency against throughput, one labelled point per batch size, and efficiency per batch: the trade-off of one series. */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
-import type { FigureSpec } from "./spec.ts";
+import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { PALETTE, sourceRef } from "./common.ts";
 
 export function latencyThroughputFigure(rows: CanonicalRow[], o: { id: string; series: string; title: string; caption: string; sources: string[] }): FigureSpec {
   const data = rows
     .filter((r) => r.series === o.series && r.kind === "measured" && r.latency_ms !== null && r.throughput_img_s !== null)
     .map((r) => ({ batch: r.batch_size!, latency_ms: r.latency_ms!, throughput_img_s: r.throughput_img_s!, img_s_per_w: r.img_s_per_w, source: sourceRef(r) }));
-  if (data.length === 0) throw new Error(`${o.id}: no rows in ${o.series}`);
+  if (data.length === 0) throw new MissingDataError(o.id, `no rows in ${o.series}`);
   const first = data[0]!;
   const last = data[data.length - 1]!;
   return {
@@ -46,7 +46,7 @@ export function efficiencyFigure(rows: CanonicalRow[], o: { id: string; series: 
   const data = rows
     .filter((r) => r.series === o.series && r.kind === "measured" && r.img_s_per_w !== null)
     .map((r) => ({ batch: r.batch_size!, img_s_per_w: r.img_s_per_w!, power_w: r.power_w, derived_power: r.derived.includes("power_w=") ? "derived" : "reported", source: sourceRef(r) }));
-  if (data.length === 0) throw new Error(`${o.id}: no efficiency rows in ${o.series}`);
+  if (data.length === 0) throw new MissingDataError(o.id, `no efficiency rows in ${o.series}`);
   const best = data.reduce((a, b) => (b.img_s_per_w > a.img_s_per_w ? b : a));
   return {
     id: o.id,
