@@ -2,13 +2,16 @@
  * `npm run build`: the whole pipeline into dist/.
  * 1. ingest + simulate → .build/atlas.json (stops here on bad data, dist/ untouched)
  * 2. Astro renders the site into a fresh temporary folder
- * 3. the published dataset is copied beside the pages
+ * 3. the published dataset, the release archive and the figure manifest are added beside the pages
  * 4. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
 import { dataDirOf, runIngest } from "./lib/stages.ts";
+import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
+import { reportFigures } from "../src/pipeline/report/figures.ts";
+import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
 const root = process.cwd();
@@ -26,6 +29,9 @@ try {
   await build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: "warn" });
   mkdirSync(join(staging, "data"), { recursive: true });
   cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
+  // Releases are built once, by `npm run release`, and only copied from then on.
+  if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
+  writeFigureManifest(staging, atlas.version, reportFigures(atlas, FIGURE_SOURCES));
 } catch (e) {
   rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`\nThe site build failed; ${outDir} was left as it was.\n`);

@@ -7,21 +7,24 @@ import { defineCollection, z } from "astro:content";
 import type { Loader } from "astro/loaders";
 import { readFileSync, existsSync } from "node:fs";
 import type { Atlas } from "./pipeline/run.ts";
+import type { Release, ReportVersion } from "./pipeline/cite/version.ts";
 
 export const ATLAS_JSON = process.env.ATLAS_JSON ?? ".build/atlas.json";
 
-function readAtlas(): Atlas {
+type BuiltAtlas = Atlas & { version: ReportVersion; releases: Release[] };
+
+function readAtlas(): BuiltAtlas {
   if (!existsSync(ATLAS_JSON)) {
     throw new Error(`${ATLAS_JSON} is missing: run \`npm run ingest\` (or \`npm run build\`) first`);
   }
-  const atlas = JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as Atlas;
+  const atlas = JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as BuiltAtlas;
   if (atlas.studies.length === 0 || atlas.accelerators.length === 0) {
     throw new Error(`${ATLAS_JSON} has no studies or no accelerators`);
   }
   return atlas;
 }
 
-function atlasLoader(pick: (atlas: Atlas) => { id: string; data: Record<string, unknown> }[]): Loader {
+function atlasLoader(pick: (atlas: BuiltAtlas) => { id: string; data: Record<string, unknown> }[]): Loader {
   return {
     name: "atlas-loader",
     load: async ({ store, parseData, generateDigest }) => {
@@ -47,6 +50,7 @@ export const collections = {
     loader: atlasLoader((a) => [
       { id: "ledger", data: { entries: a.ledger } },
       { id: "simulated", data: { rows: a.rows.filter((r) => r.kind === "simulated") } },
+      { id: "version", data: { version: a.version, releases: a.releases } },
     ]),
     schema: passthrough,
   }),

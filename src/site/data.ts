@@ -6,6 +6,8 @@ import type { Finding } from "../pipeline/report/findings.ts";
 import type { LedgerEntry } from "../pipeline/report/claims.ts";
 import type { FigureSpec } from "../pipeline/figures/spec.ts";
 import { reportFigures } from "../pipeline/report/figures.ts";
+import { FIGURE_SOURCES } from "../pipeline/report/figure-sources.ts";
+import type { Release, ReportVersion } from "../pipeline/cite/version.ts";
 import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -64,9 +66,13 @@ export function getAtlas(): Promise<Atlas> {
 let figuresPromise: Promise<Map<string, FigureSpec>> | null = null;
 /** Every figure of the report by id (specs only; rendering happens where a page shows one). */
 export function allFigures(): Promise<Map<string, FigureSpec>> {
-  figuresPromise ??= getAtlas().then((a) => new Map(reportFigures(a, siteFigureSources).map((f) => [f.id, f])));
+  figuresPromise ??= getAtlas().then((a) => new Map(reportFigures(a, FIGURE_SOURCES).map((f) => [f.id, f])));
   return figuresPromise;
 }
 
-/** Figure sources beyond the measured ones (the simulator's), registered in one place. */
-export const siteFigureSources: Parameters<typeof reportFigures>[1] = [];
+
+
+/** This build's version and the release history (from releases.json, never from the clock). */
+export async function versionInfo(): Promise<{ version: ReportVersion; releases: Release[] }> {
+  return reportEntry<{ version: ReportVersion; releases: Release[] }>("version");
+}

@@ -4,3 +4,12 @@ export function url(path: string): string {
   const clean = path.startsWith("/") ? path : `/${path}`;
   return `${base}${clean}`;
 }
+
+/**
+ * Links that leave a release snapshot for the live site (the versions list, other releases): the base
+ * without its `/v/X.Y.Z/` part, so a snapshot built under /v/0.1.0/ still links to /versions/.
+ */
+export function rootUrl(path: string): string {
+  const base = import.meta.env.BASE_URL.replace(/v\/\d+\.\d+\.\d+\/?$/, "").replace(/\/$/, "");
+  return `${base}${path.startsWith("/") ? path : `/${path}`}`;
+}

@@ -29,14 +29,14 @@ export function latencyThroughputFigure(rows: CanonicalRow[], o: { id: string; s
       width: 720,
       height: 400,
       marginLeft: 60,
-      marginRight: 40,
+      marginRight: 70,
       marginBottom: 40,
       x: { label: "Throughput (images/s) →", grid: true },
       y: { label: "↑ Latency per batch (ms)", grid: true, zero: true },
       marks: [
         Plot.line(data, { x: "throughput_img_s", y: "latency_ms", stroke: PALETTE[0], strokeWidth: 1.5 }),
         Plot.dot(data, { x: "throughput_img_s", y: "latency_ms", fill: PALETTE[0], r: 4 }),
-        Plot.text(data, { x: "throughput_img_s", y: "latency_ms", text: (d: { batch: number }) => `batch ${d.batch}`, dx: -8, dy: -10, textAnchor: "end" }),
+        Plot.text(data, { x: "throughput_img_s", y: "latency_ms", text: (d: { batch: number }) => `batch ${d.batch}`, dx: 8, dy: 12, textAnchor: "start" }),
       ],
     },
   };

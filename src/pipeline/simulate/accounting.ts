@@ -39,6 +39,8 @@ export interface Totals {
   flexLogixWeights: number;
   /** Sum of all allocated activation tensors (node outputs, input included), elements per image. */
   activationElements: number;
+  /** Sum of main-path conv outputs (projection shortcuts left out): Flex Logix's "almost 10MB" for ResNet-50. */
+  flexLogixActivationElements: number;
 }
 
 export function totals(graph: Graph): Totals {
@@ -50,6 +52,7 @@ export function totals(graph: Graph): Totals {
     weights: sum((n) => n.weights),
     flexLogixWeights: sum((n) => (n.op.kind === "conv2d" && n.op.projection ? 0 : n.weights)),
     activationElements: sum((n) => (isAlias(n) ? 0 : elements(n.out))),
+    flexLogixActivationElements: sum((n) => (n.op.kind === "conv2d" && !n.op.projection ? elements(n.out) : 0)),
   };
 }
 

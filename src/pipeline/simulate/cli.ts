@@ -6,9 +6,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SourceError } from "../errors.ts";
 import { loadAccelerators } from "../ingest/accelerators.ts";
+import { loadData } from "../ingest/index.ts";
+import { normalizeStudy } from "../normalize/normalize.ts";
 import { PRECISIONS, layerTable, type Precision } from "./accounting.ts";
 import { calibrate, resolveStack } from "./calibrate.ts";
-import { formatShape } from "./graph.ts";
+import { formatShape, ShapeError } from "./graph.ts";
 import { graphToJson } from "./graph-json.ts";
 import { deviceFor, isDevice } from "./hardware.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
@@ -18,11 +20,13 @@ import { loadSimulatorParams } from "./params.ts";
 import { isFeasible, simulateBatch, smallestBatchAtFraction } from "./performance.ts";
 import { modelProfile } from "./profile.ts";
 import { SWEEP_BATCHES } from "./sweep.ts";
+import { validateMeasured } from "./validate.ts";
 
 export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H --precision int8|fp16|fp32
                             [--batch N] [--accelerator ID] [--policy ${FUSION_POLICIES.join("|")}]
                             [--json] [--layers] [--graph-json] [--data-dir DIR]
        npm run -s simulate -- --calibration [--json] [--data-dir DIR]
+       npm run -s simulate -- --validate [--json] [--data-dir DIR]
 
   --model        ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}
   --width/--height  input size in pixels (YOLOv3 is letterboxed up to multiples of 32)
@@ -32,7 +36,8 @@ export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --he
   --json         one JSON object instead of a table
   --layers       also print the per-layer table
   --graph-json   print the layer graph as JSON (for the PyTorch harness) and nothing else
-  --calibration  print the efficiency and overhead fitted on the calibration dataset
+  --calibration  print the efficiency and fixed costs fitted on the calibration dataset
+  --validate     compare the simulator with every measured series under DIR/studies/
   --data-dir     folder holding accelerators/ (default data); simulator parameters always come
                  from the repository's data/simulator/`;
 
@@ -40,7 +45,7 @@ export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --he
 const REPO_DATA = join(fileURLToPath(new URL("../../../", import.meta.url)), "data");
 
 export interface SimulateArgs {
-  mode: "simulate" | "calibration";
+  mode: "simulate" | "calibration" | "validate";
   model: ModelId;
   width: number;
   height: number;
@@ -61,7 +66,7 @@ export class UsageError extends Error {
   }
 }
 
-const FLAGS = new Set(["--json", "--layers", "--graph-json", "--calibration"]);
+const FLAGS = new Set(["--json", "--layers", "--graph-json", "--calibration", "--validate"]);
 const OPTIONS = new Set(["--model", "--width", "--height", "--precision", "--batch", "--accelerator", "--policy", "--data-dir"]);
 
 function positiveInt(flag: string, value: string, max: number): number {
@@ -86,8 +91,8 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   }
   const dataDir = values.get("--data-dir") ?? "data";
   const base = { json: flags.has("--json"), layers: flags.has("--layers"), graphJson: flags.has("--graph-json"), dataDir };
-  if (flags.has("--calibration")) {
-    return { ...base, mode: "calibration", model: "resnet50_v1.5", width: 224, height: 224, precision: "fp16", batch: 1, accelerator: null, policy: DEFAULT_FUSION_POLICY };
+  if (flags.has("--calibration") || flags.has("--validate")) {
+    return { ...base, mode: flags.has("--validate") ? "validate" : "calibration", model: "resnet50_v1.5", width: 224, height: 224, precision: "fp16", batch: 1, accelerator: null, policy: DEFAULT_FUSION_POLICY };
   }
   for (const required of ["--model", "--width", "--height", "--precision"]) {
     if (!values.has(required)) throw new UsageError(`missing ${required}`);
@@ -129,6 +134,7 @@ const table = (rows: string[][], left: readonly number[] = [0]): string => {
 /** Runs the CLI on parsed arguments. */
 export function runSimulate(args: SimulateArgs): CliResult {
   if (args.mode === "calibration") return runCalibration(args);
+  if (args.mode === "validate") return runValidation(args);
   const profile = modelProfile(args.model, args.width, args.height);
   if (args.graphJson) return { code: 0, stdout: `${JSON.stringify(graphToJson(profile.graph), null, 2)}\n`, stderr: "" };
   const mem = memoryReport(profile.graph, profile.activations, args.precision, args.batch, args.policy);
@@ -148,6 +154,7 @@ export function runSimulate(args: SimulateArgs): CliResult {
     peakActivationBytes: mem.peakActivationBytes,
     peakActivationBytesByPolicy: mem.peakActivationBytesByPolicy,
     totalActivationBytes: mem.totalActivationBytes,
+    flexLogixActivationBytes: mem.flexLogixActivationBytes,
   };
   const warnings: string[] = profile.input.letterboxed ? [`input letterboxed from ${args.width}×${args.height} to ${profile.input.usedWidth}×${profile.input.usedHeight} (YOLOv3 needs multiples of 32)`] : [];
   if (args.accelerator !== null) {
@@ -167,7 +174,7 @@ export function runSimulate(args: SimulateArgs): CliResult {
     ["largest activation", mb(mem.largestActivationBytes)],
     ["layer I/O peak (Flex Logix storage)", mb(mem.layerIoPeakBytes)],
     [`peak working set (${args.policy})`, mb(mem.peakActivationBytes)],
-    ["all activations", mb(mem.totalActivationBytes)],
+    ["all activations (main-path conv outputs)", `${mb(mem.totalActivationBytes)} (${mb(mem.flexLogixActivationBytes)})`],
   ];
   if (args.accelerator !== null) {
     const r = result as Record<string, unknown>;
@@ -236,6 +243,22 @@ function runCalibration(args: SimulateArgs): CliResult {
   return { code: 0, stdout: `calibration dataset: ${cal.dataset}\n${table(rows, [0, 1, 2, 3, 7])}\n${skipped ? `${skipped}\n` : ""}`, stderr: "" };
 }
 
+function runValidation(args: SimulateArgs): CliResult {
+  const data = loadData(args.dataDir, args.dataDir);
+  const report = validateMeasured(data.studies.flatMap(normalizeStudy), data.accelerators, loadSimulatorParams(REPO_DATA));
+  if (args.json) return { code: 0, stdout: `${JSON.stringify(report)}\n`, stderr: "" };
+  const pctOf = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)}%`);
+  const rows = [
+    ["series", "status", "split", "held-out", "calibration", "throughput MAPE", "latency MAPE", "worst throughput (batch)"],
+    ...report.series.map((s) => [s.series, s.status, s.split, String(s.held_out_points), String(s.calibration_points), pctOf(s.throughput_mape_pct), pctOf(s.latency_mape_pct), s.worst_throughput_batch === null ? s.reason : `${pctOf(s.worst_throughput_error_pct)} (${s.worst_throughput_batch})`]),
+  ];
+  const studies = [
+    ["study", "series", "held-out points", "throughput MAPE", "latency MAPE"],
+    ...report.byStudy.map((s) => [s.study, String(s.series_validated), String(s.held_out_points), pctOf(s.throughput_mape_pct), pctOf(s.latency_mape_pct)]),
+  ];
+  return { code: 0, stdout: `${table(rows, [0, 1, 2, 7])}\n\n${table(studies, [0])}\n`, stderr: "" };
+}
+
 const usage = (message: string): CliResult => ({ code: 2, stdout: "", stderr: `simulate: ${message}\n\n${USAGE}\n` });
 
 /** The whole CLI: argv in, exit code and output out. */
@@ -245,6 +268,7 @@ export function simulateCli(argv: readonly string[]): CliResult {
     return runSimulate(parseSimulateArgs(argv));
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
+    if (e instanceof ShapeError) return usage(`the network cannot be built at this input size: ${e.message}`);
     if (e instanceof SourceError) return { code: 1, stdout: "", stderr: `simulate: the data files have problems:\n\n${e.message}\n` };
     throw e;
   }

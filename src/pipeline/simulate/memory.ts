@@ -7,8 +7,7 @@
  * - peak working set: the liveness peak under a fusion policy, skip and route tensors kept alive.
  * Every activation figure scales linearly with batch: the whole batch runs layer by layer.
  */
-import { totals } from "./accounting.ts";
-import { BYTES_PER_ELEMENT, type MathPrecision } from "./accounting.ts";
+import { BYTES_PER_ELEMENT, totals, type MathPrecision } from "./accounting.ts";
 import { elements, type Graph } from "./graph.ts";
 import { FUSION_POLICIES, DEFAULT_FUSION_POLICY, liveness, lower, type FusionPolicy } from "./liveness.ts";
 
@@ -67,7 +66,10 @@ export interface MemoryReport {
   /** Liveness peak under `policy`. */
   peakActivationBytes: number;
   peakActivationBytesByPolicy: Record<FusionPolicy, number>;
+  /** Every allocated tensor: what would cross DRAM once each way if nothing stayed on chip. */
   totalActivationBytes: number;
+  /** Main-path conv outputs only (Flex Logix's "almost 10MB ... written out" for ResNet-50). */
+  flexLogixActivationBytes: number;
 }
 
 export function memoryReport(graph: Graph, profile: ActivationProfile, precision: MathPrecision, batch: number, policy: FusionPolicy = DEFAULT_FUSION_POLICY): MemoryReport {
@@ -86,5 +88,37 @@ export function memoryReport(graph: Graph, profile: ActivationProfile, precision
     peakActivationBytes: byPolicy[policy],
     peakActivationBytesByPolicy: byPolicy,
     totalActivationBytes: perBatch(profile.totalActivations),
+    flexLogixActivationBytes: perBatch(t.flexLogixActivationElements),
+  };
+}
+
+/** Quantities a claim can name (schema.ts `simulated` claim tests), plus the Flex Logix variants. */
+export const QUANTITY_DEFINITIONS = {
+  params: "torch parameter count (batch norm: 2 per channel)",
+  macs: "multiply-accumulates per image, conv and linear layers",
+  weightBytes: "deployed parameters (batch norm folded into one bias per channel) × bytes per element",
+  flexLogixWeightBytes: "main-path conv weights (projection shortcuts left out) + FC weights, × bytes per element",
+  largestActivationBytes: "largest single tensor × batch × bytes per element",
+  layerIoPeakBytes: "largest main input + output of one conv/pool/linear/upsample layer × batch × bytes",
+  peakActivationBytes: "liveness peak under the fusion policy × batch × bytes",
+  totalActivationBytes: "all allocated tensors summed × batch × bytes",
+  flexLogixActivationBytes: "main-path conv outputs summed × batch × bytes",
+} as const;
+export type Quantity = keyof typeof QUANTITY_DEFINITIONS;
+
+/** Every quantity for one configuration, e.g. to check a `simulated` claim test. */
+export function quantities(graph: Graph, profile: ActivationProfile, precision: MathPrecision, batch = 1, policy: FusionPolicy = DEFAULT_FUSION_POLICY): Record<Quantity, number> {
+  const m = memoryReport(graph, profile, precision, batch, policy);
+  const t = totals(graph);
+  return {
+    params: t.params,
+    macs: t.macs,
+    weightBytes: m.weightBytes,
+    flexLogixWeightBytes: m.flexLogixWeightBytes,
+    largestActivationBytes: m.largestActivationBytes,
+    layerIoPeakBytes: m.layerIoPeakBytes,
+    peakActivationBytes: m.peakActivationBytes,
+    totalActivationBytes: m.totalActivationBytes,
+    flexLogixActivationBytes: m.flexLogixActivationBytes,
   };
 }

@@ -3,9 +3,9 @@
  * and its compiled schedules. Batch and precision only scale bytes, so these are computed once and
  * memoized; the sweep's speed depends on it.
  */
-import { totals, type Totals } from "./accounting.ts";
+import { totals, type MathPrecision, type Totals } from "./accounting.ts";
 import { DEFAULT_FUSION_POLICY, type FusionPolicy } from "./liveness.ts";
-import { activationProfile, type ActivationProfile } from "./memory.ts";
+import { activationProfile, quantities, type ActivationProfile, type Quantity } from "./memory.ts";
 import { buildModel, type BuiltModel, type ModelId } from "./models/index.ts";
 import { perfProfile, type PerfProfile } from "./performance.ts";
 
@@ -35,4 +35,10 @@ export function modelProfile(model: ModelId, width: number, height: number): Mod
   };
   cache.set(key, profile);
   return profile;
+}
+
+/** All memory quantities of (model, input, precision, batch): what a `simulated` claim test names. */
+export function simulatedQuantities(model: ModelId, width: number, height: number, precision: MathPrecision, batch = 1, policy: FusionPolicy = DEFAULT_FUSION_POLICY): Record<Quantity, number> {
+  const p = modelProfile(model, width, height);
+  return quantities(p.graph, p.activations, precision, batch, policy);
 }

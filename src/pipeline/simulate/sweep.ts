@@ -117,7 +117,7 @@ export function simulatedRow(r: BatchPerf, c: RowContext): CanonicalRow {
     input_height: c.size.height,
     precision: c.precision,
     framework: `atlas-simulator (stack: ${c.stack})`,
-    execution: `simulated, ${c.policy} fusion`,
+    execution: `simulated (fusion policy: ${c.policy})`,
     batch_size: r.batch,
     latency_ms: round(r.latencyMs),
     latency_p90_ms: null,
@@ -192,4 +192,23 @@ export function memoryBreakdown(options: { models?: readonly ModelId[]; sizes?: 
     }
   }
   return rows;
+}
+
+/**
+ * Per series (measured or simulated rows alike): the smallest batch whose throughput reaches
+ * `fraction` of the series' best, e.g. "MN-Core 2 reaches 90% of its peak at batch 4".
+ */
+export function smallestBatchBySeries(rows: readonly CanonicalRow[], fraction = 0.9): { series: string; batch: number; bestThroughputImgS: number }[] {
+  const groups = new Map<string, { batch: number; throughputImgS: number }[]>();
+  for (const r of rows) {
+    if (r.batch_size === null || r.throughput_img_s === null) continue;
+    groups.set(r.series, [...(groups.get(r.series) ?? []), { batch: r.batch_size, throughputImgS: r.throughput_img_s }]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([series, points]) => {
+      const best = Math.max(...points.map((p) => p.throughputImgS));
+      const batch = [...points].sort((a, b) => a.batch - b.batch).find((p) => p.throughputImgS >= fraction * best)!.batch;
+      return { series, batch, bestThroughputImgS: best };
+    });
 }

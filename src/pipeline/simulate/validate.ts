@@ -256,3 +256,8 @@ function summarize(series: ValidationSeries[], points: ValidationPoint[]): Valid
     held_out_series_latency_mape_pct: mape(transfer.map((p) => p.latency_error_pct)),
   };
 }
+
+/** Simulates every measured point and compares: `validate(simulateMeasured(...), measured)`. */
+export function validateMeasured(measured: readonly CanonicalRow[], accelerators: readonly Accelerator[], params: SimulatorParams, options: { policy?: FusionPolicy } = {}): ValidationReport {
+  return validate(simulateMeasured(measured, accelerators, params, options), measured);
+}
