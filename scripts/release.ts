@@ -13,7 +13,6 @@ import { join } from "node:path";
 import { runPipeline } from "../src/pipeline/run.ts";
 import { measurementsCsv } from "../src/pipeline/output/measurements.ts";
 import { SEMVER, compareSemver, dataHash, type Release } from "../src/pipeline/cite/version.ts";
-import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 import { dataDirOf, readReleases } from "./lib/stages.ts";
 
 const USAGE = "usage: npm run release -- --version X.Y.Z --date YYYY-MM-DD";
@@ -40,7 +39,7 @@ if (latest && compareSemver(version, latest.version) <= 0) fail(`version ${versi
 if (existsSync(join(root, "archive", "v", version))) fail(`archive/v/${version}/ already exists`);
 
 // 2. Data hash of exactly what the build will publish.
-const atlas = runPipeline(dataDirOf(root), { figures: FIGURE_SOURCES });
+const atlas = runPipeline(dataDirOf(root));
 const hash = dataHash(measurementsCsv(atlas.rows));
 
 // 3. Release records.

@@ -51,6 +51,7 @@ export const collections = {
       { id: "ledger", data: { entries: a.ledger } },
       { id: "simulated", data: { rows: a.rows.filter((r) => r.kind === "simulated") } },
       { id: "version", data: { version: a.version, releases: a.releases } },
+      { id: "simulator", data: { validation: a.validation, memory: a.memory } },
     ]),
     schema: passthrough,
   }),

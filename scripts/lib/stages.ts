@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError } from "../../src/pipeline/errors.ts";
 import { runPipeline, type Atlas } from "../../src/pipeline/run.ts";
-import { FIGURE_SOURCES } from "../../src/pipeline/report/figure-sources.ts";
 import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 import { measurementsCsv, measurementsJson } from "../../src/pipeline/output/measurements.ts";
 import { dataHash, reportVersion, type Release, type ReportVersion } from "../../src/pipeline/cite/version.ts";
@@ -28,7 +27,7 @@ export function dataDirOf(root: string): string {
 export function runIngest(dataDir: string, out: string, root = process.cwd()): BuiltAtlas | null {
   let atlas: Atlas;
   try {
-    atlas = runPipeline(dataDir, { figures: FIGURE_SOURCES });
+    atlas = runPipeline(dataDir);
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(`\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`);

@@ -2,16 +2,23 @@
  * The pipeline in order: ingest → normalize → audit → (simulate) → the site's data model.
  * Pure apart from reading data/: the caller decides where results are written.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
+import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
 import { normalizeStudy } from "./normalize/normalize.ts";
 import { auditStudy, type AuditFinding } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
 import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
-import { evaluateClaims, type LedgerEntry, type SimulatedQuantity } from "./report/claims.ts";
+import { evaluateClaims, type LedgerEntry } from "./report/claims.ts";
 import { loadFindings, type Finding } from "./report/findings.ts";
 import { reportFigures, type FigureSource } from "./report/figures.ts";
 import { makeTokenResolver } from "./report/tokens.ts";
+import { simulatorTokens } from "./report/sim-tokens.ts";
+import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
+import type { ValidationReport } from "./simulate/validate.ts";
+import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
 
 /** A study table as the site shows it: the published header and cells, untouched. */
 export interface RawTable {
@@ -37,19 +44,19 @@ export interface Atlas {
   findings: Finding[];
   /** Every claim in words, with the data that tests it and a verdict. */
   ledger: LedgerEntry[];
+  /** Simulated twins against measurements, per series; null when the simulator did not run. */
+  validation: ValidationReport | null;
+  /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
+  memory: MemoryBreakdownRow[];
 }
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
 export const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
 
 export interface PipelineOptions {
-  /** Adds simulated rows (the simulator's sweep) to the measured ones. */
-  simulate?: (accelerators: Accelerator[]) => CanonicalRow[];
-  /** Simulator quantities for claims and prose (memory sizes etc.). */
-  simulatedQuantity?: SimulatedQuantity;
-  /** Extra token kinds for finding prose, e.g. simulator numbers. */
-  tokens?: Record<string, (args: string[]) => string>;
-  /** Figures from later stages. */
+  /** Runs the simulator (parameters from data/simulator/): sweep, simulated twins, validation, memory. Default: when data/simulator/ exists. */
+  simulate?: boolean;
+  /** Figures beyond the measured-data ones. Default: the simulator's (figure-sources.ts). */
   figures?: FigureSource[];
 }
 
@@ -60,8 +67,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const measured = data.studies.flatMap(normalizeStudy);
   // 3. Audit: redundant published numbers checked against each other.
   const audit = data.studies.flatMap(auditStudy);
-  // 4. Simulate: the model's predictions, as rows like any study's.
-  const simulated = options.simulate ? options.simulate(data.accelerators) : [];
+  // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
+  const sim = options.simulate ?? existsSync(join(dataDir, "simulator")) ? runSimulator(dataDir, data.accelerators, measured) : null;
   const atlas: Atlas = {
     accelerators: data.accelerators,
     studies: data.studies.map((s) => ({
@@ -74,22 +81,24 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
         rows: t.csv.rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => c.text) })),
       })),
     })),
-    rows: sortRows([...measured, ...simulated]),
+    rows: sortRows([...measured, ...(sim?.rows ?? [])]),
     audit,
     findings: [],
     ledger: [],
+    validation: sim?.validation ?? null,
+    memory: sim?.memory ?? [],
   };
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
-  atlas.ledger = evaluateClaims(data.studies.map((s) => s.study), atlas.rows, options.simulatedQuantity ?? (() => null));
+  atlas.ledger = evaluateClaims(data.studies.map((s) => s.study), atlas.rows, sim ? simulatedQuantity : () => null);
   const prices = new Map(data.studies.flatMap((s) => s.study.tables.filter((t) => t.price_usd_per_hour !== undefined).map((t) => [t.series, t.price_usd_per_hour!] as const)));
   const resolve = makeTokenResolver({
     rows: atlas.rows,
     audit,
     prices,
     constants: { "audit-margin": `${AUDIT_MARGIN * 100} %`, "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %` },
-    ...(options.tokens ? { extra: options.tokens } : {}),
+    ...(sim ? { extra: simulatorTokens(atlas) } : {}),
   });
-  const figureIds = new Set(reportFigures(atlas, options.figures ?? []).map((f) => f.id));
+  const figureIds = new Set(reportFigures(atlas, options.figures ?? FIGURE_SOURCES).map((f) => f.id));
   atlas.findings = loadFindings(dataDir, resolve, { figures: figureIds, tables: new Set(REPORT_TABLES) });
   return atlas;
 }

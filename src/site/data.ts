@@ -51,6 +51,7 @@ export function getAtlas(): Promise<Atlas> {
   atlasPromise ??= (async () => {
     const studies = await allStudies();
     const simulated = (await reportEntry<{ rows: CanonicalRow[] }>("simulated")).rows;
+    const simulator = await reportEntry<Pick<Atlas, "validation" | "memory">>("simulator");
     return {
       accelerators: await allAccelerators(),
       studies: studies.map(({ rows: _r, audit: _a, ...s }) => s),
@@ -58,6 +59,8 @@ export function getAtlas(): Promise<Atlas> {
       audit: studies.flatMap((s) => s.audit),
       findings: await allFindings(),
       ledger: await ledger(),
+      validation: simulator.validation,
+      memory: simulator.memory,
     };
   })();
   return atlasPromise;

@@ -24,7 +24,9 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const usable = rows.filter((r) => r.accelerator === o.accelerator.id && r.model === o.model && r.batch_size !== null && r[m.field] !== null);
   const measured = usable.filter((r) => r.kind === "measured");
   if (measured.length === 0) return null;
-  const simulated = usable.filter((r) => r.kind === "simulated");
+  // Only the simulated twins of the measured series shown (series "sim-<measured series>"), never the whole sweep.
+  const twins = new Set(measured.map((r) => `sim-${r.series}`));
+  const simulated = usable.filter((r) => r.kind === "simulated" && twins.has(r.series));
   // One line per series; simulated series share the palette but are dashed and say so in their label.
   const seriesIds = [...new Set(measured.map((r) => r.series)), ...new Set(simulated.map((r) => r.series))];
   const label = new Map<string, string>();

@@ -11,7 +11,7 @@ export function measurementsCsv(rows: CanonicalRow[]): string {
 /** JSON with the same columns; numbers stay numbers and missing values are null. */
 export function measurementsJson(rows: CanonicalRow[]): string {
   const ordered = rows.map((r) => Object.fromEntries(CANONICAL_COLUMNS.map((c) => [c, r[c]])));
-  return JSON.stringify({ columns: CANONICAL_COLUMNS, rows: ordered }, null, 1) + "\n";
+  return JSON.stringify({ columns: CANONICAL_COLUMNS, rows: ordered }) + "\n";
 }
 
 /** Stable order: by kind, study, series, batch. Makes output bytes independent of file-system order. */

@@ -1,4 +1,91 @@
-/** Figure families beyond the measured-data ones, registered once for the pipeline, the build and the site. */
+/** Figure families beyond the measured-data ones (the simulator's), registered once for the pipeline, the build and the site. */
 import type { FigureSource } from "./figures.ts";
+import type { FigureSpec } from "../figures/spec.ts";
+import { MissingDataError } from "../figures/spec.ts";
+import { memoryFigure } from "../figures/memory.ts";
+import { sramFigure } from "../figures/sram.ts";
+import { validationFigure } from "../figures/validation.ts";
+import { simulatedScalingFigure } from "../figures/sim-scaling.ts";
 
-export const FIGURE_SOURCES: FigureSource[] = [];
+const FLEX = ["flex-logix-batching", "flex-logix-megapixel"];
+
+const simulatorFigures: FigureSource = (atlas) => {
+  const out: FigureSpec[] = [];
+  const when = (make: () => FigureSpec) => {
+    try {
+      out.push(make());
+    } catch (e) {
+      if (!(e instanceof MissingDataError)) throw e;
+    }
+  };
+  const hasFlex = FLEX.filter((id) => atlas.studies.some((s) => s.study.id === id));
+  when(() =>
+    memoryFigure(atlas.memory, {
+      id: "fig-memory-resnet50",
+      model: "resnet50_v1.5",
+      precision: "int8",
+      title: "ResNet-50 memory at INT8 as the input grows: weights vs activations (simulated)",
+      caption:
+        "Computed by the atlas simulator from the ResNet-50 v1.5 layer graph (batch 1, INT8, 1 byte per value; MB = 10⁶ bytes). Weights do not depend on the input; every activation grows with the pixel count. " +
+        "The working set assumes layer-by-layer execution with residual adds fused into the preceding convolution. Flex Logix's figures use other definitions, explained on the megapixel finding page.",
+      sources: hasFlex,
+    }),
+  );
+  when(() =>
+    memoryFigure(atlas.memory, {
+      id: "fig-memory-yolov3",
+      model: "yolov3",
+      precision: "int8",
+      title: "YOLOv3 memory at INT8 as the input grows: weights vs activations (simulated)",
+      caption:
+        "Computed by the atlas simulator from the YOLOv3 layer graph (Darknet-53 and three detection heads; batch 1, INT8). Inputs that are not multiples of 32 are letterboxed up (1920×1080 runs at 1920×1088). " +
+        "The working set keeps route tensors alive until their last use.",
+      sources: hasFlex,
+    }),
+  );
+  when(() =>
+    sramFigure(atlas.memory, atlas.accelerators, {
+      id: "fig-sram-batch-resnet50",
+      model: "resnet50_v1.5",
+      precision: "int8",
+      sizes: [
+        { width: 224, height: 224 },
+        { width: 2048, height: 1024 },
+      ],
+      batches: [1, 2, 4, 8, 16, 32, 64],
+      title: "On-chip memory ResNet-50 needs per batch at 224 px and 2 MP, against each accelerator's SRAM (INT8)",
+      caption:
+        "Weights plus the peak working set times the batch size, from the atlas simulator (INT8). Horizontal lines: on-chip SRAM totals from the accelerator files, most of them derived (L2 + register files + shared memory for GPUs; see each accelerator page). " +
+        "A line above an accelerator's SRAM means that batch cannot run without DRAM traffic for activations or weights.",
+      sources: hasFlex,
+    }),
+  );
+  const studyOf = new Map(atlas.rows.filter((r) => r.kind === "measured").map((r) => [r.series, r.study]));
+  when(() =>
+    validationFigure(atlas.validation, studyOf, {
+      id: "fig-simulator-validation",
+      title: "Simulated vs measured throughput on points not used for fitting",
+      caption:
+        "Each point is one measured batch size whose series' simulated twin was not fitted on it. Efficiency and overhead were fitted on the calibration dataset dle-rn50-calibration (NVIDIA DLE ResNet-50 tables at batch 1, 16 and 256, PyTorch at 1 and 256, Graphcore at 2 and 12); the diagonal is a perfect prediction.",
+      sources: [...new Set(studyOf.values())].sort(),
+    }),
+  );
+  // Every accelerator gets the simulator's view; for those without measurements it is the only one.
+  for (const acc of atlas.accelerators) {
+    when(() =>
+      simulatedScalingFigure(atlas.rows, {
+        accelerator: acc,
+        precisions: ["fp16", "int8", "fp32"],
+        curves: [
+          { model: "resnet50_v1.5", width: 224, height: 224 },
+          { model: "resnet50_v1.5", width: 2048, height: 1024 },
+          { model: "yolov3", width: 608, height: 608 },
+          { model: "yolov3", width: 2048, height: 1024 },
+        ],
+      }),
+    );
+  }
+  return out;
+};
+
+export const FIGURE_SOURCES: FigureSource[] = [simulatorFigures];

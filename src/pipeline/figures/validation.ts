@@ -1,0 +1,55 @@
+/** Simulated against measured throughput for every held-out point: how far to trust the simulator, per study. */
+import * as Plot from "@observablehq/plot";
+import type { ValidationReport } from "../simulate/validate.ts";
+import type { FigureSpec } from "./spec.ts";
+import { MissingDataError } from "./spec.ts";
+import { PALETTE, inlineLegend } from "./common.ts";
+
+export function validationFigure(report: ValidationReport | null, studyOf: Map<string, string>, o: { id: string; title: string; caption: string; sources: string[] }): FigureSpec {
+  if (!report) throw new MissingDataError(o.id, "the simulator did not run");
+  const points = report.points.filter((p) => !p.calibration && p.measured_throughput_img_s !== null && p.simulated_throughput_img_s !== null);
+  if (points.length === 0) throw new MissingDataError(o.id, "no held-out points");
+  const studies = [...new Set(points.map((p) => studyOf.get(p.series) ?? "?"))].sort();
+  const color = new Map(studies.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
+  const data = points.map((p) => ({
+    study: studyOf.get(p.series) ?? "?",
+    series: p.series,
+    batch: p.batch_size,
+    measured: p.measured_throughput_img_s!,
+    simulated: p.simulated_throughput_img_s!,
+    error_pct: p.throughput_error_pct,
+    color: color.get(studyOf.get(p.series) ?? "?")!,
+  }));
+  const lo = Math.min(...data.flatMap((d) => [d.measured, d.simulated]));
+  const hi = Math.max(...data.flatMap((d) => [d.measured, d.simulated]));
+  return {
+    id: o.id,
+    title: o.title,
+    caption: o.caption,
+    alt: `Log-log scatter of simulated against measured throughput for ${data.length} held-out points from ${studies.length} studies; points on the diagonal are exact predictions. ${report.byStudy.map((s) => `${s.study}: throughput MAPE ${s.throughput_mape_pct ?? "n/a"} %`).join("; ")}.`,
+    sources: o.sources,
+    columns: [
+      { key: "study", label: "study" },
+      { key: "series", label: "series" },
+      { key: "batch", label: "batch size" },
+      { key: "measured", label: "measured img/s" },
+      { key: "simulated", label: "simulated img/s" },
+      { key: "error_pct", label: "error (%)" },
+    ],
+    rows: data.map(({ color: _c, ...rest }) => rest),
+    plot: {
+      width: 720,
+      height: 520,
+      marginLeft: 60,
+      marginRight: 30,
+      marginBottom: 40,
+      x: { type: "log", label: "Measured throughput (images/s) →", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
+      y: { type: "log", label: "↑ Simulated throughput (images/s)", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
+      marks: [
+        Plot.line([[lo * 0.8, lo * 0.8], [hi * 1.25, hi * 1.25]], { stroke: "#888", strokeDasharray: "4,3" }),
+        Plot.dot(data, { x: "measured", y: "simulated", fill: "color", r: 3, fillOpacity: 0.8 }),
+        ...inlineLegend(studies.map((s) => ({ label: s, color: color.get(s)! })), "bottom-right"),
+      ],
+    },
+  };
+}
