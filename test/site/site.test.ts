@@ -2,26 +2,11 @@
  * The real site, built twice from the repository's data: same bytes every time, a manifest that matches
  * the files, every figure with its permalink page and downloads, and the pages readers navigate to.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-
-function build(): string {
-  const parent = mkdtempSync(join(tmpdir(), "atlas-site-"));
-  const out = join(parent, "dist");
-  const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, ATLAS_OUT_DIR: out, ATLAS_WORK_DIR: join(parent, "work") },
-    encoding: "utf8",
-  });
-  if (res.status !== 0) throw new Error(`build failed:\n${res.stderr}`);
-  return out;
-}
+import { buildSite } from "../global-setup.ts";
 
 function hashes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -39,8 +24,8 @@ function hashes(dir: string): Map<string, string> {
 let first: string;
 let second: string;
 beforeAll(() => {
-  first = build();
-  second = build();
+  first = inject("siteDir");
+  second = buildSite();
 }, 300_000);
 
 describe("the built site", () => {

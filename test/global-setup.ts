@@ -1,0 +1,31 @@
+/** Builds the real site once per test run; tests that read a built site share it (inject("siteDir")). */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+
+export const ROOT = join(import.meta.dirname, "..");
+
+/** Runs scripts/build.ts into a fresh temporary folder and returns the dist path. */
+export function buildSite(env: Record<string, string> = {}): string {
+  const parent = mkdtempSync(join(tmpdir(), "atlas-site-"));
+  const out = join(parent, "dist");
+  const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ATLAS_OUT_DIR: out, ATLAS_WORK_DIR: join(parent, "work"), ...env },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`build failed:\n${res.stdout}\n${res.stderr}`);
+  return out;
+}
+
+export default function setup(project: TestProject): void {
+  project.provide("siteDir", buildSite());
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    siteDir: string;
+  }
+}
