@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import type { FigureSpec } from "./spec.ts";
-import { PALETTE, batchAxis, inlineLegend, modelName, modelSlug, round, seriesLabel, sourceRef } from "./common.ts";
+import { batchAxis, FRAME, inlineLegend, modelName, modelSlug, PALETTE, round, seriesLabel, sourceRef, withoutColor } from "./common.ts";
 
 export type BatchMetric = "throughput" | "latency";
 
@@ -67,13 +67,10 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
       { key: "value", label: `${m.word} (${m.unit})` },
       { key: "source", label: "source row" },
     ],
-    rows: data.map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor(data),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 400,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: batchAxis(),
       y: { label: m.axis, grid: true, zero: o.metric === "throughput" },
       marks: [

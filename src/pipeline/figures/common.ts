@@ -61,3 +61,11 @@ export function sourceRef(r: CanonicalRow): string {
   const files = r.source_file.split(";");
   return files.map((f, i) => `${f}:${r.source_line.split(";")[i] ?? r.source_line}`).join("; ");
 }
+
+/** The frame every chart shares: one width so figures line up, margins that fit the axis labels. */
+export const FRAME = { width: 720, marginLeft: 60, marginRight: 30, marginBottom: 40 } as const;
+
+/** Table rows of a figure: the plotted points without the colour channel. */
+export function withoutColor<T extends { color: string }>(points: T[]): Omit<T, "color">[] {
+  return points.map(({ color: _c, ...rest }) => rest);
+}

@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import type { MemoryBreakdownRow } from "../simulate/sweep.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { PALETTE, inlineLegend, modelName } from "./common.ts";
+import { FRAME, inlineLegend, modelName, PALETTE, withoutColor } from "./common.ts";
 
 const SERIES = [
   { key: "weightBytes", label: "weights (deployed, BN folded)" },
@@ -33,13 +33,10 @@ export function memoryFigure(rows: MemoryBreakdownRow[], o: { id: string; model:
       { key: "megapixels", label: "megapixels" },
       { key: "mb", label: "MB (10⁶ bytes)" },
     ],
-    rows: data.map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor(data),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 420,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: { type: "log", label: "Input size (megapixels) →", grid: true, tickFormat: (d: number) => String(d) },
       y: { type: "log", label: "↑ Memory (MB, batch 1)", grid: true, tickFormat: (d: number) => String(d) },
       marks: [

@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
-import { PALETTE, batchAxis, inlineLegend, round, sourceRef } from "./common.ts";
+import { batchAxis, FRAME, inlineLegend, PALETTE, round, sourceRef, withoutColor } from "./common.ts";
 
 export interface PeakFractionOptions {
   id: string;
@@ -48,13 +48,10 @@ export function peakFractionFigure(rows: CanonicalRow[], o: PeakFractionOptions)
       { key: "fraction", label: o.referenceBatch === undefined ? "fraction of series peak" : `fraction of batch ${o.referenceBatch}` },
       { key: "source", label: "source" },
     ],
-    rows: [...data, ...claimData].map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor([...data, ...claimData]),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 420,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: batchAxis(),
       y: { label: yLabel, domain: [0, 1.05], grid: true, tickFormat: (d: number) => `${Math.round(d * 100)}%` },
       marks: [

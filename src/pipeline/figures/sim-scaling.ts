@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { PALETTE, batchAxis, inlineLegend, modelName } from "./common.ts";
+import { batchAxis, FRAME, inlineLegend, modelName, PALETTE, withoutColor } from "./common.ts";
 
 export interface SimCurve {
   model: string;
@@ -44,13 +44,10 @@ export function simulatedScalingFigure(rows: CanonicalRow[], o: { accelerator: {
       { key: "latency_ms", label: "simulated latency (ms)" },
       { key: "fraction_of_peak", label: "fraction of simulated peak" },
     ],
-    rows: data.map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor(data),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 420,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: batchAxis(),
       y: { type: "log", label: "↑ Simulated throughput (images/s)", grid: true, tickFormat: (d: number) => String(d) },
       marks: [

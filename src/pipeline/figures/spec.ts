@@ -30,3 +30,16 @@ export class MissingDataError extends Error {
     this.name = "MissingDataError";
   }
 }
+
+/** Runs figure makers, keeping the figures whose data exists and skipping (only) those with MissingDataError. */
+export function collectFigures(makers: (() => FigureSpec)[]): FigureSpec[] {
+  const out: FigureSpec[] = [];
+  for (const make of makers) {
+    try {
+      out.push(make());
+    } catch (e) {
+      if (!(e instanceof MissingDataError)) throw e;
+    }
+  }
+  return out;
+}

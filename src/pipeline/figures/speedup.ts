@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
-import { PALETTE, batchAxis, inlineLegend, round } from "./common.ts";
+import { batchAxis, FRAME, inlineLegend, PALETTE, round, withoutColor } from "./common.ts";
 
 export interface SpeedupOptions {
   id: string;
@@ -42,13 +42,10 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
       { key: "baseline_throughput", label: "baseline throughput (img/s)" },
       { key: "speedup", label: "speed-up (×)" },
     ],
-    rows: data.map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor(data),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 400,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: batchAxis(),
       y: { label: "↑ Speed-up over the baseline (×)", grid: true, zero: true },
       marks: [

@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import type { ValidationReport } from "../simulate/validate.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { PALETTE, inlineLegend } from "./common.ts";
+import { FRAME, inlineLegend, PALETTE, withoutColor } from "./common.ts";
 
 export function validationFigure(report: ValidationReport | null, studyOf: Map<string, string>, o: { id: string; title: string; caption: string; sources: string[] }): FigureSpec {
   if (!report) throw new MissingDataError(o.id, "the simulator did not run");
@@ -36,13 +36,10 @@ export function validationFigure(report: ValidationReport | null, studyOf: Map<s
       { key: "simulated", label: "simulated img/s" },
       { key: "error_pct", label: "error (%)" },
     ],
-    rows: data.map(({ color: _c, ...rest }) => rest),
+    rows: withoutColor(data),
     plot: {
-      width: 720,
+      ...FRAME,
       height: 520,
-      marginLeft: 60,
-      marginRight: 30,
-      marginBottom: 40,
       x: { type: "log", label: "Measured throughput (images/s) →", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
       y: { type: "log", label: "↑ Simulated throughput (images/s)", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
       marks: [

@@ -1,7 +1,7 @@
 /** Figure families beyond the measured-data ones (the simulator's), registered once for the pipeline, the build and the site. */
 import type { FigureSource } from "./figures.ts";
 import type { FigureSpec } from "../figures/spec.ts";
-import { MissingDataError } from "../figures/spec.ts";
+import { collectFigures } from "../figures/spec.ts";
 import { memoryFigure } from "../figures/memory.ts";
 import { sramFigure } from "../figures/sram.ts";
 import { validationFigure } from "../figures/validation.ts";
@@ -10,14 +10,8 @@ import { simulatedScalingFigure } from "../figures/sim-scaling.ts";
 const FLEX = ["flex-logix-batching", "flex-logix-megapixel"];
 
 const simulatorFigures: FigureSource = (atlas) => {
-  const out: FigureSpec[] = [];
-  const when = (make: () => FigureSpec) => {
-    try {
-      out.push(make());
-    } catch (e) {
-      if (!(e instanceof MissingDataError)) throw e;
-    }
-  };
+  const makers: (() => FigureSpec)[] = [];
+  const when = (make: () => FigureSpec) => makers.push(make);
   const hasFlex = FLEX.filter((id) => atlas.studies.some((s) => s.study.id === id));
   when(() =>
     memoryFigure(atlas.memory, {
@@ -85,7 +79,7 @@ const simulatorFigures: FigureSource = (atlas) => {
       }),
     );
   }
-  return out;
+  return collectFigures(makers);
 };
 
 export const FIGURE_SOURCES: FigureSource[] = [simulatorFigures];

@@ -3,7 +3,7 @@
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
 import type { Atlas } from "../run.ts";
-import { MissingDataError, type FigureSpec } from "../figures/spec.ts";
+import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import { batchScalingFigure } from "../figures/batch-scaling.ts";
 import { peakFractionFigure } from "../figures/peak-fraction.ts";
 import { speedupFigure } from "../figures/speedup.ts";
@@ -41,16 +41,10 @@ const DLE_TF1 = "nvidia-dle-tf1-resnet50";
 
 function findingFigures(atlas: Atlas): FigureSpec[] {
   const rows = atlas.rows;
-  const out: FigureSpec[] = [];
-  // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
-  // finding that still references it fails with "unknown figure".
-  const when = (make: () => FigureSpec) => {
-    try {
-      out.push(make());
-    } catch (e) {
-      if (!(e instanceof MissingDataError)) throw e;
-    }
-  };
+    // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
+  // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).
+  const makers: (() => FigureSpec)[] = [];
+  const when = (make: () => FigureSpec) => makers.push(make);
   const mnCore = atlas.studies.find((s) => s.study.id === "mn-core-2-poster");
 
   when(() =>
@@ -133,7 +127,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
   const course = atlas.studies.find((s) => s.study.id === "v100-p100-resnet50-course");
   if (course) {
     const prices = new Map(course.tables.filter((t) => t.meta.price_usd_per_hour !== undefined).map((t) => [t.meta.series, t.meta.price_usd_per_hour!]));
-    out.push(
+    when(() =>
       costFigure(costRows(rows, prices, course.study.id), {
         id: "fig-cost-per-1000-images",
         title: "Cost per 1,000 ResNet-50 images: as published and as implied by price and throughput",
@@ -145,7 +139,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
       }),
     );
   }
-  out.push(
+  when(() =>
     auditSummaryFigure(atlas.audit, {
       id: "fig-audit-summary",
       title: "Consistency findings raised by the ingest audit, per study",
@@ -154,5 +148,5 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "Findings are shown, never fixed; the study pages list each one with its rows.",
     }),
   );
-  return out;
+  return collectFigures(makers);
 }
