@@ -37,8 +37,10 @@ describe("npm run build", () => {
     expect(treeHash(dist)).toBe(distBefore);
   });
 
-  it("builds the site and the dataset from good data, replacing dist/", () => {
+  it("builds the site and the dataset from good data, replacing dist/; a new accelerator and study get pages with no code change", () => {
     const data = copyFixture();
+    // The fixture study forbids redistribution: its figures are shown, their data downloads are not offered.
+    edit(data, "studies/study-a/study.yaml", (t) => t.replace('license: { redistribution: allowed, note: "made up for tests" }', 'license: { redistribution: not-allowed, note: "the authors keep the data" }'));
     const parent = mkdtempSync(join(tmpdir(), "atlas-out-"));
     const dist = join(parent, "dist");
     mkdirSync(dist);
@@ -54,6 +56,14 @@ describe("npm run build", () => {
     const page = readFileSync(join(dist, "studies", "study-a", "index.html"), "utf8");
     expect(page).toContain("Fixture study A");
     expect(page).toContain("implies 10,000 images");
-    expect(existsSync(join(dist, "accelerators", "acc-a", "index.html"))).toBe(true);
+    const acc = readFileSync(join(dist, "accelerators", "acc-a", "index.html"), "utf8");
+    expect(acc).toContain('id="fig-throughput-acc-a-resnet50"');
+    expect(acc).toContain("Accelerator A (fixture)");
+    const figure = readFileSync(join(dist, "figures", "fig-throughput-acc-a-resnet50", "index.html"), "utf8");
+    expect(figure).toContain("Data downloads are not offered");
+    expect(figure).toContain("the authors keep the data");
+    expect(existsSync(join(dist, "figures", "fig-throughput-acc-a-resnet50.svg"))).toBe(true);
+    expect(existsSync(join(dist, "figures", "fig-throughput-acc-a-resnet50.csv"))).toBe(false);
+    expect(existsSync(join(dist, "figures", "fig-throughput-acc-a-resnet50.json"))).toBe(false);
   });
 });
