@@ -12,6 +12,7 @@ export type AuditCheck =
   | "batch-exceeds-images"
   | "efficiency-vs-power"
   | "percentile-order"
+  | "mean-above-p99"
   | "cost-total"
   | "cost-per-1000"
   | "source-typo"
@@ -128,6 +129,12 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
     if (hi.value < lo.value) {
       add(p, "percentile-order", "warning", `${where}: ${present[i]} (${fmt(hi.value)} ms) is below ${present[i - 1]} (${fmt(lo.value)} ms); a higher percentile cannot be lower`, { [present[i - 1]!]: lo.value, [present[i]!]: hi.value });
     }
+  }
+
+  // A mean above the 99th percentile needs more than 1 % of extreme samples: usually the mean covers
+  // iterations (warm-up, first call) that the percentiles leave out. Worth knowing, not an error.
+  if (c.latency_ms && c.latency_p99_ms && c.latency_ms.value > c.latency_p99_ms.value) {
+    add(p, "mean-above-p99", "info", `${where}: mean latency ${fmt(c.latency_ms.value)} ms is above the 99th percentile ${fmt(c.latency_p99_ms.value)} ms, so the mean and the percentiles probably cover different iterations`, { latency_ms: c.latency_ms.value, latency_p99_ms: c.latency_p99_ms.value });
   }
 
   // Costs follow from the stated hourly price.

@@ -38,3 +38,15 @@ describe("ingest of a good study", () => {
     expect(repeats[0]!.values.spread).toBeCloseTo(0.02, 3);
   });
 });
+
+describe("audit of published percentiles", () => {
+  it("flags a mean above the 99th percentile as information", async () => {
+    const { copyFixture, edit } = await import("../../helpers/fixtures.ts");
+    const dir = copyFixture();
+    edit(dir, "studies/study-a/study.yaml", (t) => t.replace('      - { name: "Run time (s)", field: run_time_s, unit: s }', '      - { name: "Run time (s)", field: run_time_s, unit: s }\n      - { name: "p99", field: latency_p99_ms, unit: ms }'));
+    edit(dir, "studies/study-a/latency.csv", (t) => t.split("\n").map((l, i) => (l === "" ? l : i === 0 ? `${l},p99` : `${l},${i === 1 ? "4.00" : "99.0"}`)).join("\n"));
+    const audit = runPipeline(dir).audit.filter((f) => f.check === "mean-above-p99");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ severity: "info", rows: ["data/studies/study-a/latency.csv:2"] });
+  });
+});
