@@ -143,6 +143,19 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .strict(),
   z
     .object({
+      kind: z.literal("ratio"),
+      /** `field` of `series` (at `batch`, or its only row) ÷ the same field of `reference_series`. */
+      series: idSchema,
+      batch: z.number().int().positive().optional(),
+      reference_series: idSchema,
+      reference_batch: z.number().int().positive().optional(),
+      field: z.string().min(1).max(64),
+      expected: z.number().positive().finite(),
+      tolerance: z.number().positive().max(1),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal("simulated"),
       quantity: z.enum([
         "params",
@@ -293,6 +306,10 @@ export interface CanonicalRow {
   img_s_per_w: number | null;
   cost_usd_per_1000_img: number | null;
   fraction_of_peak: number | null;
+  /** Accelerator utilisation as the study reports it (%); reported only, never derived. */
+  utilization_pct: number | null;
+  /** Device memory in use as the study reports it (MB). */
+  memory_used_mb: number | null;
   kind: "measured" | "simulated" | "claim";
   note: string;
   /** `field=formula` for every field that was computed rather than read; `;`-separated. */
@@ -326,6 +343,8 @@ export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
   "latency_p99_ms",
   "cost_usd_per_1000_img",
   "fraction_of_peak",
+  "utilization_pct",
+  "memory_used_mb",
   "note",
   "derived",
 ];

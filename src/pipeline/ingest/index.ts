@@ -74,8 +74,9 @@ export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]):
   for (const s of studies) {
     (s.study.claims ?? []).forEach((c, i) => {
       const t = c.test;
-      if (t && (t.kind === "peak-fraction" || t.kind === "value") && !seriesOwner.has(t.series)) {
-        problems.push({ ...at(s, ["claims", i, "test", "series"]), message: `claim ${c.id} tests a series that does not exist`, expected: "a series id declared in some study's tables", found: JSON.stringify(t.series) });
+      const named = !t ? [] : t.kind === "peak-fraction" || t.kind === "value" ? [t.series] : t.kind === "ratio" ? [t.series, t.reference_series] : t.kind === "throughput-ratio" && t.series ? [t.series] : [];
+      for (const series of named.filter((x) => !seriesOwner.has(x))) {
+        problems.push({ ...at(s, ["claims", i, "test"]), message: `claim ${c.id} tests a series that does not exist`, expected: "a series id declared in some study's tables", found: JSON.stringify(series) });
       }
       const acc = t && t.kind === "throughput-ratio" ? t.accelerator : c.subject?.accelerator;
       if (acc !== undefined && !accIds.has(acc)) {

@@ -142,6 +142,8 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
         img_s_per_w: v.img_s_per_w ?? null,
         cost_usd_per_1000_img: v.cost_usd_per_1000_img ?? null,
         fraction_of_peak: fraction,
+        utilization_pct: v.utilization_pct ?? null,
+        memory_used_mb: v.memory_used_mb ?? null,
         kind: "measured",
         note: [p.label, p.note].filter(Boolean).join("; "),
         derived: derived.map((x) => `${x.field}=${x.formula}`).join("; "),

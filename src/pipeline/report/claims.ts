@@ -49,6 +49,8 @@ function evaluate(c: Claim, rows: CanonicalRow[], simulated: SimulatedQuantity):
       return peakFraction(t, rows);
     case "value":
       return value(t, rows);
+    case "ratio":
+      return ratio(t, rows);
     case "simulated":
       return simulatedTest(t, simulated);
   }
@@ -102,6 +104,30 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
     evidence: `${t.series}: ${t.field} = ${formatNumber(v, 4)} at batch ${row.batch_size}`,
     verdict: diff <= t.tolerance ? "supported" : "contradicted",
     data: [t.series],
+  };
+}
+
+/** One row of a series: at `batch`, or the only row of a series without batch sizes (a cost-table row). */
+function pick(rows: CanonicalRow[], series: string, batch: number | undefined): CanonicalRow | undefined {
+  const own = rows.filter((r) => r.series === series && r.note === "");
+  if (batch !== undefined) return own.find((r) => r.batch_size === batch);
+  const all = rows.filter((r) => r.series === series);
+  return all.length === 1 ? all[0] : undefined;
+}
+
+function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): Outcome {
+  const field = t.field as keyof CanonicalRow;
+  const at = (b: number | undefined) => (b === undefined ? "" : ` at batch ${b}`);
+  const test = `${t.field} of ${t.series}${at(t.batch)} ÷ ${t.reference_series}${at(t.reference_batch)} = ${t.expected} (±${t.tolerance * 100} %)`;
+  const a = pick(rows, t.series, t.batch)?.[field];
+  const b = pick(rows, t.reference_series, t.reference_batch)?.[field];
+  if (typeof a !== "number" || typeof b !== "number" || b === 0) return { test, evidence: `one of the two rows has no ${t.field}`, verdict: "not testable", data: [] };
+  const r = a / b;
+  return {
+    test,
+    evidence: `${formatNumber(a, 4)} ÷ ${formatNumber(b, 4)} = ${formatNumber(r)}`,
+    verdict: Math.abs(r - t.expected) / t.expected <= t.tolerance ? "supported" : "contradicted",
+    data: [t.series, t.reference_series],
   };
 }
 

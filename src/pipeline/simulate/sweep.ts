@@ -123,6 +123,8 @@ export function simulatedRow(r: BatchPerf, c: RowContext): CanonicalRow {
     latency_p90_ms: null,
     latency_p95_ms: null,
     latency_p99_ms: null,
+    utilization_pct: null,
+    memory_used_mb: null,
     throughput_img_s: round(r.throughputImgS),
     power_w: c.powerW,
     img_s_per_w: c.powerW !== null ? round(r.throughputImgS / c.powerW) : null,

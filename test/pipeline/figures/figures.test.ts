@@ -17,7 +17,7 @@ function row(series: string, batch: number, throughput: number, extra: Partial<C
   return {
     study: "study-a", series, accelerator: "acc-a", devices: 1, model: "resnet50_v1.5", input_width: 224, input_height: 224,
     precision: "fp32", framework: "FixtureFlow", execution: "graph", batch_size: batch, latency_ms: (batch * 1000) / throughput,
-    latency_p90_ms: null, latency_p95_ms: null, latency_p99_ms: null, throughput_img_s: throughput, power_w: null, img_s_per_w: null,
+    latency_p90_ms: null, latency_p95_ms: null, latency_p99_ms: null, utilization_pct: null, memory_used_mb: null, throughput_img_s: throughput, power_w: null, img_s_per_w: null,
     cost_usd_per_1000_img: null, fraction_of_peak: null, kind: "measured", note: "", derived: "", source_file: "data/studies/study-a/t.csv",
     source_line: String(batch + 1), ...extra,
   };

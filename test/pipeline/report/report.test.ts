@@ -65,6 +65,10 @@ describe("claims ledger", () => {
     const [e] = evaluateClaims([study([{ id: "r", text: "4x", where: "p", test: { kind: "throughput-ratio", accelerator: "acc-a", model: "resnet50_v1.5", batch: 16, reference_batch: 1, expected: 4, tolerance: 0.05 } }])], atlas.rows, () => null);
     expect(e).toMatchObject({ verdict: "supported", evidence: "1 of 1 series within tolerance. study-a-fp32: 4×" });
   });
+  it("compares two series with a ratio test", () => {
+    const [e] = evaluateClaims([study([{ id: "c", text: "comparable", where: "p", test: { kind: "ratio", series: "study-a-fp32", batch: 2, reference_series: "study-a-fp32", reference_batch: 16, field: "throughput_img_s", expected: 1, tolerance: 0.2 } }])], atlas.rows, () => null);
+    expect(e).toMatchObject({ verdict: "contradicted", evidence: "363.6 ÷ 800 = 0.455" });
+  });
   it("uses the simulator for memory claims and reports the bytes", () => {
     const [e] = evaluateClaims([study([{ id: "m", text: "22.7MB", where: "p", test: { kind: "simulated", quantity: "weightBytes", model: "resnet50_v1.5", input: { width: 224, height: 224 }, precision: "int8", expected: 22.7e6, tolerance: 0.02 } }])], atlas.rows, () => 25.53e6);
     expect(e).toMatchObject({ verdict: "contradicted", evidence: "simulator: 25.53 MB (25,530,000 B)" });

@@ -22,7 +22,7 @@ const row = (over: Partial<CanonicalRow>): CanonicalRow => ({
   latency_ms: null,
   latency_p90_ms: null,
   latency_p95_ms: null,
-  latency_p99_ms: null,
+  latency_p99_ms: null, utilization_pct: null, memory_used_mb: null,
   throughput_img_s: null,
   power_w: null,
   img_s_per_w: null,
