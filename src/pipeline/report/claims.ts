@@ -23,6 +23,9 @@ export interface LedgerEntry {
   note?: string;
 }
 
+/** A published number shown as published (up to 6 significant digits), not rounded for prose. */
+const exact = (x: number) => Number(x.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+
 export type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
 
 export function evaluateClaims(studies: Study[], rows: CanonicalRow[], simulated: SimulatedQuantity): LedgerEntry[] {
@@ -101,7 +104,7 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
   const diff = t.expected === 0 ? Math.abs(v) : Math.abs(v - t.expected) / Math.abs(t.expected);
   return {
     test,
-    evidence: `${t.series}: ${t.field} = ${formatNumber(v, 4)} at batch ${row.batch_size}`,
+    evidence: `${t.series}: ${t.field} = ${exact(v)} at batch ${row.batch_size}`,
     verdict: diff <= t.tolerance ? "supported" : "contradicted",
     data: [t.series],
   };
@@ -125,7 +128,7 @@ function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): 
   const r = a / b;
   return {
     test,
-    evidence: `${formatNumber(a, 4)} ÷ ${formatNumber(b, 4)} = ${formatNumber(r)}`,
+    evidence: `${exact(a)} ÷ ${exact(b)} = ${formatNumber(r)}`,
     verdict: Math.abs(r - t.expected) / t.expected <= t.tolerance ? "supported" : "contradicted",
     data: [t.series, t.reference_series],
   };
