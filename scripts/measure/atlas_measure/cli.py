@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--record", help="also write a JSON record of the run (environment, settings, every point with its raw latencies) here; keep it outside data/")
     p.add_argument("--dry-run", action="store_true", help="print the planned grid with forecast times and exit; needs no GPU or PyTorch")
     p.add_argument("--memory-gib", type=float, default=80.0, help="device memory assumed by --dry-run (default 80)")
-    p.add_argument("--describe", nargs=2, metavar=("MODEL", "SIZE"), help="print the network's shapes, MACs and parameters at SIZE as JSON and exit")
+    p.add_argument("--describe", nargs="+", metavar="MODEL SIZE", help="MODEL SIZE [SIZE ...]: print the network's shapes, MACs and parameters at each size, one JSON object per line, and exit")
     return p
 
 
@@ -243,7 +243,7 @@ def measure(a: argparse.Namespace, models: List[str], sizes: List[Tuple[int, int
     out.write("Measuring on %s (%s) as accelerator %s; study %s\n" % (env.get("gpu_name") or device, device, accelerator, study_id))
     if nvml_note:
         out.write("Note: %s\n" % nvml_note)
-    runner = R.Runner(torch, nvml, handle, device, graphs, settings, seed=a.seed, channels_last=not a.contiguous, log=out.write)
+    runner = R.Runner(torch, nvml, handle, device, graphs, settings, seed=a.seed, channels_last=not a.contiguous)
     problems = runner.verify(sizes)
     if problems:
         err.write("The PyTorch networks differ from the simulator's graphs:\n  %s\n" % "\n  ".join(problems[:20]))
@@ -288,19 +288,21 @@ def measure(a: argparse.Namespace, models: List[str], sizes: List[Tuple[int, int
         interrupted=interrupted,
         extra_notes=([nvml_note] if nvml_note else []) + ([] if is_cuda else ["CPU smoke test of the harness: wall-clock timing, no power or memory; not data for the atlas."]),
     )
-    study, files = ST.build_study(run, outcomes)
-    written = ST.write_study(study_dir, study, files, comment="Written by scripts/measure/measure.py (docs/measure.md) on %s." % run.finished_utc)
     if a.record:
         with open(a.record, "w", encoding="utf-8") as f:
             json.dump(record_json(run, outcomes), f, indent=1)
             f.write("\n")
         out.write("Wrote the run record %s\n" % a.record)
     n_ok = sum(1 for o in outcomes if isinstance(o, P.Measured))
+    if n_ok == 0:
+        err.write("No point was measured%s; no study folder written.\n" % (" (%s)" % interrupted if interrupted else ""))
+        return EXIT_FAIL
+    study, files = ST.build_study(run, outcomes)
+    ST.write_study(study_dir, study, files, comment="Written by scripts/measure/measure.py (docs/measure.md) on %s." % run.finished_utc)
     out.write("\nWrote %s: %d tables, %d measured points, %d not measured%s.\n" % (a.out, len(files), n_ok, len(outcomes) - n_ok, " (%s)" % interrupted if interrupted else ""))
     acc_file = os.path.join(REPO, "data", "accelerators", accelerator + ".yaml")
     if os.path.isdir(os.path.dirname(acc_file)) and not os.path.exists(acc_file):
         out.write("No data/accelerators/%s.yaml yet: add one (docs/data-format.md) or pass --accelerator with an existing id, or the build will refuse the study.\n" % accelerator)
-    del written
     return EXIT_OK if not interrupted else EXIT_FAIL
 
 
@@ -309,11 +311,13 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
     try:
         if a.describe:
             model = G.resolve_model_id(a.describe[0])
-            if model is None:
-                raise UsageError("unknown model %r" % a.describe[0])
-            w, h = P.parse_size(a.describe[1])
-            uw, uh, _ = G.model_input(model, w, h)
-            out.write(json.dumps(G.describe(G.load_graph(model), uw, uh)) + "\n")
+            if model is None or len(a.describe) < 2:
+                raise UsageError("--describe needs a model (%s) and at least one size" % ", ".join(G.MODEL_IDS))
+            g = G.load_graph(model)
+            for size in a.describe[1:]:
+                w, h = P.parse_size(size)
+                uw, uh, _ = G.model_input(model, w, h)
+                out.write(json.dumps(G.describe(g, uw, uh)) + "\n")
             return EXIT_OK
         models, sizes, precisions, executions, settings = config_from_args(a)
         if a.dry_run:

@@ -116,7 +116,8 @@ def read_clocks(nvml: Any, handle: Any, fn: str, read: Callable[[str, Callable[[
 
 
 def describe(env: Dict[str, Any]) -> List[str]:
-    """The environment as sentences for study.yaml notes (each well under 2,000 characters)."""
+    """The environment as sentences for study.yaml notes (each well under 2,000 characters); values
+    that could not be read say so."""
 
     def v(key: str, fmt: str = "%s") -> str:
         x = env.get(key)
@@ -130,13 +131,14 @@ def describe(env: Dict[str, Any]) -> List[str]:
 
     mem = env.get("gpu_memory_total_bytes")
     lines = [
-        "GPU: %s (%s of memory, compute capability %s, %s multiprocessors)." % (
-            v("gpu_name"), "%.1f GiB" % (mem / 2**30) if mem else "unknown amount", v("gpu_compute_capability"), v("gpu_multiprocessors")),
-        "Software: NVIDIA driver %s (CUDA %s driver API), PyTorch %s with CUDA runtime %s and cuDNN %s; Python %s on %s." % (
+        "GPU: %s; memory %s; compute capability %s; multiprocessors %s." % (
+            v("gpu_name"), "%.1f GiB" % (mem / 2**30) if mem else "not read", v("gpu_compute_capability"), v("gpu_multiprocessors")),
+        "Software: NVIDIA driver %s (CUDA driver API %s); PyTorch %s; CUDA runtime %s; cuDNN %s; Python %s; %s." % (
             v("driver_version"), v("nvml_cuda_driver_version"), v("torch_version"), v("cuda_runtime_version"), v("cudnn_version"), v("python_version"), v("os")),
         "Power limit as read through NVML: %s (enforced %s, default %s); persistence mode %s." % (
-            v("power_limit_w", "%.0f W"), v("enforced_power_limit_w", "%.0f W"), v("default_power_limit_w", "%.0f W"), v("persistence_mode")),
-        "Clocks as read through NVML before the first point (not locked by the harness): current %s; maximum %s; application clocks %s." % (
+            v("power_limit_w", "%.0f W"), v("enforced_power_limit_w", "%.0f W"), v("default_power_limit_w", "%.0f W"),
+            {True: "on", False: "off"}.get(env.get("persistence_mode"), "not read")),
+        "Clocks as read through NVML before the first point (the harness does not lock them): current %s; maximum %s; application clocks %s." % (
             clocks("clocks_mhz"), clocks("max_clocks_mhz"), clocks("application_clocks_mhz")),
     ]
     if env.get("unavailable"):

@@ -6,11 +6,18 @@ The scheduler is the same for a real run and for ``--dry-run``: it is given an `
 (measure the point on the GPU, or forecast its cost) and a clock (real, or advanced by forecasts).
 
 Time budget (``Settings.budget_s``, under ten minutes by default):
-* every series gets an equal share of the time still left when it starts; what it does not use
-  passes to the series after it, so small inputs leave time for large ones;
-* one point gets at most ``point_budget_s``; the iteration counts are chosen to fit it;
-* a batch whose predicted cost (the previous batch's latency scaled by the batch ratio) exceeds the
-  point budget or the series' share is not started, and neither are larger batches of the series.
+* every series gets an equal share of the time still left when it starts (series the device cannot
+  run take none); what it does not use passes to the series after it, so small inputs leave time
+  for large ones;
+* one point gets at most ``point_budget_s``, and never more than its series' share left; the timed
+  calls are as many as fit (``timed_iterations``), at least ``floor_iters``;
+* a batch whose shortest possible cost (the previous batch's latency scaled by the batch ratio,
+  times the priming, estimate, warm-up and ``floor_iters`` calls) exceeds the point budget or the
+  series' share left is not started, and neither are larger batches of the series.
+
+The whole grid (3 models × 5 sizes × 4 precisions × 2 executions × 9 batches) takes about an hour;
+a run with the default ten-minute budget measures the smaller batches of every series, and runs on
+subsets (``--models``, ``--precisions``, …) or a larger ``--budget-s`` go further (docs/measure.md).
 
 Memory: a batch whose weights plus the largest single layer's input and output cannot fit in device
 memory is skipped without trying; a batch that runs out of memory when tried is recorded as such and
@@ -154,11 +161,11 @@ def timed_iterations(latency_s: float, time_left_s: float, s: Settings) -> Optio
     return n if n >= s.floor_iters else None
 
 
-def point_cost_s(latency_s: float, execution: str, s: Settings) -> float:
-    """Forecast of a point's wall time: setup, priming and estimate calls, warm-up, timed window."""
-    budget_for_timed = s.point_budget_s
-    iters = timed_iterations(latency_s, budget_for_timed, s) or s.floor_iters
-    calls = 1 + s.estimate_iters + warmup_iterations(latency_s, s) + iters
+def point_min_cost_s(latency_s: float, execution: str, s: Settings) -> float:
+    """Forecast of the shortest a point can take: setup, the priming and estimate calls, warm-up and
+    floor_iters timed calls. A point is started only when this fits; it then times as many calls as
+    the time left allows (timed_iterations)."""
+    calls = 1 + s.estimate_iters + warmup_iterations(latency_s, s) + s.floor_iters
     return FORECAST_SETUP_S[execution] + calls * latency_s
 
 
@@ -181,6 +188,7 @@ SKIP_KINDS = {
     "series-share": "would exceed this series' share of the time budget",
     "global-budget": "the run's time budget was used up",
     "unsupported": "not supported on this device",
+    "time-limit": "not even the minimum number of timed calls fits the time left for the point",
     "error": "failed with an error",
 }
 
@@ -202,7 +210,7 @@ class Skipped:
     @property
     def reason(self) -> str:
         base = SKIP_KINDS.get(self.kind, self.kind)
-        return base + (" (%s)" % self.detail if self.detail else "")
+        return base + (": %s" % self.detail if self.detail else "")
 
 
 Outcome = object  # Measured | Skipped
@@ -249,18 +257,20 @@ def run_schedule(series: Sequence[Series], facts: Callable[[Series], ModelFacts]
         sched.outcomes.append(o)
         on_outcome(o)
 
+    why_not = [unsupported(ser) for ser in series]
     for i, ser in enumerate(series):
+        if why_not[i]:
+            for b in batches:
+                record(Skipped(Point(ser, b), "unsupported", why_not[i] or ""))
+            continue
         now = clock()
-        share_end = now + max(0.0, deadline - now) / (len(series) - i)
-        why_not = unsupported(ser)
+        # An equal share of the time left among the series still to run (unsupported ones take none).
+        share_end = now + max(0.0, deadline - now) / sum(1 for w in why_not[i:] if not w)
         f = facts(ser)
         stop: Optional[Skipped] = None
         prev: Optional[Tuple[int, float]] = None
         for b in batches:
             pt = Point(ser, b)
-            if why_not:
-                record(Skipped(pt, "unsupported", why_not))
-                continue
             if stop is not None:
                 record(Skipped(pt, "after-stop", "batch %d: %s" % (stop.point.batch, stop.kind)))
                 continue
@@ -276,7 +286,8 @@ def run_schedule(series: Sequence[Series], facts: Callable[[Series], ModelFacts]
                 continue
             limit = min(settings.point_budget_s, share_end - now, deadline - now)
             if prev is not None:
-                predicted = point_cost_s(prev[1] * b / prev[0], ser.execution, settings)
+                # Latency grows at most in proportion to the batch once the GPU is busy.
+                predicted = point_min_cost_s(prev[1] * b / prev[0], ser.execution, settings)
                 if predicted > settings.point_budget_s:
                     stop = Skipped(pt, "point-budget", "forecast %.1f s > %.1f s" % (predicted, settings.point_budget_s))
                     record(stop)
@@ -295,6 +306,8 @@ def run_schedule(series: Sequence[Series], facts: Callable[[Series], ModelFacts]
                 record(pre)
                 continue
             o = attempt(pt, limit)
+            if isinstance(o, Skipped) and o.kind == "time-limit":
+                o.kind = "point-budget" if limit >= settings.point_budget_s else "series-share"
             record(o)
             if isinstance(o, Measured):
                 prev = (b, o.latency_s)
@@ -331,7 +344,7 @@ def forecast_attempt(facts: Callable[[Series], ModelFacts], settings: Settings, 
         iters = timed_iterations(lat, limit_s - setup - warm * lat, settings)
         if iters is None:
             clock.advance(min(setup, max(0.0, limit_s)))
-            return Skipped(pt, "point-budget", "forecast latency %.3f s per batch" % lat)
+            return Skipped(pt, "time-limit", "forecast latency %.3f s per batch, %.1f s left" % (lat, max(0.0, limit_s)))
         clock.advance(setup + (warm + iters) * lat)
         return Measured(pt, {"forecast_latency_s": lat, "iterations": iters, "warmup_iterations": warm}, lat)
 

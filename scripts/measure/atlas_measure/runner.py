@@ -67,7 +67,7 @@ def first_line(e: BaseException) -> str:
 
 class Runner:
     def __init__(self, torch: Any, nvml: Any, handle: Any, device: str, graphs: Dict[str, G.Graph], settings: P.Settings,
-                 seed: int = 0, channels_last: bool = True, log: Any = None) -> None:
+                 seed: int = 0, channels_last: bool = True) -> None:
         self.torch = torch
         self.nvml = nvml
         self.handle = handle
@@ -77,13 +77,14 @@ class Runner:
         self.settings = settings
         self.seed = seed
         self.channels_last = channels_last
-        self.log = log or (lambda msg: None)
         self.current: Optional[Tuple[str, str]] = None
         self.net: Any = None
         self.energy_ok = handle is not None
         # (model, width, height, precision) → smallest batch that ran out of memory in eager mode.
         self.eager_oom: Dict[Tuple[str, int, int, str], int] = {}
         if self.cuda:
+            # Events, streams and graph capture use the current device.
+            torch.cuda.set_device(self.device)
             torch.backends.cudnn.benchmark = True
 
     # --- setup ----------------------------------------------------------------------------------
@@ -135,14 +136,21 @@ class Runner:
         at every size against the simulator's graph (batch 1, FP32). Returns the differences."""
         torch = self.torch
         problems: List[str] = []
-        for model, graph in self.graphs.items():
-            net = self.build(model, torch.float32)
-            for (w, h) in sizes:
-                uw, uh, _ = G.model_input(model, w, h)
-                x = torch.randn(1, 3, uh, uw, device=self.device)
-                problems.extend(torchnet.check_module(graph, net, x))
-            del net
-            self.release()
+        self.apply_precision("fp32")
+        # No cuDNN autotuning for these one-off shapes; it is switched back on for the measurements.
+        benchmark, torch.backends.cudnn.benchmark = torch.backends.cudnn.benchmark, False
+        try:
+            for model, graph in self.graphs.items():
+                net = self.build(model, torch.float32)
+                for (w, h) in sizes:
+                    uw, uh, _ = G.model_input(model, w, h)
+                    x = torch.randn(1, 3, uh, uw, device=self.device)
+                    problems.extend(torchnet.check_module(graph, net, x))
+                    del x
+                del net
+                self.release()
+        finally:
+            torch.backends.cudnn.benchmark = benchmark
         return problems
 
     # --- one point ------------------------------------------------------------------------------
@@ -255,7 +263,7 @@ class Runner:
                 left = limit_s - (time.perf_counter() - t_start) - warm * lat_s
                 iters = P.timed_iterations(lat_s, left, s)
                 if iters is None:
-                    return P.Skipped(pt, "point-budget", "%.4f s per batch, %.1f s left for the point" % (lat_s, max(0.0, limit_s - (time.perf_counter() - t_start))))
+                    return P.Skipped(pt, "time-limit", "%.4f s per batch, %.1f s left for the point" % (lat_s, max(0.0, limit_s - (time.perf_counter() - t_start))))
                 for _ in range(warm):
                     call()
                 lat_ms, window_s, e0, e1, t0, t1 = self.time_calls(call, iters)

@@ -21,6 +21,8 @@ from .plan import Measured, Series, Settings, Skipped
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_ID = 64
+# The simulator names each measured series' twin `sim-<series>`; keeping ours to 60 keeps that an id too.
+MAX_SERIES_ID = MAX_ID - len("sim-")
 
 MODEL_TITLES = {"resnet50_v1.5": "ResNet-50 v1.5", "resnext101_32x4d": "ResNeXt101-32x4d", "yolov3": "YOLOv3"}
 MODEL_SHORT = {"resnet50_v1.5": "rn50", "resnext101_32x4d": "rnx101", "yolov3": "yolov3"}
@@ -182,13 +184,13 @@ def series_suffix(s: Series) -> str:
 
 def series_id(study_id: str, s: Series) -> str:
     """`<study id>-<model>-<W>x<H>-<precision>-<execution>`, unique across the atlas because the study
-    id is; when that is longer than 64 characters the study id is shortened and a hash of it kept."""
+    id is; when that is longer than 60 characters the study id is shortened and a hash of it kept."""
     suffix = series_suffix(s)
     full = "%s-%s" % (study_id, suffix)
-    if len(full) <= MAX_ID:
+    if len(full) <= MAX_SERIES_ID:
         return full
     digest = hashlib.sha256(study_id.encode("utf-8")).hexdigest()[:6]
-    room = MAX_ID - len(suffix) - len(digest) - 2
+    room = MAX_SERIES_ID - len(suffix) - len(digest) - 2
     if room < 1:
         raise ValueError("series suffix %r leaves no room for the study id" % suffix)
     return "%s-%s-%s" % (study_id[:room].rstrip("-"), digest, suffix)
@@ -232,12 +234,23 @@ def _join_batches(bs: Sequence[int]) -> str:
     return ", ".join(str(b) for b in bs)
 
 
-def skipped_notes(skips: Sequence[Skipped]) -> List[str]:
-    """One sentence per reason: 'Not measured: batch 128 (ran out of device memory when tried).'"""
+def _skip_groups(skips: Sequence[Skipped]) -> List[Tuple[str, str]]:
     groups: Dict[str, List[int]] = {}
     for s in skips:
         groups.setdefault(s.reason, []).append(s.point.batch)
-    return ["Not measured: batch %s (%s)." % (_join_batches(bs), reason) for reason, bs in groups.items()]
+    return [("batch %s" % _join_batches(bs), reason) for reason, bs in groups.items()]
+
+
+def skipped_notes(skips: Sequence[Skipped]) -> List[str]:
+    """One sentence per reason: 'Not measured: batch 128 (ran out of device memory when tried).'"""
+    return ["Not measured: %s (%s)." % (bs, reason) for bs, reason in _skip_groups(skips)]
+
+
+def and_list(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _chunks(items: Sequence[str], limit: int = 1900) -> List[str]:
@@ -304,6 +317,9 @@ def method_text(run: RunInfo) -> str:
         s.budget_s,
         s.point_budget_s,
     )
+    if not run.device.startswith("cuda"):
+        text = ("CPU SMOKE TEST of the harness, not data for the atlas: each call is timed with time.perf_counter instead "
+                "of CUDA events, and there are no power, clock or memory readings. The GPU procedure follows. ") + text
     return text
 
 
@@ -335,8 +351,8 @@ def build_study(run: RunInfo, outcomes: Sequence[object]) -> Tuple[Dict[str, Any
         measured = sorted((o for o in outs if isinstance(o, Measured)), key=lambda m: m.point.batch)
         skips = [o for o in outs if isinstance(o, Skipped)]
         if not measured:
-            reasons = "; ".join(skipped_notes(skips)) or "no batch planned"
-            empty_series.append("%s: %s" % (ser.key, reasons.replace("Not measured: ", "").rstrip(".")))
+            reasons = "; ".join("%s: %s" % g for g in _skip_groups(skips)) or "no batch planned"
+            empty_series.append("%s (%s)" % (ser.key, reasons))
             continue
         name = table_file(ser)
         files[name] = csv_text([c.name for c in COLUMNS], (row_cells(m) for m in measured))
@@ -375,13 +391,13 @@ def build_study(run: RunInfo, outcomes: Sequence[object]) -> Tuple[Dict[str, Any
     gpu = run.env.get("gpu_name") or run.device
     year = int(run.started_utc[:4])
     title = "PyTorch inference of %s on one %s (atlas harness, %s)" % (
-        ", ".join(MODEL_TITLES.get(m, m) for m in run.models), gpu, run.started_utc[:10])
-    sizes = ", ".join("%dx%d" % s for s in run.sizes)
+        and_list([MODEL_TITLES.get(m, m) for m in run.models]), gpu, run.started_utc[:10])
+    sizes = and_list(["%dx%d" % s for s in run.sizes])
     summary = (
         "Per-batch latency (mean, median, p90, p99), throughput, average board power, energy efficiency and peak device "
         "memory of %s with random weights on one %s, at %s, batch 1 to %d, in %s, %s."
-        % (", ".join(MODEL_TITLES.get(m, m) for m in run.models), gpu, sizes, run.settings.max_batch,
-           ", ".join(PRECISION_TITLES[p] for p in run.precisions),
+        % (and_list([MODEL_TITLES.get(m, m) for m in run.models]), gpu, sizes, run.settings.max_batch,
+           and_list([PRECISION_TITLES[p] for p in run.precisions]),
            " and ".join({"eager": "eager", "cuda-graph": "with CUDA graphs"}[e] for e in run.executions))
     )
     notes = envinfo.describe(run.env)
