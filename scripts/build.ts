@@ -2,14 +2,16 @@
  * `npm run build`: the whole pipeline into dist/.
  * 1. ingest + simulate → .build/atlas.json (stops here on bad data, dist/ untouched)
  * 2. Astro renders the site into a fresh temporary folder
- * 3. the published dataset, the release archive and the figure manifest are added beside the pages
- * 4. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
+ * 3. the search index is built from those pages (before release snapshots join them)
+ * 4. the published dataset, the release archive and the figure manifest are added beside the pages
+ * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
 import { dataDirOf, runIngest } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
+import { writeSearchIndex } from "./lib/search-index.ts";
 import { reportFigures } from "../src/pipeline/report/figures.ts";
 import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 
@@ -27,6 +29,7 @@ rmSync(staging, { recursive: true, force: true });
 try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
   await build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: "warn" });
+  await writeSearchIndex(staging);
   mkdirSync(join(staging, "data"), { recursive: true });
   cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
   // Releases are built once, by `npm run release`, and only copied from then on.

@@ -1,0 +1,185 @@
+/**
+ * A what-if result as markup: the answer in words, three charts (throughput, latency, memory against
+ * SRAM), the results table and the measured comparison. Pure strings: the build renders the default
+ * view with it and the browser re-renders with it on every change.
+ */
+import { modelLabel } from "../site/format.ts";
+import type { ExploreParams } from "./explore-params.ts";
+import { esc, fmt, mb, numCell } from "./html.ts";
+import { legendHtml, PALETTE, svgChart, type ChartSeries } from "./svg-chart.ts";
+import type { WhatIfOutcome, WhatIfResult } from "./whatif-run.ts";
+import { CUSTOM, type WhatIfState } from "./whatif-state.ts";
+
+const MIB = 2 ** 20;
+const P = (p: string) => p.toUpperCase();
+const PEAK_UNIT = (p: string) => (p === "int8" ? "TOPS" : "TFLOPS");
+
+function deviceName(s: WhatIfState, params: ExploreParams): string {
+  return s.accelerator === CUSTOM ? "a custom accelerator" : (params.accelerators.find((a) => a.id === s.accelerator)?.name ?? s.accelerator);
+}
+
+/** The state in one sentence: shown with the results, in print, and without JavaScript. */
+export function describeState(s: WhatIfState, params: ExploreParams): string {
+  const c = s.custom;
+  const hw =
+    s.accelerator === CUSTOM
+      ? `a custom accelerator (${fmt(c.peakT)} ${PEAK_UNIT(s.precision)} ${P(s.precision)}, ${fmt(c.bandwidthGBs)} GB/s, ${fmt(c.sramMiB)} MiB SRAM${c.memoryGB !== null ? `, ${fmt(c.memoryGB)} GB device memory` : ""}, weights ${c.weights === "resident" ? "kept on chip" : "streamed"}; η ${fmt(c.efficiency)}, overhead ${fmt(c.overheadMs)} ms, layer floor ${fmt(c.layerFloorMs)} ms)`
+      : `${deviceName(s, params)} (stack ${s.stack ?? params.accelerators.find((a) => a.id === s.accelerator)?.device.stack ?? "?"})`;
+  return `${modelLabel(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, ${s.policy} fusion policy.`;
+}
+
+function answerHtml(r: WhatIfResult, params: ExploreParams): string {
+  const s = r.state;
+  const at90 = r.points.find((p) => p.batch === r.batchAt90)?.perf;
+  const lines: string[] = [];
+  if (!r.best) {
+    lines.push(`<p class="answer"><strong>No batch from ${s.batchMin} to ${s.batchMax} fits:</strong> ${esc(r.points[0]?.infeasible ?? "")}.</p>`);
+  } else {
+    lines.push(
+      `<p class="answer">Throughput reaches 90 % of its best in this range at <strong>batch <span data-testid="batch-at-90">${r.batchAt90}</span></strong>` +
+        (at90 ? ` (${esc(fmt(at90.throughputImgS))} img/s, ${esc(fmt(at90.latencyMs))} ms per batch)` : "") +
+        `; the best is ${esc(fmt(r.best.throughputImgS))} img/s at batch ${r.best.batch} (${esc(fmt(r.best.latencyMs))} ms).</p>`,
+    );
+  }
+  const sram = r.device.sramBytes;
+  const perImage = r.memory.peakActivationBytes;
+  const onChip =
+    sram === 0
+      ? "No on-chip SRAM is given, so every activation goes through DRAM."
+      : r.largestOnChip === null
+        ? `Even the smallest batch spills activations to DRAM: one image's working set (${mb(perImage)}) is larger than the ${mb(r.activationSramBytes)} of SRAM for activations, so the largest layers' tensors go through DRAM.`
+        : `Activations stay on chip up to <strong>batch ${r.largestOnChip}</strong>${s.devices > 1 ? " (per device: ⌈batch/devices⌉ images)" : ""}; one image's working set is ${mb(perImage)} against ${mb(r.activationSramBytes)} of SRAM for activations${r.largestOnChip < s.batchMax ? "; larger batches spill tensors to DRAM" : ""}.`;
+  const weights = r.residentWeights ? `The weights (${mb(r.memory.weightBytes)}) stay in SRAM.` : `The weights (${mb(r.memory.weightBytes)}) are read from DRAM once per batch.`;
+  lines.push(`<p>${onChip} ${weights}</p>`);
+  if (r.input.letterboxed) lines.push(`<p class="muted">YOLOv3 needs multiples of 32: the input is letterboxed to ${r.input.usedWidth}×${r.input.usedHeight}.</p>`);
+  lines.push(
+    `<p class="muted">Simulated, not measured: ${esc(describeState(s, params))} Stack parameters: η ${esc(fmt(r.stack.efficiency))}, overhead ${esc(fmt(r.stack.overheadMs))} ms, layer floor ${esc(fmt(r.stack.layerFloorMs))} ms (${esc(r.stack.source)}).</p>`,
+  );
+  return lines.join("");
+}
+
+function figure(id: string, title: string, chart: string, series: ChartSeries[], caption: string): string {
+  return `<figure class="explore-figure" id="${id}"><div class="chart-box">${chart}</div>${legendHtml(series)}<figcaption><strong>${esc(title)}.</strong> ${esc(caption)}</figcaption></figure>`;
+}
+
+function chartsHtml(r: WhatIfResult): string {
+  const feasible = r.points.filter((p) => p.perf);
+  const sim = (key: "throughputImgS" | "latencyMs"): ChartSeries => ({ label: "simulated", color: PALETTE[0]!, points: feasible.map((p) => [p.batch, p.perf![key]] as const), line: "dashed" });
+  const measuredSeries = (key: "throughput" | "latency"): ChartSeries[] =>
+    r.measured.map((m, i) => ({
+      label: `measured: ${m.series.execution}${m.series.devices > 1 ? `, ${m.series.devices} devices` : ""} (${m.series.id})`,
+      color: PALETTE[(i + 1) % PALETTE.length]!,
+      points: m.series.points.flatMap((p) => (p[key] !== null ? [[p.batch, p[key]!] as const] : [])),
+      line: "none",
+      marker: "ring",
+    }));
+  const name = `${modelLabel(r.state.model)} ${r.state.width}×${r.state.height} ${P(r.state.precision)}`;
+  const measuredWords = r.measured.length ? ` Hollow circles: ${r.measured.length} measured series of the same accelerator, model, input and precision.` : " The atlas has no measurement of this configuration.";
+  const first = feasible[0]?.perf;
+  const best = r.best;
+  const tSeries = [sim("throughputImgS"), ...measuredSeries("throughput")];
+  const throughput = svgChart({
+    id: "whatif-throughput-chart",
+    title: `Simulated throughput vs batch size: ${name}`,
+    desc: first && best ? `Log-scale line chart. Simulated throughput rises from ${fmt(first.throughputImgS)} images/s at batch ${first.batch} to ${fmt(best.throughputImgS)} at batch ${best.batch}; 90 % of the best is reached at batch ${r.batchAt90}.${measuredWords}` : "No feasible batch.",
+    x: { label: "Batch size (images)", scale: "log2" },
+    y: { label: "Throughput (images/s)", scale: "log10" },
+    series: tSeries,
+    rules: r.batchAt90 !== null ? [{ axis: "x", value: r.batchAt90, label: `90 % of best: batch ${r.batchAt90}` }] : [],
+  });
+  const lSeries = [sim("latencyMs"), ...measuredSeries("latency")];
+  const latency = svgChart({
+    id: "whatif-latency-chart",
+    title: `Simulated latency per batch vs batch size: ${name}`,
+    desc: first && feasible.length ? `Log-log line chart. Simulated latency of one batch grows from ${fmt(first.latencyMs)} ms at batch ${first.batch} to ${fmt(feasible[feasible.length - 1]!.perf!.latencyMs)} ms at batch ${feasible[feasible.length - 1]!.batch}.${measuredWords}` : "No feasible batch.",
+    x: { label: "Batch size (images)", scale: "log2" },
+    y: { label: "Latency per batch (ms)", scale: "log10" },
+    series: lSeries,
+  });
+  const mSeries: ChartSeries[] = [
+    { label: "weights + working set (all on chip, no DRAM)", color: PALETTE[0]!, points: r.points.map((p) => [p.batch, p.onChipBytes / 1e6] as const) },
+    { label: "working set (peak live activations)", color: PALETTE[1]!, points: r.points.map((p) => [p.batch, p.workingSetBytes / 1e6] as const) },
+    { label: "weights (deployed)", color: PALETTE[2]!, points: r.points.map((p) => [p.batch, r.memory.weightBytes / 1e6] as const), marker: "none" },
+  ];
+  const sramMB = r.device.sramBytes / 1e6;
+  const memory = svgChart({
+    id: "whatif-memory-chart",
+    title: `On-chip memory needed vs batch size: ${name}`,
+    desc: `Log-log chart of memory per device in MB against batch size: weights ${mb(r.memory.weightBytes)} (constant), working set ${mb(r.memory.peakActivationBytes)} per image, and their sum${sramMB > 0 ? `; a dashed line marks the ${fmt(r.device.sramBytes / MIB)} MiB (${fmt(sramMB)} MB) of on-chip SRAM` : ""}.`,
+    x: { label: "Batch size (images)", scale: "log2" },
+    y: { label: "Memory per device (MB)", scale: "log10" },
+    series: mSeries,
+    rules: sramMB > 0 ? [{ axis: "y", value: sramMB, label: `SRAM ${fmt(r.device.sramBytes / MIB)} MiB = ${fmt(sramMB)} MB`, color: "#cf222e" }] : [],
+  });
+  return (
+    `<div class="explore-charts">` +
+    figure("whatif-throughput", "Throughput", throughput, tSeries, `Images per second for each batch size; the dashed vertical line is the smallest batch reaching 90 % of the best throughput in the range.`) +
+    figure("whatif-latency", "Latency", latency, lSeries, "Time to finish one batch: every image of the batch finishes at its end.") +
+    figure("whatif-memory", "Memory against SRAM", memory, mSeries, "Weights are read once per batch; the working set (peak of live activations under the fusion policy, skip tensors included) grows with the batch. Where a layer's tensors do not fit in SRAM they spill to DRAM.") +
+    `</div>`
+  );
+}
+
+/** Memory of one image (batch 1) by definition (docs/simulator.md, "Memory definitions"); activations scale with the batch. */
+function memoryTableHtml(r: WhatIfResult): string {
+  const m = r.memory;
+  const rows: [string, number, string][] = [
+    ["Weights (deployed, batch norm folded)", m.weightBytes, r.residentWeights ? "kept in SRAM" : "read from DRAM once per batch"],
+    ["Largest single activation", m.largestActivationBytes, "× images per device"],
+    ["Largest layer input + output", m.layerIoPeakBytes, "× images per device"],
+    [`Peak working set (${r.state.policy} policy)`, m.peakActivationBytes, "× images per device: what must fit on chip to avoid spills"],
+    ["All activations", m.totalActivationBytes, "× images: DRAM traffic if nothing stayed on chip"],
+  ];
+  return (
+    `<div class="table-wrap"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
+    `<thead><tr><th scope="col">Quantity</th><th scope="col">MB</th><th scope="col">With the batch</th></tr></thead><tbody>` +
+    rows.map(([q, bytes, note]) => `<tr><th scope="row">${esc(q)}</th>${numCell(bytes / 1e6)}<td>${esc(note)}</td></tr>`).join("") +
+    `</tbody></table></div>`
+  );
+}
+
+function resultsTableHtml(r: WhatIfResult): string {
+  const head = ["Batch", "Latency per batch (ms)", "Throughput (img/s)", "Share of best", "Working set per device (MB)", "Weights + working set (MB)", "Activations spilled to DRAM (tensors)", "DRAM traffic per batch (MB)", "Memory-bound layers"];
+  const rows = r.points.map((p) => {
+    if (!p.perf) return `<tr data-batch="${p.batch}"><td class="num">${p.batch}</td><td colspan="${head.length - 1}">does not fit: ${esc(p.infeasible ?? "")}</td></tr>`;
+    const x = p.perf;
+    return (
+      `<tr data-batch="${p.batch}"${p.batch === r.batchAt90 ? ' class="at-90"' : ""}><td class="num">${p.batch}${p.batch === r.batchAt90 ? " ★" : ""}</td>` +
+      `${numCell(x.latencyMs)}${numCell(x.throughputImgS)}${numCell(r.best ? x.throughputImgS / r.best.throughputImgS : null, 3)}` +
+      `${numCell(p.workingSetBytes / 1e6)}${numCell(p.onChipBytes / 1e6)}<td class="num">${x.spilledTensors}</td>${numCell((x.weightDramBytes + x.activationDramBytes) / 1e6)}<td class="num">${x.memoryBoundLayers}</td></tr>`
+    );
+  });
+  return (
+    `<div class="table-wrap"><table id="whatif-table"><caption>Simulated results per batch size (★ smallest batch reaching 90 % of the best throughput)</caption>` +
+    `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`
+  );
+}
+
+function measuredTableHtml(r: WhatIfResult): string {
+  if (r.measured.length === 0) return `<p>The atlas has no measurement of ${esc(modelLabel(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
+  const rows = r.measured.flatMap((m) =>
+    m.points.map(
+      (p) =>
+        `<tr><td>${esc(m.series.id)}</td><td>${esc(m.series.framework)}; ${esc(m.series.execution)}${m.series.devices > 1 ? `; ${m.series.devices} devices` : ""}</td><td class="num">${p.batch}</td>${numCell(p.measured)}${numCell(p.simulated)}` +
+        `${p.measured !== null && p.simulated !== null ? `<td class="num">${p.simulated >= p.measured ? "+" : ""}${((100 * (p.simulated - p.measured)) / p.measured).toFixed(1)} %</td>` : `<td class="num">–</td>`}</tr>`,
+    ),
+  );
+  const stacks = [...new Set(r.measured.map((m) => m.series.stack))].filter((s) => s !== r.stackId);
+  return (
+    `<div class="table-wrap"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
+    `<thead><tr><th scope="col">Series</th><th scope="col">Framework</th><th scope="col">Batch</th><th scope="col">Measured (img/s)</th><th scope="col">Simulated (img/s)</th><th scope="col">Simulated vs measured</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` +
+    (stacks.length ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>` : "")
+  );
+}
+
+/** The whole results region for an outcome. */
+export function whatIfView(outcome: WhatIfOutcome, params: ExploreParams): string {
+  if (!outcome.ok) return `<p class="warning" role="alert">${esc(outcome.error)}</p>`;
+  const r = outcome.result;
+  return (
+    `<section aria-labelledby="whatif-answer-h"><h2 id="whatif-answer-h">Answer</h2><div id="whatif-answer">${answerHtml(r, params)}</div></section>` +
+    `<section aria-labelledby="whatif-charts-h"><h2 id="whatif-charts-h">Charts</h2>${chartsHtml(r)}</section>` +
+    `<section aria-labelledby="whatif-table-h"><h2 id="whatif-table-h">Results table</h2>${resultsTableHtml(r)}${memoryTableHtml(r)}</section>` +
+    `<section aria-labelledby="whatif-measured-h"><h2 id="whatif-measured-h">Measured points for this configuration</h2>${measuredTableHtml(r)}</section>`
+  );
+}
