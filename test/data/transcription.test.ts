@@ -93,3 +93,14 @@ describe("values match the published numbers", () => {
     expect(r?.latency_p90_ms).toBe(1.086217);
   });
 });
+
+describe("measurements.json", () => {
+  it("has the same columns and rows as the CSV, with numbers as numbers", async () => {
+    const { measurementsJson } = await import("../../src/pipeline/output/measurements.ts");
+    const json = JSON.parse(measurementsJson(atlas.rows)) as { columns: string[]; rows: unknown[][] };
+    expect(json.columns.slice(0, 15)).toEqual(["study", "accelerator", "model", "input_width", "input_height", "precision", "framework", "batch_size", "latency_ms", "throughput_img_s", "power_w", "img_s_per_w", "kind", "source_file", "source_line"]);
+    expect(json.rows).toHaveLength(atlas.rows.length);
+    const first = Object.fromEntries(json.columns.map((c, i) => [c, json.rows[0]![i]]));
+    expect(first).toMatchObject({ kind: "measured", batch_size: expect.any(Number) });
+  });
+});

@@ -8,10 +8,12 @@ export function measurementsCsv(rows: CanonicalRow[]): string {
   return Papa.unparse({ fields: CANONICAL_COLUMNS as string[], data }, { newline: "\n", quotes: false }) + "\n";
 }
 
-/** JSON with the same columns; numbers stay numbers and missing values are null. */
+/**
+ * JSON with the same columns, row-major like the CSV: `{columns, rows: [[…], …]}`. Numbers stay numbers
+ * and missing values are null; the column names are given once rather than repeated on 8,000 rows.
+ */
 export function measurementsJson(rows: CanonicalRow[]): string {
-  const ordered = rows.map((r) => Object.fromEntries(CANONICAL_COLUMNS.map((c) => [c, r[c]])));
-  return JSON.stringify({ columns: CANONICAL_COLUMNS, rows: ordered }) + "\n";
+  return JSON.stringify({ columns: CANONICAL_COLUMNS, rows: rows.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) }) + "\n";
 }
 
 /** Stable order: by kind, study, series, batch. Makes output bytes independent of file-system order. */
