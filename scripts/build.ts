@@ -6,12 +6,13 @@
  * 4. the published dataset, the release archive and the figure manifest are added beside the pages
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
 import { dataDirOf, runIngest } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
+import { swapInto } from "./lib/swap.ts";
 import { reportFigures } from "../src/pipeline/report/figures.ts";
 import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 
@@ -42,16 +43,3 @@ try {
 }
 swapInto(staging, outDir);
 process.stdout.write(`build: site written to ${outDir}\n`);
-
-/** Replaces `target` with `fresh`: rename the old one aside, move the new one in, then delete the old. */
-function swapInto(fresh: string, target: string): void {
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  try {
-    renameSync(fresh, target);
-  } catch (e) {
-    if (existsSync(old)) renameSync(old, target);
-    throw e;
-  }
-  rmSync(old, { recursive: true, force: true });
-}

@@ -15,11 +15,16 @@ export interface SourceProblem extends SourceLocation {
   hint?: string;
 }
 
+/** At most this many problems are printed; a file with thousands of bad rows says how many more there are. */
+export const MAX_PROBLEMS_SHOWN = 50;
+
 /** One or more problems in data files; thrown by ingest, printed by the CLI, never caught silently. */
 export class SourceError extends Error {
   readonly problems: SourceProblem[];
   constructor(problems: SourceProblem[]) {
-    super(problems.map(formatProblem).join("\n\n"));
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem);
+    if (problems.length > MAX_PROBLEMS_SHOWN) shown.push(`… and ${problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+    super(shown.join("\n\n"));
     this.name = "SourceError";
     this.problems = problems;
   }
@@ -27,12 +32,17 @@ export class SourceError extends Error {
 
 export function formatProblem(p: SourceProblem): string {
   const lines = [
-    `${p.file}:${p.line}:${p.column}: ${p.message}`,
-    `  expected: ${p.expected}`,
-    `  found:    ${p.found}`,
+    `${printable(p.file)}:${p.line}:${p.column}: ${printable(p.message)}`,
+    `  expected: ${printable(p.expected)}`,
+    `  found:    ${printable(p.found)}`,
   ];
-  if (p.hint) lines.push(`  hint:     ${p.hint}`);
+  if (p.hint) lines.push(`  hint:     ${printable(p.hint)}`);
   return lines.join("\n");
+}
+
+/** Control characters from a file or folder name never reach the terminal raw (no escape sequences, no fake lines). */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Shows a value found in a file safely on one line (control characters escaped, long values cut). */

@@ -1,9 +1,9 @@
 /** Reads data/accelerators/*.yaml into validated accelerator records, sorted by id. */
-import { readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { acceleratorSchema, type Accelerator } from "../schema.ts";
-import { parseYaml } from "./yaml.ts";
+import { parseYaml, yamlPosition } from "./yaml.ts";
 import { readUtf8 } from "./text.ts";
 
 export function parseAccelerator(file: string, text: string, expectedId: string): Accelerator {
@@ -12,8 +12,7 @@ export function parseAccelerator(file: string, text: string, expectedId: string)
     throw new SourceError([
       {
         file,
-        line: 1,
-        column: 1,
+        ...yamlPosition(text, ["id"]),
         message: "accelerator id does not match its file name",
         expected: JSON.stringify(expectedId),
         found: JSON.stringify(acc.id),
@@ -28,6 +27,9 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
   const dir = join(dataDir, "accelerators");
   const problems: SourceProblem[] = [];
   const out: Accelerator[] = [];
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) {
+    throw new SourceError([{ file: `${display}/accelerators`, line: 0, column: 0, message: "no accelerators folder", expected: "a folder data/accelerators/ with one <accelerator-id>.yaml per accelerator", found: "nothing" }]);
+  }
   for (const name of readdirSync(dir).sort()) {
     const file = `${display}/accelerators/${name}`;
     if (!name.endsWith(".yaml")) {

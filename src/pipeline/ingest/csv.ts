@@ -4,6 +4,7 @@
  */
 import Papa from "papaparse";
 import { ProblemList, quoteFound, type SourceProblem } from "../errors.ts";
+import { positionOf } from "./text.ts";
 
 export interface CsvCell {
   text: string;
@@ -24,6 +25,8 @@ export interface CsvTable {
 
 export const MAX_CSV_ROWS = 100_000;
 export const MAX_CELL_CHARS = 1000;
+/** As many columns as study.yaml may describe for one table. */
+export const MAX_CSV_COLUMNS = 64;
 
 /** Parses CSV text into header and rows, or throws a SourceError listing every structural problem. */
 export function parseCsv(file: string, text: string): CsvTable {
@@ -39,33 +42,58 @@ export function parseCsv(file: string, text: string): CsvTable {
     fail(1, 1, "file is empty", "a header line followed by at least one row", "an empty file");
     problems.throwIfAny();
   }
-  const lines = text.split("\n");
-  const parsed = Papa.parse<string[]>(text, { delimiter: ",", header: false, skipEmptyLines: false, quoteChar: '"' });
+  const loneCr = /\r(?!\n)/.exec(text);
+  if (loneCr) {
+    const at = positionOf(text, loneCr.index);
+    fail(at.line, at.column, "line break is a carriage return alone", "lines ending in \\n (or \\r\\n)", "\\r not followed by \\n", "save the file with Unix (LF) or Windows (CRLF) line endings");
+    problems.throwIfAny();
+  }
+  // CRLF → LF changes no line or column numbers (the \r is always the last character of a line).
+  const unix = text.replace(/\r\n/g, "\n");
+  const lines = unix.split("\n");
+  const lineCount = lines.length - (unix.endsWith("\n") ? 1 : 0);
+  // Counted before parsing, so a huge file is refused without tokenising all of it.
+  if (lineCount - 1 > MAX_CSV_ROWS) {
+    fail(MAX_CSV_ROWS + 2, 1, "too many rows", `at most ${MAX_CSV_ROWS} rows`, `${lineCount - 1} lines after the header`);
+    problems.throwIfAny();
+  }
+  const parsed = Papa.parse<string[]>(unix, { delimiter: ",", newline: "\n", header: false, skipEmptyLines: false, quoteChar: '"' });
   for (const err of parsed.errors) {
-    const rowIndex = err.row ?? 0;
-    fail(rowIndex + 1, 1, `CSV syntax error (${err.code})`, "well-formed CSV (every opened quote closed)", err.message);
+    // Papa's index is just past the opening quote of the bad cell.
+    const index = err.index ?? 0;
+    const at = positionOf(unix, unix[index - 1] === '"' ? index - 1 : index);
+    fail(at.line, at.column, `CSV syntax error (${err.code})`, "well-formed CSV (every opened quote closed)", err.message);
   }
   problems.throwIfAny();
 
   let records = parsed.data;
   // A final newline leaves one empty record behind; that is not an empty row.
-  if (records.length > 0 && isBlankRecord(records[records.length - 1]!)) records = records.slice(0, -1);
-  if (records.length - 1 > MAX_CSV_ROWS) {
-    fail(0, 0, "too many rows", `at most ${MAX_CSV_ROWS} rows`, `${records.length - 1} rows`);
-    problems.throwIfAny();
-  }
-  if (records.length !== lines.length - (text.endsWith("\n") ? 1 : 0)) {
-    // Records and lines only disagree when a quoted cell spans lines.
-    const at = records.findIndex((r) => r.some((c) => c.includes("\n")));
-    fail(at + 1, 1, "a cell spans more than one line", "one row per line", "a quoted cell containing a line break");
+  if (unix.endsWith("\n") && records.length > 0 && isBlankRecord(records[records.length - 1]!)) records = records.slice(0, -1);
+  if (records.length !== lineCount) {
+    // Records and lines only disagree when a quoted cell spans lines: find the record's first line.
+    let line = 1;
+    for (const record of records) {
+      const breaks = record.reduce((n, c) => n + c.split("\n").length - 1, 0);
+      if (breaks > 0) {
+        const cell = positionCells(record, lines[line - 1]!)[record.findIndex((c) => c.includes("\n"))]!;
+        fail(line, cell.column, "a cell spans more than one line", "one row per line", "a quoted cell containing a line break");
+        break;
+      }
+      line++;
+    }
+    if (problems.empty) fail(1, 1, "rows and lines do not match", "one row per line", `${records.length} rows on ${lineCount} lines`);
     problems.throwIfAny();
   }
 
   const withPositions = records.map((record, i) => ({
     line: i + 1,
-    cells: positionCells(record, lines[i]!.replace(/\r$/, "")),
+    cells: positionCells(record, lines[i]!),
   }));
   const header = withPositions[0]!.cells;
+  if (header.length > MAX_CSV_COLUMNS) {
+    fail(1, header[MAX_CSV_COLUMNS]!.column, "too many columns", `at most ${MAX_CSV_COLUMNS} columns`, `${header.length} columns`);
+    problems.throwIfAny();
+  }
   if (header.length === 1) {
     const only = header[0]!.text;
     const other = [";", "\t", "|"].find((d) => only.includes(d));

@@ -1,5 +1,5 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { ID_PATTERN, type Accelerator } from "../schema.ts";
@@ -29,7 +29,13 @@ export function loadData(dataDir: string, display = "data"): DataSet {
   const studies: ParsedStudy[] = [];
   for (const name of existsSync(studiesDir) ? readdirSync(studiesDir).sort() : []) {
     const folder = `${display}/studies/${name}`;
-    if (!statSync(join(studiesDir, name)).isDirectory()) {
+    // lstat: a symbolic link is refused, not followed (it could lead outside data/).
+    const stat = lstatSync(join(studiesDir, name));
+    if (stat.isSymbolicLink()) {
+      problems.push({ file: folder, line: 0, column: 0, message: "study folder is a symbolic link", expected: "a real folder inside data/studies", found: "a symbolic link" });
+      continue;
+    }
+    if (!stat.isDirectory()) {
       problems.push({ file: folder, line: 0, column: 0, message: "unexpected file in data/studies", expected: "one folder per study", found: JSON.stringify(name) });
       continue;
     }

@@ -6,7 +6,7 @@ import { studySchema, type Column, type NumericField, type Study, type Table } f
 import { parseCsv, type CsvTable } from "./csv.ts";
 import { parseNumericCell, unitAccepted, unitFactor } from "./cells.ts";
 import { readUtf8 } from "./text.ts";
-import { parseYaml } from "./yaml.ts";
+import { parseYaml, yamlPosition } from "./yaml.ts";
 
 export interface CellValue {
   /** Value in the field's canonical unit. */
@@ -58,13 +58,15 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   }
   const metaText = readUtf8(join(dir, STUDY_META), metaFile);
   const study = parseYaml(metaFile, metaText, studySchema);
+  // Where a value sits in study.yaml, for problems found after schema validation.
+  const at = (path: (string | number)[]) => ({ file: metaFile, ...yamlPosition(metaText, path) });
   const problems = new ProblemList();
   if (study.id !== folderName) {
-    problems.add({ file: metaFile, line: 1, column: 1, message: "study id does not match its folder name", expected: JSON.stringify(folderName), found: JSON.stringify(study.id) });
+    problems.add({ ...at(["id"]), message: "study id does not match its folder name", expected: JSON.stringify(folderName), found: JSON.stringify(study.id) });
   }
   const declared = new Set<string>();
-  for (const t of study.tables) {
-    if (declared.has(t.file)) problems.add({ file: metaFile, line: 1, column: 1, message: "table listed twice", expected: "each CSV listed once", found: JSON.stringify(t.file) });
+  for (const [i, t] of study.tables.entries()) {
+    if (declared.has(t.file)) problems.add({ ...at(["tables", i, "file"]), message: "table listed twice", expected: "each CSV listed once", found: JSON.stringify(t.file) });
     declared.add(t.file);
   }
   const csvFiles = readdirSync(dir).filter((f) => f.endsWith(".csv")).sort();
@@ -72,23 +74,23 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
     if (!declared.has(f)) problems.add({ file: `${display}/${f}`, line: 0, column: 0, message: "CSV file is not described in study.yaml", expected: `an entry in tables[] with file: ${f}`, found: "no entry" });
   }
   const claimIds = new Set<string>();
-  for (const c of study.claims ?? []) {
-    if (claimIds.has(c.id)) problems.add({ file: metaFile, line: 1, column: 1, message: "duplicate claim id", expected: "unique claim ids", found: JSON.stringify(c.id) });
+  for (const [i, c] of (study.claims ?? []).entries()) {
+    if (claimIds.has(c.id)) problems.add({ ...at(["claims", i, "id"]), message: "duplicate claim id", expected: "unique claim ids", found: JSON.stringify(c.id) });
     claimIds.add(c.id);
   }
   problems.throwIfAny();
 
   const tables: ParsedTable[] = [];
   const all: SourceError[] = [];
-  for (const meta of study.tables) {
+  for (const [i, meta] of study.tables.entries()) {
     const file = `${display}/${meta.file}`;
     try {
       const path = join(dir, meta.file);
       if (!existsSync(path) || !statSync(path).isFile()) {
-        throw new SourceError([{ file: metaFile, line: 1, column: 1, message: "table file listed in study.yaml does not exist", expected: `${file}`, found: "no such file" }]);
+        throw new SourceError([{ ...at(["tables", i, "file"]), message: "table file listed in study.yaml does not exist", expected: `${file}`, found: "no such file" }]);
       }
       const csv = parseCsv(file, readUtf8(path, file));
-      tables.push({ meta, file, csv, rows: readRows(file, metaFile, meta, csv) });
+      tables.push({ meta, file, csv, rows: readRows(file, meta, csv, (path) => at(["tables", i, ...path])) });
     } catch (e) {
       if (e instanceof SourceError) all.push(e);
       else throw e;
@@ -98,28 +100,29 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   return { study, metaFile, metaText, tables };
 }
 
-/** Maps CSV columns to canonical fields and reads every cell. */
-function readRows(file: string, metaFile: string, meta: Table, csv: CsvTable): TableRow[] {
+/** Maps CSV columns to canonical fields and reads every cell; `at` locates a path under the table's entry in study.yaml. */
+function readRows(file: string, meta: Table, csv: CsvTable, at: (path: (string | number)[]) => { file: string; line: number; column: number }): TableRow[] {
   const problems = new ProblemList();
   const names = meta.columns.map((c) => c.name);
   const header = csv.header.map((c) => c.text);
   // Header must list exactly the declared columns, in order.
   const missing = names.filter((n) => !header.includes(n));
   const extra = csv.header.filter((c) => !names.includes(c.text));
-  for (const n of missing) problems.add({ file, line: 1, column: 1, message: `missing column ${JSON.stringify(n)}`, expected: `header ${names.map((x) => JSON.stringify(x)).join(",")}`, found: `header ${header.map((x) => JSON.stringify(x)).join(",")}` });
+  for (const n of missing) problems.add({ file, line: 1, column: 1, message: `missing column ${JSON.stringify(n)}`, expected: `header ${names.map((x) => JSON.stringify(x)).join(",")}`, found: `header ${quoteFound(header.map((x) => JSON.stringify(x)).join(","), 300)}` });
   for (const c of extra) problems.add({ file, line: 1, column: c.column, message: `column ${quoteFound(c.text)} is not described in study.yaml`, expected: `one of ${names.map((x) => JSON.stringify(x)).join(", ")}`, found: quoteFound(c.text) });
   if (!missing.length && !extra.length && names.join("\u0000") !== header.join("\u0000")) {
-    problems.add({ file, line: 1, column: 1, message: "columns are not in the order study.yaml lists them", expected: names.join(","), found: header.join(",") });
+    problems.add({ file, line: 1, column: 1, message: "columns are not in the order study.yaml lists them", expected: quoteFound(names.join(","), 300), found: quoteFound(header.join(","), 300) });
   }
-  if (new Set(header).size !== header.length) problems.add({ file, line: 1, column: 1, message: "duplicate column name in header", expected: "unique column names", found: header.join(",") });
-  for (const col of meta.columns) {
+  const dupColumn = csv.header.find((c, i) => header.indexOf(c.text) !== i);
+  if (dupColumn) problems.add({ file, line: 1, column: dupColumn.column, message: "duplicate column name in header", expected: "unique column names", found: quoteFound(dupColumn.text) });
+  for (const [j, col] of meta.columns.entries()) {
     if (!unitAccepted(col.field, col.unit)) {
-      problems.add({ file: metaFile, line: 1, column: 1, message: `unknown unit ${JSON.stringify(col.unit)} for column ${JSON.stringify(col.name)} (${col.field}) of ${meta.file}`, expected: `one of the units docs/data-format.md lists for ${col.field}`, found: JSON.stringify(col.unit) });
+      problems.add({ ...at(["columns", j, "unit"]), message: `unknown unit ${JSON.stringify(col.unit)} for column ${JSON.stringify(col.name)} (${col.field}) of ${meta.file}`, expected: `one of the units docs/data-format.md lists for ${col.field}`, found: JSON.stringify(col.unit) });
     }
   }
-  const fields = meta.columns.map((c) => c.field).filter((f) => f !== "text");
-  const dupField = fields.find((f, i) => fields.indexOf(f) !== i);
-  if (dupField) problems.add({ file: metaFile, line: 1, column: 1, message: `two columns of ${meta.file} map to ${dupField}`, expected: "each canonical field at most once per table", found: dupField });
+  const fields = meta.columns.map((c) => c.field);
+  const dupField = fields.findIndex((f, i) => f !== "text" && fields.indexOf(f) !== i);
+  if (dupField >= 0) problems.add({ ...at(["columns", dupField, "field"]), message: `two columns of ${meta.file} map to ${fields[dupField]}`, expected: "each canonical field at most once per table", found: fields[dupField]! });
   problems.throwIfAny();
 
   const corrections = new Map((meta.corrections ?? []).map((c) => [`${c.line}\u0000${c.column}`, c]));
@@ -164,9 +167,9 @@ function readRows(file: string, metaFile: string, meta: Table, csv: CsvTable): T
     out.note = notes.length ? notes.join("; ") : null;
     rows.push(out);
   }
-  for (const c of meta.corrections ?? []) {
+  for (const [k, c] of (meta.corrections ?? []).entries()) {
     if (!used.has(`${c.line}\u0000${c.column}`)) {
-      problems.add({ file: metaFile, line: 1, column: 1, message: `correction for ${meta.file} line ${c.line}, column ${JSON.stringify(c.column)} matches no cell`, expected: "a line and column that exist in the CSV", found: `line ${c.line}, column ${JSON.stringify(c.column)}` });
+      problems.add({ ...at(["corrections", k]), message: `correction for ${meta.file} line ${c.line}, column ${JSON.stringify(c.column)} matches no cell`, expected: "a line and column that exist in the CSV", found: `line ${c.line}, column ${JSON.stringify(c.column)}` });
     }
   }
   problems.throwIfAny();

@@ -1,10 +1,12 @@
 /** YAML metadata files → validated objects, with zod issues mapped back to line:column. */
-import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
+import { LineCounter, parseDocument, isMap, isSeq, visit, type Alias, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import { ProblemList, SourceError, quoteFound } from "../errors.ts";
 
 /** Metadata files are small; a larger one is almost certainly a mistake (or hostile). */
 export const MAX_METADATA_BYTES = 1_000_000;
+/** Levels of mappings and lists; study.yaml needs 5 (tables → columns → column → …). */
+export const MAX_NESTING = 12;
 
 export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): T {
   const problems = new ProblemList();
@@ -37,22 +39,37 @@ export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): 
   const lineCounter = new LineCounter();
   // Aliases are refused: they are the "billion laughs" vector and never needed in metadata.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  for (const err of doc.errors) {
+  // Warnings count too: an unknown tag (`!!js/function`) would otherwise silently become a string.
+  for (const err of [...doc.errors, ...doc.warnings]) {
     const pos = lineCounter.linePos(err.pos[0]);
     problems.add({
       file,
       line: pos.line,
       column: pos.col,
-      message: `YAML syntax error (${err.code})`,
+      message: `YAML ${err.name === "YAMLWarning" ? "problem" : "syntax error"} (${err.code})`,
       expected: "valid YAML",
       found: err.message.split("\n")[0] ?? err.code,
     });
   }
   problems.throwIfAny();
-  const depth = nestingDepth(doc.contents as YamlNode | null);
-  if (depth > 12) {
+  const deep = tooDeep(doc.contents as YamlNode | null, MAX_NESTING);
+  if (deep) {
+    const pos = lineCounter.linePos(deep.range?.[0] ?? 0);
     throw new SourceError([
-      { file, line: 1, column: 1, message: "metadata is nested too deeply", expected: "at most 12 levels", found: `${depth} levels` },
+      { file, line: pos.line, column: pos.col, message: "metadata is nested too deeply", expected: `at most ${MAX_NESTING} levels`, found: `more than ${MAX_NESTING} levels` },
+    ]);
+  }
+  let alias: Alias | null = null;
+  visit(doc, {
+    Alias(_, node) {
+      alias = node;
+      return visit.BREAK;
+    },
+  });
+  if (alias) {
+    const pos = lineCounter.linePos((alias as Alias).range?.[0] ?? 0);
+    throw new SourceError([
+      { file, line: pos.line, column: pos.col, message: "YAML alias", expected: "plain YAML without aliases (*name) or merge keys", found: quoteFound(`*${(alias as Alias).source}`), hint: "write the value out in full" },
     ]);
   }
   let data: unknown;
@@ -95,11 +112,17 @@ function expectedOf(issue: z.ZodIssue): string {
   }
 }
 
-function nestingDepth(node: YamlNode | null, d = 0): number {
-  if (d > 50) return d;
-  if (isMap(node)) return Math.max(d + 1, ...node.items.map((p) => nestingDepth(p.value as YamlNode | null, d + 1)));
-  if (isSeq(node)) return Math.max(d + 1, ...node.items.map((n) => nestingDepth(n as YamlNode | null, d + 1)));
-  return d;
+/** The first collection nested deeper than `max` levels, or null. Iterative: no stack to overflow. */
+function tooDeep(root: YamlNode | null, max: number): YamlNode | null {
+  const stack: [YamlNode | null, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    const children = isMap(node) ? node.items.map((p) => p.value as YamlNode | null) : isSeq(node) ? (node.items as (YamlNode | null)[]) : null;
+    if (!children) continue;
+    if (depth + 1 > max) return node;
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return null;
 }
 
 /** The deepest YAML node along a zod path; `exact` is false when the path ends at a missing key. */

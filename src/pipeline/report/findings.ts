@@ -22,6 +22,9 @@ const frontSchema = z
   })
   .strict();
 
+/** A finding is a page of prose (the largest is about 5 KB); rendering Markdown gets slow long before 20 MB. */
+export const MAX_FINDING_BYTES = 64_000;
+
 export interface Finding {
   id: string;
   file: string;
@@ -47,7 +50,7 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
       continue;
     }
     try {
-      const doc = renderMarkdownDoc(file, readUtf8(join(dir, name), file), resolve, known);
+      const doc = renderMarkdownDoc(file, readUtf8(join(dir, name), file, MAX_FINDING_BYTES), resolve, known);
       const parsed = frontSchema.safeParse(doc.front);
       if (!parsed.success) {
         throw new SourceError(parsed.error.issues.map((i) => ({ file, line: 1, column: 1, message: `front matter ${i.path.join(".")}: ${i.message}`, expected: "the fields listed in src/pipeline/report/findings.ts", found: JSON.stringify(i.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc.front)) })));

@@ -42,6 +42,8 @@ export function renderMarkdownDoc(
   const problems: SourceProblem[] = [];
   const { front, body, bodyLine } = splitFrontMatter(file, source);
   const lines = body.split("\n");
+  const tooComplex = checkComplexity(lines);
+  if (tooComplex) throw new SourceError([{ file, line: bodyLine + tooComplex.index, column: 1, ...tooComplex.problem }]);
   const tokens: MarkdownDoc["tokens"] = [];
   // Inline tokens first, line by line, so an error can say where the token is.
   const resolved = lines.map((line, i) =>
@@ -61,7 +63,14 @@ export function renderMarkdownDoc(
   let chunk: string[] = [];
   const flush = () => {
     const text = chunk.join("\n").trim();
-    if (text) blocks.push({ kind: "html", html: markdownToHtml(text) });
+    if (text) {
+      try {
+        blocks.push({ kind: "html", html: markdownToHtml(text) });
+      } catch (e) {
+        // The limits above should make this unreachable; a parser failure still reports the file.
+        problems.push({ file, line: bodyLine, column: 1, message: "Markdown could not be rendered", expected: "ordinary Markdown prose", found: (e as Error).message.split("\n")[0]! });
+      }
+    }
     chunk = [];
   };
   resolved.forEach((line, i) => {
@@ -94,6 +103,42 @@ function splitFrontMatter(file: string, source: string): { front: Record<string,
     throw new SourceError([{ file, line: 2, column: 1, message: "front matter is not a mapping", expected: "key: value lines", found: JSON.stringify(front) }]);
   }
   return { front: front as Record<string, unknown>, body: source.slice(m[0].length), bodyLine: m[0].split("\n").length };
+}
+
+/** Nesting levels (quotes, lists) per line and columns of indentation a finding may use. */
+export const MAX_MARKDOWN_NESTING = 16;
+/** Emphasis, link, code and HTML markers per paragraph: remark's time grows with their square. */
+export const MAX_INLINE_MARKERS = 1000;
+
+/**
+ * Finds the first line that would make remark slow or overflow its stack (hostile or broken prose):
+ * quotes or lists nested too deeply, or a paragraph with thousands of `*`, `_`, `[`, `` ` `` or `<`.
+ */
+function checkComplexity(lines: string[]): { index: number; problem: { message: string; expected: string; found: string } } | null {
+  let markers = 0;
+  let paragraphStart = 0;
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "") {
+      markers = 0;
+      paragraphStart = i + 1;
+      continue;
+    }
+    const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, "    ").length;
+    let depth = 0;
+    for (let rest = line; ; depth++) {
+      const m = /^[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))/.exec(rest);
+      if (!m) break;
+      rest = rest.slice(m[0].length);
+    }
+    if (depth > MAX_MARKDOWN_NESTING || indent > 4 * MAX_MARKDOWN_NESTING) {
+      return { index: i, problem: { message: "Markdown is nested too deeply", expected: `at most ${MAX_MARKDOWN_NESTING} levels of quotes and lists`, found: indent > 4 * MAX_MARKDOWN_NESTING ? `${indent} columns of indentation` : `${depth} levels` } };
+    }
+    markers += line.replace(/[^*_[\]`<~]/g, "").length;
+    if (markers > MAX_INLINE_MARKERS) {
+      return { index: paragraphStart, problem: { message: "paragraph has too much inline markup", expected: `at most ${MAX_INLINE_MARKERS} of * _ [ ] \` < ~ per paragraph`, found: `more than ${MAX_INLINE_MARKERS}` } };
+    }
+  }
+  return null;
 }
 
 /** Token values are plain text; keep Markdown from reading `*` or `_` in them as formatting. */

@@ -72,7 +72,7 @@ const cases: [string, (dir: string) => void, string[]][] = [
       mkdirSync(join(d, "studies/study-b"));
       for (const f of ["study.yaml", "latency.csv"]) copyFileSync(join(d, "studies/study-a", f), join(d, "studies/study-b", f));
     },
-    ["data/studies/study-b/study.yaml:1:1: study id does not match its folder name", 'expected: "study-b"', 'found:    "study-a"'],
+    ["data/studies/study-b/study.yaml:1:5: study id does not match its folder name", 'expected: "study-b"', 'found:    "study-a"'],
   ],
   [
     "ragged row (too many cells)",

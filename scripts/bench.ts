@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: how the pipeline and the build scale. For the real data and for synthetic data at
+ * 1×, 10× and 100× its size (scripts/lib/synthetic.ts) it times ingest, the simulator sweep, the whole
+ * pipeline, figure rendering and the full build (scripts/build.ts), weighs every page, and times a
+ * plain Astro build of as many pages (the floor). Prints a table and writes .build/bench.json.
+ *
+ *   npm run bench -- [--scales 1,10,100] [--build-scales 1,10,100] [--timeout 1800] [--keep]
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadData } from "../src/pipeline/ingest/index.ts";
+import { normalizeStudy } from "../src/pipeline/normalize/normalize.ts";
+import { runSimulator } from "../src/pipeline/simulate/stage.ts";
+import { runPipeline } from "../src/pipeline/run.ts";
+import { reportFigures } from "../src/pipeline/report/figures.ts";
+import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
+import { renderFigure } from "../src/pipeline/figures/render.ts";
+import { svgToPng } from "../src/pipeline/figures/png.ts";
+import { measureData, writeSynthetic, type DataSize } from "./lib/synthetic.ts";
+import { pageWeights, summarize, type WeightSummary } from "./lib/page-weight.ts";
+import { astroFloor } from "./lib/astro-floor.ts";
+
+const root = process.cwd();
+const { values: args } = parseArgs({
+  options: {
+    scales: { type: "string", default: "1,10,100" },
+    "build-scales": { type: "string", default: "1,10,100" },
+    timeout: { type: "string", default: "1800" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const scales = args.scales.split(",").map(Number);
+const buildScales = new Set(args["build-scales"].split(",").map(Number));
+const timeoutS = Number(args.timeout);
+/** Inside the repository (git-ignored), like `npm run build`'s own .build/: Astro stages there, not in a shared fallback folder. */
+const benchDir = join(root, ".build", "bench");
+const PNG_SAMPLE = 40;
+
+interface Result {
+  label: string;
+  scale: number | null;
+  size: Omit<DataSize, "tableRows">;
+  /** Seconds. `pipeline` is runPipeline with the simulator (ingest + normalize + audit + simulate + report). */
+  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPngEstimate: number; build: number | null; astroFloor: number | null };
+  figures: number;
+  canonicalRows: number;
+  weights: WeightSummary | null;
+  notes: string[];
+}
+
+const seconds = <T>(f: () => T): [T, number] => {
+  const start = performance.now();
+  const value = f();
+  return [value, (performance.now() - start) / 1000];
+};
+
+function bench(label: string, scale: number | null, dataDir: string, size: DataSize, build: boolean): Result {
+  const notes: string[] = [];
+  process.stdout.write(`\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`);
+  // 1. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
+  const [loaded, ingest] = seconds(() => {
+    const data = loadData(dataDir);
+    return { data, measured: data.studies.flatMap(normalizeStudy) };
+  });
+  const [, simulate] = seconds(() => runSimulator(dataDir, loaded.data.accelerators, loaded.measured));
+  const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
+  process.stdout.write(`  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`);
+  // 2. Figures: every SVG once; PNG on a sample (resvg), scaled to all figures.
+  const specs = reportFigures(atlas, FIGURE_SOURCES);
+  const [svgs, figuresSvg] = seconds(() => specs.map((s) => renderFigure(s)));
+  const sample = svgs.slice(0, PNG_SAMPLE);
+  const [, pngSample] = seconds(() => sample.forEach((svg) => svgToPng(svg)));
+  const figuresPngEstimate = sample.length ? (pngSample / sample.length) * svgs.length : 0;
+  process.stdout.write(`  ${specs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ≈ ${figuresPngEstimate.toFixed(1)} s\n`);
+  // 3. The full build, as `npm run build` runs it, into a folder of its own.
+  let buildS: number | null = null;
+  let weights: WeightSummary | null = null;
+  let floor: number | null = null;
+  if (build) {
+    const out = join(benchDir, label);
+    rmSync(out, { recursive: true, force: true });
+    const env: Record<string, string> = { ATLAS_OUT_DIR: join(out, "dist"), ATLAS_WORK_DIR: join(out, "work") };
+    if (scale !== null) Object.assign(env, { ATLAS_DATA_DIR: dataDir, ATLAS_NO_ARCHIVE: "1" });
+    const [res, s] = seconds(() => spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 }));
+    if (res.status === 0) {
+      buildS = s;
+      weights = summarize(pageWeights(join(out, "dist")));
+      process.stdout.write(`  build ${s.toFixed(1)} s, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`);
+      const f = astroFloor(root, weights.pages, timeoutS);
+      floor = f.seconds;
+      if (f.error) notes.push(`Astro floor failed: ${f.error}`);
+      else process.stdout.write(`  Astro floor (${weights.pages} plain pages) ${floor!.toFixed(1)} s\n`);
+    } else {
+      notes.push(res.signal ? `build stopped after ${timeoutS} s (${res.signal})` : `build failed (exit ${res.status}): ${res.stderr.slice(-600)}`);
+      process.stdout.write(`  ${notes.at(-1)}\n`);
+    }
+    if (!args.keep) rmSync(out, { recursive: true, force: true });
+  }
+  return {
+    label,
+    scale,
+    size: { studies: size.studies, tables: size.tables, rows: size.rows, accelerators: size.accelerators },
+    times: { ingest, simulate, pipeline, figuresSvg, figuresPngEstimate, build: buildS, astroFloor: floor },
+    figures: specs.length,
+    canonicalRows: atlas.rows.length,
+    weights,
+    notes,
+  };
+}
+
+const realDir = join(root, "data");
+const results: Result[] = [bench("real", null, realDir, measureData(realDir), true)];
+for (const scale of scales) {
+  const dir = join(benchDir, `data-${scale}x`);
+  rmSync(dir, { recursive: true, force: true });
+  const size = writeSynthetic(realDir, dir, scale);
+  results.push(bench(`synthetic-${scale}x`, scale, dir, size, buildScales.has(scale)));
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}
+
+// Table: one line per data set.
+const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
+const kb = (x: number | undefined) => (x === undefined ? "–" : (x / 1024).toFixed(0));
+const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s≈", "build s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
+const lines = results.map((r) => [
+  r.label,
+  r.size.studies,
+  r.size.tables,
+  r.size.rows,
+  r.size.accelerators,
+  f1(r.times.ingest),
+  f1(r.times.simulate),
+  f1(r.times.pipeline),
+  f1(r.times.figuresSvg),
+  f1(r.times.figuresPngEstimate),
+  f1(r.times.build),
+  r.weights?.pages ?? "–",
+  f1(r.times.astroFloor),
+  r.times.build !== null && r.times.astroFloor ? `${(r.times.build / r.times.astroFloor).toFixed(1)}×` : "–",
+  kb(r.weights?.medianHtmlBytes),
+  kb(r.weights?.p95HtmlBytes),
+  kb(r.weights?.maxHtmlBytes),
+  r.weights ? `${r.weights.pagesWithJs} (report: ${r.weights.reportPagesWithJs.length})` : "–",
+]);
+const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+const row = (cells: (string | number)[]) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
+process.stdout.write(`\n${row(head)}\n${lines.map(row).join("\n")}\n`);
+
+// Targets from issue 8.
+const real = results[0]!;
+const one = results.find((r) => r.scale === 1);
+const hundred = results.find((r) => r.scale === 100);
+const checks = [
+  { target: "real data full build under 20 s", ok: real.times.build !== null && real.times.build < 20, value: `${f1(real.times.build)} s` },
+  {
+    target: "100× data builds in under 10× the 1× time",
+    ok: one?.times.build && hundred?.times.build ? hundred.times.build < 10 * one.times.build : false,
+    value: one?.times.build && hundred?.times.build ? `${(hundred.times.build / one.times.build).toFixed(1)}×` : "not measured",
+  },
+  { target: "median page under 150 KB (real data)", ok: (real.weights?.medianHtmlBytes ?? Infinity) < 150 * 1024, value: `${kb(real.weights?.medianHtmlBytes)} KB` },
+  { target: "report pages ship no JavaScript (real data)", ok: real.weights?.reportPagesWithJs.length === 0, value: real.weights ? `${real.weights.reportPagesWithJs.length} report pages with JS` : "not measured" },
+];
+process.stdout.write(`\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`);
+for (const r of results) for (const n of r.notes) process.stdout.write(`note (${r.label}): ${n}\n`);
+
+mkdirSync(join(root, ".build"), { recursive: true });
+const jsonPath = join(root, ".build", "bench.json");
+writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, checks }, null, 1)}\n`);
+if (!args.keep && existsSync(benchDir)) rmSync(benchDir, { recursive: true, force: true });
+process.stdout.write(`\nwrote ${jsonPath}\n`);

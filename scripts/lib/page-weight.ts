@@ -1,0 +1,89 @@
+/** Page weights of a built site: HTML bytes (inline SVG included) and the JavaScript each page loads. */
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+export interface PageWeight {
+  /** URL path, e.g. `/studies/x/`. */
+  page: string;
+  htmlBytes: number;
+  /** Bytes of inline `<svg>…</svg>` inside the HTML (figures). */
+  svgBytes: number;
+  /** Inline script bytes plus the files of `<script src>` and module preloads. */
+  jsBytes: number;
+}
+
+export interface WeightSummary {
+  pages: number;
+  medianHtmlBytes: number;
+  p95HtmlBytes: number;
+  maxHtmlBytes: number;
+  maxPage: string;
+  medianSvgBytes: number;
+  totalHtmlBytes: number;
+  pagesWithJs: number;
+  /** Pages outside explore/ and search/ that load JavaScript: the report pages should ship none. */
+  reportPagesWithJs: string[];
+  maxJsBytes: number;
+}
+
+/** Every index.html of a site (release snapshots under v/ are old builds and left out). */
+export function pageWeights(site: string): PageWeight[] {
+  const out: PageWeight[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) {
+        if (relative(site, p) !== "v") walk(p);
+        continue;
+      }
+      if (name !== "index.html") continue;
+      const html = readFileSync(p, "utf8");
+      const rel = relative(site, dir);
+      out.push({ page: `/${rel}${rel ? "/" : ""}`, htmlBytes: Buffer.byteLength(html), svgBytes: svgBytes(html), jsBytes: jsBytes(html, site) });
+    }
+  };
+  walk(site);
+  return out;
+}
+
+function svgBytes(html: string): number {
+  let total = 0;
+  // Figures are not nested in one another; a plain scan from <svg to its matching close is enough.
+  for (const m of html.matchAll(/<svg[\s>][\s\S]*?<\/svg>/g)) total += Buffer.byteLength(m[0]);
+  return total;
+}
+
+function jsBytes(html: string, site: string): number {
+  let total = 0;
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+    const src = /\bsrc="([^"]+)"/.exec(m[1]!)?.[1];
+    if (/type="application\/(ld\+)?json"/.test(m[1]!)) continue;
+    total += src ? fileBytes(site, src) : Buffer.byteLength(m[2]!);
+  }
+  for (const m of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) total += fileBytes(site, m[1]!);
+  return total;
+}
+
+function fileBytes(site: string, href: string): number {
+  const path = join(site, href.split(/[?#]/)[0]!.replace(/^\//, ""));
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+export function summarize(weights: PageWeight[]): WeightSummary {
+  const html = weights.map((w) => w.htmlBytes).sort((a, b) => a - b);
+  const max = weights.reduce((m, w) => (w.htmlBytes > m.htmlBytes ? w : m), weights[0]!);
+  return {
+    pages: weights.length,
+    medianHtmlBytes: quantile(html, 0.5),
+    p95HtmlBytes: quantile(html, 0.95),
+    maxHtmlBytes: max.htmlBytes,
+    maxPage: max.page,
+    medianSvgBytes: quantile(weights.map((w) => w.svgBytes).sort((a, b) => a - b), 0.5),
+    totalHtmlBytes: html.reduce((a, b) => a + b, 0),
+    pagesWithJs: weights.filter((w) => w.jsBytes > 0).length,
+    reportPagesWithJs: weights.filter((w) => w.jsBytes > 0 && !/^\/(explore|search)\//.test(w.page)).map((w) => w.page),
+    maxJsBytes: Math.max(0, ...weights.map((w) => w.jsBytes)),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Synthetic data folders for the benchmark: `scale` times the real data's studies, tables, measured
+ * rows and accelerators, shaped like the real tables (NVIDIA DLE style: batch, throughput, latency
+ * and its percentiles; row counts drawn from the real tables'). Accelerators are the real ones plus
+ * renamed clones, each clone with its original's simulator entry (up to the file's limit of 100;
+ * the rest fall back to the simulator's default stack). No findings: the real ones name
+ * real series.
+ */
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+
+export interface DataSize {
+  studies: number;
+  tables: number;
+  /** Data rows of every CSV (each becomes one measured row). */
+  rows: number;
+  accelerators: number;
+  /** Data rows of each CSV, in a fixed order: the shapes synthetic tables copy. */
+  tableRows: number[];
+}
+
+/** Counts what a data folder holds. */
+export function measureData(dataDir: string): DataSize {
+  const studies = readdirSync(join(dataDir, "studies")).sort();
+  const tableRows = studies.flatMap((s) =>
+    readdirSync(join(dataDir, "studies", s))
+      .filter((f) => f.endsWith(".csv"))
+      .sort()
+      .map((f) => readFileSync(join(dataDir, "studies", s, f), "utf8").trimEnd().split("\n").length - 1),
+  );
+  return {
+    studies: studies.length,
+    tables: tableRows.length,
+    rows: tableRows.reduce((a, b) => a + b, 0),
+    accelerators: readdirSync(join(dataDir, "accelerators")).filter((f) => f.endsWith(".yaml")).length,
+    tableRows,
+  };
+}
+
+/** Batch sizes of a DLE table, extended for the few longer published tables. */
+const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
+const SETUPS = [
+  { precision: "fp32", framework: "TensorFlow 1.15", execution: "TF1 graph" },
+  { precision: "mixed-fp16", framework: "TensorFlow 1.15", execution: "TF1 graph + XLA" },
+  { precision: "tf32", framework: "PyTorch 1.9", execution: "eager" },
+  { precision: "int8", framework: "TensorRT 8.0", execution: "TensorRT engine" },
+] as const;
+const MODELS = ["resnet50_v1.5", "resnext101_32x4d"] as const;
+/** data/simulator/accelerators.yaml's limit (simAcceleratorsFileSchema). */
+const MAX_SIM_ACCELERATORS = 100;
+
+/** A small deterministic generator, so a scale always gives the same bytes. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** One table: throughput saturating with batch, latency = batch / throughput, percentiles a little above. */
+function tableCsv(rows: number, rand: () => number): string {
+  const peak = 300 + rand() * 4000;
+  const half = 2 + rand() * 14;
+  const lines = ["Batch Size,Avg throughput,Avg latency,90% Latency,95% Latency,99% Latency"];
+  for (const batch of BATCHES.slice(0, rows)) {
+    const thr = (peak * batch) / (batch + half);
+    const lat = (batch * 1000) / thr;
+    lines.push(`${batch},${thr.toFixed(2)} img/s,${lat.toFixed(2)} ms,${(lat * 1.02).toFixed(2)} ms,${(lat * 1.04).toFixed(2)} ms,${(lat * 1.08).toFixed(2)} ms`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const COLUMNS = [
+  { name: "Batch Size", field: "batch_size", unit: "images" },
+  { name: "Avg throughput", field: "throughput_img_s", unit: "img/s", suffix: "img/s" },
+  { name: "Avg latency", field: "latency_ms", unit: "ms", suffix: "ms" },
+  { name: "90% Latency", field: "latency_p90_ms", unit: "ms", suffix: "ms" },
+  { name: "95% Latency", field: "latency_p95_ms", unit: "ms", suffix: "ms" },
+  { name: "99% Latency", field: "latency_p99_ms", unit: "ms", suffix: "ms" },
+];
+
+/**
+ * Writes a data folder `scale` times the size of `real` into `out`: accelerators (real + clones),
+ * data/simulator copied with an entry per clone, and synthetic studies. Returns what it wrote.
+ */
+export function writeSynthetic(realDir: string, out: string, scale: number): DataSize {
+  const real = measureData(realDir);
+  const rand = random(scale * 7919);
+  // Accelerators: the real files, then clones "s<k>-<id>" of each, `scale` sets in all.
+  mkdirSync(join(out, "accelerators"), { recursive: true });
+  const realAccs = readdirSync(join(realDir, "accelerators")).filter((f) => f.endsWith(".yaml")).sort().map((f) => f.slice(0, -5));
+  const simFile = parse(readFileSync(join(realDir, "simulator", "accelerators.yaml"), "utf8")) as { accelerators: Record<string, unknown>[] };
+  const calibrated = new Set((parse(readFileSync(join(realDir, "simulator", "calibration.yaml"), "utf8")) as { tables: { accelerator: string }[] }).tables.map((t) => t.accelerator));
+  const accIds: string[] = [];
+  const simEntries = [...simFile.accelerators];
+  for (let k = 0; k < scale; k++) {
+    for (const id of realAccs) {
+      const text = readFileSync(join(realDir, "accelerators", `${id}.yaml`), "utf8");
+      const cloneId = k === 0 ? id : `s${k}-${id}`.slice(0, 64);
+      accIds.push(cloneId);
+      if (k === 0) {
+        writeFileSync(join(out, "accelerators", `${id}.yaml`), text);
+        continue;
+      }
+      writeFileSync(join(out, "accelerators", `${cloneId}.yaml`), text.replace(/^id: .*$/m, `id: ${cloneId}`).replace(/^name: "?(.*?)"?$/m, (_, n: string) => `name: ${JSON.stringify(`${n} (synthetic clone ${k})`)}`));
+      const entry = simFile.accelerators.find((a) => a.id === id);
+      // The simulator file takes at most 100 entries; later clones fall back to the default stack.
+      if (entry && simEntries.length < MAX_SIM_ACCELERATORS) {
+        const clone: Record<string, unknown> = { ...entry, id: cloneId };
+        // A clone has no calibration data of its own: it borrows its original's fits (or what they borrow).
+        if (!clone.calibration_from && calibrated.has(id)) Object.assign(clone, { calibration_from: id, calibration_reason: "synthetic benchmark clone of this accelerator" });
+        simEntries.push(clone);
+      }
+    }
+  }
+  mkdirSync(join(out, "simulator"), { recursive: true });
+  cpSync(join(realDir, "simulator"), join(out, "simulator"), { recursive: true });
+  writeFileSync(join(out, "simulator", "accelerators.yaml"), stringify({ accelerators: simEntries }, { aliasDuplicateObjects: false }));
+
+  // Studies: as many as the real data times scale; tables dealt out round-robin, row counts from the real tables.
+  const studyCount = real.studies * scale;
+  const tableRows = Array.from({ length: scale }, () => real.tableRows).flat();
+  const perStudy: number[][] = Array.from({ length: studyCount }, () => []);
+  tableRows.forEach((rows, i) => perStudy[i % studyCount]!.push(rows));
+  perStudy.forEach((tables, s) => {
+    const id = `syn-study-${String(s + 1).padStart(5, "0")}`;
+    const dir = join(out, "studies", id);
+    mkdirSync(dir, { recursive: true });
+    const metas = tables.map((rows, t) => {
+      const n = s * 100 + t;
+      const setup = SETUPS[n % SETUPS.length]!;
+      const file = `table-${t + 1}.csv`;
+      writeFileSync(join(dir, file), tableCsv(rows, rand));
+      return {
+        file,
+        title: `Inference performance, batch sizes 1 to ${BATCHES[rows - 1]} (synthetic table ${t + 1})`,
+        source: `Table ${t + 1}`,
+        series: `${id}-t${t + 1}`,
+        accelerator: accIds[n % accIds.length]!,
+        model: MODELS[n % MODELS.length]!,
+        input: { width: 224, height: 224, stated: true },
+        ...setup,
+        columns: COLUMNS,
+      };
+    });
+    const study = {
+      id,
+      title: `Synthetic study ${s + 1} (benchmark data)`,
+      authors: ["Benchmark Generator"],
+      year: 2024,
+      url: `https://example.org/synthetic/${id}`,
+      citation: `Benchmark Generator (2024). Synthetic study ${s + 1}.`,
+      license: { redistribution: "allowed", note: "generated for the benchmark" },
+      summary: "Throughput and latency per batch size, generated in the shape of the NVIDIA DeepLearningExamples tables.",
+      method: "Generated: throughput saturating with batch size, latency as batch over throughput, percentiles a few per cent above the mean.",
+      tables: metas,
+    };
+    writeFileSync(join(dir, "study.yaml"), stringify(study, { aliasDuplicateObjects: false }));
+  });
+  return { studies: studyCount, tables: tableRows.length, rows: tableRows.reduce((a, b) => a + b, 0), accelerators: accIds.length, tableRows };
+}

@@ -1,0 +1,144 @@
+/**
+ * Property-based fuzzing of the parsers and the normalizer (fast-check): whatever the input, the
+ * result is either valid rows or a SourceError whose every problem has a file, a line ≥ 0 and a
+ * column ≥ 0; never another exception, never a hang (inputs are bounded, each property is timed).
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MAX_PROBLEMS_SHOWN, SourceError } from "../../src/pipeline/errors.ts";
+import { parseCsv } from "../../src/pipeline/ingest/csv.ts";
+import { parseNumericCell } from "../../src/pipeline/ingest/cells.ts";
+import { parseYaml } from "../../src/pipeline/ingest/yaml.ts";
+import { parseAccelerator } from "../../src/pipeline/ingest/accelerators.ts";
+import { runPipeline } from "../../src/pipeline/run.ts";
+import { acceleratorSchema, FIELDS, studySchema, type Field } from "../../src/pipeline/schema.ts";
+import { copyFixture, MINIMAL } from "../helpers/fixtures.ts";
+
+const FILE = "data/studies/fuzz/table.csv";
+
+/** Runs `f`; a SourceError is fine when every problem is located, anything else fails the property. */
+function validOrLocated<T>(file: string | null, f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof SourceError)) throw e;
+    expect(e.problems.length).toBeGreaterThan(0);
+    for (const [i, p] of e.problems.entries()) {
+      if (file !== null) expect(p.file).toBe(file);
+      else expect(p.file).toMatch(/^data\//);
+      expect(Number.isInteger(p.line) && p.line >= 0).toBe(true);
+      expect(Number.isInteger(p.column) && p.column >= 0).toBe(true);
+      if (i < MAX_PROBLEMS_SHOWN) expect(e.message).toContain(`:${p.line}:${p.column}: `);
+    }
+    return null;
+  }
+}
+
+/** Text made of the pieces CSV and YAML syntax is made of, so inputs reach deep into the parsers. */
+const piece = (pieces: string[]) => fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 }), fc.string({ unit: "binary", maxLength: 3 }));
+const CSV_PIECES = [",", '"', '""', "\n", "\r\n", "\r", " ", "1", "2.5", "-3", "0", "ms", " ms", "5.79 ms", "32 (run 2)", "(", ")", ";", "\t", "\uFEFF", "NaN", "Infinity", "1e9", "é", "Batch Size", "Latency"];
+const YAML_PIECES = [":", ": ", "- ", "\n", "  ", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "!!str ", "!!js/function ", "---\n", '"', "'", "#", "|", ">", "id", "title", "tables", "columns", "file", "1", "-1", ".nan", ".inf", "null", "~", "true", "study-a", "\uFEFF", "\t"];
+const csvText = fc.array(piece(CSV_PIECES), { maxLength: 80 }).map((a) => a.join(""));
+const yamlText = fc.array(piece(YAML_PIECES), { maxLength: 80 }).map((a) => a.join(""));
+
+/** Random edits (insert, delete, replace a span) of a real file's text. */
+function mutations(text: string, pieces: string[]) {
+  const edit = fc.record({ at: fc.nat({ max: text.length }), remove: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })) });
+  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) =>
+    edits.reduce((t, e) => {
+      const at = Math.min(e.at, t.length);
+      return t.slice(0, at) + e.insert + t.slice(at + e.remove);
+    }, text),
+  );
+}
+
+const STUDY_YAML = readFileSync(join(MINIMAL, "studies/study-a/study.yaml"), "utf8");
+const TABLE_CSV = readFileSync(join(MINIMAL, "studies/study-a/latency.csv"), "utf8");
+const ACC_YAML = readFileSync(join(MINIMAL, "accelerators/acc-a.yaml"), "utf8");
+
+describe("fuzzing the CSV parser", () => {
+  it("gives rectangular rows or a located SourceError, for CSV-like and arbitrary text", () => {
+    fc.assert(
+      fc.property(fc.oneof(csvText, fc.string({ maxLength: 200 }), mutations(TABLE_CSV, CSV_PIECES)), (text) => {
+        const table = validOrLocated(FILE, () => parseCsv(FILE, text));
+        if (!table) return;
+        expect(table.rows.length).toBeGreaterThan(0);
+        for (const row of table.rows) {
+          expect(row.cells.length).toBe(table.header.length);
+          expect(row.line).toBeGreaterThanOrEqual(2);
+          for (const c of row.cells) expect(c.column).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 4000 },
+    );
+  });
+});
+
+describe("fuzzing numeric cells", () => {
+  it("reads a finite, non-negative number or says what it expected, for any text and field", () => {
+    const numeric = FIELDS.filter((f) => f !== "label" && f !== "text");
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom("1", "0", "-", ".", "5", " ", "ms", "img/s", "(", ")", "run 2", "e", "9".repeat(400)), { maxLength: 10 }).map((a) => a.join(""))),
+        fc.constantFrom(...numeric),
+        fc.option(fc.constantFrom("ms", "img/s", "(", ".*", "\\d"), { nil: undefined }),
+        fc.boolean(),
+        (text, field: Field, suffix, allowNote) => {
+          const res = parseNumericCell(text, field, { suffix, allowNote });
+          if (!res.ok) return void expect(res.expected.length).toBeGreaterThan(0);
+          if (res.parsed === null) return void expect(text.trim()).toBe("");
+          expect(Number.isFinite(res.parsed.value)).toBe(true);
+          expect(res.parsed.value).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe("fuzzing the YAML reader", () => {
+  it("gives a schema-valid study or a located SourceError", () => {
+    fc.assert(
+      fc.property(fc.oneof(yamlText, fc.string({ maxLength: 200 }), mutations(STUDY_YAML, YAML_PIECES)), (text) => {
+        const study = validOrLocated("data/studies/fuzz/study.yaml", () => parseYaml("data/studies/fuzz/study.yaml", text, studySchema));
+        if (study) expect(studySchema.safeParse(study).success).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("gives a valid accelerator or a located SourceError", () => {
+    fc.assert(
+      fc.property(mutations(ACC_YAML, YAML_PIECES), (text) => {
+        const acc = validOrLocated("data/accelerators/acc-a.yaml", () => parseAccelerator("data/accelerators/acc-a.yaml", text, "acc-a"));
+        if (acc) expect(acceleratorSchema.safeParse(acc).success).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe("fuzzing the whole pipeline (ingest and normalize) on a study folder", () => {
+  const dir = copyFixture();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("gives finite canonical rows or a located SourceError when the CSV and study.yaml are mutated", () => {
+    fc.assert(
+      fc.property(fc.option(mutations(TABLE_CSV, CSV_PIECES), { nil: null }), fc.option(mutations(STUDY_YAML, YAML_PIECES), { nil: null }), (csv, meta) => {
+        writeFileSync(join(dir, "studies/study-a/latency.csv"), csv ?? TABLE_CSV);
+        writeFileSync(join(dir, "studies/study-a/study.yaml"), meta ?? STUDY_YAML);
+        const atlas = validOrLocated(null, () => runPipeline(dir, { simulate: false }));
+        if (!atlas) return;
+        for (const row of atlas.rows) {
+          for (const [k, v] of Object.entries(row)) if (typeof v === "number") expect(Number.isFinite(v), `${k}=${v}`).toBe(true);
+          if (row.batch_size !== null) expect(row.batch_size).toBeGreaterThan(0);
+          if (row.latency_ms !== null) expect(row.latency_ms).toBeGreaterThan(0);
+          if (row.throughput_img_s !== null) expect(row.throughput_img_s).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
