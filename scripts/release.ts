@@ -47,7 +47,11 @@ const files = ["package.json", "releases.json", "CHANGELOG.md", "CITATION.cff"].
 const backup = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
 const changelog = backup.get(join(root, "CHANGELOG.md"))!;
 const unreleased = /## \[Unreleased\]\n([\s\S]*?)(?=\n## \[|$)/.exec(changelog);
-const changes = (unreleased?.[1] ?? "").split("\n").filter((l) => l.startsWith("- ")).map((l) => l.slice(2).trim());
+// One change per bullet; indented continuation lines belong to the bullet above.
+const changes = (unreleased?.[1] ?? "")
+  .split(/\n(?=- )/)
+  .filter((b) => b.startsWith("- "))
+  .map((b) => b.slice(2).replace(/\s*\n\s*/g, " ").trim());
 if (changes.length === 0) fail("CHANGELOG.md has no entries under ## [Unreleased]; describe the release there first");
 const release: Release = { version, date, dataHash: hash, changes };
 

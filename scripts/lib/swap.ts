@@ -1,5 +1,6 @@
 /** The last step of a build: a finished site folder replaces the published one, or nothing changes. */
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Replaces `target` with `fresh`: rename the old one aside, move the new one in, then delete the old.
@@ -7,6 +8,8 @@ import { existsSync, renameSync, rmSync } from "node:fs";
  */
 export function swapInto(fresh: string, target: string, tag: string | number = process.pid): void {
   const old = `${target}.old-${tag}`;
+  // A first build, or a release snapshot (archive/v/X.Y.Z), may have no parent folder yet.
+  mkdirSync(dirname(target), { recursive: true });
   if (existsSync(target)) renameSync(target, old);
   try {
     renameSync(fresh, target);
