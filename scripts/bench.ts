@@ -93,7 +93,9 @@ function bench(label: string, scale: number | null, dataDir: string, size: DataS
       if (f.error) notes.push(`Astro floor failed: ${f.error}`);
       else process.stdout.write(`  Astro floor (${weights.pages} plain pages) ${floor!.toFixed(1)} s\n`);
     } else {
-      notes.push(res.signal ? `build stopped after ${timeoutS} s (${res.signal})` : `build failed (exit ${res.status}): ${res.stderr.slice(-600)}`);
+      const why = (res.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? `stopped after the ${timeoutS} s limit` : res.signal ? `killed by ${res.signal}` : `exit ${res.status}`;
+      const heap = /heap out of memory/.test(res.stderr) ? " (JavaScript heap out of memory)" : "";
+      notes.push(`build failed after ${s.toFixed(0)} s: ${why}${heap}: ${res.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}`);
       process.stdout.write(`  ${notes.at(-1)}\n`);
     }
     if (!args.keep) rmSync(out, { recursive: true, force: true });

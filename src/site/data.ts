@@ -12,14 +12,26 @@ import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
 
+const collections = new Map<string, Promise<{ id: string; data: unknown }[]>>();
+/**
+ * A collection's entries, read once per build: getCollection walks every entry's data on each call
+ * (looking for image references), and the report collection holds every simulated row, so reading it
+ * for each page's footer cost most of the build (scripts/bench.ts).
+ */
+function readCollection(name: "accelerators" | "studies" | "findings" | "report"): Promise<{ id: string; data: unknown }[]> {
+  let read = collections.get(name);
+  if (!read) collections.set(name, (read = getCollection(name)));
+  return read;
+}
+
 export async function allAccelerators(): Promise<Accelerator[]> {
-  const entries = await getCollection("accelerators");
+  const entries = await readCollection("accelerators");
   if (entries.length === 0) throw new Error("no accelerators: the atlas loader produced an empty collection");
   return entries.map((e) => e.data as unknown as Accelerator).sort((a, b) => a.id.localeCompare(b.id, "en"));
 }
 
 export async function allStudies(): Promise<SiteStudy[]> {
-  const entries = await getCollection("studies");
+  const entries = await readCollection("studies");
   if (entries.length === 0) throw new Error("no studies: the atlas loader produced an empty collection");
   return entries.map((e) => e.data as unknown as SiteStudy).sort((a, b) => a.study.id.localeCompare(b.study.id, "en"));
 }
@@ -30,12 +42,12 @@ export async function allRows(): Promise<CanonicalRow[]> {
 }
 
 export async function allFindings(): Promise<Finding[]> {
-  const entries = await getCollection("findings");
+  const entries = await readCollection("findings");
   return entries.map((e) => e.data as unknown as Finding).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id, "en"));
 }
 
 async function reportEntry<T>(id: string): Promise<T> {
-  const entries = await getCollection("report");
+  const entries = await readCollection("report");
   const e = entries.find((x) => x.id === id);
   if (!e) throw new Error(`report entry ${id} is missing`);
   return e.data as unknown as T;
