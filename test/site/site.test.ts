@@ -78,11 +78,17 @@ describe("the built site", () => {
     expect(mncore).toContain("No published measurements of this accelerator exist in the atlas");
   });
 
-  it("shows the version and data hash in every page footer, with no date from the clock", () => {
+  it("shows the version, data hash and release date (from releases.json, not the clock) in page footers", () => {
     const csvHash = createHash("sha256").update(readFileSync(join(first, "data", "measurements.csv"))).digest("hex").slice(0, 8);
-    const home = readFileSync(join(first, "index.html"), "utf8");
-    expect(home).toContain(`(data ${csvHash})`);
-    const today = new Date().toISOString().slice(0, 10);
-    expect(home).not.toContain(today);
+    const version = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+    const releases = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "releases.json"), "utf8")) as { version: string; date: string; dataHash: string }[];
+    const release = releases.find((r) => r.version === version && r.dataHash === csvHash);
+    const expected = release ? `version ${version} (data ${csvHash}), released ${release.date}` : `version ${version}+dev (data ${csvHash}), not a release`;
+    for (const page of ["index.html", "methodology/index.html", "figures/fig-audit-summary/index.html"]) {
+      const html = readFileSync(join(first, page), "utf8");
+      expect(html, page).toContain(expected);
+      // No timestamps: a clock time in a page would change its bytes on every build.
+      expect(html, page).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
   });
 });

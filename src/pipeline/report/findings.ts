@@ -59,14 +59,19 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
       if (front.key_figure && !known.figures.has(front.key_figure)) {
         throw new SourceError([{ file, line: 1, column: 1, message: `key_figure ${JSON.stringify(front.key_figure)} does not exist`, expected: "a figure id of the report", found: JSON.stringify(front.key_figure) }]);
       }
-      const headline = renderMarkdownDoc(file, `---\n{}\n---\n${front.headline}\n`, resolve, known).blocks;
+      // Headline and verdict may quote numbers too: the same tokens, rendered as inline text.
+      const inline = (text: string) =>
+        renderMarkdownDoc(file, `---\n{}\n---\n${text}\n`, resolve, known)
+          .blocks.map((b) => (b.kind === "html" ? b.html : ""))
+          .join("")
+          .replace(/^<p>|<\/p>$/g, "");
       out.push({
         id,
         file,
         title: front.title,
         order: front.order,
-        headlineHtml: headline.map((b) => (b.kind === "html" ? b.html : "")).join("").replace(/^<p>|<\/p>$/g, ""),
-        verdict: front.verdict,
+        headlineHtml: inline(front.headline),
+        verdict: inline(front.verdict).replace(/<[^>]*>/g, ""),
         keyFigure: front.key_figure ?? null,
         blocks: doc.blocks,
       });
