@@ -5,7 +5,7 @@ import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
 import { readUtf8 } from "../ingest/text.ts";
-import { renderMarkdownDoc, markdownToHtml, type Block, type TokenResolver } from "./markdown.ts";
+import { renderMarkdownDoc, markdownToHtml, resolvePlainTokens, type Block, type TokenResolver } from "./markdown.ts";
 
 const frontSchema = z
   .object({
@@ -71,7 +71,7 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
         title: front.title,
         order: front.order,
         headlineHtml: inline(front.headline),
-        verdict: inline(front.verdict).replace(/<[^>]*>/g, ""),
+        verdict: resolvePlainTokens(file, front.verdict, resolve),
         keyFigure: front.key_figure ?? null,
         blocks: doc.blocks,
       });

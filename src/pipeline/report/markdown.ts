@@ -145,3 +145,16 @@ function checkComplexity(lines: string[]): { index: number; problem: { message: 
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, "\\$1");
 }
+
+/** Resolves inline data tokens in a plain-text field (no Markdown): the text stays text, escaped by the page. */
+export function resolvePlainTokens(file: string, text: string, resolve: TokenResolver): string {
+  const problems: SourceProblem[] = [];
+  const out = text.replace(INLINE, (whole, kind: string, argText: string) => {
+    const res = resolve(kind, argText.split(":"));
+    if (res.ok) return res.text;
+    problems.push({ file, line: 1, column: 1, message: `data token ${whole} in the front matter cannot be resolved`, expected: "a token naming data that exists", found: res.error });
+    return whole;
+  });
+  if (problems.length) throw new SourceError(problems);
+  return out;
+}
