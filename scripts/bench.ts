@@ -95,7 +95,8 @@ function bench(label: string, scale: number | null, dataDir: string, size: DataS
     } else {
       const why = (res.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? `stopped after the ${timeoutS} s limit` : res.signal ? `killed by ${res.signal}` : `exit ${res.status}`;
       const heap = /heap out of memory/.test(res.stderr) ? " (JavaScript heap out of memory)" : "";
-      notes.push(`build failed after ${s.toFixed(0)} s: ${why}${heap}: ${res.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}`);
+      const first = res.stderr.split("\n").find((l) => /error/i.test(l)) ?? res.stderr.trim().split("\n").at(-1) ?? "";
+      notes.push(`build failed after ${s.toFixed(0)} s: ${why}${heap}: ${first.trim().slice(0, 400)}`);
       process.stdout.write(`  ${notes.at(-1)}\n`);
     }
     if (!args.keep) rmSync(out, { recursive: true, force: true });
@@ -166,6 +167,18 @@ const checks = [
 ];
 process.stdout.write(`\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`);
 for (const r of results) for (const n of r.notes) process.stdout.write(`note (${r.label}): ${n}\n`);
+
+// Where a build's time goes: the parts measured in-process, Astro's floor, and the rest (content layer,
+// bundling the data into the server build, rendering pages and figure pages, search index).
+process.stdout.write("\nshare of the full build\n");
+for (const r of results) {
+  const b = r.times.build;
+  if (b === null) continue;
+  const parts = { pipeline: r.times.pipeline, "PNG figures": r.times.figuresPngEstimate, "SVG figures (once)": r.times.figuresSvg, "Astro floor": r.times.astroFloor ?? 0 };
+  const rest = b - Object.values(parts).reduce((a, x) => a + x, 0);
+  const all = { ...parts, "rest: content layer, bundling, page rendering, search index": rest };
+  process.stdout.write(`${r.label.padEnd(16)}${Object.entries(all).map(([k, v]) => `${k} ${((100 * v) / b).toFixed(0)} %`).join(" · ")}\n`);
+}
 
 mkdirSync(join(root, ".build"), { recursive: true });
 const jsonPath = join(root, ".build", "bench.json");

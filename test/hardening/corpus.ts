@@ -3,7 +3,7 @@
  * problem it must produce. Generated in code (the big files at test time) so the repository stays small.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { edit } from "../helpers/fixtures.ts";
 
@@ -39,6 +39,13 @@ function outside(dir: string): string {
   writeFileSync(join(o, "secret.csv"), `${HEADER}\n1,5.00 ms,200.0,5.00\n`);
   return o;
 }
+
+/** The repository's simulator parameters in the copy, with stacks.yaml changed. */
+function withSimulator(dir: string, change: (text: string) => string): void {
+  cpSync(join(REPO_DATA, "simulator"), join(dir, "simulator"), { recursive: true });
+  edit(dir, "simulator/stacks.yaml", change);
+}
+const REPO_DATA = join(import.meta.dirname, "..", "..", "data");
 
 const laughs = (n: number) =>
   ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: n }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
@@ -142,6 +149,8 @@ export const METADATA_CASES: BadInput[] = [
   { name: "folder where an accelerator file belongs", apply: (d) => mkdirSync(join(d, "accelerators/acc-b.yaml")), expect: at("accelerators/acc-b.yaml", 0, 0, "not a regular file") },
   { name: "no accelerators folder", apply: (d) => rmSync(join(d, "accelerators"), { recursive: true }), expect: at("accelerators", 0, 0, "no accelerators folder") },
   { name: "study folder without study.yaml", apply: (d) => rmSync(join(d, META)), expect: at(META, 0, 0, "study folder has no metadata file") },
+  { name: "simulator stack pattern that does not compile", apply: (d) => withSimulator(d, (t) => t.replace('match: ["popart", "poplar"]', 'match: ["(popart", "poplar"]')), expect: at("simulator/stacks.yaml", 16, 13, "stacks.0.match.0: a regular expression that compiles") },
+  { name: "simulator stack pattern with exponential backtracking", apply: (d) => withSimulator(d, (t) => t.replace('match: ["popart", "poplar"]', 'match: ["popart", "(a+)+$"]')), expect: at("simulator/stacks.yaml", 16, 23, "stacks.0.match.1: a regular expression that compiles") },
   { name: "finding larger than 64 KB", apply: (d) => finding(d, "big.md", "Words. ".repeat(10_000)), expect: at("findings/big.md", 0, 0, "file is too large") },
   { name: "finding with quotes nested 5,000 deep", apply: (d) => finding(d, "deep.md", `${"> ".repeat(5000)}x\n`), expect: at("findings/deep.md", 7, 1, "Markdown is nested too deeply") },
   { name: "finding with a flood of emphasis markers", apply: (d) => finding(d, "stars.md", `Intro.\n\n${"*a_".repeat(2000)}\n`), expect: at("findings/stars.md", 9, 1, "paragraph has too much inline markup") },

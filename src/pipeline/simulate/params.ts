@@ -12,12 +12,27 @@ import { idSchema, PRECISIONS, SPEC_KEYS, specSchema, type Spec, type SpecKey } 
 
 const text = (max = 2000) => z.string().min(1).max(max);
 
+/**
+ * A stack's `match` expression is data, so it must not hang the build: a repeated group (`(a+)+`) or a
+ * back-reference can take exponential time on a 400-character framework string. Plain words, `\b`,
+ * classes and single quantifiers are all the stacks need.
+ */
+function safePattern(pattern: string): boolean {
+  if (/\)[*+?{]|\\[1-9]/.test(pattern)) return false;
+  try {
+    new RegExp(pattern, "i");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const stackSchema = z
   .object({
     id: idSchema,
     name: text(300),
     /** Case-insensitive regular expressions tried on a measured row's `framework execution`; first stack wins. */
-    match: z.array(z.string().min(1).max(200)).max(20),
+    match: z.array(z.string().min(1).max(200).refine(safePattern, "a regular expression that compiles, with no repeated group and no back-reference")).max(20),
     /**
      * The form of the fixed cost: `per-batch` (one overhead per batch: a compiled graph launched once),
      * `per-layer` (a minimum time per layer: one kernel launch per op from the host), or `both`.
