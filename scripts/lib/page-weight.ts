@@ -1,6 +1,6 @@
 /** Page weights of a built site: HTML bytes (inline SVG included) and the JavaScript each page loads. */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 export interface PageWeight {
   /** URL path, e.g. `/studies/x/`. */
@@ -8,7 +8,7 @@ export interface PageWeight {
   htmlBytes: number;
   /** Bytes of inline `<svg>…</svg>` inside the HTML (figures). */
   svgBytes: number;
-  /** Inline script bytes plus the files of `<script src>` and module preloads. */
+  /** Inline script bytes plus the files of `<script src>` and module preloads, with what they import. */
   jsBytes: number;
 }
 
@@ -55,18 +55,26 @@ function svgBytes(html: string): number {
 
 function jsBytes(html: string, site: string): number {
   let total = 0;
+  const files = new Set<string>();
   for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
     const src = /\bsrc="([^"]+)"/.exec(m[1]!)?.[1];
     if (/type="application\/(ld\+)?json"/.test(m[1]!)) continue;
-    total += src ? fileBytes(site, src) : Buffer.byteLength(m[2]!);
+    if (src) addModule(site, join(site, src.split(/[?#]/)[0]!.replace(/^\//, "")), files);
+    else total += Buffer.byteLength(m[2]!);
   }
-  for (const m of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) total += fileBytes(site, m[1]!);
+  for (const m of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) addModule(site, join(site, m[1]!.replace(/^\//, "")), files);
+  for (const f of files) total += statSync(f).size;
   return total;
 }
 
-function fileBytes(site: string, href: string): number {
-  const path = join(site, href.split(/[?#]/)[0]!.replace(/^\//, ""));
-  return existsSync(path) ? statSync(path).size : 0;
+/** A script file and the files it imports statically (`import … from "./x.js"`), each counted once. */
+function addModule(site: string, path: string, seen: Set<string>): void {
+  if (seen.has(path) || !existsSync(path)) return;
+  seen.add(path);
+  for (const m of readFileSync(path, "utf8").matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+\.m?js)["']/g)) {
+    const spec = m[1]!;
+    addModule(site, spec.startsWith("/") ? join(site, spec) : join(dirname(path), spec), seen);
+  }
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
