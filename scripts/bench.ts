@@ -14,10 +14,8 @@ import { loadData } from "../src/pipeline/ingest/index.ts";
 import { normalizeStudy } from "../src/pipeline/normalize/normalize.ts";
 import { runSimulator } from "../src/pipeline/simulate/stage.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
-import { reportFigures } from "../src/pipeline/report/figures.ts";
-import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 import { renderFigure } from "../src/pipeline/figures/render.ts";
-import { svgToPng } from "../src/pipeline/figures/png.ts";
+import { writeFigurePngs } from "./lib/figure-pngs.ts";
 import { measureData, writeSynthetic, type DataSize } from "./lib/synthetic.ts";
 import { pageWeights, summarize, type WeightSummary } from "./lib/page-weight.ts";
 import { astroFloor } from "./lib/astro-floor.ts";
@@ -36,14 +34,13 @@ const buildScales = new Set(args["build-scales"].split(",").map(Number));
 const timeoutS = Number(args.timeout);
 /** Inside the repository (git-ignored), like `npm run build`'s own .build/: Astro stages there, not in a shared fallback folder. */
 const benchDir = join(root, ".build", "bench");
-const PNG_SAMPLE = 40;
 
 interface Result {
   label: string;
   scale: number | null;
   size: Omit<DataSize, "tableRows">;
   /** Seconds. `pipeline` is runPipeline with the simulator (ingest + normalize + audit + simulate + report). */
-  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPngEstimate: number; build: number | null; astroFloor: number | null };
+  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPng: number; build: number | null; astroFloor: number | null };
   figures: number;
   canonicalRows: number;
   weights: WeightSummary | null;
@@ -56,7 +53,7 @@ const seconds = <T>(f: () => T): [T, number] => {
   return [value, (performance.now() - start) / 1000];
 };
 
-function bench(label: string, scale: number | null, dataDir: string, size: DataSize, build: boolean): Result {
+async function bench(label: string, scale: number | null, dataDir: string, size: DataSize, build: boolean): Promise<Result> {
   const notes: string[] = [];
   process.stdout.write(`\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`);
   // 1. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
@@ -67,13 +64,14 @@ function bench(label: string, scale: number | null, dataDir: string, size: DataS
   const [, simulate] = seconds(() => runSimulator(dataDir, loaded.data.accelerators, loaded.measured));
   const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
   process.stdout.write(`  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`);
-  // 2. Figures: every SVG once; PNG on a sample (resvg), scaled to all figures.
-  const specs = reportFigures(atlas, FIGURE_SOURCES);
-  const [svgs, figuresSvg] = seconds(() => specs.map((s) => renderFigure(s)));
-  const sample = svgs.slice(0, PNG_SAMPLE);
-  const [, pngSample] = seconds(() => sample.forEach((svg) => svgToPng(svg)));
-  const figuresPngEstimate = sample.length ? (pngSample / sample.length) * svgs.length : 0;
-  process.stdout.write(`  ${specs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ≈ ${figuresPngEstimate.toFixed(1)} s\n`);
+  // 2. Figures: every SVG once, then every PNG as the build draws them (cold cache, all cores).
+  const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
+  const pngDir = join(benchDir, `${label}-png`);
+  const pngStart = performance.now();
+  await writeFigurePngs(svgs, join(pngDir, "figures"), join(pngDir, "cache"));
+  const figuresPng = (performance.now() - pngStart) / 1000;
+  rmSync(pngDir, { recursive: true, force: true });
+  process.stdout.write(`  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`);
   // 3. The full build, as `npm run build` runs it, into a folder of its own.
   let buildS: number | null = null;
   let weights: WeightSummary | null = null;
@@ -105,8 +103,8 @@ function bench(label: string, scale: number | null, dataDir: string, size: DataS
     label,
     scale,
     size: { studies: size.studies, tables: size.tables, rows: size.rows, accelerators: size.accelerators },
-    times: { ingest, simulate, pipeline, figuresSvg, figuresPngEstimate, build: buildS, astroFloor: floor },
-    figures: specs.length,
+    times: { ingest, simulate, pipeline, figuresSvg, figuresPng, build: buildS, astroFloor: floor },
+    figures: svgs.length,
     canonicalRows: atlas.rows.length,
     weights,
     notes,
@@ -114,19 +112,19 @@ function bench(label: string, scale: number | null, dataDir: string, size: DataS
 }
 
 const realDir = join(root, "data");
-const results: Result[] = [bench("real", null, realDir, measureData(realDir), true)];
+const results: Result[] = [await bench("real", null, realDir, measureData(realDir), true)];
 for (const scale of scales) {
   const dir = join(benchDir, `data-${scale}x`);
   rmSync(dir, { recursive: true, force: true });
   const size = writeSynthetic(realDir, dir, scale);
-  results.push(bench(`synthetic-${scale}x`, scale, dir, size, buildScales.has(scale)));
+  results.push(await bench(`synthetic-${scale}x`, scale, dir, size, buildScales.has(scale)));
   if (!args.keep) rmSync(dir, { recursive: true, force: true });
 }
 
 // Table: one line per data set.
 const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
 const kb = (x: number | undefined) => (x === undefined ? "–" : (x / 1024).toFixed(0));
-const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s≈", "build s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
+const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
 const lines = results.map((r) => [
   r.label,
   r.size.studies,
@@ -137,7 +135,7 @@ const lines = results.map((r) => [
   f1(r.times.simulate),
   f1(r.times.pipeline),
   f1(r.times.figuresSvg),
-  f1(r.times.figuresPngEstimate),
+  f1(r.times.figuresPng),
   f1(r.times.build),
   r.weights?.pages ?? "–",
   f1(r.times.astroFloor),
@@ -174,7 +172,7 @@ process.stdout.write("\nshare of the full build\n");
 for (const r of results) {
   const b = r.times.build;
   if (b === null) continue;
-  const parts = { pipeline: r.times.pipeline, "PNG figures": r.times.figuresPngEstimate, "SVG figures (once)": r.times.figuresSvg, "Astro floor": r.times.astroFloor ?? 0 };
+  const parts = { pipeline: r.times.pipeline, "SVG figures": r.times.figuresSvg, "PNG figures": r.times.figuresPng, "Astro floor": r.times.astroFloor ?? 0 };
   const rest = b - Object.values(parts).reduce((a, x) => a + x, 0);
   const all = { ...parts, "rest: content layer, bundling, page rendering, search index": rest };
   process.stdout.write(`${r.label.padEnd(16)}${Object.entries(all).map(([k, v]) => `${k} ${((100 * v) / b).toFixed(0)} %`).join(" · ")}\n`);

@@ -1,6 +1,6 @@
 /**
  * `npm run build`: the whole pipeline into dist/.
- * 1. ingest + simulate → .build/atlas.json (stops here on bad data, dist/ untouched)
+ * 1. ingest + simulate → .build/atlas.json, the dataset and the figures' PNGs (stops here on bad data, dist/ untouched)
  * 2. Astro renders the site into a fresh temporary folder
  * 3. the search index is built from those pages (before release snapshots join them)
  * 4. the published dataset, the release archive and the figure manifest are added beside the pages
@@ -13,8 +13,6 @@ import { dataDirOf, runIngest } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
 import { swapInto } from "./lib/swap.ts";
-import { reportFigures } from "../src/pipeline/report/figures.ts";
-import { FIGURE_SOURCES } from "../src/pipeline/report/figure-sources.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
 const root = process.cwd();
@@ -22,7 +20,7 @@ const work = process.env.ATLAS_WORK_DIR ?? join(root, ".build");
 process.env.ATLAS_JSON = join(work, "atlas.json");
 const outDir = process.env.ATLAS_OUT_DIR ?? join(root, "dist");
 
-const atlas = runIngest(dataDirOf(root), work);
+const atlas = await runIngest(dataDirOf(root), work);
 if (!atlas) process.exit(1);
 
 const staging = join(work, `site-${process.pid}`);
@@ -35,7 +33,7 @@ try {
   cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
   // Releases are built once, by `npm run release`, and only copied from then on.
   if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
-  writeFigureManifest(staging, atlas.version, reportFigures(atlas, FIGURE_SOURCES));
+  writeFigureManifest(staging, atlas.version, atlas.figures);
 } catch (e) {
   rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`\nThe site build failed; ${outDir} was left as it was.\n`);

@@ -6,5 +6,5 @@ import { join } from "node:path";
 import { dataDirOf, runIngest } from "./lib/stages.ts";
 
 const root = process.cwd();
-const ok = runIngest(dataDirOf(root), join(root, ".build"));
+const ok = await runIngest(dataDirOf(root), join(root, ".build"));
 process.exit(ok ? 0 : 1);

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { runPipeline } from "../src/pipeline/run.ts";
-import { measurementsCsv } from "../src/pipeline/output/measurements.ts";
+import { measurementsCsvChunks } from "../src/pipeline/output/measurements.ts";
 import { SEMVER, compareSemver, dataHash, type Release } from "../src/pipeline/cite/version.ts";
 import { dataDirOf, readReleases } from "./lib/stages.ts";
 
@@ -40,7 +40,7 @@ if (existsSync(join(root, "archive", "v", version))) fail(`archive/v/${version}/
 
 // 2. Data hash of exactly what the build will publish.
 const atlas = runPipeline(dataDirOf(root));
-const hash = dataHash(measurementsCsv(atlas.rows));
+const hash = dataHash(measurementsCsvChunks(atlas.rows));
 
 // 3. Release records.
 const files = ["package.json", "releases.json", "CHANGELOG.md", "CITATION.cff"].map((f) => join(root, f));

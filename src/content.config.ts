@@ -5,26 +5,28 @@
  */
 import { defineCollection, z } from "astro:content";
 import type { Loader } from "astro/loaders";
-import { readFileSync, existsSync } from "node:fs";
-import type { Atlas } from "./pipeline/run.ts";
-import type { Release, ReportVersion } from "./pipeline/cite/version.ts";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import type { SiteAtlas } from "./pipeline/output/site-atlas.ts";
+import { groupBy } from "./pipeline/group.ts";
+import { ATLAS_JSON } from "./site/build-paths.ts";
 
-export const ATLAS_JSON = process.env.ATLAS_JSON ?? ".build/atlas.json";
 
-type BuiltAtlas = Atlas & { version: ReportVersion; releases: Release[] };
-
-function readAtlas(): BuiltAtlas {
+let read: { mtimeMs: number; atlas: SiteAtlas } | null = null;
+/** Parsed once per version of the file, not once per collection: at 100× the data it is large. */
+function readAtlas(): SiteAtlas {
   if (!existsSync(ATLAS_JSON)) {
     throw new Error(`${ATLAS_JSON} is missing: run \`npm run ingest\` (or \`npm run build\`) first`);
   }
-  const atlas = JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as BuiltAtlas;
+  const { mtimeMs } = statSync(ATLAS_JSON);
+  if (read?.mtimeMs !== mtimeMs) read = { mtimeMs, atlas: JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as SiteAtlas };
+  const { atlas } = read;
   if (atlas.studies.length === 0 || atlas.accelerators.length === 0) {
     throw new Error(`${ATLAS_JSON} has no studies or no accelerators`);
   }
   return atlas;
 }
 
-function atlasLoader(pick: (atlas: BuiltAtlas) => { id: string; data: Record<string, unknown> }[]): Loader {
+function atlasLoader(pick: (atlas: SiteAtlas) => { id: string; data: Record<string, unknown> }[]): Loader {
   return {
     name: "atlas-loader",
     load: async ({ store, parseData, generateDigest }) => {
@@ -45,11 +47,15 @@ export const collections = {
     loader: atlasLoader((a) => a.findings.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
     schema: passthrough,
   }),
-  // Atlas-wide results that belong to no single study: the claims ledger and the simulator's rows.
+  // Every figure with its SVG, rendered once by the pipeline (src/pipeline/output/site-atlas.ts).
+  figures: defineCollection({
+    loader: atlasLoader((a) => a.figures.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
+    schema: passthrough,
+  }),
+  // Atlas-wide results that belong to no single study: the claims ledger, the version and the simulator's summaries.
   report: defineCollection({
     loader: atlasLoader((a) => [
       { id: "ledger", data: { entries: a.ledger } },
-      { id: "simulated", data: { rows: a.rows.filter((r) => r.kind === "simulated") } },
       { id: "version", data: { version: a.version, releases: a.releases } },
       { id: "simulator", data: { validation: a.validation, memory: a.memory } },
     ]),
@@ -60,12 +66,11 @@ export const collections = {
     schema: passthrough,
   }),
   studies: defineCollection({
-    loader: atlasLoader((a) =>
-      a.studies.map((s) => ({
-        id: s.study.id,
-        data: { ...s, rows: a.rows.filter((r) => r.study === s.study.id), audit: a.audit.filter((f) => f.study === s.study.id) },
-      })),
-    ),
+    loader: atlasLoader((a) => {
+      const rows = groupBy(a.rows, (r) => r.study);
+      const audit = groupBy(a.audit, (f) => f.study);
+      return a.studies.map((s) => ({ id: s.study.id, data: { ...s, rows: rows.get(s.study.id) ?? [], audit: audit.get(s.study.id) ?? [] } }));
+    }),
     schema: passthrough,
   }),
 };

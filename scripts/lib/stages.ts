@@ -1,14 +1,13 @@
-/** Build stages shared by the CLIs. Each reports problems on stderr and returns false instead of throwing. */
+/** Build stages shared by the CLIs. Each reports problems on stderr and returns null instead of throwing. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError } from "../../src/pipeline/errors.ts";
 import { runPipeline, type Atlas } from "../../src/pipeline/run.ts";
 import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
-import { measurementsCsv, measurementsJson } from "../../src/pipeline/output/measurements.ts";
-import { dataHash, reportVersion, type Release, type ReportVersion } from "../../src/pipeline/cite/version.ts";
-
-/** What the site reads: the atlas plus its version and the release history. */
-export type BuiltAtlas = Atlas & { version: ReportVersion; releases: Release[] };
+import { measurementsCsvChunks, measurementsJsonChunks } from "../../src/pipeline/output/measurements.ts";
+import { dataHash, reportVersion, type Release } from "../../src/pipeline/cite/version.ts";
+import { siteAtlas, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
+import { writeFigurePngs } from "./figure-pngs.ts";
 
 export function readReleases(root: string): Release[] {
   return JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as Release[];
@@ -23,8 +22,11 @@ export function dataDirOf(root: string): string {
   return process.env.ATLAS_DATA_DIR ?? join(root, "data");
 }
 
-/** Runs the data pipeline and writes `<out>/atlas.json` and `<out>/data/measurements.{csv,json}`. */
-export function runIngest(dataDir: string, out: string, root = process.cwd()): BuiltAtlas | null {
+/**
+ * Runs the data pipeline and writes what the site and its downloads read: `<out>/data/measurements.{csv,json}`,
+ * `<out>/figures/<id>.png` and, last, `<out>/atlas.json`. Bad data: located messages on stderr, nothing written, null.
+ */
+export async function runIngest(dataDir: string, out: string, root = process.cwd()): Promise<SiteAtlas | null> {
   let atlas: Atlas;
   try {
     atlas = runPipeline(dataDir);
@@ -35,16 +37,18 @@ export function runIngest(dataDir: string, out: string, root = process.cwd()): B
     }
     throw e;
   }
-  const csv = measurementsCsv(atlas.rows);
+  // Written in pieces: the dataset grows with the simulator's sweep, past what one string can hold.
+  writeFileAtomic(join(out, "data", "measurements.csv"), measurementsCsvChunks(atlas.rows));
+  writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
   const releases = readReleases(root);
-  const built: BuiltAtlas = { ...atlas, version: reportVersion(packageVersion(root), dataHash(csv), releases), releases };
-  writeFileAtomic(join(out, "atlas.json"), JSON.stringify(built));
-  writeFileAtomic(join(out, "data", "measurements.csv"), csv);
-  writeFileAtomic(join(out, "data", "measurements.json"), measurementsJson(atlas.rows));
+  const site = siteAtlas(atlas, reportVersion(packageVersion(root), dataHash(measurementsCsvChunks(atlas.rows)), releases), releases);
+  const pngs = await writeFigurePngs(site.figures, join(out, "figures"), join(out, "png-cache"));
+  writeFileAtomic(join(out, "atlas.json"), JSON.stringify(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(
     `ingest: ${atlas.studies.length} studies, ${atlas.accelerators.length} accelerators, ${measured} measured rows, ` +
-      `${atlas.rows.length - measured} other rows, ${atlas.audit.length} audit findings\n`,
+      `${atlas.rows.length - measured} other rows, ${atlas.audit.length} audit findings, ` +
+      `${site.figures.length} figures (${pngs.drawn} PNGs drawn, ${pngs.cached} from the cache)\n`,
   );
-  return built;
+  return site;
 }

@@ -19,6 +19,7 @@ import { simulatorTokens } from "./report/sim-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import type { ValidationReport } from "./simulate/validate.ts";
 import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
+import type { FigureSpec } from "./figures/spec.ts";
 
 /** A study table as the site shows it: the published header and cells, untouched. */
 export interface RawTable {
@@ -48,6 +49,8 @@ export interface Atlas {
   validation: ValidationReport | null;
   /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
   memory: MemoryBreakdownRow[];
+  /** Every figure of the report, made once here (pages, downloads and the manifest use these). */
+  figures: FigureSpec[];
 }
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
@@ -87,6 +90,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     ledger: [],
     validation: sim?.validation ?? null,
     memory: sim?.memory ?? [],
+    figures: [],
   };
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
   atlas.ledger = evaluateClaims(data.studies.map((s) => s.study), atlas.rows, sim ? simulatedQuantity : () => null);
@@ -98,7 +102,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     constants: { "audit-margin": `${AUDIT_MARGIN * 100} %`, "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %` },
     ...(sim ? { extra: simulatorTokens(atlas) } : {}),
   });
-  const figureIds = new Set(reportFigures(atlas, options.figures ?? FIGURE_SOURCES).map((f) => f.id));
-  atlas.findings = loadFindings(dataDir, resolve, { figures: figureIds, tables: new Set(REPORT_TABLES) });
+  atlas.figures = reportFigures(atlas, options.figures ?? FIGURE_SOURCES);
+  atlas.findings = loadFindings(dataDir, resolve, { figures: new Set(atlas.figures.map((f) => f.id)), tables: new Set(REPORT_TABLES) });
   return atlas;
 }

@@ -1,12 +1,11 @@
 /** Typed access to the content collections for pages: one place that knows how entries are shaped. */
 import { getCollection } from "astro:content";
 import type { Accelerator, CanonicalRow } from "../pipeline/schema.ts";
-import type { Atlas, AtlasStudy } from "../pipeline/run.ts";
+import type { AtlasStudy } from "../pipeline/run.ts";
+import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
 import type { LedgerEntry } from "../pipeline/report/claims.ts";
-import type { FigureSpec } from "../pipeline/figures/spec.ts";
-import { reportFigures } from "../pipeline/report/figures.ts";
-import { FIGURE_SOURCES } from "../pipeline/report/figure-sources.ts";
+import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Release, ReportVersion } from "../pipeline/cite/version.ts";
 import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 
@@ -15,10 +14,10 @@ export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding
 const collections = new Map<string, Promise<{ id: string; data: unknown }[]>>();
 /**
  * A collection's entries, read once per build: getCollection walks every entry's data on each call
- * (looking for image references), and the report collection holds every simulated row, so reading it
- * for each page's footer cost most of the build (scripts/bench.ts).
+ * (looking for image references), so reading a large collection for each page cost most of the build
+ * (scripts/bench.ts).
  */
-function readCollection(name: "accelerators" | "studies" | "findings" | "report"): Promise<{ id: string; data: unknown }[]> {
+function readCollection(name: "accelerators" | "studies" | "findings" | "figures" | "report"): Promise<{ id: string; data: unknown }[]> {
   let read = collections.get(name);
   if (!read) collections.set(name, (read = getCollection(name)));
   return read;
@@ -36,9 +35,11 @@ export async function allStudies(): Promise<SiteStudy[]> {
   return entries.map((e) => e.data as unknown as SiteStudy).sort((a, b) => a.study.id.localeCompare(b.study.id, "en"));
 }
 
-/** Every canonical row of every study, in the pipeline's stable order. */
-export async function allRows(): Promise<CanonicalRow[]> {
-  return (await allStudies()).flatMap((s) => s.rows);
+let rowsPromise: Promise<CanonicalRow[]> | null = null;
+/** Every measured and claim row of every study, in the pipeline's stable order (assembled once per build). */
+export function allRows(): Promise<CanonicalRow[]> {
+  rowsPromise ??= allStudies().then((studies) => studies.flatMap((s) => s.rows));
+  return rowsPromise;
 }
 
 export async function allFindings(): Promise<Finding[]> {
@@ -57,35 +58,37 @@ export async function ledger(): Promise<LedgerEntry[]> {
   return (await reportEntry<{ entries: LedgerEntry[] }>("ledger")).entries;
 }
 
-let atlasPromise: Promise<Atlas> | null = null;
-/** The whole atlas, reassembled from the collections once per build, for figure functions. */
-export function getAtlas(): Promise<Atlas> {
+/** The atlas as pages see it (no simulated rows: those are drawn in the figures and published in data/). */
+export type PageAtlas = Omit<SiteAtlas, "version" | "releases">;
+
+let atlasPromise: Promise<PageAtlas> | null = null;
+/** The whole atlas, reassembled from the collections once per build. */
+export function getAtlas(): Promise<PageAtlas> {
   atlasPromise ??= (async () => {
     const studies = await allStudies();
-    const simulated = (await reportEntry<{ rows: CanonicalRow[] }>("simulated")).rows;
-    const simulator = await reportEntry<Pick<Atlas, "validation" | "memory">>("simulator");
+    const simulator = await reportEntry<Pick<SiteAtlas, "validation" | "memory">>("simulator");
     return {
       accelerators: await allAccelerators(),
       studies: studies.map(({ rows: _r, audit: _a, ...s }) => s),
-      rows: [...studies.flatMap((s) => s.rows), ...simulated],
+      rows: await allRows(),
       audit: studies.flatMap((s) => s.audit),
       findings: await allFindings(),
       ledger: await ledger(),
       validation: simulator.validation,
       memory: simulator.memory,
+      figures: [...(await allFigures()).values()],
     };
   })();
   return atlasPromise;
 }
 
-let figuresPromise: Promise<Map<string, FigureSpec>> | null = null;
-/** Every figure of the report by id (specs only; rendering happens where a page shows one). */
-export function allFigures(): Promise<Map<string, FigureSpec>> {
-  figuresPromise ??= getAtlas().then((a) => new Map(reportFigures(a, FIGURE_SOURCES).map((f) => [f.id, f])));
+let figuresPromise: Promise<Map<string, PublishedFigure>> | null = null;
+/** Every figure of the report by id, in the pipeline's order, with its SVG rendered once by the pipeline. */
+export function allFigures(): Promise<Map<string, PublishedFigure>> {
+  // The loader stores figures in the pipeline's order (store.clear() then set), and the store keeps it.
+  figuresPromise ??= readCollection("figures").then((entries) => new Map(entries.map((e) => [e.id, e.data as unknown as PublishedFigure])));
   return figuresPromise;
 }
-
-
 
 /** This build's version and the release history (from releases.json, never from the clock). */
 export async function versionInfo(): Promise<{ version: ReportVersion; releases: Release[] }> {

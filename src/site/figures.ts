@@ -1,6 +1,6 @@
 /** What a figure page and its downloads need: sources, redistribution terms, citation, pinned URL. */
 import report from "../../report.config.json";
-import type { FigureSpec } from "../pipeline/figures/spec.ts";
+import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Study } from "../pipeline/schema.ts";
 import { cite, pinnedUrl, type Citation } from "../pipeline/cite/citation.ts";
 import { allStudies, versionInfo } from "./data.ts";
@@ -17,7 +17,7 @@ export interface FigureContext {
   dataHash: string;
 }
 
-export async function figureContext(spec: FigureSpec): Promise<FigureContext> {
+export async function figureContext(spec: PublishedFigure): Promise<FigureContext> {
   const studies = await allStudies();
   const { version } = await versionInfo();
   const sources = spec.sources.map((id) => studies.find((s) => s.study.id === id)?.study).filter((s): s is Study => s !== undefined);

@@ -2,7 +2,7 @@ import type { APIRoute } from "astro";
 import { allFigures } from "../../site/data.ts";
 import { figureContext } from "../../site/figures.ts";
 import { figureCsv } from "../../pipeline/figures/downloads.ts";
-import type { FigureSpec } from "../../pipeline/figures/spec.ts";
+import type { PublishedFigure } from "../../pipeline/figures/spec.ts";
 
 /** Only figures whose sources allow redistribution get a data download. */
 export async function getStaticPaths() {
@@ -10,4 +10,4 @@ export async function getStaticPaths() {
   const allowed = await Promise.all(specs.map(async (s) => (await figureContext(s)).dataDownloads));
   return specs.filter((_, i) => allowed[i]).map((spec) => ({ params: { id: spec.id }, props: { spec } }));
 }
-export const GET: APIRoute = ({ props }) => new Response(figureCsv((props as { spec: FigureSpec }).spec), { headers: { "Content-Type": "text/csv; charset=utf-8" } });
+export const GET: APIRoute = ({ props }) => new Response(figureCsv((props as { spec: PublishedFigure }).spec), { headers: { "Content-Type": "text/csv; charset=utf-8" } });

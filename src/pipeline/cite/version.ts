@@ -21,9 +21,11 @@ export interface ReportVersion {
   release: Release | null;
 }
 
-/** First 8 hex digits of the SHA-256 of the normalized dataset (measurements.csv bytes). */
-export function dataHash(measurementsCsv: string): string {
-  return createHash("sha256").update(measurementsCsv).digest("hex").slice(0, 8);
+/** First 8 hex digits of the SHA-256 of the normalized dataset (measurements.csv bytes, whole or in pieces). */
+export function dataHash(measurementsCsv: string | Iterable<string>): string {
+  const hash = createHash("sha256");
+  for (const piece of typeof measurementsCsv === "string" ? [measurementsCsv] : measurementsCsv) hash.update(piece);
+  return hash.digest("hex").slice(0, 8);
 }
 
 export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;

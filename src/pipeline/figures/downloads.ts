@@ -2,13 +2,13 @@
 import Papa from "papaparse";
 import type { FigureSpec } from "./spec.ts";
 
-export function figureCsv(spec: FigureSpec): string {
+export function figureCsv(spec: Omit<FigureSpec, "plot">): string {
   const fields = spec.columns.map((c) => c.key);
   const data = spec.rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? "" : String(r[f]))));
   return Papa.unparse({ fields: spec.columns.map((c) => c.label), data }, { newline: "\n" }) + "\n";
 }
 
-export function figureJson(spec: FigureSpec, meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] }): string {
+export function figureJson(spec: Omit<FigureSpec, "plot">, meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] }): string {
   return (
     JSON.stringify(
       {

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { FigureSpec } from "./spec.ts";
+import type { FigureSpec, PublishedFigure } from "./spec.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Shipped with the repository (public/fonts) so PNG text renders identically everywhere. */
@@ -43,6 +43,12 @@ export function renderFigure(spec: FigureSpec): string {
   main.setAttribute("role", "img");
   main.setAttribute("aria-labelledby", `${spec.id}-title ${spec.id}-desc`);
   return stableIds(el.outerHTML, spec.id);
+}
+
+/** The spec without its Plot options, with its SVG: what pages and downloads need. */
+export function publishFigure(spec: FigureSpec): PublishedFigure {
+  const { plot: _plot, ...published } = spec;
+  return { ...published, svg: renderFigure(spec) };
 }
 
 /** Renumbers Plot's clip/filter/pattern/marker ids (global counters) as `<figure id>-<n>`. */

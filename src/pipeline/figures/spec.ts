@@ -23,6 +23,12 @@ export interface FigureSpec {
   plot: Plot.PlotOptions;
 }
 
+/**
+ * A figure as the site and its downloads use it: the spec's words and data plus its SVG, rendered
+ * once per build by the pipeline's publish step (the Plot options, with their functions, stay behind).
+ */
+export type PublishedFigure = Omit<FigureSpec, "plot"> & { svg: string };
+
 /** A figure's data is not in the atlas (e.g. a fixture without that study); callers may skip the figure. */
 export class MissingDataError extends Error {
   constructor(figureId: string, what: string) {

@@ -2,19 +2,44 @@
 import Papa from "papaparse";
 import { CANONICAL_COLUMNS, type CanonicalRow } from "../schema.ts";
 
-/** CSV with the canonical columns in their fixed order; missing values are empty cells. */
-export function measurementsCsv(rows: CanonicalRow[]): string {
-  const data = rows.map((r) => CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))));
-  return Papa.unparse({ fields: CANONICAL_COLUMNS as string[], data }, { newline: "\n", quotes: false }) + "\n";
+/**
+ * Rows per piece of the chunked writers: the dataset grows with the simulator's sweep (hundreds of
+ * thousands of rows at 100× the data), and one string of it would pass V8's maximum string length.
+ */
+const CHUNK_ROWS = 10_000;
+
+function* chunksOf<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += CHUNK_ROWS) yield items.slice(i, i + CHUNK_ROWS);
+}
+
+/** CSV with the canonical columns in their fixed order; missing values are empty cells. Pieces join to the file's bytes. */
+export function* measurementsCsvChunks(rows: CanonicalRow[]): Generator<string> {
+  yield `${Papa.unparse([CANONICAL_COLUMNS as string[]], { newline: "\n", quotes: false })}\n`;
+  for (const chunk of chunksOf(rows)) {
+    const data = chunk.map((r) => CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))));
+    yield `${Papa.unparse(data, { newline: "\n", quotes: false })}\n`;
+  }
 }
 
 /**
  * JSON with the same columns, row-major like the CSV: `{columns, rows: [[…], …]}`. Numbers stay numbers
- * and missing values are null; the column names are given once rather than repeated on 8,000 rows.
+ * and missing values are null; the column names are given once rather than repeated on every row.
+ * Pieces join to exactly `JSON.stringify({ columns, rows })` plus a newline.
  */
-export function measurementsJson(rows: CanonicalRow[]): string {
-  return JSON.stringify({ columns: CANONICAL_COLUMNS, rows: rows.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) }) + "\n";
+export function* measurementsJsonChunks(rows: CanonicalRow[]): Generator<string> {
+  yield `{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[`;
+  let first = true;
+  for (const chunk of chunksOf(rows)) {
+    yield `${first ? "" : ","}${chunk.map((r) => JSON.stringify(CANONICAL_COLUMNS.map((c) => r[c]))).join(",")}`;
+    first = false;
+  }
+  yield "]}\n";
 }
+
+/** The whole CSV as one string (small datasets, tests). */
+export const measurementsCsv = (rows: CanonicalRow[]): string => [...measurementsCsvChunks(rows)].join("");
+/** The whole JSON as one string (small datasets, tests). */
+export const measurementsJson = (rows: CanonicalRow[]): string => [...measurementsJsonChunks(rows)].join("");
 
 /** Stable order: by kind, study, series, batch. Makes output bytes independent of file-system order. */
 export function sortRows(rows: CanonicalRow[]): CanonicalRow[] {

@@ -1,5 +1,6 @@
 /** Figure families beyond the measured-data ones (the simulator's), registered once for the pipeline, the build and the site. */
 import type { FigureSource } from "./figures.ts";
+import { groupBy } from "../group.ts";
 import type { FigureSpec } from "../figures/spec.ts";
 import { collectFigures } from "../figures/spec.ts";
 import { memoryFigure } from "../figures/memory.ts";
@@ -65,9 +66,10 @@ const simulatorFigures: FigureSource = (atlas) => {
     }),
   );
   // Every accelerator gets the simulator's view; for those without measurements it is the only one.
+  const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
   for (const acc of atlas.accelerators) {
     when(() =>
-      simulatedScalingFigure(atlas.rows, {
+      simulatedScalingFigure(byAccelerator.get(acc.id) ?? [], {
         accelerator: acc,
         precisions: ["fp16", "int8", "fp32"],
         curves: [

@@ -3,6 +3,7 @@
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
 import type { Atlas } from "../run.ts";
+import { groupBy } from "../group.ts";
 import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import { batchScalingFigure } from "../figures/batch-scaling.ts";
 import { peakFractionFigure } from "../figures/peak-fraction.ts";
@@ -18,11 +19,14 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
   const titles = Object.fromEntries(atlas.studies.map((s) => [s.study.id, s.study.title]));
   const figures: FigureSpec[] = [];
   // Accelerator pages: throughput and latency against batch for each model measured on each accelerator.
+  // Grouped once: filtering every row per accelerator grew with accelerators × rows (scripts/bench.ts).
+  const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
   for (const acc of atlas.accelerators) {
-    const models = [...new Set(atlas.rows.filter((r) => r.accelerator === acc.id && r.kind === "measured" && r.batch_size !== null).map((r) => r.model))].sort();
+    const rows = byAccelerator.get(acc.id) ?? [];
+    const models = [...new Set(rows.filter((r) => r.kind === "measured" && r.batch_size !== null).map((r) => r.model))].sort();
     for (const model of models) {
       for (const metric of ["throughput", "latency"] as const) {
-        const f = batchScalingFigure(atlas.rows, { accelerator: acc, model, metric, studyTitles: titles });
+        const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles });
         if (f) figures.push(f);
       }
     }

@@ -2,6 +2,7 @@
  * The numbers finding prose may quote, each computed from the canonical rows at build time.
  * `{{ratio:dle-tf1-rn50-t4-fp32:32:1}}` → "3.04×". Unknown series or batches are errors, never blanks.
  */
+import { groupBy } from "../group.ts";
 import type { CanonicalRow } from "../schema.ts";
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { TokenResolver } from "./markdown.ts";
@@ -26,8 +27,7 @@ export function formatNumber(x: number, digits = 3): string {
 const FIELDS = new Set<string>(["latency_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms", "throughput_img_s", "power_w", "img_s_per_w", "cost_usd_per_1000_img", "fraction_of_peak"]);
 
 export function makeTokenResolver(ctx: TokenContext): TokenResolver {
-  const bySeries = new Map<string, CanonicalRow[]>();
-  for (const r of ctx.rows) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+  const bySeries = groupBy(ctx.rows, (r) => r.series);
 
   const series = (id: string | undefined): CanonicalRow[] => {
     const rows = id === undefined ? undefined : bySeries.get(id);

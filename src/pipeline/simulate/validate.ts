@@ -4,6 +4,7 @@
  * compares them and reports MAPE and the worst point per series. Points used for calibration are
  * marked and never counted as validation error.
  */
+import { groupBy } from "../group.ts";
 import type { Accelerator, CanonicalRow } from "../schema.ts";
 import { calibrate, mathPrecisionOf, resolveStack, type CalibrationResult } from "./calibrate.ts";
 import { deviceFor, isDevice } from "./hardware.ts";
@@ -176,8 +177,7 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
   const byKey = new Map<string, CanonicalRow>();
   for (const r of sims) if (!byKey.has(key(r))) byKey.set(key(r), r);
 
-  const groups = new Map<string, CanonicalRow[]>();
-  for (const m of measuredRows) if (m.kind === "measured") groups.set(m.series, [...(groups.get(m.series) ?? []), m]);
+  const groups = groupBy(measuredRows.filter((m) => m.kind === "measured"), (m) => m.series);
 
   const series: ValidationSeries[] = [];
   const allPoints: ValidationPoint[] = [];
