@@ -6,7 +6,8 @@ export default defineConfig({
   site: report.siteUrl,
   base: process.env.ATLAS_BASE ?? "/",
   trailingSlash: "always",
-  build: { format: "directory", inlineStylesheets: "always" },
+  // Pages render a few at a time so file writes overlap rendering (scripts/bench.ts).
+  build: { format: "directory", inlineStylesheets: "always", concurrency: 4 },
   compressHTML: true,
   devToolbar: { enabled: false },
 });

@@ -1,18 +1,21 @@
 /**
  * `npm run build`: the whole pipeline into dist/.
- * 1. ingest + simulate → .build/atlas.json, the dataset and the figures' PNGs (stops here on bad data, dist/ untouched)
- * 2. Astro renders the site into a fresh temporary folder
+ * 1. ingest + simulate + figures rendered to SVG (stops here on bad data: nothing written, dist/ untouched)
+ * 2. worker threads start drawing the figures' PNGs; meanwhile the dataset and .build/atlas.json are
+ *    written and Astro renders the site into a fresh temporary folder
  * 3. the search index is built from those pages (before release snapshots join them)
- * 4. the published dataset, the release archive and the figure manifest are added beside the pages
+ * 4. the published dataset, the PNGs, the release archive and the figure manifest are added beside the pages
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
-import { dataDirOf, runIngest } from "./lib/stages.ts";
+import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
 import { swapInto } from "./lib/swap.ts";
+import { drawFigurePngs } from "./lib/figure-pngs.ts";
+import { writeFileAtomic } from "../src/pipeline/output/files.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
 const root = process.cwd();
@@ -20,24 +23,42 @@ const work = process.env.ATLAS_WORK_DIR ?? join(root, ".build");
 process.env.ATLAS_JSON = join(work, "atlas.json");
 const outDir = process.env.ATLAS_OUT_DIR ?? join(root, "dist");
 
-const atlas = await runIngest(dataDirOf(root), work);
-if (!atlas) process.exit(1);
+/** Seconds per stage, written to <work>/build-times.json for `npm run bench`'s breakdown. */
+const times: Record<string, number> = {};
+async function timed<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await run();
+  times[stage] = Math.round(performance.now() - start) / 1000;
+  return result;
+}
+
+const ingested = await timed("ingest, simulate, figures (SVG)", () => ingest(dataDirOf(root)));
+if (!ingested) process.exit(1);
+// PNGs are drawn on worker threads from here on, while this thread writes the dataset and Astro
+// renders the pages; they are downloads, copied in at the end like the dataset (no page needs them).
+const pngs = timed("PNG figures (alongside the next two)", () => drawFigurePngs(ingested.figures, join(work, "png-cache")));
+pngs.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
+const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work, root));
 
 const staging = join(work, `site-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
-  await build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: "warn" });
-  await writeSearchIndex(staging);
-  mkdirSync(join(staging, "data"), { recursive: true });
-  cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
-  // Releases are built once, by `npm run release`, and only copied from then on.
-  if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
-  writeFigureManifest(staging, atlas.version, atlas.figures);
+  await timed("astro", () => build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: "warn" }));
+  await timed("search index", () => writeSearchIndex(staging));
+  const { files } = await pngs;
+  await timed("dataset, PNGs, archive, manifest", () => {
+    cpSync(join(work, "data"), join(staging, "data"), { recursive: true });
+    for (const [id, png] of files) copyFileSync(png, join(staging, "figures", `${id}.png`));
+    // Releases are built once, by `npm run release`, and only copied from then on.
+    if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
+    writeFigureManifest(staging, atlas.version, atlas.figures);
+  });
 } catch (e) {
   rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`\nThe site build failed; ${outDir} was left as it was.\n`);
   throw e;
 }
-swapInto(staging, outDir);
-process.stdout.write(`build: site written to ${outDir}\n`);
+await timed("swap", () => swapInto(staging, outDir));
+writeFileAtomic(join(work, "build-times.json"), `${JSON.stringify(times)}\n`);
+process.stdout.write(`build: site written to ${outDir} (${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")})\n`);

@@ -3,8 +3,9 @@
  * (.build/atlas.json) and the published dataset. Exit 1 with located messages on bad input.
  */
 import { join } from "node:path";
-import { dataDirOf, runIngest } from "./lib/stages.ts";
+import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
 
 const root = process.cwd();
-const ok = await runIngest(dataDirOf(root), join(root, ".build"));
-process.exit(ok ? 0 : 1);
+const ingested = ingest(dataDirOf(root));
+if (!ingested) process.exit(1);
+writeIngested(ingested, join(root, ".build"), root);

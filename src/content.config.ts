@@ -2,36 +2,24 @@
  * Content collections, filled by a custom loader from the pipeline's output (.build/atlas.json).
  * The pipeline validated everything already; a missing or empty input fails the build loudly here
  * rather than producing an empty site (Astro's file() loader would swallow the error).
+ *
+ * Entries hold what pages list, route and link by. Astro bundles the whole content store into its
+ * server build as one JavaScript module, so the bulky parts (study rows and raw tables, figure SVGs
+ * and plotted rows) stay in atlas.json and src/site/data.ts adds them to the entries; with them in
+ * the store, the build at 100× the data ran out of heap (scripts/bench.ts).
  */
 import { defineCollection, z } from "astro:content";
 import type { Loader } from "astro/loaders";
-import { readFileSync, existsSync, statSync } from "node:fs";
-import type { SiteAtlas } from "./pipeline/output/site-atlas.ts";
 import { groupBy } from "./pipeline/group.ts";
-import { ATLAS_JSON } from "./site/build-paths.ts";
-
-
-let read: { mtimeMs: number; atlas: SiteAtlas } | null = null;
-/** Parsed once per version of the file, not once per collection: at 100× the data it is large. */
-function readAtlas(): SiteAtlas {
-  if (!existsSync(ATLAS_JSON)) {
-    throw new Error(`${ATLAS_JSON} is missing: run \`npm run ingest\` (or \`npm run build\`) first`);
-  }
-  const { mtimeMs } = statSync(ATLAS_JSON);
-  if (read?.mtimeMs !== mtimeMs) read = { mtimeMs, atlas: JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as SiteAtlas };
-  const { atlas } = read;
-  if (atlas.studies.length === 0 || atlas.accelerators.length === 0) {
-    throw new Error(`${ATLAS_JSON} has no studies or no accelerators`);
-  }
-  return atlas;
-}
+import { readSiteAtlas } from "./site/atlas-file.ts";
+import type { SiteAtlas } from "./pipeline/output/site-atlas.ts";
 
 function atlasLoader(pick: (atlas: SiteAtlas) => { id: string; data: Record<string, unknown> }[]): Loader {
   return {
     name: "atlas-loader",
     load: async ({ store, parseData, generateDigest }) => {
       store.clear();
-      for (const { id, data } of pick(readAtlas())) {
+      for (const { id, data } of pick(readSiteAtlas())) {
         const parsed = await parseData({ id, data });
         store.set({ id, data: parsed, digest: generateDigest(data) });
       }
@@ -49,7 +37,7 @@ export const collections = {
   }),
   // Every figure with its SVG, rendered once by the pipeline (src/pipeline/output/site-atlas.ts).
   figures: defineCollection({
-    loader: atlasLoader((a) => a.figures.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
+    loader: atlasLoader((a) => a.figures.map(({ svg: _svg, rows: _rows, ...f }) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
     schema: passthrough,
   }),
   // Atlas-wide results that belong to no single study: the claims ledger, the version and the simulator's summaries.
@@ -67,9 +55,8 @@ export const collections = {
   }),
   studies: defineCollection({
     loader: atlasLoader((a) => {
-      const rows = groupBy(a.rows, (r) => r.study);
       const audit = groupBy(a.audit, (f) => f.study);
-      return a.studies.map((s) => ({ id: s.study.id, data: { ...s, rows: rows.get(s.study.id) ?? [], audit: audit.get(s.study.id) ?? [] } }));
+      return a.studies.map((s) => ({ id: s.study.id, data: { study: s.study, metaFile: s.metaFile, audit: audit.get(s.study.id) ?? [] } }));
     }),
     schema: passthrough,
   }),

@@ -3,11 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError } from "../../src/pipeline/errors.ts";
 import { runPipeline, type Atlas } from "../../src/pipeline/run.ts";
-import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
+import { readInBlocks, writeFileAtomic } from "../../src/pipeline/output/files.ts";
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../src/pipeline/output/measurements.ts";
 import { dataHash, reportVersion, type Release } from "../../src/pipeline/cite/version.ts";
 import { siteAtlas, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
-import { writeFigurePngs } from "./figure-pngs.ts";
+import { publishFigure } from "../../src/pipeline/figures/render.ts";
+import type { PublishedFigure } from "../../src/pipeline/figures/spec.ts";
 
 export function readReleases(root: string): Release[] {
   return JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as Release[];
@@ -22,14 +23,17 @@ export function dataDirOf(root: string): string {
   return process.env.ATLAS_DATA_DIR ?? join(root, "data");
 }
 
-/**
- * Runs the data pipeline and writes what the site and its downloads read: `<out>/data/measurements.{csv,json}`,
- * `<out>/figures/<id>.png` and, last, `<out>/atlas.json`. Bad data: located messages on stderr, nothing written, null.
- */
-export async function runIngest(dataDir: string, out: string, root = process.cwd()): Promise<SiteAtlas | null> {
-  let atlas: Atlas;
+/** What ingest makes before writing anything: the pipeline's atlas and every figure rendered to SVG. */
+export interface Ingested {
+  atlas: Atlas;
+  figures: PublishedFigure[];
+}
+
+/** Runs the data pipeline and renders the figures. Bad data: located messages on stderr, nothing written, null. */
+export function ingest(dataDir: string): Ingested | null {
   try {
-    atlas = runPipeline(dataDir);
+    const atlas = runPipeline(dataDir);
+    return { atlas, figures: atlas.figures.map(publishFigure) };
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(`\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`);
@@ -37,18 +41,21 @@ export async function runIngest(dataDir: string, out: string, root = process.cwd
     }
     throw e;
   }
+}
+
+/** Writes what the site and its downloads read: `<out>/data/measurements.{csv,json}` and, last, `<out>/atlas.json`. */
+export function writeIngested({ atlas, figures }: Ingested, out: string, root = process.cwd()): SiteAtlas {
   // Written in pieces: the dataset grows with the simulator's sweep, past what one string can hold.
-  writeFileAtomic(join(out, "data", "measurements.csv"), measurementsCsvChunks(atlas.rows));
+  const csvPath = join(out, "data", "measurements.csv");
+  writeFileAtomic(csvPath, measurementsCsvChunks(atlas.rows));
   writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
   const releases = readReleases(root);
-  const site = siteAtlas(atlas, reportVersion(packageVersion(root), dataHash(measurementsCsvChunks(atlas.rows)), releases), releases);
-  const pngs = await writeFigurePngs(site.figures, join(out, "figures"), join(out, "png-cache"));
+  const site = siteAtlas(atlas, figures, reportVersion(packageVersion(root), dataHash(readInBlocks(csvPath)), releases), releases);
   writeFileAtomic(join(out, "atlas.json"), JSON.stringify(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(
     `ingest: ${atlas.studies.length} studies, ${atlas.accelerators.length} accelerators, ${measured} measured rows, ` +
-      `${atlas.rows.length - measured} other rows, ${atlas.audit.length} audit findings, ` +
-      `${site.figures.length} figures (${pngs.drawn} PNGs drawn, ${pngs.cached} from the cache)\n`,
+      `${atlas.rows.length - measured} other rows, ${atlas.audit.length} audit findings, ${figures.length} figures\n`,
   );
   return site;
 }

@@ -8,8 +8,32 @@ import type { LedgerEntry } from "../pipeline/report/claims.ts";
 import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Release, ReportVersion } from "../pipeline/cite/version.ts";
 import type { AuditFinding } from "../pipeline/normalize/audit.ts";
+import { groupBy } from "../pipeline/group.ts";
+import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
+
+/**
+ * The bulky parts of entries, read from atlas.json rather than the content store (see
+ * src/content.config.ts): each study's rows and raw tables, each figure's SVG and plotted rows.
+ */
+let payloadMemo: { studies: Map<string, Pick<SiteStudy, "rows" | "tables">>; figures: Map<string, Pick<PublishedFigure, "svg" | "rows">> } | null = null;
+function payload(): NonNullable<typeof payloadMemo> {
+  if (!payloadMemo) {
+    const atlas = readSiteAtlas();
+    const rows = groupBy(atlas.rows, (r) => r.study);
+    payloadMemo = {
+      studies: new Map(atlas.studies.map((s) => [s.study.id, { tables: s.tables, rows: rows.get(s.study.id) ?? [] }])),
+      figures: new Map(atlas.figures.map((f) => [f.id, { svg: f.svg, rows: f.rows }])),
+    };
+  }
+  return payloadMemo;
+}
+function payloadOf<T>(map: Map<string, T>, kind: string, id: string): T {
+  const found = map.get(id);
+  if (!found) throw new Error(`${kind} ${id} is in the content store but not in atlas.json: run the build again`);
+  return found;
+}
 
 const collections = new Map<string, Promise<{ id: string; data: unknown }[]>>();
 /**
@@ -29,10 +53,20 @@ export async function allAccelerators(): Promise<Accelerator[]> {
   return entries.map((e) => e.data as unknown as Accelerator).sort((a, b) => a.id.localeCompare(b.id, "en"));
 }
 
-export async function allStudies(): Promise<SiteStudy[]> {
-  const entries = await readCollection("studies");
-  if (entries.length === 0) throw new Error("no studies: the atlas loader produced an empty collection");
-  return entries.map((e) => e.data as unknown as SiteStudy).sort((a, b) => a.study.id.localeCompare(b.study.id, "en"));
+let studiesPromise: Promise<SiteStudy[]> | null = null;
+/** Every study with its rows, raw tables and audit findings, sorted by id (assembled once per build). */
+export function allStudies(): Promise<SiteStudy[]> {
+  studiesPromise ??= readCollection("studies").then((entries) => {
+    if (entries.length === 0) throw new Error("no studies: the atlas loader produced an empty collection");
+    const { studies } = payload();
+    return entries
+      .map((e) => {
+        const entry = e.data as Pick<SiteStudy, "study" | "metaFile" | "audit">;
+        return { ...entry, ...payloadOf(studies, "study", entry.study.id) };
+      })
+      .sort((a, b) => a.study.id.localeCompare(b.study.id, "en"));
+  });
+  return studiesPromise;
 }
 
 let rowsPromise: Promise<CanonicalRow[]> | null = null;
@@ -86,7 +120,10 @@ let figuresPromise: Promise<Map<string, PublishedFigure>> | null = null;
 /** Every figure of the report by id, in the pipeline's order, with its SVG rendered once by the pipeline. */
 export function allFigures(): Promise<Map<string, PublishedFigure>> {
   // The loader stores figures in the pipeline's order (store.clear() then set), and the store keeps it.
-  figuresPromise ??= readCollection("figures").then((entries) => new Map(entries.map((e) => [e.id, e.data as unknown as PublishedFigure])));
+  figuresPromise ??= readCollection("figures").then((entries) => {
+    const { figures } = payload();
+    return new Map(entries.map((e) => [e.id, { ...(e.data as Omit<PublishedFigure, "svg" | "rows">), ...payloadOf(figures, "figure", e.id) }]));
+  });
   return figuresPromise;
 }
 

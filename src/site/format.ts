@@ -1,11 +1,13 @@
 /** Number and label formatting for pages: one place, so every table reads the same. */
 import type { CanonicalRow, Precision } from "../pipeline/schema.ts";
 
+// One formatter for the build: toLocaleString builds a new one per call, a measurable share of page rendering.
+const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
+
 /** Shows a number with up to `digits` significant digits, grouping thousands; "–" for missing. */
 export function fmt(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "–";
-  const rounded = Number(x.toPrecision(digits));
-  return rounded.toLocaleString("en-US", { maximumFractionDigits: 6 });
+  return NUMBER.format(Number(x.toPrecision(digits)));
 }
 
 export function fmtPct(x: number | null | undefined): string {

@@ -22,7 +22,7 @@ export interface ReportVersion {
 }
 
 /** First 8 hex digits of the SHA-256 of the normalized dataset (measurements.csv bytes, whole or in pieces). */
-export function dataHash(measurementsCsv: string | Iterable<string>): string {
+export function dataHash(measurementsCsv: string | Iterable<string | Uint8Array>): string {
   const hash = createHash("sha256");
   for (const piece of typeof measurementsCsv === "string" ? [measurementsCsv] : measurementsCsv) hash.update(piece);
   return hash.digest("hex").slice(0, 8);

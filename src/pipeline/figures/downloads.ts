@@ -1,11 +1,11 @@
 /** A figure's data downloads: exactly the plotted rows as CSV, and data plus metadata as JSON. */
-import Papa from "papaparse";
+import { csvLine } from "../output/csv.ts";
 import type { FigureSpec } from "./spec.ts";
 
 export function figureCsv(spec: Omit<FigureSpec, "plot">): string {
   const fields = spec.columns.map((c) => c.key);
-  const data = spec.rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? "" : String(r[f]))));
-  return Papa.unparse({ fields: spec.columns.map((c) => c.label), data }, { newline: "\n" }) + "\n";
+  const lines = spec.rows.map((r) => csvLine(fields.map((f) => (r[f] === null || r[f] === undefined ? "" : String(r[f])))));
+  return csvLine(spec.columns.map((c) => c.label)) + lines.join("");
 }
 
 export function figureJson(spec: Omit<FigureSpec, "plot">, meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] }): string {

@@ -1,5 +1,5 @@
 /** The normalized dataset as published files: dist/data/measurements.csv and .json. */
-import Papa from "papaparse";
+import { csvLine } from "./csv.ts";
 import { CANONICAL_COLUMNS, type CanonicalRow } from "../schema.ts";
 
 /**
@@ -14,10 +14,9 @@ function* chunksOf<T>(items: T[]): Generator<T[]> {
 
 /** CSV with the canonical columns in their fixed order; missing values are empty cells. Pieces join to the file's bytes. */
 export function* measurementsCsvChunks(rows: CanonicalRow[]): Generator<string> {
-  yield `${Papa.unparse([CANONICAL_COLUMNS as string[]], { newline: "\n", quotes: false })}\n`;
+  yield csvLine(CANONICAL_COLUMNS);
   for (const chunk of chunksOf(rows)) {
-    const data = chunk.map((r) => CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))));
-    yield `${Papa.unparse(data, { newline: "\n", quotes: false })}\n`;
+    yield chunk.map((r) => csvLine(CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))))).join("");
   }
 }
 

@@ -39,14 +39,17 @@ export function simulateMeasured(
   const cal = options.calibration ?? calibrate(accelerators, params);
   const policy = options.policy ?? DEFAULT_FUSION_POLICY;
   const bySeries = new Map<string, { row: CanonicalRow; perf: BatchPerf; calibration: boolean; note: string; stack: string; powerW: number | null; price: number | null }[]>();
+  // Looked up by id once: a search per measured row grew with rows × accelerators (scripts/bench.ts).
+  const accById = new Map(accelerators.map((a) => [a.id, a]));
+  const simById = new Map(params.accelerators.map((a) => [a.id, a]));
   for (const m of measured) {
     if (m.kind !== "measured" || m.batch_size === null) continue;
     // 1. What to simulate: every field must map onto the simulator's, or the row is left out.
     const model = resolveModelId(m.model);
     const precision = mathPrecisionOf(m.precision);
-    const acc = accelerators.find((a) => a.id === m.accelerator);
+    const acc = accById.get(m.accelerator);
     if (!model || !precision || !acc) continue;
-    const device = deviceFor(acc, params.accelerators.find((a) => a.id === acc.id));
+    const device = deviceFor(acc, simById.get(acc.id));
     if (!isDevice(device) || !device.peak[precision]) continue;
     const stack = matchStack(params, m.framework, m.execution);
     const stackParams = resolveStack(cal, params, acc.id, stack, precision);
@@ -172,10 +175,17 @@ function notSimulatedReason(m: CanonicalRow): string {
  */
 export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: readonly CanonicalRow[]): ValidationReport {
   const sims = simulatedRows.filter((r) => r.kind === "simulated");
-  const twin = new Map(sims.map((r) => [`${r.series}|${r.batch_size}`, r]));
+  const simSeries = groupBy(sims, (r) => r.series);
   const key = (r: CanonicalRow) => [r.accelerator, r.model, r.input_width, r.input_height, mathPrecisionOf(r.precision), r.batch_size].join("|");
-  const byKey = new Map<string, CanonicalRow>();
-  for (const r of sims) if (!byKey.has(key(r))) byKey.set(key(r), r);
+  // The fallback index over every simulated row (the whole sweep) is built only when a twin is missing.
+  let byKey: Map<string, CanonicalRow> | null = null;
+  const fallback = (m: CanonicalRow): CanonicalRow | undefined => {
+    if (!byKey) {
+      byKey = new Map();
+      for (const r of sims) if (!byKey.has(key(r))) byKey.set(key(r), r);
+    }
+    return byKey.get(key(m));
+  };
 
   const groups = groupBy(measuredRows.filter((m) => m.kind === "measured"), (m) => m.series);
 
@@ -186,7 +196,7 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
     const points: ValidationPoint[] = [];
     for (const m of [...rows].sort((a, b) => (a.batch_size ?? 0) - (b.batch_size ?? 0))) {
       if (m.batch_size === null) continue;
-      const s = twin.get(`sim-${m.series}|${m.batch_size}`) ?? byKey.get(key(m));
+      const s = simSeries.get(`sim-${m.series}`)?.find((r) => r.batch_size === m.batch_size) ?? fallback(m);
       if (!s) continue;
       points.push({
         series: id,

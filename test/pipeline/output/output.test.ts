@@ -1,0 +1,163 @@
+/**
+ * Outputs that must scale: the dataset written in pieces (byte-identical to one string), atomic writes
+ * of pieces, the site's atlas without simulated rows, and PNGs drawn once per distinct SVG.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Papa from "papaparse";
+import { CANONICAL_COLUMNS, type CanonicalRow } from "../../../src/pipeline/schema.ts";
+import { measurementsCsv, measurementsCsvChunks, measurementsJson, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
+import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
+import { siteAtlas } from "../../../src/pipeline/output/site-atlas.ts";
+import { runPipeline } from "../../../src/pipeline/run.ts";
+import { dataHash } from "../../../src/pipeline/cite/version.ts";
+import { FIGURE_FONT_FILES, FIGURE_SUBSET_FONT_FILES, fontFilesFor, svgToPng } from "../../../src/pipeline/figures/png.ts";
+import { Resvg } from "@resvg/resvg-js";
+import { publishFigure, renderFigure } from "../../../src/pipeline/figures/render.ts";
+import { groupBy } from "../../../src/pipeline/group.ts";
+import { drawFigurePngs } from "../../../scripts/lib/figure-pngs.ts";
+import { csvLine } from "../../../src/pipeline/output/csv.ts";
+import fc from "fast-check";
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), "atlas-output-"));
+  made.push(d);
+  return d;
+};
+
+/** `n` rows with a quoted comma, a newline, an empty value and a derived formula, so CSV quoting is exercised. */
+function rows(n: number): CanonicalRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    study: "s", series: `s-${i % 7}`, accelerator: "a", devices: 1, model: "resnet50_v1.5", input_width: 224, input_height: 224,
+    precision: "fp32", framework: "Flow, v1", execution: "graph", batch_size: i + 1, latency_ms: i + 0.5, latency_p90_ms: null,
+    latency_p95_ms: null, latency_p99_ms: null, utilization_pct: null, memory_used_mb: null, throughput_img_s: 1000 / (i + 1),
+    power_w: null, img_s_per_w: null, cost_usd_per_1000_img: null, fraction_of_peak: null, kind: i % 3 === 0 ? "simulated" : "measured",
+    note: i % 5 === 0 ? 'a "quoted"\nnote' : "", derived: "throughput_img_s=batch_size/latency_ms", source_file: "data/x.csv", source_line: String(i + 2),
+  }));
+}
+
+describe("the dataset written in pieces", () => {
+  const many = rows(25_003); // across two chunk boundaries, with a short last chunk
+
+  it("CSV pieces join to the file one would write at once, and parse back to every row", () => {
+    const pieces = [...measurementsCsvChunks(many)];
+    expect(pieces.length).toBeGreaterThan(3);
+    const csv = pieces.join("");
+    expect(csv).toBe(measurementsCsv(many));
+    const parsed = Papa.parse<string[]>(csv.trimEnd(), { skipEmptyLines: false });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data[0]).toEqual(CANONICAL_COLUMNS);
+    expect(parsed.data).toHaveLength(many.length + 1);
+    expect(parsed.data[1]![CANONICAL_COLUMNS.indexOf("note")]).toBe('a "quoted"\nnote');
+    expect(parsed.data.at(-1)![CANONICAL_COLUMNS.indexOf("batch_size")]).toBe("25003");
+    expect(dataHash(measurementsCsvChunks(many))).toBe(dataHash(csv));
+  });
+
+  it("JSON pieces join to exactly JSON.stringify of the whole table", () => {
+    const json = [...measurementsJsonChunks(many)].join("");
+    expect(json).toBe(`${JSON.stringify({ columns: CANONICAL_COLUMNS, rows: many.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) })}\n`);
+    expect(measurementsJson([])).toBe(`{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[]}\n`);
+  });
+
+  it("a failure while writing pieces leaves the previous file and no temporary file", () => {
+    const dir = temp();
+    const path = join(dir, "measurements.csv");
+    writeFileSync(path, "previous\n");
+    function* failing() {
+      yield "half a ";
+      throw new Error("generator failed");
+    }
+    expect(() => writeFileAtomic(path, failing())).toThrow("generator failed");
+    expect(readFileSync(path, "utf8")).toBe("previous\n");
+    expect(readdirSync(dir)).toEqual(["measurements.csv"]);
+    writeFileAtomic(path, ["new ", "file\n"]);
+    expect(readFileSync(path, "utf8")).toBe("new file\n");
+  });
+});
+
+describe("the site's atlas", () => {
+  const atlas = runPipeline("data");
+  const site = siteAtlas(atlas, atlas.figures.map(publishFigure), { version: "0.0.0", dataHash: "00000000", release: null }, []);
+
+  it("keeps every measured and claim row and no simulated row", () => {
+    expect(atlas.rows.some((r) => r.kind === "simulated")).toBe(true);
+    expect(site.rows.some((r) => r.kind === "simulated")).toBe(false);
+    expect(site.rows).toEqual(atlas.rows.filter((r) => r.kind !== "simulated"));
+  });
+
+  it("carries every figure once, rendered, without Plot options", () => {
+    expect(site.figures.map((f) => f.id)).toEqual(atlas.figures.map((f) => f.id));
+    const spec = atlas.figures.find((f) => f.id === "fig-batch-scaling-architectures")!;
+    const published = site.figures.find((f) => f.id === spec.id)!;
+    expect(published.svg).toBe(renderFigure(spec));
+    expect(published).not.toHaveProperty("plot");
+    expect(published.rows).toEqual(spec.rows);
+    // Simulated curves stay in the figures even though the rows are gone.
+    expect(site.figures.find((f) => f.id.startsWith("fig-simulated-"))!.rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe("figure PNGs", () => {
+  const atlas = runPipeline("data");
+  const figures = atlas.figures.slice(0, 3).map((f) => ({ id: f.id, svg: renderFigure(f) }));
+
+  it("are the bytes svgToPng draws, reused from the cache on the next build, and pruned when a figure goes", async () => {
+    const cache = join(temp(), "cache");
+    const first = await drawFigurePngs(figures, cache);
+    expect([first.drawn, first.cached]).toEqual([3, 0]);
+    for (const f of figures) expect(readFileSync(first.files.get(f.id)!).equals(svgToPng(f.svg))).toBe(true);
+    const again = await drawFigurePngs(figures, cache);
+    expect([again.drawn, again.cached]).toEqual([0, 3]);
+    expect(again.files).toEqual(first.files);
+    // A changed SVG is drawn again; a figure no longer in the report loses its cache entry.
+    const changed = [{ ...figures[0]!, svg: figures[0]!.svg.replace("</svg>", '<rect width="1" height="1"/></svg>') }, figures[1]!];
+    const third = await drawFigurePngs(changed, cache);
+    expect([third.drawn, third.cached]).toEqual([1, 1]);
+    expect(third.files.get(figures[0]!.id)).not.toBe(first.files.get(figures[0]!.id));
+    expect(readFileSync(third.files.get(figures[0]!.id)!).equals(svgToPng(changed[0]!.svg))).toBe(true);
+    expect(readdirSync(cache).sort()).toEqual([...third.files.values()].map((p) => p.slice(cache.length + 1)).sort());
+    expect(existsSync(first.files.get(figures[2]!.id)!)).toBe(false);
+  });
+
+  it("use the subset fonts only where they give the same pixels as the full fonts", () => {
+    const svg = (text: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="24" font-family="DejaVu Sans">${text}</text></svg>`;
+    expect(fontFilesFor(svg("η ≥ 90 % → ■ 2²¹ px, µs, “quotes”"))).toEqual(FIGURE_SUBSET_FONT_FILES);
+    expect(fontFilesFor(svg("MN-Core 2 の測定"))).toEqual(FIGURE_FONT_FILES);
+    expect(fontFilesFor(svg("&#x65E5;"))).toEqual(FIGURE_FONT_FILES);
+    expect(fontFilesFor(svg("&#12354;"))).toEqual(FIGURE_FONT_FILES);
+    // Every figure of the report whose text the subsets cover: identical bytes with either font set.
+    const full = (s: string) => new Resvg(s, { fitTo: { mode: "zoom", value: 2 }, background: "white", font: { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: "DejaVu Sans" } }).render().asPng();
+    const covered = atlas.figures.map((f) => renderFigure(f)).filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
+    expect(covered.length).toBeGreaterThan(atlas.figures.length / 2);
+    for (const s of covered) expect(svgToPng(s).equals(full(s))).toBe(true);
+  });
+
+  it("fail loudly when a worker cannot draw", async () => {
+    await expect(drawFigurePngs([{ id: "broken", svg: "<not an svg" }], join(temp(), "cache"))).rejects.toThrow();
+  });
+});
+
+describe("csvLine", () => {
+  it("quotes exactly as papaparse's unparse did (the published bytes must not change)", () => {
+    const tricky = fc.constantFrom(",", '"', "\n", "\r", "\uFEFF", " ", "a", "é", "=", ";", "\t");
+    const field = fc.oneof(fc.string(), fc.array(tricky).map((cs) => cs.join("")));
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), (fields) => {
+        expect(csvLine(fields)).toBe(`${Papa.unparse([fields], { newline: "\n", quotes: false })}\n`);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(csvLine(["a b", " lead", "trail ", 'say "hi"', "x,y"])).toBe('a b," lead","trail ","say ""hi""","x,y"\n');
+  });
+});
+
+describe("groupBy", () => {
+  it("keeps first-seen order of groups and items", () => {
+    const g = groupBy(["b1", "a1", "b2", "c1", "a2"], (s) => s[0]!);
+    expect([...g.entries()]).toEqual([["b", ["b1", "b2"]], ["a", ["a1", "a2"]], ["c", ["c1"]]]);
+  });
+});
