@@ -3,14 +3,14 @@
  * The pipeline validated everything already; a missing or empty input fails the build loudly here
  * rather than producing an empty site (Astro's file() loader would swallow the error).
  *
- * Entries hold what pages list, route and link by. Astro bundles the whole content store into its
- * server build as one JavaScript module, so the bulky parts (study rows and raw tables, figure SVGs
- * and plotted rows) stay in atlas.json and src/site/data.ts adds them to the entries; with them in
- * the store, the build at 100× the data ran out of heap (scripts/bench.ts).
+ * Astro bundles the whole content store into its server build as one JavaScript module, which Rollup
+ * then parses: with every row and SVG in it the build at 100× the data ran out of memory, and with
+ * every record it still spent seconds per 10 MB (scripts/bench.ts). So collections that grow with
+ * the data (accelerators, studies, figures) hold index entries (id and name), and src/site/data.ts
+ * gives pages the full records from atlas.json, checking that both list the same ids.
  */
 import { defineCollection, z } from "astro:content";
 import type { Loader } from "astro/loaders";
-import { groupBy } from "./pipeline/group.ts";
 import { readSiteAtlas } from "./site/atlas-file.ts";
 import type { SiteAtlas } from "./pipeline/output/site-atlas.ts";
 
@@ -35,29 +35,26 @@ export const collections = {
     loader: atlasLoader((a) => a.findings.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
     schema: passthrough,
   }),
-  // Every figure with its SVG, rendered once by the pipeline (src/pipeline/output/site-atlas.ts).
-  figures: defineCollection({
-    loader: atlasLoader((a) => a.figures.map(({ svg: _svg, rows: _rows, ...f }) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
+  // Index entries: pages get the full records from src/site/data.ts (see the comment at the top).
+  accelerators: defineCollection({
+    loader: atlasLoader((a) => a.accelerators.map((acc) => ({ id: acc.id, data: { name: acc.name } }))),
     schema: passthrough,
   }),
-  // Atlas-wide results that belong to no single study: the claims ledger, the version and the simulator's summaries.
+  studies: defineCollection({
+    loader: atlasLoader((a) => a.studies.map((s) => ({ id: s.study.id, data: { title: s.study.title } }))),
+    schema: passthrough,
+  }),
+  figures: defineCollection({
+    loader: atlasLoader((a) => a.figures.map((f) => ({ id: f.id, data: { title: f.title } }))),
+    schema: passthrough,
+  }),
+  // Atlas-wide results that belong to no single study and stay small as the data grows.
   report: defineCollection({
     loader: atlasLoader((a) => [
       { id: "ledger", data: { entries: a.ledger } },
       { id: "version", data: { version: a.version, releases: a.releases } },
-      { id: "simulator", data: { validation: a.validation, memory: a.memory } },
+      { id: "memory", data: { rows: a.memory } },
     ]),
-    schema: passthrough,
-  }),
-  accelerators: defineCollection({
-    loader: atlasLoader((a) => a.accelerators.map((acc) => ({ id: acc.id, data: acc as unknown as Record<string, unknown> }))),
-    schema: passthrough,
-  }),
-  studies: defineCollection({
-    loader: atlasLoader((a) => {
-      const audit = groupBy(a.audit, (f) => f.study);
-      return a.studies.map((s) => ({ id: s.study.id, data: { study: s.study, metaFile: s.metaFile, audit: audit.get(s.study.id) ?? [] } }));
-    }),
     schema: passthrough,
   }),
 };
