@@ -1,8 +1,8 @@
 /**
  * `npm run build`: the whole pipeline into dist/.
  * 1. ingest + simulate + figures rendered to SVG (stops here on bad data: nothing written, dist/ untouched)
- * 2. worker threads start drawing the figures' PNGs; meanwhile the dataset and .build/atlas.json are
- *    written and Astro renders the site into a fresh temporary folder
+ * 2. worker threads draw the figures' PNGs from the moment each SVG exists; meanwhile the dataset and
+ *    .build/atlas.json are written and Astro renders the site into a fresh temporary folder
  * 3. the search index is built from those pages (before release snapshots join them)
  * 4. the published dataset, the PNGs, the release archive and the figure manifest are added beside the pages
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
@@ -14,7 +14,7 @@ import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
 import { swapInto } from "./lib/swap.ts";
-import { drawFigurePngs } from "./lib/figure-pngs.ts";
+import { FigurePngDrawer } from "./lib/figure-pngs.ts";
 import { writeFileAtomic } from "../src/pipeline/output/files.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
@@ -32,12 +32,13 @@ async function timed<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
-const ingested = await timed("ingest, simulate, figures (SVG)", () => ingest(dataDirOf(root)));
+// PNGs are drawn on worker threads from the moment each figure's SVG exists, while this thread goes on
+// (more SVGs, the dataset, Astro's pages); they are downloads, added at the end like the dataset.
+const pngs = new FigurePngDrawer(join(work, "png-cache"));
+const ingested = await timed("ingest, simulate, figures (SVG)", () => ingest(dataDirOf(root), (figure) => pngs.add(figure)));
 if (!ingested) process.exit(1);
-// PNGs are drawn on worker threads from here on, while this thread writes the dataset and Astro
-// renders the pages; they are downloads, copied in at the end like the dataset (no page needs them).
-const pngs = timed("PNG figures (alongside the next two)", () => drawFigurePngs(ingested.figures, join(work, "png-cache")));
-pngs.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
+const drawn = pngs.finish();
+drawn.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
 const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work, root));
 
 const staging = join(work, `site-${process.pid}`);
@@ -46,7 +47,8 @@ try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
   await timed("astro", () => build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: process.env.ATLAS_ASTRO_LOG === "info" ? "info" : "warn" }));
   await timed("search index", () => writeSearchIndex(staging));
-  const { files } = await pngs;
+  const { files, seconds } = await drawn;
+  times["PNG figures (alongside)"] = Math.round(seconds * 1000) / 1000;
   await timed("dataset, PNGs, archive, manifest", () => {
     // Linked rather than copied where the file system allows: at 100× the data the dataset is a gigabyte.
     mkdirSync(join(staging, "data"), { recursive: true });

@@ -1,9 +1,9 @@
 /**
  * The figures' PNG downloads, drawn by resvg on worker threads. A PNG is drawn at most once per SVG:
  * files are kept in a cache folder named by the SHA-256 of the SVG and the renderer (resvg version,
- * scale, the font files' contents), so a rebuild draws only the figures that changed. Each worker gets its whole
- * share of the work up front and writes its files itself, so drawing goes on while this thread is
- * busy (writing the dataset, rendering pages).
+ * scale, the font files' contents), so a rebuild draws only the figures that changed. Figures are
+ * handed to the workers as their SVGs are rendered, and the workers write the files themselves, so
+ * drawing goes on while this thread is busy (rendering more SVGs, writing the dataset, rendering pages).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -18,6 +18,8 @@ export interface FigurePngs {
   cached: number;
   /** Figure id → its PNG in the cache folder. */
   files: Map<string, string>;
+  /** From the first figure handed over to the last PNG written. */
+  seconds: number;
 }
 
 /** What besides the SVG decides a PNG's bytes: resvg's version, the scale and the font files' contents. */
@@ -28,36 +30,64 @@ function rendererKey(): (fontFiles: string[]) => string {
   return (fontFiles) => `resvg-js ${resvg}, zoom ${PNG_SCALE}, fonts ${fontFiles.map(fontHash).join(" ")}`;
 }
 
-/** Draws the PNGs missing from `cacheDir`, then removes cache entries no figure uses any more. */
-export async function drawFigurePngs(figures: { id: string; svg: string }[], cacheDir: string): Promise<FigurePngs> {
-  mkdirSync(cacheDir, { recursive: true });
-  const renderer = rendererKey();
-  const files = new Map<string, string>();
-  const jobs: { svg: string; path: string; options: ReturnType<typeof pngOptions> }[] = [];
-  const queued = new Set<string>();
-  for (const f of figures) {
-    const options = pngOptions(f.svg);
-    const key = createHash("sha256").update(renderer(options.font!.fontFiles!)).update("\0").update(f.svg).digest("hex");
-    const path = join(cacheDir, `${key}.png`);
-    if (!existsSync(path) && !queued.has(path)) {
-      queued.add(path);
-      jobs.push({ svg: f.svg, path, options });
-    }
-    files.set(f.id, path);
+export class FigurePngDrawer {
+  private readonly renderer = rendererKey();
+  private readonly files = new Map<string, string>();
+  private readonly queued = new Set<string>();
+  private readonly workers: { worker: Worker; exited: Promise<void> }[] = [];
+  private start: number | null = null;
+
+  constructor(
+    private readonly cacheDir: string,
+    // One core stays with this thread: drawing starts during ingest, and the build's own path (SVGs,
+    // dataset, pages) is the longer one; starving it cost more than a second drawing thread gained
+    // (scripts/bench.ts at 100× the data on two cores).
+    private readonly workerCount = Math.max(1, availableParallelism() - 1),
+  ) {
+    mkdirSync(cacheDir, { recursive: true });
   }
-  const workers = Math.min(availableParallelism(), jobs.length);
-  // Dealt out in turn, so each worker gets figures from all parts of the report.
-  const shares = Array.from({ length: workers }, (_, w) => jobs.filter((_, i) => i % workers === w));
-  await Promise.all(shares.map(runWorker));
-  const used = new Set([...files.values()]);
-  for (const name of readdirSync(cacheDir)) if (!used.has(join(cacheDir, name))) rmSync(join(cacheDir, name), { force: true });
-  return { drawn: jobs.length, cached: figures.length - jobs.length, files };
+
+  /** Hands a figure over: its PNG is taken from the cache, or drawn by the next worker in turn. */
+  add(figure: { id: string; svg: string }): void {
+    this.start ??= performance.now();
+    const options = pngOptions(figure.svg);
+    const key = createHash("sha256").update(this.renderer(options.font!.fontFiles!)).update("\0").update(figure.svg).digest("hex");
+    const path = join(this.cacheDir, `${key}.png`);
+    this.files.set(figure.id, path);
+    if (existsSync(path) || this.queued.has(path)) return;
+    this.queued.add(path);
+    this.worker(this.queued.size - 1).postMessage({ svg: figure.svg, path, options });
+  }
+
+  /** Waits for every PNG, then removes cache entries no figure uses any more. */
+  async finish(): Promise<FigurePngs> {
+    for (const { worker } of this.workers) worker.postMessage(null);
+    await Promise.all(this.workers.map((w) => w.exited));
+    const used = new Set(this.files.values());
+    for (const name of readdirSync(this.cacheDir)) if (!used.has(join(this.cacheDir, name))) rmSync(join(this.cacheDir, name), { force: true });
+    const seconds = this.start === null ? 0 : (performance.now() - this.start) / 1000;
+    return { drawn: this.queued.size, cached: this.files.size - this.queued.size, files: this.files, seconds };
+  }
+
+  /** Started on first use, so a build whose PNGs are all cached starts none. */
+  private worker(n: number): Worker {
+    const i = n % this.workerCount;
+    if (!this.workers[i]) {
+      const worker = new Worker(new URL("./png-worker.mjs", import.meta.url));
+      const exited = new Promise<void>((resolve, reject) => {
+        worker.once("error", reject);
+        worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`))));
+      });
+      exited.catch(() => {}); // reported by finish(); this only keeps an early failure from going unhandled meanwhile
+      this.workers[i] = { worker, exited };
+    }
+    return this.workers[i]!.worker;
+  }
 }
 
-function runWorker(jobs: { svg: string; path: string; options: ReturnType<typeof pngOptions> }[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./png-worker.mjs", import.meta.url), { workerData: { jobs } });
-    worker.once("error", reject);
-    worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`))));
-  });
+/** Every figure's PNG at once (the bench and tests; the build hands figures over as it renders them). */
+export async function drawFigurePngs(figures: { id: string; svg: string }[], cacheDir: string): Promise<FigurePngs> {
+  const drawer = new FigurePngDrawer(cacheDir);
+  for (const f of figures) drawer.add(f);
+  return drawer.finish();
 }

@@ -29,11 +29,19 @@ export interface Ingested {
   figures: PublishedFigure[];
 }
 
-/** Runs the data pipeline and renders the figures. Bad data: located messages on stderr, nothing written, null. */
-export function ingest(dataDir: string): Ingested | null {
+/**
+ * Runs the data pipeline and renders the figures, handing each to `onFigure` as soon as it is rendered.
+ * Bad data: located messages on stderr, nothing written, null.
+ */
+export function ingest(dataDir: string, onFigure: (figure: PublishedFigure) => void = () => {}): Ingested | null {
   try {
     const atlas = runPipeline(dataDir);
-    return { atlas, figures: atlas.figures.map(publishFigure) };
+    const figures = atlas.figures.map((spec) => {
+      const figure = publishFigure(spec);
+      onFigure(figure);
+      return figure;
+    });
+    return { atlas, figures };
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(`\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`);
