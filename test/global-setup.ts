@@ -1,8 +1,8 @@
 /** Builds the real site once per test run; tests that read a built site share it (inject("siteDir")). */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 export const ROOT = join(import.meta.dirname, "..");
@@ -20,9 +20,13 @@ export function buildSite(env: Record<string, string> = {}): string {
   return out;
 }
 
-export default function setup(project: TestProject): void {
+export default function setup(project: TestProject): (() => void) | void {
   // ATLAS_SKIP_SITE_BUILD=1 speeds up focused local runs of unit tests; tests that need the site then fail.
-  project.provide("siteDir", process.env.ATLAS_SKIP_SITE_BUILD ? "" : buildSite());
+  if (process.env.ATLAS_SKIP_SITE_BUILD) return project.provide("siteDir", "");
+  const site = buildSite();
+  project.provide("siteDir", site);
+  // The site and its work folder (hundreds of MB with the PNG cache) go when the run ends.
+  return () => rmSync(dirname(site), { recursive: true, force: true });
 }
 
 declare module "vitest" {

@@ -12,7 +12,8 @@ export const idSchema = z
   .regex(ID_PATTERN, "an id of lower-case letters, digits and dashes (e.g. v100-sxm2-32gb)");
 
 const text = (max = 2000) => z.string().min(1).max(max);
-const url = z
+/** Links from data files end up in href attributes: only http(s), never javascript: or data:. */
+export const httpUrlSchema = z
   .string()
   .max(500)
   .url()
@@ -81,7 +82,7 @@ export const tableSchema = z
       .regex(/^[a-z0-9][a-z0-9._-]*\.csv$/, "a CSV file name in the study folder (lower case, no slashes)"),
     title: text(500),
     source: text(500),
-    source_url: url.optional(),
+    source_url: httpUrlSchema.optional(),
     series: idSchema,
     accelerator: idSchema,
     devices: z.number().int().positive().max(1024).optional(),
@@ -202,7 +203,7 @@ export const studySchema = z
     title: text(500),
     authors: z.array(text(200)).min(1).max(100),
     year: z.number().int().min(1950).max(2100),
-    url: url.optional(),
+    url: httpUrlSchema.optional(),
     citation: text(1000),
     license: z
       .object({
@@ -245,7 +246,7 @@ export const specSchema = z
   .object({
     value: z.number().positive().finite(),
     source: text(1000),
-    url: url.optional(),
+    url: httpUrlSchema.optional(),
     derived: z.boolean().optional(),
     formula: text(1000).optional(),
     assumed: z.boolean().optional(),

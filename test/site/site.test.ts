@@ -2,10 +2,10 @@
  * The real site, built twice from the repository's data: same bytes every time, a manifest that matches
  * the files, every figure with its permalink page and downloads, and the pages readers navigate to.
  */
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { buildSite } from "../global-setup.ts";
 
 function hashes(dir: string): Map<string, string> {
@@ -27,6 +27,7 @@ beforeAll(() => {
   first = inject("siteDir");
   second = buildSite();
 }, 300_000);
+afterAll(() => rmSync(dirname(second), { recursive: true, force: true }));
 
 describe("the built site", () => {
   it("is byte-identical across two builds (every file in dist/)", () => {
@@ -36,6 +37,13 @@ describe("the built site", () => {
     const differing = [...a].filter(([k, v]) => b.get(k) !== v).map(([k]) => k);
     expect(differing).toEqual([]);
     expect(a.size).toBeGreaterThan(100);
+  });
+
+  it("records how long each stage took, for npm run bench", () => {
+    const times = JSON.parse(readFileSync(join(dirname(first), "work", "build-times.json"), "utf8")) as Record<string, number>;
+    expect(Object.keys(times)).toEqual(expect.arrayContaining(["ingest, simulate, figures (SVG)", "dataset and atlas.json", "astro", "search index", "PNG figures (alongside)", "swap"]));
+    for (const s of Object.values(times)) expect(s).toBeGreaterThanOrEqual(0);
+    expect(times.astro).toBeGreaterThan(0);
   });
 
   it("has a figures.json manifest whose hashes match the download files", () => {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { parseYaml } from "../ingest/yaml.ts";
 import { readUtf8 } from "../ingest/text.ts";
-import { idSchema, PRECISIONS, SPEC_KEYS, specSchema, type Spec, type SpecKey } from "../schema.ts";
+import { httpUrlSchema, idSchema, PRECISIONS, SPEC_KEYS, specSchema, type Spec, type SpecKey } from "../schema.ts";
 
 const text = (max = 2000) => z.string().min(1).max(max);
 
@@ -87,7 +87,7 @@ export const calibrationTableSchema = z
   .object({
     id: idSchema,
     source: text(1000),
-    url: z.string().url().max(500),
+    url: httpUrlSchema,
     accelerator: idSchema,
     devices: z.number().int().positive().max(64).optional(),
     model: z.string().min(1).max(64),

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SourceError } from "../../../src/pipeline/errors.ts";
 import { loadSimulatorParams } from "../../../src/pipeline/simulate/params.ts";
@@ -40,6 +42,18 @@ describe("data/simulator", () => {
       const line = csv.find((c) => Number(c[0]) === p.batch)!;
       expect(parseFloat(line[2]!)).toBe(p.latency_ms);
       expect(parseFloat(line[1]!)).toBe(p.throughput_img_s);
+    }
+  });
+
+  it("accepts only http(s) links in the calibration dataset", () => {
+    const dir = mkdtempSync(join(tmpdir(), "atlas-params-"));
+    try {
+      cpSync(`${REPO}data/simulator`, join(dir, "simulator"), { recursive: true });
+      const file = join(dir, "simulator", "calibration.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^(\s*)url: .*$/m, '$1url: "javascript:alert(1)"'));
+      expect(() => loadSimulatorParams(dir)).toThrow(/calibration\.yaml:\d+:\d+[\s\S]*http\(s\) URL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
