@@ -155,6 +155,8 @@ export const METADATA_CASES: BadInput[] = [
   { name: "finding with quotes nested 5,000 deep", apply: (d) => finding(d, "deep.md", `${"> ".repeat(5000)}x\n`), expect: at("findings/deep.md", 7, 1, "Markdown is nested too deeply") },
   { name: "finding with a flood of emphasis markers", apply: (d) => finding(d, "stars.md", `Intro.\n\n${"*a_".repeat(2000)}\n`), expect: at("findings/stars.md", 9, 1, "paragraph has too much inline markup") },
   { name: "finding with aliases in its front matter", apply: (d) => finding(d, "laughs.md", "x\n", `${laughs(6)}\n`), expect: at("findings/laughs.md", 2, 1, "front matter is not valid YAML") },
+  { name: "finding whose front matter has a wrong field", apply: (d) => finding(d, "front.md", "x\n", "title: A finding\norder: first\nheadline: A headline\nverdict: supported\n"), expect: at("findings/front.md", 3, 8, "front matter order: Expected number") },
+  { name: "finding whose front matter has an unknown field", apply: (d) => finding(d, "extra.md", "x\n", "title: A finding\norder: 1\nheadline: A headline\nverdict: supported\nscript: <b>x</b>\n"), expect: at("findings/extra.md", 6, 9, "front matter: Unrecognized key(s) in object: 'script'") },
   { name: "finding that names a figure that does not exist", apply: (d) => finding(d, "fig.md", "Text.\n\n{{figure:fig-does-not-exist}}\n"), expect: at("findings/fig.md", 9, 1, 'unknown figure "fig-does-not-exist"') },
   { name: "finding file name with odd characters", apply: (d) => finding(d, "Bad Name.md", "x\n"), expect: at("findings/Bad Name.md", 0, 0, "unexpected file in data/findings") },
 ];

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
 import { readUtf8 } from "../ingest/text.ts";
+import { yamlPosition } from "../ingest/yaml.ts";
 import { renderMarkdownDoc, markdownToHtml, resolvePlainTokens, type Block, type TokenResolver } from "./markdown.ts";
 
 const frontSchema = z
@@ -52,12 +53,22 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
     try {
       const doc = renderMarkdownDoc(file, readUtf8(join(dir, name), file, MAX_FINDING_BYTES), resolve, known);
       const parsed = frontSchema.safeParse(doc.front);
+      // Where in the file a front-matter field is (its YAML starts on line 2); line 2 for a missing one.
+      const at = (path: (string | number)[]) => {
+        const pos = yamlPosition(doc.frontText, path);
+        return { line: pos.line + 1, column: pos.column };
+      };
       if (!parsed.success) {
-        throw new SourceError(parsed.error.issues.map((i) => ({ file, line: 1, column: 1, message: `front matter ${i.path.join(".")}: ${i.message}`, expected: "the fields listed in src/pipeline/report/findings.ts", found: JSON.stringify(i.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc.front)) })));
+        throw new SourceError(
+          parsed.error.issues.map((i) => {
+            const path = i.code === "unrecognized_keys" ? [...i.path, i.keys[0]!] : i.path;
+            return { file, ...at(path), message: `front matter${i.path.length ? ` ${i.path.join(".")}` : ""}: ${i.message}`, expected: "the fields listed in src/pipeline/report/findings.ts", found: JSON.stringify(i.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc.front)) };
+          }),
+        );
       }
       const front = parsed.data;
       if (front.key_figure && !known.figures.has(front.key_figure)) {
-        throw new SourceError([{ file, line: 1, column: 1, message: `key_figure ${JSON.stringify(front.key_figure)} does not exist`, expected: "a figure id of the report", found: JSON.stringify(front.key_figure) }]);
+        throw new SourceError([{ file, ...at(["key_figure"]), message: `key_figure ${JSON.stringify(front.key_figure)} does not exist`, expected: "a figure id of the report", found: JSON.stringify(front.key_figure) }]);
       }
       // Headline and verdict may quote numbers too: the same tokens, rendered as inline text.
       const inline = (text: string) =>

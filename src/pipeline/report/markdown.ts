@@ -9,7 +9,7 @@ import remarkGfm from "remark-gfm";
 import remarkRehype from "remark-rehype";
 import rehypeSanitize from "rehype-sanitize";
 import rehypeStringify from "rehype-stringify";
-import { parse as parseYamlText } from "yaml";
+import { parse as parseYamlText, YAMLError } from "yaml";
 import { SourceError, type SourceProblem } from "../errors.ts";
 
 export type Block = { kind: "html"; html: string } | { kind: "figure"; id: string } | { kind: "table"; name: string };
@@ -19,6 +19,8 @@ export type TokenResolver = (kind: string, args: string[]) => { ok: true; text: 
 
 export interface MarkdownDoc {
   front: Record<string, unknown>;
+  /** The front matter as written (it starts on line 2 of the file), for locating errors in it. */
+  frontText: string;
   blocks: Block[];
   /** Token values, for tests and the "numbers from data" audit trail. */
   tokens: { token: string; text: string }[];
@@ -40,7 +42,7 @@ export function renderMarkdownDoc(
   known: { figures: Set<string>; tables: Set<string> },
 ): MarkdownDoc {
   const problems: SourceProblem[] = [];
-  const { front, body, bodyLine } = splitFrontMatter(file, source);
+  const { front, frontText, body, bodyLine } = splitFrontMatter(file, source);
   const lines = body.split("\n");
   const tooComplex = checkComplexity(lines);
   if (tooComplex) throw new SourceError([{ file, line: bodyLine + tooComplex.index, column: 1, ...tooComplex.problem }]);
@@ -87,22 +89,24 @@ export function renderMarkdownDoc(
   });
   flush();
   if (problems.length) throw new SourceError(problems);
-  return { front, blocks, tokens };
+  return { front, frontText, blocks, tokens };
 }
 
-function splitFrontMatter(file: string, source: string): { front: Record<string, unknown>; body: string; bodyLine: number } {
+function splitFrontMatter(file: string, source: string): { front: Record<string, unknown>; frontText: string; body: string; bodyLine: number } {
   const m = /^---\n([\s\S]*?)\n---\n/.exec(source);
   if (!m) throw new SourceError([{ file, line: 1, column: 1, message: "finding has no front matter", expected: "a YAML block between --- lines at the top", found: JSON.stringify(source.slice(0, 40)) }]);
   let front: unknown;
   try {
     front = parseYamlText(m[1]!);
   } catch (e) {
-    throw new SourceError([{ file, line: 2, column: 1, message: "front matter is not valid YAML", expected: "YAML", found: (e as Error).message.split("\n")[0]! }]);
+    // The front matter starts on line 2, after the opening ---.
+    const at = e instanceof YAMLError && e.linePos ? { line: e.linePos[0].line + 1, column: e.linePos[0].col } : { line: 2, column: 1 };
+    throw new SourceError([{ file, ...at, message: "front matter is not valid YAML", expected: "YAML", found: (e as Error).message.split("\n")[0]! }]);
   }
   if (!front || typeof front !== "object" || Array.isArray(front)) {
     throw new SourceError([{ file, line: 2, column: 1, message: "front matter is not a mapping", expected: "key: value lines", found: JSON.stringify(front) }]);
   }
-  return { front: front as Record<string, unknown>, body: source.slice(m[0].length), bodyLine: m[0].split("\n").length };
+  return { front: front as Record<string, unknown>, frontText: m[1]!, body: source.slice(m[0].length), bodyLine: m[0].split("\n").length };
 }
 
 /** Nesting levels (quotes, lists) per line and columns of indentation a finding may use. */
