@@ -46,6 +46,8 @@ rmSync(staging, { recursive: true, force: true });
 try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
   await timed("astro", () => build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: process.env.ATLAS_ASTRO_LOG === "info" ? "info" : "warn" }));
+  // This thread has little left to do: the other cores join in on the PNGs still waiting.
+  pngs.addWorkers();
   await timed("search index", () => writeSearchIndex(staging));
   const { files, seconds } = await drawn;
   times["PNG figures (alongside)"] = Math.round(seconds * 1000) / 1000;

@@ -30,24 +30,29 @@ function rendererKey(): (fontFiles: string[]) => string {
   return (fontFiles) => `resvg-js ${resvg}, zoom ${PNG_SCALE}, fonts ${fontFiles.map(fontHash).join(" ")}`;
 }
 
+type Job = { svg: string; path: string; options: ReturnType<typeof pngOptions> };
+
 export class FigurePngDrawer {
   private readonly renderer = rendererKey();
   private readonly files = new Map<string, string>();
+  private readonly jobs: Job[] = [];
   private readonly queued = new Set<string>();
+  /** The index of the next job to draw, shared by the workers (png-worker.mjs). */
+  private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private readonly workers: { worker: Worker; exited: Promise<void> }[] = [];
+  private ended = false;
   private start: number | null = null;
 
-  constructor(
-    private readonly cacheDir: string,
-    // One core stays with this thread: drawing starts during ingest, and the build's own path (SVGs,
-    // dataset, pages) is the longer one; starving it cost more than a second drawing thread gained
-    // (scripts/bench.ts at 100× the data on two cores).
-    private readonly workerCount = Math.max(1, availableParallelism() - 1),
-  ) {
+  /**
+   * Drawing starts on one worker thread: the build's own path (SVGs, dataset, pages) is the longer one
+   * and keeps the other core; `addWorkers` brings the rest in once that path is done (scripts/bench.ts
+   * at 100× the data on two cores).
+   */
+  constructor(private readonly cacheDir: string) {
     mkdirSync(cacheDir, { recursive: true });
   }
 
-  /** Hands a figure over: its PNG is taken from the cache, or drawn by the next worker in turn. */
+  /** Hands a figure over: its PNG is taken from the cache, or drawn by the next free worker. */
   add(figure: { id: string; svg: string }): void {
     this.start ??= performance.now();
     const options = pngOptions(figure.svg);
@@ -56,32 +61,41 @@ export class FigurePngDrawer {
     this.files.set(figure.id, path);
     if (existsSync(path) || this.queued.has(path)) return;
     this.queued.add(path);
-    this.worker(this.queued.size - 1).postMessage({ svg: figure.svg, path, options });
+    this.jobs.push({ svg: figure.svg, path, options });
+    if (this.workers.length === 0) this.startWorker();
+    for (const { worker } of this.workers) worker.postMessage({ index: this.jobs.length - 1, job: this.jobs.at(-1) });
   }
 
-  /** Waits for every PNG, then removes cache entries no figure uses any more. */
+  /** Starts workers up to one per core, each taking its part of the jobs not yet claimed. */
+  addWorkers(count = availableParallelism()): void {
+    while (this.workers.length < count && Atomics.load(this.counter, 0) < this.jobs.length) {
+      const worker = this.startWorker();
+      for (let i = Atomics.load(this.counter, 0); i < this.jobs.length; i++) worker.postMessage({ index: i, job: this.jobs[i] });
+      if (this.ended) worker.postMessage({ end: true, total: this.jobs.length });
+    }
+  }
+
+  /** No more figures: waits for every PNG, then removes cache entries no figure uses any more. */
   async finish(): Promise<FigurePngs> {
-    for (const { worker } of this.workers) worker.postMessage(null);
-    await Promise.all(this.workers.map((w) => w.exited));
+    this.ended = true;
+    for (const { worker } of this.workers) worker.postMessage({ end: true, total: this.jobs.length });
+    // By index: addWorkers may still bring a worker in while earlier ones are being waited for.
+    for (let i = 0; i < this.workers.length; i++) await this.workers[i]!.exited;
     const used = new Set(this.files.values());
     for (const name of readdirSync(this.cacheDir)) if (!used.has(join(this.cacheDir, name))) rmSync(join(this.cacheDir, name), { force: true });
     const seconds = this.start === null ? 0 : (performance.now() - this.start) / 1000;
-    return { drawn: this.queued.size, cached: this.files.size - this.queued.size, files: this.files, seconds };
+    return { drawn: this.jobs.length, cached: this.files.size - this.jobs.length, files: this.files, seconds };
   }
 
-  /** Started on first use, so a build whose PNGs are all cached starts none. */
-  private worker(n: number): Worker {
-    const i = n % this.workerCount;
-    if (!this.workers[i]) {
-      const worker = new Worker(new URL("./png-worker.mjs", import.meta.url));
-      const exited = new Promise<void>((resolve, reject) => {
-        worker.once("error", reject);
-        worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`))));
-      });
-      exited.catch(() => {}); // reported by finish(); this only keeps an early failure from going unhandled meanwhile
-      this.workers[i] = { worker, exited };
-    }
-    return this.workers[i]!.worker;
+  private startWorker(): Worker {
+    const worker = new Worker(new URL("./png-worker.mjs", import.meta.url), { workerData: { counter: this.counter.buffer } });
+    const exited = new Promise<void>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`))));
+    });
+    exited.catch(() => {}); // reported by finish(); this only keeps an early failure from going unhandled meanwhile
+    this.workers.push({ worker, exited });
+    return worker;
   }
 }
 
@@ -89,5 +103,6 @@ export class FigurePngDrawer {
 export async function drawFigurePngs(figures: { id: string; svg: string }[], cacheDir: string): Promise<FigurePngs> {
   const drawer = new FigurePngDrawer(cacheDir);
   for (const f of figures) drawer.add(f);
+  drawer.addWorkers();
   return drawer.finish();
 }

@@ -17,7 +17,7 @@ import { FIGURE_FONT_FILES, FIGURE_SUBSET_FONT_FILES, fontFilesFor, svgToPng } f
 import { Resvg } from "@resvg/resvg-js";
 import { publishFigure, renderFigure } from "../../../src/pipeline/figures/render.ts";
 import { groupBy } from "../../../src/pipeline/group.ts";
-import { drawFigurePngs } from "../../../scripts/lib/figure-pngs.ts";
+import { drawFigurePngs, FigurePngDrawer } from "../../../scripts/lib/figure-pngs.ts";
 import { csvLine } from "../../../src/pipeline/output/csv.ts";
 import fc from "fast-check";
 
@@ -134,6 +134,18 @@ describe("figure PNGs", () => {
     const covered = atlas.figures.map((f) => renderFigure(f)).filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
     expect(covered.length).toBeGreaterThan(atlas.figures.length / 2);
     for (const s of covered) expect(svgToPng(s).equals(full(s))).toBe(true);
+  });
+
+  it("are all drawn, once each, when more workers join after the last figure (as the build does)", async () => {
+    const many = atlas.figures.slice(0, 8).map((f) => ({ id: f.id, svg: renderFigure(f) }));
+    const drawer = new FigurePngDrawer(join(temp(), "cache"));
+    for (const f of many) drawer.add(f);
+    const done = drawer.finish();
+    drawer.addWorkers(3);
+    const result = await done;
+    expect([result.drawn, result.cached]).toEqual([8, 0]);
+    for (const f of many) expect(readFileSync(result.files.get(f.id)!).equals(svgToPng(f.svg)), f.id).toBe(true);
+    expect(readdirSync(join(result.files.get(many[0]!.id)!, "..")).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
   it("fail loudly when a worker cannot draw", async () => {
