@@ -46,6 +46,8 @@ interface Result {
   weights: WeightSummary | null;
   /** Seconds per stage of the full build, as scripts/build.ts measured them (build-times.json). */
   buildStages: Record<string, number> | null;
+  /** CPU seconds of the build process (all its threads; not Pagefind's or esbuild's child processes). */
+  buildCpu: number | null;
   notes: string[];
 }
 
@@ -79,6 +81,7 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   let weights: WeightSummary | null = null;
   let floor: number | null = null;
   let buildStages: Record<string, number> | null = null;
+  let buildCpu: number | null = null;
   if (build) {
     const out = join(benchDir, label);
     rmSync(out, { recursive: true, force: true });
@@ -88,7 +91,9 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
     const [res, s] = seconds(() => spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 }));
     if (res.status === 0) {
       buildS = s;
-      buildStages = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as Record<string, number>;
+      const recorded = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number };
+      buildStages = recorded.stages;
+      buildCpu = recorded.cpuSeconds;
       weights = summarize(pageWeights(join(out, "dist")));
       process.stdout.write(`  build ${s.toFixed(1)} s, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`);
       const f = astroFloor(root, weights.pages, timeoutS);
@@ -113,6 +118,7 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
     canonicalRows: atlas.rows.length,
     weights,
     buildStages,
+    buildCpu,
     notes,
   };
 }
@@ -130,7 +136,7 @@ for (const scale of scales) {
 // Table: one line per data set.
 const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
 const kb = (x: number | undefined) => (x === undefined ? "–" : (x / 1024).toFixed(0));
-const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
+const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "build CPU s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
 const lines = results.map((r) => [
   r.label,
   r.size.studies,
@@ -143,6 +149,7 @@ const lines = results.map((r) => [
   f1(r.times.figuresSvg),
   f1(r.times.figuresPng),
   f1(r.times.build),
+  f1(r.buildCpu),
   r.weights?.pages ?? "–",
   f1(r.times.astroFloor),
   r.times.build !== null && r.times.astroFloor ? `${(r.times.build / r.times.astroFloor).toFixed(1)}×` : "–",
@@ -170,6 +177,8 @@ const checks = [
   { target: "report pages ship no JavaScript (real data)", ok: real.weights?.reportPagesWithJs.length === 0, value: real.weights ? `${real.weights.reportPagesWithJs.length} report pages with JS` : "not measured" },
 ];
 process.stdout.write(`\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`);
+// Wall time on a shared machine varies run to run; CPU time shows the growth in work itself.
+if (one?.buildCpu && hundred?.buildCpu) process.stdout.write(`info  100× ÷ 1× in the build's CPU time: ${(hundred.buildCpu / one.buildCpu).toFixed(1)}×\n`);
 for (const r of results) for (const n of r.notes) process.stdout.write(`note (${r.label}): ${n}\n`);
 
 // Where a build's time goes: its stages as the build measured them, and Astro's floor for as many pages.
