@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { measurementsCsv } from "../../src/pipeline/output/measurements.ts";
+import { measurementsCsvChunks, measurementsJsonChunks } from "../../src/pipeline/output/measurements.ts";
 
 const atlas = runPipeline(join(import.meta.dirname, "..", "..", "data"));
 const measured = atlas.rows.filter((r) => r.kind === "measured");
@@ -51,7 +51,7 @@ describe("row counts per table match the sources", () => {
     expect(byStudy("graphcore-c2-resnext101")).toBe(6); // three tables merged per batch
     expect(byStudy("v100-p100-resnet50-course")).toBe(55);
     expect(byStudy("mlperf-inference-resnet50")).toBe(10); // MultiStream samples/query stays text
-    const csv = measurementsCsv(atlas.rows).trimEnd().split("\n");
+    const csv = [...measurementsCsvChunks(atlas.rows)].join("").trimEnd().split("\n");
     expect(csv.filter((l) => l.includes(",measured,")).length).toBe(368);
   });
 });
@@ -95,9 +95,8 @@ describe("values match the published numbers", () => {
 });
 
 describe("measurements.json", () => {
-  it("has the same columns and rows as the CSV, with numbers as numbers", async () => {
-    const { measurementsJson } = await import("../../src/pipeline/output/measurements.ts");
-    const json = JSON.parse(measurementsJson(atlas.rows)) as { columns: string[]; rows: unknown[][] };
+  it("has the same columns and rows as the CSV, with numbers as numbers", () => {
+    const json = JSON.parse([...measurementsJsonChunks(atlas.rows)].join("")) as { columns: string[]; rows: unknown[][] };
     expect(json.columns.slice(0, 15)).toEqual(["study", "accelerator", "model", "input_width", "input_height", "precision", "framework", "batch_size", "latency_ms", "throughput_img_s", "power_w", "img_s_per_w", "kind", "source_file", "source_line"]);
     expect(json.rows).toHaveLength(atlas.rows.length);
     const first = Object.fromEntries(json.columns.map((c, i) => [c, json.rows[0]![i]]));

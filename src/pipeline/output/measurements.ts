@@ -35,11 +35,6 @@ export function* measurementsJsonChunks(rows: CanonicalRow[]): Generator<string>
   yield "]}\n";
 }
 
-/** The whole CSV as one string (small datasets, tests). */
-export const measurementsCsv = (rows: CanonicalRow[]): string => [...measurementsCsvChunks(rows)].join("");
-/** The whole JSON as one string (small datasets, tests). */
-export const measurementsJson = (rows: CanonicalRow[]): string => [...measurementsJsonChunks(rows)].join("");
-
 /** Stable order: by kind, study, series, batch. Makes output bytes independent of file-system order. */
 export function sortRows(rows: CanonicalRow[]): CanonicalRow[] {
   const kindOrder = { measured: 0, claim: 1, simulated: 2 } as const;

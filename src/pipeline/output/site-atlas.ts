@@ -1,8 +1,8 @@
 /**
  * What the site reads (.build/atlas.json): the atlas with its figures rendered and without the
- * simulator's rows and validation points. Those rows are published in data/measurements.* and drawn in the figures; the pages
- * need nothing else from them, and carrying them would make this file (and Astro's content store)
- * grow with accelerators × sweep points.
+ * simulator's rows and validation points. Those are published in data/measurements.* and drawn in
+ * the figures; the pages need nothing else from them, and carrying them would make this file grow
+ * with accelerators × sweep points.
  */
 import type { Atlas } from "../run.ts";
 import type { PublishedFigure } from "../figures/spec.ts";

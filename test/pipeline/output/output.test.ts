@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { CANONICAL_COLUMNS, type CanonicalRow } from "../../../src/pipeline/schema.ts";
-import { measurementsCsv, measurementsCsvChunks, measurementsJson, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
+import { measurementsCsvChunks, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
 import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
 import { siteAtlas } from "../../../src/pipeline/output/site-atlas.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
@@ -43,11 +43,10 @@ function rows(n: number): CanonicalRow[] {
 describe("the dataset written in pieces", () => {
   const many = rows(25_003); // across two chunk boundaries, with a short last chunk
 
-  it("CSV pieces join to the file one would write at once, and parse back to every row", () => {
+  it("CSV pieces join to one file that parses back to every row", () => {
     const pieces = [...measurementsCsvChunks(many)];
     expect(pieces.length).toBeGreaterThan(3);
     const csv = pieces.join("");
-    expect(csv).toBe(measurementsCsv(many));
     const parsed = Papa.parse<string[]>(csv.trimEnd(), { skipEmptyLines: false });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data[0]).toEqual(CANONICAL_COLUMNS);
@@ -60,7 +59,7 @@ describe("the dataset written in pieces", () => {
   it("JSON pieces join to exactly JSON.stringify of the whole table", () => {
     const json = [...measurementsJsonChunks(many)].join("");
     expect(json).toBe(`${JSON.stringify({ columns: CANONICAL_COLUMNS, rows: many.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) })}\n`);
-    expect(measurementsJson([])).toBe(`{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[]}\n`);
+    expect([...measurementsJsonChunks([])].join("")).toBe(`{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[]}\n`);
   });
 
   it("a failure while writing pieces leaves the previous file and no temporary file", () => {
