@@ -39,8 +39,11 @@ interface Result {
   label: string;
   scale: number | null;
   size: Omit<DataSize, "tableRows">;
-  /** Seconds. `pipeline` is runPipeline with the simulator (ingest + normalize + audit + simulate + report). */
-  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPng: number; build: number | null; astroFloor: number | null };
+  /**
+   * Seconds. `pipeline` is runPipeline with the simulator (ingest + normalize + audit + simulate + report);
+   * `build` is a cold `npm run build`, `rebuild` the same build again with its caches (PNGs, Astro) warm.
+   */
+  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPng: number; build: number | null; rebuild: number | null; astroFloor: number | null };
   figures: number;
   canonicalRows: number;
   weights: WeightSummary | null;
@@ -48,6 +51,8 @@ interface Result {
   buildStages: Record<string, number> | null;
   /** CPU seconds of the build process (all its threads; not Pagefind's or esbuild's child processes). */
   buildCpu: number | null;
+  /** The build process's peak resident memory (MB). */
+  peakRssMb: number | null;
   notes: string[];
 }
 
@@ -82,20 +87,29 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   let floor: number | null = null;
   let buildStages: Record<string, number> | null = null;
   let buildCpu: number | null = null;
+  let peakRssMb: number | null = null;
+  let rebuild: number | null = null;
   if (build) {
     const out = join(benchDir, label);
     rmSync(out, { recursive: true, force: true });
     const env: Record<string, string> = { ATLAS_OUT_DIR: join(out, "dist"), ATLAS_WORK_DIR: join(out, "work") };
     if (scale !== null) Object.assign(env, { ATLAS_DATA_DIR: dataDir, ATLAS_NO_ARCHIVE: "1" });
     // Exactly what a contributor runs (package.json's build script, with its Node flags).
-    const [res, s] = seconds(() => spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 }));
+    const runBuild = () => seconds(() => spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 }));
+    const [res, s] = runBuild();
     if (res.status === 0) {
       buildS = s;
-      const recorded = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number };
+      const recorded = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number; peakRssMb: number };
       buildStages = recorded.stages;
       buildCpu = recorded.cpuSeconds;
+      peakRssMb = recorded.peakRssMb;
+      // A maintainer's next build after merging a contribution: same work folder, so the PNG and
+      // Astro caches are warm (only changed figures are drawn again; here none changed).
+      const [again, rebuildS] = runBuild();
+      if (again.status === 0) rebuild = rebuildS;
+      else notes.push(`rebuild failed: exit ${again.status}`);
       weights = summarize(pageWeights(join(out, "dist")));
-      process.stdout.write(`  build ${s.toFixed(1)} s, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`);
+      process.stdout.write(`  build ${s.toFixed(1)} s (rebuild ${rebuild?.toFixed(1) ?? "–"} s), peak ${peakRssMb} MB, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`);
       const f = astroFloor(root, weights.pages, timeoutS);
       floor = f.seconds;
       if (f.error) notes.push(`Astro floor failed: ${f.error}`);
@@ -113,12 +127,13 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
     label,
     scale,
     size: { studies: size.studies, tables: size.tables, rows: size.rows, accelerators: size.accelerators },
-    times: { ingest, simulate, pipeline, figuresSvg, figuresPng, build: buildS, astroFloor: floor },
+    times: { ingest, simulate, pipeline, figuresSvg, figuresPng, build: buildS, rebuild, astroFloor: floor },
     figures: svgs.length,
     canonicalRows: atlas.rows.length,
     weights,
     buildStages,
     buildCpu,
+    peakRssMb,
     notes,
   };
 }
@@ -136,20 +151,23 @@ for (const scale of scales) {
 // Table: one line per data set.
 const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
 const kb = (x: number | undefined) => (x === undefined ? "–" : (x / 1024).toFixed(0));
-const head = ["data", "studies", "tables", "rows", "accs", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "build CPU s", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
+const head = ["data", "studies", "tables", "rows", "accs", "figures", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "rebuild s", "build CPU s", "peak MB", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
 const lines = results.map((r) => [
   r.label,
   r.size.studies,
   r.size.tables,
   r.size.rows,
   r.size.accelerators,
+  r.figures,
   f1(r.times.ingest),
   f1(r.times.simulate),
   f1(r.times.pipeline),
   f1(r.times.figuresSvg),
   f1(r.times.figuresPng),
   f1(r.times.build),
+  f1(r.times.rebuild),
   f1(r.buildCpu),
+  r.peakRssMb ?? "–",
   r.weights?.pages ?? "–",
   f1(r.times.astroFloor),
   r.times.build !== null && r.times.astroFloor ? `${(r.times.build / r.times.astroFloor).toFixed(1)}×` : "–",
@@ -179,6 +197,7 @@ const checks = [
 process.stdout.write(`\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`);
 // Wall time on a shared machine varies run to run; CPU time shows the growth in work itself.
 if (one?.buildCpu && hundred?.buildCpu) process.stdout.write(`info  100× ÷ 1× in the build's CPU time: ${(hundred.buildCpu / one.buildCpu).toFixed(1)}×\n`);
+if (one?.times.rebuild && hundred?.times.rebuild) process.stdout.write(`info  100× ÷ 1× for a rebuild with warm caches: ${(hundred.times.rebuild / one.times.rebuild).toFixed(1)}×\n`);
 for (const r of results) for (const n of r.notes) process.stdout.write(`note (${r.label}): ${n}\n`);
 
 // Where a build's time goes: its stages as the build measured them, and Astro's floor for as many pages.

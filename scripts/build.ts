@@ -68,8 +68,9 @@ try {
 await timed("swap", () => swapInto(staging, outDir));
 // CPU time of this process, every thread (workers, libuv) but no child process (Pagefind, esbuild):
 // steadier than wall time on a shared machine, for comparing builds (npm run bench).
-const { userCPUTime, systemCPUTime } = process.resourceUsage();
-writeFileAtomic(join(work, "build-times.json"), `${JSON.stringify({ stages: times, cpuSeconds: Math.round((userCPUTime + systemCPUTime) / 1000) / 1000 })}\n`);
+const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
+const usage = { cpuSeconds: Math.round((userCPUTime + systemCPUTime) / 1000) / 1000, peakRssMb: Math.round(maxRSS / 1024) };
+writeFileAtomic(join(work, "build-times.json"), `${JSON.stringify({ stages: times, ...usage })}\n`);
 process.stdout.write(`build: site written to ${outDir} (${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")})\n`);
 
 /** A hard link (both sides are replaced by rename, never written in place), or a copy across file systems. */

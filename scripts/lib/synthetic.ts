@@ -124,6 +124,9 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const tableRows = Array.from({ length: scale }, () => real.tableRows).flat();
   const perStudy: number[][] = Array.from({ length: studyCount }, () => []);
   tableRows.forEach((rows, i) => perStudy[i % studyCount]!.push(rows));
+  // Tables go to accelerators in turn over the whole data set, so each accelerator carries about as many
+  // series at 100× as at 1× (the atlas grows by more accelerators and studies, not by denser ones).
+  let dealt = 0;
   perStudy.forEach((tables, s) => {
     const id = `syn-study-${String(s + 1).padStart(5, "0")}`;
     const dir = join(out, "studies", id);
@@ -138,7 +141,7 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
         title: `Inference performance, batch sizes 1 to ${BATCHES[rows - 1]} (synthetic table ${t + 1})`,
         source: `Table ${t + 1}`,
         series: `${id}-t${t + 1}`,
-        accelerator: accIds[n % accIds.length]!,
+        accelerator: accIds[dealt++ % accIds.length]!,
         model: MODELS[n % MODELS.length]!,
         input: { width: 224, height: 224, stated: true },
         ...setup,

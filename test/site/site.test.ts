@@ -40,11 +40,14 @@ describe("the built site", () => {
   });
 
   it("records how long each stage took, for npm run bench", () => {
-    const { stages, cpuSeconds } = JSON.parse(readFileSync(join(dirname(first), "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number };
+    const { stages, cpuSeconds, peakRssMb } = JSON.parse(readFileSync(join(dirname(first), "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number; peakRssMb: number };
     expect(Object.keys(stages)).toEqual(expect.arrayContaining(["ingest, simulate, figures (SVG)", "dataset and atlas.json", "astro", "search index", "PNG figures (alongside)", "swap"]));
     for (const s of Object.values(stages)) expect(s).toBeGreaterThanOrEqual(0);
     expect(stages.astro).toBeGreaterThan(0);
     expect(cpuSeconds).toBeGreaterThan(stages.astro!);
+    // Node and Astro alone take more than 100 MB; a figure from the data of this build far less than a GB.
+    expect(peakRssMb).toBeGreaterThan(100);
+    expect(peakRssMb).toBeLessThan(4000);
   });
 
   it("has a figures.json manifest whose hashes match the download files", () => {

@@ -1,0 +1,44 @@
+/** The benchmark's synthetic data (scripts/lib/synthetic.ts) must grow the way a real atlas would. */
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { measureData, writeSynthetic } from "../../scripts/lib/synthetic.ts";
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Tables per accelerator of a synthetic data folder. */
+function tablesPerAccelerator(scale: number): Map<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), "atlas-synthetic-"));
+  made.push(dir);
+  const size = writeSynthetic("data", dir, scale);
+  const counts = new Map<string, number>(readdirSync(join(dir, "accelerators")).map((f) => [f.replace(/\.yaml$/, ""), 0]));
+  for (const s of readdirSync(join(dir, "studies"))) {
+    const study = parse(readFileSync(join(dir, "studies", s, "study.yaml"), "utf8")) as { tables: { accelerator: string }[] };
+    for (const t of study.tables) counts.set(t.accelerator, counts.get(t.accelerator)! + 1);
+  }
+  expect(counts.size).toBe(size.accelerators);
+  return counts;
+}
+
+describe("synthetic benchmark data", () => {
+  it("is `scale` times the real data in studies, tables, rows and accelerators", () => {
+    const real = measureData("data");
+    const dir = mkdtempSync(join(tmpdir(), "atlas-synthetic-"));
+    made.push(dir);
+    const size = writeSynthetic("data", dir, 3);
+    expect([size.studies, size.tables, size.rows, size.accelerators]).toEqual([real.studies * 3, real.tables * 3, real.rows * 3, real.accelerators * 3]);
+    expect(measureData(dir).rows).toBe(size.rows);
+  });
+
+  it("spreads the tables over every accelerator, as densely at 20× as at 1×", () => {
+    const one = [...tablesPerAccelerator(1).values()];
+    const twenty = [...tablesPerAccelerator(20).values()];
+    // More accelerators with as many series each, not a few accelerators with twenty times as many.
+    expect(Math.max(...twenty)).toBeLessThanOrEqual(Math.max(...one));
+    expect(Math.min(...twenty)).toBeGreaterThanOrEqual(Math.min(...one));
+    expect(Math.min(...twenty)).toBeGreaterThan(0);
+  });
+});
