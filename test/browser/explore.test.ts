@@ -3,13 +3,13 @@
  * restores its view, search finds a study by name, the browser's numbers are the CLI's, the pages
  * work without JavaScript and on a phone, and the script each page loads stays small.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, serveStatic, type StaticServer } from "../helpers/browser.ts";
+import { closeSiteInChromium, openSiteInChromium, type StaticServer } from "../helpers/browser.ts";
 import { simulateCli } from "../../src/pipeline/simulate/cli.ts";
 import type { ExploreParams } from "../../src/client/explore-params.ts";
 import { runWhatIf } from "../../src/client/whatif-run.ts";
@@ -20,15 +20,8 @@ let site: string;
 let server: StaticServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  site = inject("siteDir");
-  server = await serveStatic(site);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(async () => ({ site, server, browser } = await openSiteInChromium()), 120_000);
+afterAll(() => closeSiteInChromium({ server, browser }));
 
 /** A page that fails the test on any console error; `ready` waits for the page's script to take over. */
 async function open(path: string, ready = "#whatif-form:not([hidden]), #compare-form:not([hidden])"): Promise<{ page: Page; errors: string[] }> {

@@ -2,11 +2,11 @@
  * The built site in Debian's chromium: every page loads without console errors, every internal link
  * resolves, every figure has an accessible name, and screenshots are kept as artifacts.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium, serveStatic, type StaticServer } from "../helpers/browser.ts";
+import { closeSiteInChromium, openSiteInChromium, type StaticServer } from "../helpers/browser.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results");
 let site: string;
@@ -29,15 +29,8 @@ function htmlPages(dir: string): string[] {
   return out;
 }
 
-beforeAll(async () => {
-  site = inject("siteDir");
-  server = await serveStatic(site);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(async () => ({ site, server, browser } = await openSiteInChromium()), 120_000);
+afterAll(() => closeSiteInChromium({ server, browser }));
 
 describe("the site in chromium", () => {
   it("loads every page with no console errors, and every internal link resolves", async () => {

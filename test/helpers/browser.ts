@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { inject } from "vitest";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -56,4 +57,23 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** What a browser test file reads: the site this test run built (test/global-setup.ts), served, and chromium. */
+export interface SiteInChromium {
+  site: string;
+  server: StaticServer;
+  browser: Browser;
+}
+
+/** For a file's beforeAll: serves the run's built site and launches chromium. */
+export async function openSiteInChromium(): Promise<SiteInChromium> {
+  const site = inject("siteDir");
+  return { site, server: await serveStatic(site), browser: await launchChromium() };
+}
+
+/** For its afterAll: closes what openSiteInChromium opened (either may be missing if it failed). */
+export async function closeSiteInChromium(opened: Partial<SiteInChromium>): Promise<void> {
+  await opened.browser?.close();
+  await opened.server?.close();
 }
