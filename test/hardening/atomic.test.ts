@@ -3,7 +3,7 @@
  * byte for byte; and the final swap (scripts/lib/swap.ts) leaves either the old or the new site.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { swapInto } from "../../scripts/lib/swap.ts";
@@ -48,6 +48,20 @@ describe("swapInto", () => {
     const fresh = site(parent, "staging", { "index.html": "new" });
     swapInto(fresh, join(parent, "dist"), "t");
     expect(readFileSync(join(parent, "dist", "index.html"), "utf8")).toBe("new");
+  });
+
+  // /dev/shm is a tmpfs on Linux: another file system than the temporary folder's on most machines.
+  const otherFs = existsSync("/dev/shm") && statSync("/dev/shm").dev !== statSync(tmpdir()).dev;
+  it.skipIf(!otherFs)("copies a new site from another file system (a rename cannot cross one)", () => {
+    const parent = temp("atlas-swap-");
+    const target = site(parent, "dist", { "index.html": "old" });
+    const elsewhere = mkdtempSync(join("/dev/shm", "atlas-staging-"));
+    made.push(elsewhere);
+    const fresh = site(elsewhere, "staging", { "index.html": "new", "a/b.html": "deep" });
+    swapInto(fresh, target, "t");
+    expect(readFileSync(join(target, "a", "b.html"), "utf8")).toBe("deep");
+    expect(readdirSync(parent)).toEqual(["dist"]);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it("puts the old site back when the new one cannot be moved in", () => {

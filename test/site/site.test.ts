@@ -30,6 +30,15 @@ beforeAll(() => {
 afterAll(() => rmSync(dirname(second), { recursive: true, force: true }));
 
 describe("the built site", () => {
+  it("holds no Astro internals, though it was built outside the repository (as these tests build it)", () => {
+    // Astro renders a site that lies outside the working directory through ./.astro/ and copies that
+    // folder in whole (scripts/build.ts stages inside the repository for this reason).
+    expect(relative(process.cwd(), first).startsWith("..")).toBe(true);
+    const top = readdirSync(first);
+    expect(top).toContain("index.html");
+    expect(top.filter((n) => n === "collections" || n.endsWith(".mjs") || n.endsWith(".d.ts"))).toEqual([]);
+  });
+
   it("is byte-identical across two builds (every file in dist/)", () => {
     const a = hashes(first);
     const b = hashes(second);
