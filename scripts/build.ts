@@ -8,7 +8,7 @@
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
 import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join, relative, isAbsolute } from "node:path";
+import { join } from "node:path";
 import { build } from "astro";
 import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
 import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
@@ -41,9 +41,10 @@ const drawn = pngs.finish();
 drawn.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
 const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work, root));
 
-// Inside the working directory: Astro renders a site that lies outside it through ./.astro/ and then
-// copies that whole folder in, its own content-layer files too, a folder concurrent builds would share.
-const staging = join(isInside(work, root) ? work : join(root, ".build"), `site-${process.pid}`);
+// In the repository's .build/ whatever the work folder: Astro renders a site that lies outside its
+// working directory through ./.astro/ and then copies that whole folder in, its own content-layer files
+// too, a folder concurrent builds would share.
+const staging = join(root, ".build", `site-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
@@ -84,7 +85,3 @@ function linkOrCopy(from: string, to: string): void {
   }
 }
 
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-}

@@ -19,22 +19,21 @@ import { readSiteAtlas } from "./atlas-file.ts";
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
 
 type CollectionName = "accelerators" | "studies" | "findings" | "figures" | "report";
-const collections = new Map<CollectionName, Promise<{ id: string; data: unknown }[]>>();
+
+/** The value of `make`, made once per build under `key`. */
+const memo = new Map<string, Promise<unknown>>();
+function once<T>(key: string, make: () => Promise<T>): Promise<T> {
+  if (!memo.has(key)) memo.set(key, make());
+  return memo.get(key) as Promise<T>;
+}
+
 /**
  * A collection's entries, read once per build: getCollection walks every entry's data on each call
  * (looking for image references), so reading a large collection for each page cost most of the build
  * (scripts/bench.ts).
  */
 function readCollection(name: CollectionName): Promise<{ id: string; data: unknown }[]> {
-  let read = collections.get(name);
-  if (!read) collections.set(name, (read = getCollection(name)));
-  return read;
-}
-
-const memo = new Map<string, Promise<unknown>>();
-function once<T>(key: string, make: () => Promise<T>): Promise<T> {
-  if (!memo.has(key)) memo.set(key, make());
-  return memo.get(key) as Promise<T>;
+  return once(`collection ${name}`, () => getCollection(name));
 }
 
 /** The full records of a collection's entries, in the collection's order; a missing record is an error. */
