@@ -3,8 +3,8 @@
  * pagefind/ folder (the search page loads it). Runs before release snapshots are copied in, so only
  * this build's pages are indexed. Pagefind's binary comes from its npm package (@pagefind/<platform>).
  */
-import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import * as pagefind from "pagefind";
 
 export const SEARCH_DIR = "pagefind";
@@ -21,9 +21,17 @@ export async function writeSearchIndex(site: string): Promise<{ pages: number }>
     if (!index) throw new Error(`search index: ${errors.join("; ")}`);
     const added = await index.addDirectory({ path: site });
     if (added.errors.length) throw new Error(`search index: ${added.errors.join("; ")}`);
-    const written = await index.writeFiles({ outputPath: join(site, SEARCH_DIR) });
-    if (written.errors.length) throw new Error(`search index: ${written.errors.join("; ")}`);
-    for (const f of readdirSync(join(site, SEARCH_DIR))) if (UNUSED.test(f)) rmSync(join(site, SEARCH_DIR, f));
+    // Written here, not by Pagefind: Pagefind 1.5.2 acknowledges writeFiles before its last writes
+    // reach the disk, and close() then stops it, leaving e.g. an empty pagefind-entry.json (seen under
+    // load; fixed upstream after 1.5.2, Pagefind/pagefind#1272).
+    const built = await index.getFiles();
+    if (built.errors.length) throw new Error(`search index: ${built.errors.join("; ")}`);
+    for (const { path, content } of built.files) {
+      if (UNUSED.test(path)) continue;
+      const to = join(site, SEARCH_DIR, path);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, content);
+    }
     return { pages: added.page_count };
   } finally {
     await pagefind.close();

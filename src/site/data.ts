@@ -4,7 +4,7 @@
  * come from atlas.json, read once per build, for exactly the ids the collections list.
  */
 import { getCollection } from "astro:content";
-import type { Accelerator, CanonicalRow } from "../pipeline/schema.ts";
+import type { Accelerator, CanonicalRow, Claim } from "../pipeline/schema.ts";
 import type { AtlasStudy } from "../pipeline/run.ts";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
@@ -22,7 +22,7 @@ type CollectionName = "accelerators" | "studies" | "findings" | "figures" | "rep
 
 /** The value of `make`, made once per build under `key`. */
 const memo = new Map<string, Promise<unknown>>();
-function once<T>(key: string, make: () => Promise<T>): Promise<T> {
+export function once<T>(key: string, make: () => Promise<T>): Promise<T> {
   if (!memo.has(key)) memo.set(key, make());
   return memo.get(key) as Promise<T>;
 }
@@ -78,6 +78,33 @@ export function allFigures(): Promise<Map<string, PublishedFigure>> {
     const atlas = readSiteAtlas();
     const list = await records("figures", new Map(atlas.figures.map((f) => [f.id, f])));
     return new Map(list.map((f) => [f.id, f]));
+  });
+}
+
+/**
+ * Lookups that per-item pages share, built once: scanning every row, study or figure for each of
+ * thousands of pages made the build grow with the square of the data (scripts/bench.ts at 100×).
+ */
+export function studiesById(): Promise<Map<string, SiteStudy>> {
+  return once("studies by id", async () => new Map((await allStudies()).map((s) => [s.study.id, s])));
+}
+
+/** Measured rows by accelerator, in the pipeline's order. */
+export function measuredRowsByAccelerator(): Promise<Map<string, CanonicalRow[]>> {
+  return once("measured rows by accelerator", async () => groupBy((await allRows()).filter((r) => r.kind === "measured"), (r) => r.accelerator));
+}
+
+/** The figures about each accelerator (FigureSpec.accelerator), in the pipeline's order. */
+export function figuresByAccelerator(): Promise<Map<string, PublishedFigure[]>> {
+  return once("figures by accelerator", async () => groupBy([...(await allFigures()).values()].filter((f) => f.accelerator !== undefined), (f) => f.accelerator!));
+}
+
+/** The claims about each accelerator (its subject, or the accelerator a throughput-ratio test names), with their study. */
+export function claimsByAccelerator(): Promise<Map<string, { id: string; s: SiteStudy; c: Claim }[]>> {
+  return once("claims by accelerator", async () => {
+    const about = (c: Claim) => new Set([c.subject?.accelerator, c.test?.kind === "throughput-ratio" ? c.test.accelerator : undefined]);
+    const pairs = (await allStudies()).flatMap((s) => (s.study.claims ?? []).flatMap((c) => [...about(c)].filter((id) => id !== undefined).map((id) => ({ id, s, c }))));
+    return groupBy(pairs, (p) => p.id);
   });
 }
 

@@ -3,7 +3,7 @@ import report from "../../report.config.json";
 import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Study } from "../pipeline/schema.ts";
 import { cite, pinnedUrl, type Citation } from "../pipeline/cite/citation.ts";
-import { allStudies, versionInfo } from "./data.ts";
+import { once, studiesById, versionInfo } from "./data.ts";
 
 export interface FigureContext {
   sources: Study[];
@@ -17,10 +17,15 @@ export interface FigureContext {
   dataHash: string;
 }
 
-export async function figureContext(spec: PublishedFigure): Promise<FigureContext> {
-  const studies = await allStudies();
+/** Made once per figure: its page and both data downloads ask for it. */
+export function figureContext(spec: PublishedFigure): Promise<FigureContext> {
+  return once(`figure context ${spec.id}`, () => makeFigureContext(spec));
+}
+
+async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> {
+  const studies = await studiesById();
   const { version } = await versionInfo();
-  const sources = spec.sources.map((id) => studies.find((s) => s.study.id === id)?.study).filter((s): s is Study => s !== undefined);
+  const sources = spec.sources.map((id) => studies.get(id)?.study).filter((s): s is Study => s !== undefined);
   const blocked = sources.filter((s) => s.license.redistribution === "not-allowed");
   const url = pinnedUrl(report, version, `/figures/${spec.id}/`);
   return {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import Papa from "papaparse";
 import { buildSite } from "../global-setup.ts";
 
 function hashes(dir: string): Map<string, string> {
@@ -89,6 +90,26 @@ describe("the built site", () => {
     expect(page).toContain("<desc id=\"fig-batch-scaling-architectures-desc\">");
     expect(page).toMatch(/<details> ?<summary>Data table \(\d+ rows\)<\/summary>/);
     expect(page).not.toContain("<script");
+  });
+
+  it("has a complete search index (Pagefind 1.5.2 could leave a file empty when stopped right after writing)", () => {
+    const entry = JSON.parse(readFileSync(join(first, "pagefind", "pagefind-entry.json"), "utf8")) as { languages: Record<string, { hash: string; page_count: number }> };
+    const en = entry.languages.en!;
+    expect(en.page_count).toBeGreaterThan(50);
+    expect(statSync(join(first, "pagefind", `pagefind.${en.hash}.pf_meta`)).size).toBeGreaterThan(0);
+    const empty = readdirSync(join(first, "pagefind"), { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && statSync(join(d.parentPath, d.name)).size === 0);
+    expect(empty.map((d) => d.name)).toEqual([]);
+  });
+
+  it("shows each accelerator its own figures and measured series", () => {
+    const manifest = JSON.parse(readFileSync(join(first, "figures.json"), "utf8")) as { figures: { id: string }[] };
+    const page = readFileSync(join(first, "accelerators", "v100-sxm2-16gb", "index.html"), "utf8");
+    const shown = [...page.matchAll(/<figure id="([^"]+)"/g)].map((m) => m[1]);
+    expect(shown).toEqual(manifest.figures.map((f) => f.id).filter((id) => /^fig-(throughput|latency)-v100-sxm2-16gb-/.test(id)).concat("fig-simulated-v100-sxm2-16gb"));
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(first, "data", "measurements.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+    const series = new Set(rows.filter((r) => r.accelerator === "v100-sxm2-16gb" && r.kind === "measured").map((r) => r.series));
+    expect(series.size).toBeGreaterThan(1);
+    expect(new Set([...page.matchAll(/<section id="series-([^"]+)"/g)].map((m) => m[1]))).toEqual(series);
   });
 
   it("has the pages a reader navigates to", () => {

@@ -60,6 +60,7 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
       `Line chart of ${m.word} (${m.unit}) against batch size (log scale) for ${label.size} series on ${accName}. ` +
       `The highest measured value is ${round(peak, 4)} ${m.unit}. The data table below the chart lists every point.`,
     sources: studies,
+    accelerator: o.accelerator.id,
     columns: [
       { key: "series", label: "series" },
       { key: "kind", label: "kind" },

@@ -37,6 +37,7 @@ export function simulatedScalingFigure(rows: CanonicalRow[], o: { accelerator: {
       curves.map((c) => `${c.label} reaches 90 % of its simulated peak at batch ${first90(c.label) ?? "beyond the sweep"}`).join("; ") +
       ".",
     sources: [],
+    accelerator: o.accelerator.id,
     columns: [
       { key: "curve", label: "model and input" },
       { key: "batch", label: "batch size" },

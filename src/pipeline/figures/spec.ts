@@ -16,6 +16,8 @@ export interface FigureSpec {
   alt: string;
   /** Study ids whose data the figure shows (for citations and redistribution terms). */
   sources: string[];
+  /** The accelerator a per-accelerator figure is about: its page shows the figure. */
+  accelerator?: string;
   /** Exactly the rows plotted, with the columns the data table and CSV download show. */
   columns: FigureColumn[];
   rows: Record<string, string | number | null>[];

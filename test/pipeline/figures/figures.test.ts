@@ -32,6 +32,8 @@ describe("batch scaling figure", () => {
   const spec = batchScalingFigure(rows, { accelerator: { id: "acc-a", name: "Acc A" }, model: "resnet50_v1.5", metric: "throughput", studyTitles: { "study-a": "Study A" } })!;
   it("plots every measured series and only the simulated twins of those series", () => {
     expect(spec.id).toBe("fig-throughput-acc-a-resnet50");
+    // The accelerator's page finds its figures by this field, not by id prefix (acc-a's would match acc-a-b's).
+    expect(spec.accelerator).toBe("acc-a");
     const series = new Set(spec.rows.map((r) => r.series));
     expect(series.size).toBe(3);
     expect([...series].filter((s) => String(s).startsWith("simulated:"))).toHaveLength(1);
