@@ -19,8 +19,12 @@ interface PagefindData {
 }
 
 const MAX_RESULTS = 40;
-/** Result groups by first path segment, in the order shown: a reader looking for a study or chip by name sees those first. */
-const KINDS: Record<string, string> = { studies: "Studies", accelerators: "Accelerators", findings: "Findings", figures: "Figures", docs: "Documentation", explore: "Explore" };
+/**
+ * Result groups by first path segment, in the order shown: a reader looking for a study or chip by name
+ * sees those first. Figures are found on the report pages that show them: their permalink pages repeat
+ * those titles and captions and are not indexed (src/layouts/Base.astro, `searchable`).
+ */
+const KINDS: Record<string, string> = { studies: "Studies", accelerators: "Accelerators", findings: "Findings", docs: "Documentation", explore: "Explore" };
 const OTHER = "Other pages";
 
 /** Studies, Accelerators, … from the first path segment under the site's base. */

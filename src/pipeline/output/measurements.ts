@@ -35,15 +35,22 @@ export function* measurementsJsonChunks(rows: CanonicalRow[]): Generator<string>
   yield "]}\n";
 }
 
+// One collator each, made once: localeCompare(…, "en") looks its collator up on every call, and sorting
+// the dataset at 100× the data (690,000 rows) spent 4 s in it. Same order (ECMA-402 defines
+// localeCompare by Intl.Collator with the same locale and options).
+const byText = new Intl.Collator("en");
+const byNumberedText = new Intl.Collator("en", { numeric: true });
+const compareText = (a: string, b: string, collator = byText) => (a === b ? 0 : collator.compare(a, b));
+
 /** Stable order: by kind, study, series, batch. Makes output bytes independent of file-system order. */
 export function sortRows(rows: CanonicalRow[]): CanonicalRow[] {
   const kindOrder = { measured: 0, claim: 1, simulated: 2 } as const;
   return [...rows].sort(
     (a, b) =>
       kindOrder[a.kind] - kindOrder[b.kind] ||
-      a.study.localeCompare(b.study, "en") ||
-      a.series.localeCompare(b.series, "en") ||
+      compareText(a.study, b.study) ||
+      compareText(a.series, b.series) ||
       (a.batch_size ?? 0) - (b.batch_size ?? 0) ||
-      a.source_line.localeCompare(b.source_line, "en", { numeric: true }),
+      compareText(a.source_line, b.source_line, byNumberedText),
   );
 }
