@@ -22,7 +22,7 @@ const MAX_RESULTS = 40;
 /**
  * Result groups by first path segment, in the order shown: a reader looking for a study or chip by name
  * sees those first. Figures are found on the report pages that show them: their permalink pages repeat
- * those titles and captions and are not indexed (src/layouts/Base.astro, `searchable`).
+ * those titles and captions and are not indexed (scripts/lib/search-index.ts).
  */
 const KINDS: Record<string, string> = { studies: "Studies", accelerators: "Accelerators", findings: "Findings", docs: "Documentation", explore: "Explore" };
 const OTHER = "Other pages";
