@@ -67,7 +67,7 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   process.stdout.write(`\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`);
   // 1. The full build, as `npm run build` runs it, into a folder of its own. First, while this process
   // is small: built after the measurements below (which hold the whole atlas, gigabytes at 100× the
-  // data), the same builds ran 15–20 % slower, at 1× and at 100×.
+  // data), the same build ran 20 % slower.
   let buildS: number | null = null;
   let weights: WeightSummary | null = null;
   let floor: number | null = null;
