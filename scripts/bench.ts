@@ -65,9 +65,23 @@ const seconds = <T>(f: () => T): [T, number] => {
 async function bench(label: string, scale: number | null, dataDir: string, size: DataSize, build: boolean): Promise<Result> {
   const notes: string[] = [];
   process.stdout.write(`\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`);
-  // 1. The full build, as `npm run build` runs it, into a folder of its own. First, while this process
-  // is small: built after the measurements below (which hold the whole atlas, gigabytes at 100× the
-  // data), the same build ran 20 % slower.
+  // 1. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
+  const [loaded, ingest] = seconds(() => {
+    const data = loadData(dataDir);
+    return { data, measured: data.studies.flatMap(normalizeStudy) };
+  });
+  const [, simulate] = seconds(() => runSimulator(dataDir, loaded.data.accelerators, loaded.measured));
+  const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
+  process.stdout.write(`  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`);
+  // 2. Figures: every SVG once, then every PNG as the build draws them (cold cache, all cores).
+  const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
+  const pngDir = join(benchDir, `${label}-png`);
+  const pngStart = performance.now();
+  await drawFigurePngs(svgs, pngDir);
+  const figuresPng = (performance.now() - pngStart) / 1000;
+  rmSync(pngDir, { recursive: true, force: true });
+  process.stdout.write(`  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`);
+  // 3. The full build, as `npm run build` runs it, into a folder of its own.
   let buildS: number | null = null;
   let weights: WeightSummary | null = null;
   let floor: number | null = null;
@@ -109,22 +123,6 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
     }
     if (!args.keep) rmSync(out, { recursive: true, force: true });
   }
-  // 2. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
-  const [loaded, ingest] = seconds(() => {
-    const data = loadData(dataDir);
-    return { data, measured: data.studies.flatMap(normalizeStudy) };
-  });
-  const [, simulate] = seconds(() => runSimulator(dataDir, loaded.data.accelerators, loaded.measured));
-  const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
-  process.stdout.write(`  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`);
-  // 3. Figures: every SVG once, then every PNG as the build draws them (cold cache, all cores).
-  const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
-  const pngDir = join(benchDir, `${label}-png`);
-  const pngStart = performance.now();
-  await drawFigurePngs(svgs, pngDir);
-  const figuresPng = (performance.now() - pngStart) / 1000;
-  rmSync(pngDir, { recursive: true, force: true });
-  process.stdout.write(`  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`);
   return {
     label,
     scale,
