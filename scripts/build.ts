@@ -84,4 +84,3 @@ function linkOrCopy(from: string, to: string): void {
     copyFileSync(from, to);
   }
 }
-

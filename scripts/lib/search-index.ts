@@ -3,9 +3,10 @@
  * pagefind/ folder (the search page loads it). Runs before release snapshots are copied in, so only
  * this build's pages are indexed. Pagefind's binary comes from its npm package (@pagefind/<platform>).
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import * as pagefind from "pagefind";
+import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 
 export const SEARCH_DIR = "pagefind";
 
@@ -37,12 +38,7 @@ export async function writeSearchIndex(site: string): Promise<{ pages: number }>
     // load; fixed upstream after 1.5.2, Pagefind/pagefind#1272).
     const built = await index.getFiles();
     if (built.errors.length) throw new Error(`search index: ${built.errors.join("; ")}`);
-    for (const { path, content } of built.files) {
-      if (UNUSED.test(path)) continue;
-      const to = join(site, SEARCH_DIR, path);
-      mkdirSync(dirname(to), { recursive: true });
-      writeFileSync(to, content);
-    }
+    for (const { path, content } of built.files) if (!UNUSED.test(path)) writeFileAtomic(join(site, SEARCH_DIR, path), content);
     return { pages: added.page_count };
   } finally {
     await pagefind.close();
