@@ -43,7 +43,16 @@ interface Result {
    * Seconds. `pipeline` is runPipeline with the simulator (ingest + normalize + audit + simulate + report);
    * `build` is a cold `npm run build`, `rebuild` the same build again with its caches (PNGs, Astro) warm.
    */
-  times: { ingest: number; simulate: number; pipeline: number; figuresSvg: number; figuresPng: number; build: number | null; rebuild: number | null; astroFloor: number | null };
+  times: {
+    ingest: number;
+    simulate: number;
+    pipeline: number;
+    figuresSvg: number;
+    figuresPng: number;
+    build: number | null;
+    rebuild: number | null;
+    astroFloor: number | null;
+  };
   figures: number;
   canonicalRows: number;
   weights: WeightSummary | null;
@@ -62,9 +71,17 @@ const seconds = <T>(f: () => T): [T, number] => {
   return [value, (performance.now() - start) / 1000];
 };
 
-async function bench(label: string, scale: number | null, dataDir: string, size: DataSize, build: boolean): Promise<Result> {
+async function bench(
+  label: string,
+  scale: number | null,
+  dataDir: string,
+  size: DataSize,
+  build: boolean,
+): Promise<Result> {
   const notes: string[] = [];
-  process.stdout.write(`\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`);
+  process.stdout.write(
+    `\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`,
+  );
   // 1. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
   const [loaded, ingest] = seconds(() => {
     const data = loadData(dataDir);
@@ -72,7 +89,9 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   });
   const [, simulate] = seconds(() => runSimulator(dataDir, loaded.data.accelerators, loaded.measured));
   const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
-  process.stdout.write(`  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`);
+  process.stdout.write(
+    `  ingest ${ingest.toFixed(1)} s, simulate ${simulate.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`,
+  );
   // 2. Figures: every SVG once, then every PNG as the build draws them (cold cache, all cores).
   const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
   const pngDir = join(benchDir, `${label}-png`);
@@ -80,7 +99,9 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   await drawFigurePngs(svgs, pngDir);
   const figuresPng = (performance.now() - pngStart) / 1000;
   rmSync(pngDir, { recursive: true, force: true });
-  process.stdout.write(`  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`);
+  process.stdout.write(
+    `  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`,
+  );
   // 3. The full build, as `npm run build` runs it, into a folder of its own.
   let buildS: number | null = null;
   let weights: WeightSummary | null = null;
@@ -92,14 +113,30 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
   if (build) {
     const out = join(benchDir, label);
     rmSync(out, { recursive: true, force: true });
-    const env: Record<string, string> = { ATLAS_OUT_DIR: join(out, "dist"), ATLAS_WORK_DIR: join(out, "work") };
+    const env: Record<string, string> = {
+      ATLAS_OUT_DIR: join(out, "dist"),
+      ATLAS_WORK_DIR: join(out, "work"),
+    };
     if (scale !== null) Object.assign(env, { ATLAS_DATA_DIR: dataDir, ATLAS_NO_ARCHIVE: "1" });
     // Exactly what a contributor runs (package.json's build script, with its Node flags).
-    const runBuild = () => seconds(() => spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 }));
+    const runBuild = () =>
+      seconds(() =>
+        spawnSync("npm", ["run", "-s", "build"], {
+          cwd: root,
+          env: { ...process.env, ...env },
+          encoding: "utf8",
+          timeout: timeoutS * 1000,
+          maxBuffer: 64 * 1024 * 1024,
+        }),
+      );
     const [res, s] = runBuild();
     if (res.status === 0) {
       buildS = s;
-      const recorded = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number; peakRssMb: number };
+      const recorded = JSON.parse(readFileSync(join(out, "work", "build-times.json"), "utf8")) as {
+        stages: Record<string, number>;
+        cpuSeconds: number;
+        peakRssMb: number;
+      };
       buildStages = recorded.stages;
       buildCpu = recorded.cpuSeconds;
       peakRssMb = recorded.peakRssMb;
@@ -109,15 +146,23 @@ async function bench(label: string, scale: number | null, dataDir: string, size:
       if (again.status === 0) rebuild = rebuildS;
       else notes.push(`rebuild failed: exit ${again.status}`);
       weights = summarize(pageWeights(join(out, "dist")));
-      process.stdout.write(`  build ${s.toFixed(1)} s (rebuild ${rebuild?.toFixed(1) ?? "–"} s), peak ${peakRssMb} MB, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`);
+      process.stdout.write(
+        `  build ${s.toFixed(1)} s (rebuild ${rebuild?.toFixed(1) ?? "–"} s), peak ${peakRssMb} MB, ${weights.pages} pages, median ${(weights.medianHtmlBytes / 1024).toFixed(1)} KB\n`,
+      );
       const f = astroFloor(root, weights.pages, timeoutS);
       floor = f.seconds;
       if (f.error) notes.push(`Astro floor failed: ${f.error}`);
       else process.stdout.write(`  Astro floor (${weights.pages} plain pages) ${floor!.toFixed(1)} s\n`);
     } else {
-      const why = (res.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" ? `stopped after the ${timeoutS} s limit` : res.signal ? `killed by ${res.signal}` : `exit ${res.status}`;
+      const why =
+        (res.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT"
+          ? `stopped after the ${timeoutS} s limit`
+          : res.signal
+            ? `killed by ${res.signal}`
+            : `exit ${res.status}`;
       const heap = /heap out of memory/.test(res.stderr) ? " (JavaScript heap out of memory)" : "";
-      const first = res.stderr.split("\n").find((l) => /error/i.test(l)) ?? res.stderr.trim().split("\n").at(-1) ?? "";
+      const first =
+        res.stderr.split("\n").find((l) => /error/i.test(l)) ?? res.stderr.trim().split("\n").at(-1) ?? "";
       notes.push(`build failed after ${s.toFixed(0)} s: ${why}${heap}: ${first.trim().slice(0, 400)}`);
       process.stdout.write(`  ${notes.at(-1)}\n`);
     }
@@ -151,7 +196,30 @@ for (const scale of scales) {
 // Table: one line per data set.
 const f1 = (x: number | null) => (x === null ? "–" : x.toFixed(1));
 const kb = (x: number | undefined) => (x === undefined ? "–" : (x / 1024).toFixed(0));
-const head = ["data", "studies", "tables", "rows", "accs", "figures", "ingest s", "sim s", "pipeline s", "svg s", "png s", "build s", "rebuild s", "build CPU s", "peak MB", "pages", "floor s", "build/floor", "median KB", "p95 KB", "max KB", "JS pages"];
+const head = [
+  "data",
+  "studies",
+  "tables",
+  "rows",
+  "accs",
+  "figures",
+  "ingest s",
+  "sim s",
+  "pipeline s",
+  "svg s",
+  "png s",
+  "build s",
+  "rebuild s",
+  "build CPU s",
+  "peak MB",
+  "pages",
+  "floor s",
+  "build/floor",
+  "median KB",
+  "p95 KB",
+  "max KB",
+  "JS pages",
+];
 const lines = results.map((r) => [
   r.label,
   r.size.studies,
@@ -177,7 +245,8 @@ const lines = results.map((r) => [
   r.weights ? `${r.weights.pagesWithJs} (report: ${r.weights.reportPagesWithJs.length})` : "–",
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-const row = (cells: (string | number)[]) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
+const row = (cells: (string | number)[]) =>
+  cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
 process.stdout.write(`\n${row(head)}\n${lines.map(row).join("\n")}\n`);
 
 // Targets from issue 8.
@@ -185,19 +254,42 @@ const real = results[0]!;
 const one = results.find((r) => r.scale === 1);
 const hundred = results.find((r) => r.scale === 100);
 const checks = [
-  { target: "real data full build under 20 s", ok: real.times.build !== null && real.times.build < 20, value: `${f1(real.times.build)} s` },
+  {
+    target: "real data full build under 20 s",
+    ok: real.times.build !== null && real.times.build < 20,
+    value: `${f1(real.times.build)} s`,
+  },
   {
     target: "100× data builds in under 10× the 1× time",
     ok: one?.times.build && hundred?.times.build ? hundred.times.build < 10 * one.times.build : false,
-    value: one?.times.build && hundred?.times.build ? `${(hundred.times.build / one.times.build).toFixed(1)}×` : "not measured",
+    value:
+      one?.times.build && hundred?.times.build
+        ? `${(hundred.times.build / one.times.build).toFixed(1)}×`
+        : "not measured",
   },
-  { target: "median page under 150 KB (real data)", ok: (real.weights?.medianHtmlBytes ?? Infinity) < 150 * 1024, value: `${kb(real.weights?.medianHtmlBytes)} KB` },
-  { target: "report pages ship no JavaScript (real data)", ok: real.weights?.reportPagesWithJs.length === 0, value: real.weights ? `${real.weights.reportPagesWithJs.length} report pages with JS` : "not measured" },
+  {
+    target: "median page under 150 KB (real data)",
+    ok: (real.weights?.medianHtmlBytes ?? Infinity) < 150 * 1024,
+    value: `${kb(real.weights?.medianHtmlBytes)} KB`,
+  },
+  {
+    target: "report pages ship no JavaScript (real data)",
+    ok: real.weights?.reportPagesWithJs.length === 0,
+    value: real.weights ? `${real.weights.reportPagesWithJs.length} report pages with JS` : "not measured",
+  },
 ];
-process.stdout.write(`\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`);
+process.stdout.write(
+  `\n${checks.map((c) => `${c.ok ? "met " : "MISS"}  ${c.target}: ${c.value}`).join("\n")}\n`,
+);
 // Wall time on a shared machine varies run to run; CPU time shows the growth in work itself.
-if (one?.buildCpu && hundred?.buildCpu) process.stdout.write(`info  100× ÷ 1× in the build's CPU time: ${(hundred.buildCpu / one.buildCpu).toFixed(1)}×\n`);
-if (one?.times.rebuild && hundred?.times.rebuild) process.stdout.write(`info  100× ÷ 1× for a rebuild with warm caches: ${(hundred.times.rebuild / one.times.rebuild).toFixed(1)}×\n`);
+if (one?.buildCpu && hundred?.buildCpu)
+  process.stdout.write(
+    `info  100× ÷ 1× in the build's CPU time: ${(hundred.buildCpu / one.buildCpu).toFixed(1)}×\n`,
+  );
+if (one?.times.rebuild && hundred?.times.rebuild)
+  process.stdout.write(
+    `info  100× ÷ 1× for a rebuild with warm caches: ${(hundred.times.rebuild / one.times.rebuild).toFixed(1)}×\n`,
+  );
 for (const r of results) for (const n of r.notes) process.stdout.write(`note (${r.label}): ${n}\n`);
 
 // Where a build's time goes: its stages as the build measured them, and Astro's floor for as many pages.
@@ -205,12 +297,19 @@ process.stdout.write("\nwhere the full build's time goes\n");
 for (const r of results) {
   const b = r.times.build;
   if (b === null || !r.buildStages) continue;
-  const stages = Object.entries(r.buildStages).map(([k, v]) => `${k} ${v.toFixed(1)} s (${((100 * v) / b).toFixed(0)} %)`);
-  process.stdout.write(`${r.label.padEnd(16)}${stages.join(" · ")} · Astro floor for as many plain pages ${f1(r.times.astroFloor)} s\n`);
+  const stages = Object.entries(r.buildStages).map(
+    ([k, v]) => `${k} ${v.toFixed(1)} s (${((100 * v) / b).toFixed(0)} %)`,
+  );
+  process.stdout.write(
+    `${r.label.padEnd(16)}${stages.join(" · ")} · Astro floor for as many plain pages ${f1(r.times.astroFloor)} s\n`,
+  );
 }
 
 mkdirSync(join(root, ".build"), { recursive: true });
 const jsonPath = join(root, ".build", "bench.json");
-writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, checks }, null, 1)}\n`);
+writeFileSync(
+  jsonPath,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results, checks }, null, 1)}\n`,
+);
 if (!args.keep && existsSync(benchDir)) rmSync(benchDir, { recursive: true, force: true });
 process.stdout.write(`\nwrote ${jsonPath}\n`);

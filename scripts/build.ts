@@ -35,7 +35,9 @@ async function timed<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
 // PNGs are drawn on worker threads from the moment each figure's SVG exists, while this thread goes on
 // (more SVGs, the dataset, Astro's pages); they are downloads, added at the end like the dataset.
 const pngs = new FigurePngDrawer(join(work, "png-cache"));
-const ingested = await timed("ingest, simulate, figures (SVG)", () => ingest(dataDirOf(root), (figure) => pngs.add(figure)));
+const ingested = await timed("ingest, simulate, figures (SVG)", () =>
+  ingest(dataDirOf(root), (figure) => pngs.add(figure)),
+);
 if (!ingested) process.exit(1);
 const drawn = pngs.finish();
 drawn.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
@@ -48,7 +50,14 @@ const staging = join(root, ".build", `site-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 try {
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
-  await timed("astro", () => build({ root, outDir: staging, cacheDir: join(work, "astro-cache"), logLevel: process.env.ATLAS_ASTRO_LOG === "info" ? "info" : "warn" }));
+  await timed("astro", () =>
+    build({
+      root,
+      outDir: staging,
+      cacheDir: join(work, "astro-cache"),
+      logLevel: process.env.ATLAS_ASTRO_LOG === "info" ? "info" : "warn",
+    }),
+  );
   // This thread has little left to do: the other cores join in on the PNGs still waiting.
   pngs.addWorkers();
   await timed("search index", () => writeSearchIndex(staging));
@@ -57,7 +66,8 @@ try {
   await timed("dataset, PNGs, archive, manifest", () => {
     // Linked rather than copied where the file system allows: at 100× the data the dataset is a gigabyte.
     mkdirSync(join(staging, "data"), { recursive: true });
-    for (const name of readdirSync(join(work, "data"))) linkOrCopy(join(work, "data", name), join(staging, "data", name));
+    for (const name of readdirSync(join(work, "data")))
+      linkOrCopy(join(work, "data", name), join(staging, "data", name));
     for (const [id, png] of files) linkOrCopy(png, join(staging, "figures", `${id}.png`));
     // Releases are built once, by `npm run release`, and only copied from then on.
     if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
@@ -72,9 +82,16 @@ await timed("swap", () => swapInto(staging, outDir));
 // CPU time of this process, every thread (workers, libuv) but no child process (Pagefind, esbuild):
 // steadier than wall time on a shared machine, for comparing builds (npm run bench).
 const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
-const usage = { cpuSeconds: Math.round((userCPUTime + systemCPUTime) / 1000) / 1000, peakRssMb: Math.round(maxRSS / 1024) };
+const usage = {
+  cpuSeconds: Math.round((userCPUTime + systemCPUTime) / 1000) / 1000,
+  peakRssMb: Math.round(maxRSS / 1024),
+};
 writeFileAtomic(join(work, "build-times.json"), `${JSON.stringify({ stages: times, ...usage })}\n`);
-process.stdout.write(`build: site written to ${outDir} (${Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")})\n`);
+process.stdout.write(
+  `build: site written to ${outDir} (${Object.entries(times)
+    .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+    .join(", ")})\n`,
+);
 
 /** A hard link (both sides are replaced by rename, never written in place), or a copy across file systems. */
 function linkOrCopy(from: string, to: string): void {

@@ -46,7 +46,8 @@ export function exportGraphs(): Map<string, string> {
   for (const model of MODEL_IDS) {
     const { width, height } = REFERENCE_SIZES[model];
     const built = buildModel(model, width, height);
-    if (built.input.letterboxed) throw new Error(`${model}: reference size ${width}×${height} would be letterboxed`);
+    if (built.input.letterboxed)
+      throw new Error(`${model}: reference size ${width}×${height} would be letterboxed`);
     files.set(`${model}.json`, formatGraphJson(graphToJson(built.graph)));
   }
   return files;
@@ -66,12 +67,17 @@ function main(argv: string[]): number {
   const root = process.cwd();
   if (argv.includes("--check")) {
     const stale = staleGraphs(root);
-    for (const s of stale) process.stderr.write(`${s} differs from the simulator's graph; run: npx tsx scripts/export-graphs.ts\n`);
+    for (const s of stale)
+      process.stderr.write(
+        `${s} differs from the simulator's graph; run: npx tsx scripts/export-graphs.ts\n`,
+      );
     return stale.length ? 1 : 0;
   }
   const unknown = argv.filter((a) => a !== "--check");
   if (unknown.length) {
-    process.stderr.write(`unknown argument ${JSON.stringify(unknown[0])}; usage: tsx scripts/export-graphs.ts [--check]\n`);
+    process.stderr.write(
+      `unknown argument ${JSON.stringify(unknown[0])}; usage: tsx scripts/export-graphs.ts [--check]\n`,
+    );
     return 2;
   }
   mkdirSync(join(root, GRAPHS_DIR), { recursive: true });

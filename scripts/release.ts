@@ -30,12 +30,15 @@ function arg(name: string): string | undefined {
 
 // 1. Arguments.
 const version = arg("version") ?? fail("--version is required");
-const date = arg("date") ?? fail("--date is required (the release date is recorded, never read from the clock)");
+const date =
+  arg("date") ?? fail("--date is required (the release date is recorded, never read from the clock)");
 if (!SEMVER.test(version)) fail(`version ${JSON.stringify(version)} is not MAJOR.MINOR.PATCH`);
-if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) fail(`date ${JSON.stringify(date)} is not YYYY-MM-DD`);
+if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+  fail(`date ${JSON.stringify(date)} is not YYYY-MM-DD`);
 const releases = readReleases(root);
 const latest = [...releases].sort((a, b) => compareSemver(b.version, a.version))[0];
-if (latest && compareSemver(version, latest.version) <= 0) fail(`version ${version} is not higher than the latest release ${latest.version}`);
+if (latest && compareSemver(version, latest.version) <= 0)
+  fail(`version ${version} is not higher than the latest release ${latest.version}`);
 if (existsSync(join(root, "archive", "v", version))) fail(`archive/v/${version}/ already exists`);
 
 // 2. Data hash of exactly what the build will publish.
@@ -51,16 +54,28 @@ const unreleased = /## \[Unreleased\]\n([\s\S]*?)(?=\n## \[|$)/.exec(changelog);
 const changes = (unreleased?.[1] ?? "")
   .split(/\n(?=- )/)
   .filter((b) => b.startsWith("- "))
-  .map((b) => b.slice(2).replace(/\s*\n\s*/g, " ").trim());
-if (changes.length === 0) fail("CHANGELOG.md has no entries under ## [Unreleased]; describe the release there first");
+  .map((b) =>
+    b
+      .slice(2)
+      .replace(/\s*\n\s*/g, " ")
+      .trim(),
+  );
+if (changes.length === 0)
+  fail("CHANGELOG.md has no entries under ## [Unreleased]; describe the release there first");
 const release: Release = { version, date, dataHash: hash, changes };
 
 const pkg = JSON.parse(backup.get(join(root, "package.json"))!) as Record<string, unknown>;
 pkg.version = version;
 writeFileSync(join(root, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(join(root, "releases.json"), `${JSON.stringify([...releases, release], null, 2)}\n`);
-writeFileSync(join(root, "CHANGELOG.md"), changelog.replace("## [Unreleased]\n", `## [Unreleased]\n\n## [${version}] - ${date}\n`));
-const cff = backup.get(join(root, "CITATION.cff"))!.replace(/^version: .*$/m, `version: "${version}"`).replace(/^date-released: .*\n/m, "");
+writeFileSync(
+  join(root, "CHANGELOG.md"),
+  changelog.replace("## [Unreleased]\n", `## [Unreleased]\n\n## [${version}] - ${date}\n`),
+);
+const cff = backup
+  .get(join(root, "CITATION.cff"))!
+  .replace(/^version: .*$/m, `version: "${version}"`)
+  .replace(/^date-released: .*\n/m, "");
 writeFileSync(join(root, "CITATION.cff"), cff.replace(/^(version: .*)$/m, `$1\ndate-released: "${date}"`));
 
 // 4. The snapshot, built with its own base path so every link stays inside /v/X.Y.Z/.

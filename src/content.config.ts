@@ -32,7 +32,9 @@ const passthrough = z.object({}).passthrough();
 
 export const collections = {
   findings: defineCollection({
-    loader: atlasLoader((a) => a.findings.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> }))),
+    loader: atlasLoader((a) =>
+      a.findings.map((f) => ({ id: f.id, data: f as unknown as Record<string, unknown> })),
+    ),
     schema: passthrough,
   }),
   // Index entries: pages get the full records from src/site/data.ts (see the comment at the top).

@@ -40,7 +40,12 @@ describe("npm run build", () => {
   it("builds the site and the dataset from good data, replacing dist/; a new accelerator and study get pages with no code change", () => {
     const data = copyFixture();
     // The fixture study forbids redistribution: its figures are shown, their data downloads are not offered.
-    edit(data, "studies/study-a/study.yaml", (t) => t.replace('license: { redistribution: allowed, note: "made up for tests" }', 'license: { redistribution: not-allowed, note: "the authors keep the data" }'));
+    edit(data, "studies/study-a/study.yaml", (t) =>
+      t.replace(
+        'license: { redistribution: allowed, note: "made up for tests" }',
+        'license: { redistribution: not-allowed, note: "the authors keep the data" }',
+      ),
+    );
     const parent = mkdtempSync(join(tmpdir(), "atlas-out-"));
     const dist = join(parent, "dist");
     mkdirSync(dist);
@@ -51,7 +56,9 @@ describe("npm run build", () => {
     expect(res.status).toBe(0);
     expect(existsSync(join(dist, "stale.html"))).toBe(false);
     const csv = readFileSync(join(dist, "data", "measurements.csv"), "utf8").split("\n");
-    expect(csv[0]).toMatch(/^study,accelerator,model,input_width,input_height,precision,framework,batch_size,latency_ms,throughput_img_s,power_w,img_s_per_w,kind,source_file,source_line,/);
+    expect(csv[0]).toMatch(
+      /^study,accelerator,model,input_width,input_height,precision,framework,batch_size,latency_ms,throughput_img_s,power_w,img_s_per_w,kind,source_file,source_line,/,
+    );
     expect(csv.filter((l) => l.startsWith("study-a,"))).toHaveLength(5);
     const page = readFileSync(join(dist, "studies", "study-a", "index.html"), "utf8");
     expect(page).toContain("Fixture study A");

@@ -28,23 +28,38 @@ const rows = Array.from({ length: 9 }, (_, i) => ({ batch: 2 ** i, thr: (1000 * 
 `;
 
 /** Builds `pages` plain pages; returns the wall time in seconds (null when the build failed or timed out). */
-export function astroFloor(repoRoot: string, pages: number, timeoutS: number): { seconds: number | null; error?: string } {
+export function astroFloor(
+  repoRoot: string,
+  pages: number,
+  timeoutS: number,
+): { seconds: number | null; error?: string } {
   const dir = mkdtempSync(join(tmpdir(), "atlas-floor-"));
   try {
     mkdirSync(join(dir, "src", "pages", "p"), { recursive: true });
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "astro-floor", private: true, type: "module" }));
-    writeFileSync(join(dir, "astro.config.mjs"), `export default { build: { format: "directory" }, devToolbar: { enabled: false } };\n`);
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "astro-floor", private: true, type: "module" }),
+    );
+    writeFileSync(
+      join(dir, "astro.config.mjs"),
+      `export default { build: { format: "directory" }, devToolbar: { enabled: false } };\n`,
+    );
     writeFileSync(join(dir, "src", "pages", "p", "[id].astro"), PAGE);
     const start = performance.now();
-    const res = spawnSync(process.execPath, [join(repoRoot, "node_modules", "astro", "astro.js"), "build", "--silent"], {
-      cwd: dir,
-      env: { ...process.env, FLOOR_PAGES: String(pages), ASTRO_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-      timeout: timeoutS * 1000,
-    });
+    const res = spawnSync(
+      process.execPath,
+      [join(repoRoot, "node_modules", "astro", "astro.js"), "build", "--silent"],
+      {
+        cwd: dir,
+        env: { ...process.env, FLOOR_PAGES: String(pages), ASTRO_TELEMETRY_DISABLED: "1" },
+        encoding: "utf8",
+        timeout: timeoutS * 1000,
+      },
+    );
     const seconds = (performance.now() - start) / 1000;
-    if (res.status !== 0) return { seconds: null, error: `${res.signal ?? `exit ${res.status}`}: ${res.stderr.slice(-400)}` };
+    if (res.status !== 0)
+      return { seconds: null, error: `${res.signal ?? `exit ${res.status}`}: ${res.stderr.slice(-400)}` };
     return { seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });

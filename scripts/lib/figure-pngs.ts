@@ -24,9 +24,11 @@ export interface FigurePngs {
 
 /** What besides the SVG decides a PNG's bytes: resvg's version, the scale and the font files' contents. */
 function rendererKey(): (fontFiles: string[]) => string {
-  const resvg = (createRequire(import.meta.url)("@resvg/resvg-js/package.json") as { version: string }).version;
+  const resvg = (createRequire(import.meta.url)("@resvg/resvg-js/package.json") as { version: string })
+    .version;
   const hashes = new Map<string, string>();
-  const fontHash = (f: string) => hashes.get(f) ?? hashes.set(f, createHash("sha256").update(readFileSync(f)).digest("hex")).get(f)!;
+  const fontHash = (f: string) =>
+    hashes.get(f) ?? hashes.set(f, createHash("sha256").update(readFileSync(f)).digest("hex")).get(f)!;
   return (fontFiles) => `resvg-js ${resvg}, zoom ${PNG_SCALE}, fonts ${fontFiles.map(fontHash).join(" ")}`;
 }
 
@@ -56,21 +58,27 @@ export class FigurePngDrawer {
   add(figure: { id: string; svg: string }): void {
     this.start ??= performance.now();
     const options = pngOptions(figure.svg);
-    const key = createHash("sha256").update(this.renderer(options.font!.fontFiles!)).update("\0").update(figure.svg).digest("hex");
+    const key = createHash("sha256")
+      .update(this.renderer(options.font!.fontFiles!))
+      .update("\0")
+      .update(figure.svg)
+      .digest("hex");
     const path = join(this.cacheDir, `${key}.png`);
     this.files.set(figure.id, path);
     if (existsSync(path) || this.queued.has(path)) return;
     this.queued.add(path);
     this.jobs.push({ svg: figure.svg, path, options });
     if (this.workers.length === 0) this.startWorker();
-    for (const { worker } of this.workers) worker.postMessage({ index: this.jobs.length - 1, job: this.jobs.at(-1) });
+    for (const { worker } of this.workers)
+      worker.postMessage({ index: this.jobs.length - 1, job: this.jobs.at(-1) });
   }
 
   /** Starts workers up to one per core, each taking its part of the jobs not yet claimed. */
   addWorkers(count = availableParallelism()): void {
     while (this.workers.length < count && Atomics.load(this.counter, 0) < this.jobs.length) {
       const worker = this.startWorker();
-      for (let i = Atomics.load(this.counter, 0); i < this.jobs.length; i++) worker.postMessage({ index: i, job: this.jobs[i] });
+      for (let i = Atomics.load(this.counter, 0); i < this.jobs.length; i++)
+        worker.postMessage({ index: i, job: this.jobs[i] });
       if (this.ended) worker.postMessage({ end: true, total: this.jobs.length });
     }
   }
@@ -82,16 +90,26 @@ export class FigurePngDrawer {
     // By index: addWorkers may still bring a worker in while earlier ones are being waited for.
     for (let i = 0; i < this.workers.length; i++) await this.workers[i]!.exited;
     const used = new Set(this.files.values());
-    for (const name of readdirSync(this.cacheDir)) if (!used.has(join(this.cacheDir, name))) rmSync(join(this.cacheDir, name), { force: true });
+    for (const name of readdirSync(this.cacheDir))
+      if (!used.has(join(this.cacheDir, name))) rmSync(join(this.cacheDir, name), { force: true });
     const seconds = this.start === null ? 0 : (performance.now() - this.start) / 1000;
-    return { drawn: this.jobs.length, cached: this.files.size - this.jobs.length, files: this.files, seconds };
+    return {
+      drawn: this.jobs.length,
+      cached: this.files.size - this.jobs.length,
+      files: this.files,
+      seconds,
+    };
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(new URL("./png-worker.mjs", import.meta.url), { workerData: { counter: this.counter.buffer } });
+    const worker = new Worker(new URL("./png-worker.mjs", import.meta.url), {
+      workerData: { counter: this.counter.buffer },
+    });
     const exited = new Promise<void>((resolve, reject) => {
       worker.once("error", reject);
-      worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`))));
+      worker.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`PNG worker exited with code ${code}`)),
+      );
     });
     exited.catch(() => {}); // reported by finish(); this only keeps an early failure from going unhandled meanwhile
     this.workers.push({ worker, exited });
@@ -100,7 +118,10 @@ export class FigurePngDrawer {
 }
 
 /** Every figure's PNG at once (the bench and tests; the build hands figures over as it renders them). */
-export async function drawFigurePngs(figures: { id: string; svg: string }[], cacheDir: string): Promise<FigurePngs> {
+export async function drawFigurePngs(
+  figures: { id: string; svg: string }[],
+  cacheDir: string,
+): Promise<FigurePngs> {
   const drawer = new FigurePngDrawer(cacheDir);
   for (const f of figures) drawer.add(f);
   drawer.addWorkers();

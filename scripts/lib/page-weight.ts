@@ -39,7 +39,12 @@ export function pageWeights(site: string): PageWeight[] {
       if (name !== "index.html") continue;
       const html = readFileSync(p, "utf8");
       const rel = relative(site, dir);
-      out.push({ page: `/${rel}${rel ? "/" : ""}`, htmlBytes: Buffer.byteLength(html), svgBytes: svgBytes(html), jsBytes: jsBytes(html, site) });
+      out.push({
+        page: `/${rel}${rel ? "/" : ""}`,
+        htmlBytes: Buffer.byteLength(html),
+        svgBytes: svgBytes(html),
+        jsBytes: jsBytes(html, site),
+      });
     }
   };
   walk(site);
@@ -62,7 +67,8 @@ function jsBytes(html: string, site: string): number {
     if (src) addModule(site, join(site, src.split(/[?#]/)[0]!.replace(/^\//, "")), files);
     else total += Buffer.byteLength(m[2]!);
   }
-  for (const m of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) addModule(site, join(site, m[1]!.replace(/^\//, "")), files);
+  for (const m of html.matchAll(/<link\b[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g))
+    addModule(site, join(site, m[1]!.replace(/^\//, "")), files);
   for (const f of files) total += statSync(f).size;
   return total;
 }
@@ -77,7 +83,8 @@ function addModule(site: string, path: string, seen: Set<string>): void {
   }
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 export function summarize(weights: PageWeight[]): WeightSummary {
   const html = weights.map((w) => w.htmlBytes).sort((a, b) => a - b);
@@ -88,10 +95,15 @@ export function summarize(weights: PageWeight[]): WeightSummary {
     p95HtmlBytes: quantile(html, 0.95),
     maxHtmlBytes: max.htmlBytes,
     maxPage: max.page,
-    medianSvgBytes: quantile(weights.map((w) => w.svgBytes).sort((a, b) => a - b), 0.5),
+    medianSvgBytes: quantile(
+      weights.map((w) => w.svgBytes).sort((a, b) => a - b),
+      0.5,
+    ),
     totalHtmlBytes: html.reduce((a, b) => a + b, 0),
     pagesWithJs: weights.filter((w) => w.jsBytes > 0).length,
-    reportPagesWithJs: weights.filter((w) => w.jsBytes > 0 && !/^\/(explore|search)\//.test(w.page)).map((w) => w.page),
+    reportPagesWithJs: weights
+      .filter((w) => w.jsBytes > 0 && !/^\/(explore|search)\//.test(w.page))
+      .map((w) => w.page),
     maxJsBytes: Math.max(0, ...weights.map((w) => w.jsBytes)),
   };
 }

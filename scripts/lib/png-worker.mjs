@@ -26,7 +26,8 @@ let drawing = false;
 parentPort.on("message", (message) => {
   if (message.end) total = message.total;
   // Jobs below the counter that are not this worker's were claimed by another worker.
-  else if (message.index === mine || message.index >= Atomics.load(counter, 0)) jobs.set(message.index, message.job);
+  else if (message.index === mine || message.index >= Atomics.load(counter, 0))
+    jobs.set(message.index, message.job);
   drawNext();
 });
 

@@ -9,7 +9,8 @@ import { compareSemver, type Release, type ReportVersion } from "../../src/pipel
 export function copyArchive(root: string, site: string, releases: Release[]): void {
   for (const r of releases) {
     const from = join(root, "archive", "v", r.version);
-    if (!existsSync(from)) throw new Error(`releases.json lists ${r.version} but archive/v/${r.version}/ is missing`);
+    if (!existsSync(from))
+      throw new Error(`releases.json lists ${r.version} but archive/v/${r.version}/ is missing`);
     cpSync(from, join(site, "v", r.version), { recursive: true });
   }
   const latest = [...releases].sort((a, b) => compareSemver(b.version, a.version))[0];
@@ -32,7 +33,11 @@ export interface ManifestFigure {
 }
 
 /** Lists every figure with a SHA-256 of each download, so a citer can check a file is the cited one. */
-export function writeFigureManifest(site: string, version: ReportVersion, figures: { id: string; title: string }[]): ManifestFigure[] {
+export function writeFigureManifest(
+  site: string,
+  version: ReportVersion,
+  figures: { id: string; title: string }[],
+): ManifestFigure[] {
   const dir = join(site, "figures");
   const files = new Set(existsSync(dir) ? readdirSync(dir) : []);
   const entries = figures.map((f) => {
@@ -41,10 +46,26 @@ export function writeFigureManifest(site: string, version: ReportVersion, figure
       const name = `${f.id}.${ext}`;
       if (!files.has(name)) continue;
       const bytes = readFileSync(join(dir, name));
-      downloads[ext] = { path: `figures/${name}`, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+      downloads[ext] = {
+        path: `figures/${name}`,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        bytes: bytes.length,
+      };
     }
     return { id: f.id, title: f.title, page: `figures/${f.id}/`, downloads };
   });
-  writeFileAtomic(join(site, "figures.json"), JSON.stringify({ version: version.version, release: version.release?.date ?? null, dataHash: version.dataHash, figures: entries }, null, 1) + "\n");
+  writeFileAtomic(
+    join(site, "figures.json"),
+    JSON.stringify(
+      {
+        version: version.version,
+        release: version.release?.date ?? null,
+        dataHash: version.dataHash,
+        figures: entries,
+      },
+      null,
+      1,
+    ) + "\n",
+  );
   return entries;
 }

@@ -23,12 +23,20 @@ const UNUSED = /^pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)$/;
  * searched with no change here.
  */
 export function pagesToSearch(site: string): string {
-  const parts = readdirSync(site, { withFileTypes: true }).map((e) => (e.isDirectory() ? (e.name === "figures" ? "figures/index.html" : `${e.name}/**/*.html`) : e.name)).filter((p) => p.endsWith(".html"));
+  const parts = readdirSync(site, { withFileTypes: true })
+    .map((e) =>
+      e.isDirectory() ? (e.name === "figures" ? "figures/index.html" : `${e.name}/**/*.html`) : e.name,
+    )
+    .filter((p) => p.endsWith(".html"));
   return `{${parts.sort().join(",")}}`;
 }
 
 export async function writeSearchIndex(site: string): Promise<{ pages: number }> {
-  const { index, errors } = await pagefind.createIndex({ rootSelector: "main", excludeSelectors: EXCLUDE, forceLanguage: "en" });
+  const { index, errors } = await pagefind.createIndex({
+    rootSelector: "main",
+    excludeSelectors: EXCLUDE,
+    forceLanguage: "en",
+  });
   try {
     if (!index) throw new Error(`search index: ${errors.join("; ")}`);
     const added = await index.addDirectory({ path: site, glob: pagesToSearch(site) });
@@ -38,7 +46,8 @@ export async function writeSearchIndex(site: string): Promise<{ pages: number }>
     // load; fixed upstream after 1.5.2, Pagefind/pagefind#1272).
     const built = await index.getFiles();
     if (built.errors.length) throw new Error(`search index: ${built.errors.join("; ")}`);
-    for (const { path, content } of built.files) if (!UNUSED.test(path)) writeFileAtomic(join(site, SEARCH_DIR, path), content);
+    for (const { path, content } of built.files)
+      if (!UNUSED.test(path)) writeFileAtomic(join(site, SEARCH_DIR, path), content);
     return { pages: added.page_count };
   } finally {
     await pagefind.close();

@@ -33,7 +33,10 @@ export interface Ingested {
  * Runs the data pipeline and renders the figures, handing each to `onFigure` as soon as it is rendered.
  * Bad data: located messages on stderr, nothing written, null.
  */
-export function ingest(dataDir: string, onFigure: (figure: PublishedFigure) => void = () => {}): Ingested | null {
+export function ingest(
+  dataDir: string,
+  onFigure: (figure: PublishedFigure) => void = () => {},
+): Ingested | null {
   try {
     const atlas = runPipeline(dataDir);
     const figures = atlas.figures.map((spec) => {
@@ -44,7 +47,9 @@ export function ingest(dataDir: string, onFigure: (figure: PublishedFigure) => v
     return { atlas, figures };
   } catch (e) {
     if (e instanceof SourceError) {
-      process.stderr.write(`\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`);
+      process.stderr.write(
+        `\nThe data in data/ has ${e.problems.length} problem(s); nothing was written.\n\n${e.message}\n\n`,
+      );
       return null;
     }
     throw e;
@@ -58,7 +63,12 @@ export function writeIngested({ atlas, figures }: Ingested, out: string, root = 
   writeFileAtomic(csvPath, measurementsCsvChunks(atlas.rows));
   writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
   const releases = readReleases(root);
-  const site = siteAtlas(atlas, figures, reportVersion(packageVersion(root), dataHash(readInBlocks(csvPath)), releases), releases);
+  const site = siteAtlas(
+    atlas,
+    figures,
+    reportVersion(packageVersion(root), dataHash(readInBlocks(csvPath)), releases),
+    releases,
+  );
   writeFileAtomic(join(out, "atlas.json"), JSON.stringify(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(

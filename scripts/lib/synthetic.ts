@@ -27,7 +27,12 @@ export function measureData(dataDir: string): DataSize {
     readdirSync(join(dataDir, "studies", s))
       .filter((f) => f.endsWith(".csv"))
       .sort()
-      .map((f) => readFileSync(join(dataDir, "studies", s, f), "utf8").trimEnd().split("\n").length - 1),
+      .map(
+        (f) =>
+          readFileSync(join(dataDir, "studies", s, f), "utf8")
+            .trimEnd()
+            .split("\n").length - 1,
+      ),
   );
   return {
     studies: studies.length,
@@ -67,7 +72,9 @@ function tableCsv(rows: number, rand: () => number): string {
   for (const batch of BATCHES.slice(0, rows)) {
     const thr = (peak * batch) / (batch + half);
     const lat = (batch * 1000) / thr;
-    lines.push(`${batch},${thr.toFixed(2)} img/s,${lat.toFixed(2)} ms,${(lat * 1.02).toFixed(2)} ms,${(lat * 1.04).toFixed(2)} ms,${(lat * 1.08).toFixed(2)} ms`);
+    lines.push(
+      `${batch},${thr.toFixed(2)} img/s,${lat.toFixed(2)} ms,${(lat * 1.02).toFixed(2)} ms,${(lat * 1.04).toFixed(2)} ms,${(lat * 1.08).toFixed(2)} ms`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -90,9 +97,20 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const rand = random(scale * 7919);
   // Accelerators: the real files, then clones "s<k>-<id>" of each, `scale` sets in all.
   mkdirSync(join(out, "accelerators"), { recursive: true });
-  const realAccs = readdirSync(join(realDir, "accelerators")).filter((f) => f.endsWith(".yaml")).sort().map((f) => f.slice(0, -5));
-  const simFile = parse(readFileSync(join(realDir, "simulator", "accelerators.yaml"), "utf8")) as { accelerators: Record<string, unknown>[] };
-  const calibrated = new Set((parse(readFileSync(join(realDir, "simulator", "calibration.yaml"), "utf8")) as { tables: { accelerator: string }[] }).tables.map((t) => t.accelerator));
+  const realAccs = readdirSync(join(realDir, "accelerators"))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => f.slice(0, -5));
+  const simFile = parse(readFileSync(join(realDir, "simulator", "accelerators.yaml"), "utf8")) as {
+    accelerators: Record<string, unknown>[];
+  };
+  const calibrated = new Set(
+    (
+      parse(readFileSync(join(realDir, "simulator", "calibration.yaml"), "utf8")) as {
+        tables: { accelerator: string }[];
+      }
+    ).tables.map((t) => t.accelerator),
+  );
   const accIds: string[] = [];
   const simEntries = [...simFile.accelerators];
   for (let k = 0; k < scale; k++) {
@@ -104,20 +122,35 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
         writeFileSync(join(out, "accelerators", `${id}.yaml`), text);
         continue;
       }
-      writeFileSync(join(out, "accelerators", `${cloneId}.yaml`), text.replace(/^id: .*$/m, `id: ${cloneId}`).replace(/^name: "?(.*?)"?$/m, (_, n: string) => `name: ${JSON.stringify(`${n} (synthetic clone ${k})`)}`));
+      writeFileSync(
+        join(out, "accelerators", `${cloneId}.yaml`),
+        text
+          .replace(/^id: .*$/m, `id: ${cloneId}`)
+          .replace(
+            /^name: "?(.*?)"?$/m,
+            (_, n: string) => `name: ${JSON.stringify(`${n} (synthetic clone ${k})`)}`,
+          ),
+      );
       const entry = simFile.accelerators.find((a) => a.id === id);
       // The simulator file takes at most 100 entries; later clones fall back to the default stack.
       if (entry && simEntries.length < MAX_SIM_ACCELERATORS) {
         const clone: Record<string, unknown> = { ...entry, id: cloneId };
         // A clone has no calibration data of its own: it borrows its original's fits (or what they borrow).
-        if (!clone.calibration_from && calibrated.has(id)) Object.assign(clone, { calibration_from: id, calibration_reason: "synthetic benchmark clone of this accelerator" });
+        if (!clone.calibration_from && calibrated.has(id))
+          Object.assign(clone, {
+            calibration_from: id,
+            calibration_reason: "synthetic benchmark clone of this accelerator",
+          });
         simEntries.push(clone);
       }
     }
   }
   mkdirSync(join(out, "simulator"), { recursive: true });
   cpSync(join(realDir, "simulator"), join(out, "simulator"), { recursive: true });
-  writeFileSync(join(out, "simulator", "accelerators.yaml"), stringify({ accelerators: simEntries }, { aliasDuplicateObjects: false }));
+  writeFileSync(
+    join(out, "simulator", "accelerators.yaml"),
+    stringify({ accelerators: simEntries }, { aliasDuplicateObjects: false }),
+  );
 
   // Studies: as many as the real data times scale; tables dealt out round-robin, row counts from the real tables.
   const studyCount = real.studies * scale;
@@ -156,11 +189,19 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
       url: `https://example.org/synthetic/${id}`,
       citation: `Benchmark Generator (2024). Synthetic study ${s + 1}.`,
       license: { redistribution: "allowed", note: "generated for the benchmark" },
-      summary: "Throughput and latency per batch size, generated in the shape of the NVIDIA DeepLearningExamples tables.",
-      method: "Generated: throughput saturating with batch size, latency as batch over throughput, percentiles a few per cent above the mean.",
+      summary:
+        "Throughput and latency per batch size, generated in the shape of the NVIDIA DeepLearningExamples tables.",
+      method:
+        "Generated: throughput saturating with batch size, latency as batch over throughput, percentiles a few per cent above the mean.",
       tables: metas,
     };
     writeFileSync(join(dir, "study.yaml"), stringify(study, { aliasDuplicateObjects: false }));
   });
-  return { studies: studyCount, tables: tableRows.length, rows: tableRows.reduce((a, b) => a + b, 0), accelerators: accIds.length, tableRows };
+  return {
+    studies: studyCount,
+    tables: tableRows.length,
+    rows: tableRows.reduce((a, b) => a + b, 0),
+    accelerators: accIds.length,
+    tableRows,
+  };
 }

@@ -28,7 +28,8 @@ export interface ComparedSeries {
   problem: string | null;
 }
 
-const label = (acc: string, model: string, precision: string, w: number, h: number) => `${acc} · ${modelLabel(model)} · ${PRECISION_LABEL[precision as Precision] ?? precision.toUpperCase()} · ${w}×${h}`;
+const label = (acc: string, model: string, precision: string, w: number, h: number) =>
+  `${acc} · ${modelLabel(model)} · ${PRECISION_LABEL[precision as Precision] ?? precision.toUpperCase()} · ${w}×${h}`;
 
 function resolve(ref: SeriesRef, params: ExploreParams): Omit<ComparedSeries, "points" | "base"> {
   if (ref.kind === "measured") {
@@ -39,13 +40,31 @@ function resolve(ref: SeriesRef, params: ExploreParams): Omit<ComparedSeries, "p
       label: `${label(m.acceleratorName, m.model, m.precision, m.width, m.height)} · ${m.execution}${m.devices > 1 ? ` · ${m.devices} devices` : ""}`,
       detail: `measured: ${m.studyTitle}; ${m.framework}`,
       study: m.study,
-      raw: m.points.flatMap((p) => (p.throughput !== null ? [{ batch: p.batch, throughput: p.throughput }] : [])),
+      raw: m.points.flatMap((p) =>
+        p.throughput !== null ? [{ batch: p.batch, throughput: p.throughput }] : [],
+      ),
       problem: m.points.some((p) => p.throughput !== null) ? null : "this series publishes no throughput",
     };
   }
   const acc = params.accelerators.find((a) => a.id === ref.accelerator)!;
-  const outcome = runWhatIf(params, { ...defaultWhatIf(params), model: ref.model, width: ref.width, height: ref.height, precision: ref.precision, accelerator: ref.accelerator, stack: null, batchMin: 1, batchMax: 256, devices: 1 });
-  const base = { ref, kind: "simulated" as const, label: `${label(acc.name, ref.model, ref.precision, ref.width, ref.height)} · simulated`, study: null };
+  const outcome = runWhatIf(params, {
+    ...defaultWhatIf(params),
+    model: ref.model,
+    width: ref.width,
+    height: ref.height,
+    precision: ref.precision,
+    accelerator: ref.accelerator,
+    stack: null,
+    batchMin: 1,
+    batchMax: 256,
+    devices: 1,
+  });
+  const base = {
+    ref,
+    kind: "simulated" as const,
+    label: `${label(acc.name, ref.model, ref.precision, ref.width, ref.height)} · simulated`,
+    study: null,
+  };
   if (!outcome.ok) return { ...base, detail: "simulated", raw: [], problem: outcome.error };
   const r = outcome.result;
   return {
@@ -57,11 +76,16 @@ function resolve(ref: SeriesRef, params: ExploreParams): Omit<ComparedSeries, "p
 }
 
 function normalize(raw: ComparedSeries["raw"], norm: Normalization): Pick<ComparedSeries, "points" | "base"> {
-  if (norm === "none" || raw.length === 0) return { points: raw.map((p) => ({ batch: p.batch, value: p.throughput })), base: null };
+  if (norm === "none" || raw.length === 0)
+    return { points: raw.map((p) => ({ batch: p.batch, value: p.throughput })), base: null };
   const sorted = [...raw].sort((a, b) => a.batch - b.batch);
   // Batch 1 if published; otherwise the smallest batch, and the table says so.
-  const base = norm === "batch1" ? sorted[0]! : sorted.reduce((a, b) => (b.throughput > a.throughput ? b : a));
-  return { points: sorted.map((p) => ({ batch: p.batch, value: p.throughput / base.throughput })), base: { throughput: base.throughput, batch: base.batch } };
+  const base =
+    norm === "batch1" ? sorted[0]! : sorted.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  return {
+    points: sorted.map((p) => ({ batch: p.batch, value: p.throughput / base.throughput })),
+    base: { throughput: base.throughput, batch: base.batch },
+  };
 }
 
 export function runCompare(params: ExploreParams, state: CompareState): ComparedSeries[] {

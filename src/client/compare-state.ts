@@ -10,7 +10,14 @@ import type { Parsed } from "./whatif-state.ts";
 
 export type SeriesRef =
   | { kind: "measured"; id: string }
-  | { kind: "simulated"; accelerator: string; model: ModelId; width: number; height: number; precision: MathPrecision };
+  | {
+      kind: "simulated";
+      accelerator: string;
+      model: ModelId;
+      width: number;
+      height: number;
+      precision: MathPrecision;
+    };
 
 export const NORMALIZATIONS = ["none", "batch1", "peak"] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
@@ -24,21 +31,37 @@ export const MAX_SERIES = 6;
 export const MIN_SERIES = 2;
 
 export function refKey(r: SeriesRef): string {
-  return r.kind === "measured" ? `m~${r.id}` : `s~${r.accelerator}~${r.model}~${r.width}x${r.height}~${r.precision}`;
+  return r.kind === "measured"
+    ? `m~${r.id}`
+    : `s~${r.accelerator}~${r.model}~${r.width}x${r.height}~${r.precision}`;
 }
 
 /** A reference if it names something this build has, else null. */
 export function parseRef(text: string, params: ExploreParams): SeriesRef | null {
   const parts = text.split("~");
-  if (parts[0] === "m" && parts.length === 2) return params.measured.some((m) => m.id === parts[1]) ? { kind: "measured", id: parts[1]! } : null;
+  if (parts[0] === "m" && parts.length === 2)
+    return params.measured.some((m) => m.id === parts[1]) ? { kind: "measured", id: parts[1]! } : null;
   if (parts[0] !== "s" || parts.length !== 5) return null;
   const [, accelerator, model, size, precision] = parts as [string, string, string, string, string];
   const acc = params.accelerators.find((a) => a.id === accelerator);
   const m = /^(\d{2,4})x(\d{2,4})$/.exec(size);
-  if (!acc || !m || !params.models.some((x) => x.id === model) || !acc.device.peak[precision as MathPrecision]) return null;
+  if (
+    !acc ||
+    !m ||
+    !params.models.some((x) => x.id === model) ||
+    !acc.device.peak[precision as MathPrecision]
+  )
+    return null;
   const [width, height] = [Number(m[1]), Number(m[2])];
   if (width < 32 || height < 32) return null;
-  return { kind: "simulated", accelerator, model: model as ModelId, width, height, precision: precision as MathPrecision };
+  return {
+    kind: "simulated",
+    accelerator,
+    model: model as ModelId,
+    width,
+    height,
+    precision: precision as MathPrecision,
+  };
 }
 
 /**
@@ -46,12 +69,32 @@ export function parseRef(text: string, params: ExploreParams): SeriesRef | null 
  * simulator's IPU and MN-Core 2, each normalized to its own peak, so where each saturates shows.
  */
 export function defaultCompare(params: ExploreParams): CompareState {
-  const wanted = ["m~dle-tf1-rn50-t4-amp", "m~dle-tf1-rn50-a100-40gb-amp", "s~graphcore-gc2~resnet50_v1.5~224x224~fp16", "s~mn-core-2~resnet50_v1.5~224x224~fp16"];
+  const wanted = [
+    "m~dle-tf1-rn50-t4-amp",
+    "m~dle-tf1-rn50-a100-40gb-amp",
+    "s~graphcore-gc2~resnet50_v1.5~224x224~fp16",
+    "s~mn-core-2~resnet50_v1.5~224x224~fp16",
+  ];
   let series = wanted.map((w) => parseRef(w, params)).filter((r): r is SeriesRef => r !== null);
   // A build without those (a fixture) compares whatever it has.
   if (series.length < MIN_SERIES) {
-    const measured = params.measured.filter((m) => m.points.length > 1).map((m): SeriesRef => ({ kind: "measured", id: m.id }));
-    const simulated = params.accelerators.flatMap((a) => (a.device.peak.fp16 ? [{ kind: "simulated", accelerator: a.id, model: "resnet50_v1.5", width: 224, height: 224, precision: "fp16" } as SeriesRef] : []));
+    const measured = params.measured
+      .filter((m) => m.points.length > 1)
+      .map((m): SeriesRef => ({ kind: "measured", id: m.id }));
+    const simulated = params.accelerators.flatMap((a) =>
+      a.device.peak.fp16
+        ? [
+            {
+              kind: "simulated",
+              accelerator: a.id,
+              model: "resnet50_v1.5",
+              width: 224,
+              height: 224,
+              precision: "fp16",
+            } as SeriesRef,
+          ]
+        : [],
+    );
     series = [...series, ...measured, ...simulated].slice(0, 4);
   }
   return { series, norm: "peak" };
@@ -70,7 +113,12 @@ export function parseCompare(query: string, params: ExploreParams): Parsed<Compa
     else refs.push(r);
   }
   const normText = q.get("norm");
-  const norm = normText === null ? d.norm : (NORMALIZATIONS as readonly string[]).includes(normText) ? (normText as Normalization) : (problems.push(`norm=${normText} ignored: expected ${NORMALIZATIONS.join(", ")}`), d.norm);
+  const norm =
+    normText === null
+      ? d.norm
+      : (NORMALIZATIONS as readonly string[]).includes(normText)
+        ? (normText as Normalization)
+        : (problems.push(`norm=${normText} ignored: expected ${NORMALIZATIONS.join(", ")}`), d.norm);
   return { state: { series: q.has("s") && refs.length ? refs : d.series, norm }, problems };
 }
 

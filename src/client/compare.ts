@@ -5,7 +5,16 @@
 import { url } from "../site/urls.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { runCompare } from "./compare-run.ts";
-import { compareQuery, MAX_SERIES, MIN_SERIES, parseCompare, parseRef, refKey, type CompareState, type Normalization } from "./compare-state.ts";
+import {
+  compareQuery,
+  MAX_SERIES,
+  MIN_SERIES,
+  parseCompare,
+  parseRef,
+  refKey,
+  type CompareState,
+  type Normalization,
+} from "./compare-state.ts";
 import { compareView } from "./compare-view.ts";
 
 async function main(): Promise<void> {
@@ -33,21 +42,30 @@ async function main(): Promise<void> {
     current.innerHTML = "";
     for (const r of s.series) {
       const li = document.createElement("li");
-      const label = output!.querySelector(`li[data-series="${CSS.escape(refKey(r))}"] strong`)?.textContent ?? refKey(r);
+      const label =
+        output!.querySelector(`li[data-series="${CSS.escape(refKey(r))}"] strong`)?.textContent ?? refKey(r);
       li.append(`${label} `);
       const remove = document.createElement("button");
       remove.type = "button";
       remove.textContent = "Remove";
       remove.setAttribute("aria-label", `Remove ${label}`);
       remove.disabled = s.series.length <= MIN_SERIES;
-      remove.addEventListener("click", () => update({ ...state, series: state.series.filter((x) => refKey(x) !== refKey(r)) }));
+      remove.addEventListener("click", () =>
+        update({ ...state, series: state.series.filter((x) => refKey(x) !== refKey(r)) }),
+      );
       li.append(remove);
       current.append(li);
     }
     el<HTMLButtonElement>("compare-add-measured").disabled = s.series.length >= MAX_SERIES;
     el<HTMLButtonElement>("compare-add-simulated").disabled = s.series.length >= MAX_SERIES;
-    for (const radio of form!.querySelectorAll<HTMLInputElement>('input[name="norm"]')) radio.checked = radio.value === s.norm;
-    status!.textContent = [...notes, s.series.length >= MAX_SERIES ? `At most ${MAX_SERIES} series: remove one to add another.` : ""].filter(Boolean).join(" ");
+    for (const radio of form!.querySelectorAll<HTMLInputElement>('input[name="norm"]'))
+      radio.checked = radio.value === s.norm;
+    status!.textContent = [
+      ...notes,
+      s.series.length >= MAX_SERIES ? `At most ${MAX_SERIES} series: remove one to add another.` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
   }
 
   function update(next: CompareState, notes: string[] = []): void {
@@ -58,11 +76,14 @@ async function main(): Promise<void> {
   function add(text: string): void {
     const r = parseRef(text, params);
     if (!r) return update(state, [`That series cannot be simulated (no peak at this precision?).`]);
-    if (state.series.some((x) => refKey(x) === refKey(r))) return update(state, ["That series is already in the comparison."]);
+    if (state.series.some((x) => refKey(x) === refKey(r)))
+      return update(state, ["That series is already in the comparison."]);
     update({ ...state, series: [...state.series, r].slice(0, MAX_SERIES) });
   }
 
-  el<HTMLButtonElement>("compare-add-measured").addEventListener("click", () => add(`m~${el<HTMLSelectElement>("compare-measured").value}`));
+  el<HTMLButtonElement>("compare-add-measured").addEventListener("click", () =>
+    add(`m~${el<HTMLSelectElement>("compare-measured").value}`),
+  );
   el<HTMLButtonElement>("compare-add-simulated").addEventListener("click", () => {
     const v = (id: string) => el<HTMLSelectElement>(id).value;
     add(`s~${v("compare-acc")}~${v("compare-model")}~${v("compare-size")}~${v("compare-precision")}`);

@@ -10,7 +10,11 @@ import { esc } from "./html.ts";
 interface Pagefind {
   options(o: { baseUrl?: string; excerptLength?: number }): Promise<void>;
   init(): Promise<void>;
-  debouncedSearch(q: string, o?: object, ms?: number): Promise<{ results: { data(): Promise<PagefindData> }[] } | null>;
+  debouncedSearch(
+    q: string,
+    o?: object,
+    ms?: number,
+  ): Promise<{ results: { data(): Promise<PagefindData> }[] } | null>;
 }
 interface PagefindData {
   url: string;
@@ -24,7 +28,13 @@ const MAX_RESULTS = 40;
  * sees those first. Figures are found on the report pages that show them: their permalink pages repeat
  * those titles and captions and are not indexed (scripts/lib/search-index.ts).
  */
-const KINDS: Record<string, string> = { studies: "Studies", accelerators: "Accelerators", findings: "Findings", docs: "Documentation", explore: "Explore" };
+const KINDS: Record<string, string> = {
+  studies: "Studies",
+  accelerators: "Accelerators",
+  findings: "Findings",
+  docs: "Documentation",
+  explore: "Explore",
+};
 const OTHER = "Other pages";
 
 /** Studies, Accelerators, … from the first path segment under the site's base. */
@@ -49,7 +59,8 @@ async function main(): Promise<void> {
     await pagefind.options({ baseUrl: import.meta.env.BASE_URL, excerptLength: 24 });
     await pagefind.init();
   } catch {
-    status.textContent = "The search index is missing: it is written by `npm run build`, not by the development server.";
+    status.textContent =
+      "The search index is missing: it is written by `npm run build`, not by the development server.";
     return;
   }
   for (const el of document.querySelectorAll<HTMLElement>("[data-no-js]")) el.hidden = true;
@@ -69,11 +80,17 @@ async function main(): Promise<void> {
     list!.innerHTML = [...Object.values(KINDS), OTHER]
       .map((kind) => [kind, data.filter((d) => kindOf(d.url) === kind)] as const)
       .filter(([, items]) => items.length > 0)
-      .map(([kind, items]) => `<h2>${kind} (${items.length})</h2><ol>${items.map((d) => `<li><a href="${esc(d.url)}">${esc(d.meta.title ?? d.url)}</a><p>${excerptHtml(d.excerpt)}</p></li>`).join("")}</ol>`)
+      .map(
+        ([kind, items]) =>
+          `<h2>${kind} (${items.length})</h2><ol>${items.map((d) => `<li><a href="${esc(d.url)}">${esc(d.meta.title ?? d.url)}</a><p>${excerptHtml(d.excerpt)}</p></li>`).join("")}</ol>`,
+      )
       .join("");
     list!.hidden = data.length === 0;
     const n = search.results.length;
-    status!.textContent = n === 0 ? `Nothing found for “${q}”.` : `${n} page${n === 1 ? "" : "s"} found for “${q}”${n > MAX_RESULTS ? `; the first ${MAX_RESULTS} are shown` : ""}.`;
+    status!.textContent =
+      n === 0
+        ? `Nothing found for “${q}”.`
+        : `${n} page${n === 1 ? "" : "s"} found for “${q}”${n > MAX_RESULTS ? `; the first ${MAX_RESULTS} are shown` : ""}.`;
   }
 
   form.addEventListener("submit", (e) => {

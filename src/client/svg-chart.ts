@@ -6,7 +6,16 @@
 import { esc } from "./html.ts";
 
 /** Okabe–Ito, the palette of the report's figures (src/pipeline/figures/common.ts, which imports Plot). */
-export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C6D31"];
+export const PALETTE = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+  "#8C6D31",
+];
 
 export interface Axis {
   label: string;
@@ -50,7 +59,10 @@ const INSET = 10;
 type Domain = [number, number];
 
 function domainOf(axis: Axis, values: number[]): Domain {
-  const v = axis.scale === "linear" ? values.filter(Number.isFinite) : values.filter((x) => x > 0 && Number.isFinite(x));
+  const v =
+    axis.scale === "linear"
+      ? values.filter(Number.isFinite)
+      : values.filter((x) => x > 0 && Number.isFinite(x));
   if (v.length === 0) return axis.scale === "linear" ? [0, 1] : [1, 10];
   let lo = Math.min(...v);
   let hi = Math.max(...v);
@@ -79,7 +91,8 @@ function linearTicks(lo: number, hi: number, count = 5): number[] {
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => (hi - lo) / s <= count) ?? 10 * pow;
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    out.push(Number(t.toPrecision(12)));
   return out;
 }
 
@@ -95,7 +108,8 @@ function ticksOf(axis: Axis, [lo, hi]: Domain): number[] {
   for (let k = Math.ceil(Math.log10(lo) - 1e-9); 10 ** k <= hi * (1 + 1e-9); k++) decades.push(10 ** k);
   if (decades.length >= 3) return decades;
   const fine: number[] = [];
-  for (let k = Math.floor(Math.log10(lo)); 10 ** k <= hi; k++) for (const m of [1, 2, 5]) if (m * 10 ** k >= lo && m * 10 ** k <= hi) fine.push(m * 10 ** k);
+  for (let k = Math.floor(Math.log10(lo)); 10 ** k <= hi; k++)
+    for (const m of [1, 2, 5]) if (m * 10 ** k >= lo && m * 10 ** k <= hi) fine.push(m * 10 ** k);
   return fine.length >= 3 ? fine : linearTicks(lo, hi, 4).filter((t) => t > 0);
 }
 
@@ -112,9 +126,20 @@ const f = (x: number): string => x.toFixed(1);
 export function svgChart(c: ChartSpec): string {
   const W = c.width ?? 640;
   const H = c.height ?? 320;
-  const plotted = c.series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => (c.x.scale === "linear" || x > 0) && (c.y.scale === "linear" || y > 0)) }));
-  const xd = domainOf(c.x, [...plotted.flatMap((s) => s.points.map((p) => p[0])), ...(c.rules ?? []).filter((r) => r.axis === "x").map((r) => r.value)]);
-  const yd = domainOf(c.y, [...plotted.flatMap((s) => s.points.map((p) => p[1])), ...(c.rules ?? []).filter((r) => r.axis === "y").map((r) => r.value)]);
+  const plotted = c.series.map((s) => ({
+    ...s,
+    points: s.points.filter(
+      ([x, y]) => (c.x.scale === "linear" || x > 0) && (c.y.scale === "linear" || y > 0),
+    ),
+  }));
+  const xd = domainOf(c.x, [
+    ...plotted.flatMap((s) => s.points.map((p) => p[0])),
+    ...(c.rules ?? []).filter((r) => r.axis === "x").map((r) => r.value),
+  ]);
+  const yd = domainOf(c.y, [
+    ...plotted.flatMap((s) => s.points.map((p) => p[1])),
+    ...(c.rules ?? []).filter((r) => r.axis === "y").map((r) => r.value),
+  ]);
   const x = scaleOf(c.x, xd, [M.left + INSET, W - M.right - INSET]);
   const y = scaleOf(c.y, yd, [H - M.bottom - INSET, M.top + INSET]);
   const out: string[] = [
@@ -126,30 +151,49 @@ export function svgChart(c: ChartSpec): string {
   const grid: string[] = [];
   for (const t of ticksOf(c.x, xd)) {
     grid.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${M.top}" y2="${H - M.bottom}"/>`);
-    out.push(`<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#1b1f24">${tickLabel(t)}</text>`);
+    out.push(
+      `<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#1b1f24">${tickLabel(t)}</text>`,
+    );
   }
   for (const t of ticksOf(c.y, yd)) {
     grid.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(t))}" y2="${f(y(t))}"/>`);
-    out.push(`<text x="${M.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" fill="#1b1f24">${tickLabel(t)}</text>`);
+    out.push(
+      `<text x="${M.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" fill="#1b1f24">${tickLabel(t)}</text>`,
+    );
   }
-  out.splice(3, 0, `<g stroke="#e3e6ea">${grid.join("")}</g>`, `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#8c959f"/>`);
+  out.splice(
+    3,
+    0,
+    `<g stroke="#e3e6ea">${grid.join("")}</g>`,
+    `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#8c959f"/>`,
+  );
   // Axis labels where Plot puts them: y at the top left, x at the bottom right.
   out.push(`<text x="${M.left - 50}" y="${M.top - 9}" fill="#1b1f24">↑ ${esc(c.y.label)}</text>`);
-  out.push(`<text x="${W - M.right}" y="${H - 6}" text-anchor="end" fill="#1b1f24">${esc(c.x.label)} →</text>`);
+  out.push(
+    `<text x="${W - M.right}" y="${H - 6}" text-anchor="end" fill="#1b1f24">${esc(c.x.label)} →</text>`,
+  );
   // Reference rules with their labels.
   for (const r of c.rules ?? []) {
     const color = r.color ?? "#57606a";
     if (r.axis === "x" && r.value > 0) {
       const px = f(x(r.value));
-      out.push(`<line x1="${px}" x2="${px}" y1="${M.top}" y2="${H - M.bottom}" stroke="${color}" stroke-dasharray="4,3"/>`);
+      out.push(
+        `<line x1="${px}" x2="${px}" y1="${M.top}" y2="${H - M.bottom}" stroke="${color}" stroke-dasharray="4,3"/>`,
+      );
       const right = x(r.value) < W * 0.6;
       // Label at the bottom of the frame, where rising curves (throughput, memory) leave room.
-      out.push(`<text x="${f(x(r.value) + (right ? 4 : -4))}" y="${H - M.bottom - 6}" text-anchor="${right ? "start" : "end"}" fill="${color}">${esc(r.label)}</text>`);
+      out.push(
+        `<text x="${f(x(r.value) + (right ? 4 : -4))}" y="${H - M.bottom - 6}" text-anchor="${right ? "start" : "end"}" fill="${color}">${esc(r.label)}</text>`,
+      );
     } else if (r.axis === "y" && (c.y.scale === "linear" || r.value > 0)) {
       const py = f(y(r.value));
-      out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py}" y2="${py}" stroke="${color}" stroke-dasharray="4,3"/>`);
+      out.push(
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${py}" y2="${py}" stroke="${color}" stroke-dasharray="4,3"/>`,
+      );
       const left = r.labelAt === "left";
-      out.push(`<text x="${left ? M.left + 4 : W - M.right - 4}" y="${f(y(r.value) - 5)}" text-anchor="${left ? "start" : "end"}" fill="${color}">${esc(r.label)}</text>`);
+      out.push(
+        `<text x="${left ? M.left + 4 : W - M.right - 4}" y="${f(y(r.value) - 5)}" text-anchor="${left ? "start" : "end"}" fill="${color}">${esc(r.label)}</text>`,
+      );
     }
   }
   // Series: a line through the points, then the markers on top.
@@ -157,12 +201,16 @@ export function svgChart(c: ChartSpec): string {
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     if ((s.line ?? "solid") !== "none" && pts.length > 1) {
       const d = pts.map(([px, py], i) => `${i ? "L" : "M"}${f(x(px))},${f(y(py))}`).join("");
-      out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.line === "dashed" ? ' stroke-dasharray="6,4"' : ""}/>`);
+      out.push(
+        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.line === "dashed" ? ' stroke-dasharray="6,4"' : ""}/>`,
+      );
     }
     const marker = s.marker ?? "dot";
     if (marker !== "none") {
       const fill = marker === "ring" ? "#fff" : s.color;
-      out.push(`<g fill="${fill}" stroke="${s.color}" stroke-width="${marker === "ring" ? 2 : 1}">${pts.map(([px, py]) => `<circle cx="${f(x(px))}" cy="${f(y(py))}" r="${marker === "ring" ? 4.5 : 3.5}"/>`).join("")}</g>`);
+      out.push(
+        `<g fill="${fill}" stroke="${s.color}" stroke-width="${marker === "ring" ? 2 : 1}">${pts.map(([px, py]) => `<circle cx="${f(x(px))}" cy="${f(y(py))}" r="${marker === "ring" ? 4.5 : 3.5}"/>`).join("")}</g>`,
+      );
     }
   }
   out.push("</svg>");
@@ -173,7 +221,9 @@ export function svgChart(c: ChartSpec): string {
 export function legendHtml(series: ChartSeries[]): string {
   const swatch = (s: ChartSeries) =>
     `<svg width="28" height="12" aria-hidden="true"><line x1="2" x2="26" y1="6" y2="6" stroke="${s.line === "none" ? "none" : s.color}" stroke-width="2"${s.line === "dashed" ? ' stroke-dasharray="5,3"' : ""}/>` +
-    ((s.marker ?? "dot") === "none" ? "" : `<circle cx="14" cy="6" r="3.5" fill="${s.marker === "ring" ? "#fff" : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}"/>`) +
+    ((s.marker ?? "dot") === "none"
+      ? ""
+      : `<circle cx="14" cy="6" r="3.5" fill="${s.marker === "ring" ? "#fff" : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}"/>`) +
     `</svg>`;
   return `<ul class="chart-legend">${series.map((s) => `<li>${swatch(s)} ${esc(s.label)}</li>`).join("")}</ul>`;
 }

@@ -7,7 +7,12 @@ import { BYTES_PER_ELEMENT } from "../pipeline/simulate/accounting.ts";
 import { deviceFor, PEAK_CHAIN, type Device } from "../pipeline/simulate/hardware.ts";
 import { memoryReport, type MemoryReport } from "../pipeline/simulate/memory.ts";
 import type { InputSize } from "../pipeline/simulate/models/index.ts";
-import { isFeasible, simulateBatch, smallestBatchAtFraction, type BatchPerf } from "../pipeline/simulate/performance.ts";
+import {
+  isFeasible,
+  simulateBatch,
+  smallestBatchAtFraction,
+  type BatchPerf,
+} from "../pipeline/simulate/performance.ts";
 import { modelProfile, type ModelProfile } from "../pipeline/simulate/profile.ts";
 import type { Accelerator, Spec, SpecKey } from "../pipeline/schema.ts";
 import type { ExploreParams, MeasuredSeries, ResolvedStackParams } from "./explore-params.ts";
@@ -57,24 +62,53 @@ export type WhatIfOutcome = { ok: true; result: WhatIfResult } | { ok: false; er
 /** The reader's chip as deviceFor sees an accelerator file: the same unit conversions as the atlas's own. */
 export function customDevice(c: CustomSpecs, precision: WhatIfState["precision"]): Device {
   const spec = (value: number): Spec => ({ value, source: "what-if input" });
-  const specs: Partial<Record<SpecKey, Spec>> = { [PEAK_CHAIN[precision][0]!]: spec(c.peakT), memory_bandwidth_gb_s: spec(c.bandwidthGBs) };
+  const specs: Partial<Record<SpecKey, Spec>> = {
+    [PEAK_CHAIN[precision][0]!]: spec(c.peakT),
+    memory_bandwidth_gb_s: spec(c.bandwidthGBs),
+  };
   if (c.sramMiB > 0) specs.onchip_sram_mib = spec(c.sramMiB);
   if (c.memoryGB !== null) specs.memory_gb = spec(c.memoryGB);
-  const acc: Accelerator = { id: CUSTOM, name: "Custom accelerator", vendor: "the reader", kind: "other", specs };
-  const device = deviceFor(acc, { id: CUSTOM, stack: CUSTOM, weights: c.weights, weights_reason: "what-if input" });
+  const acc: Accelerator = {
+    id: CUSTOM,
+    name: "Custom accelerator",
+    vendor: "the reader",
+    kind: "other",
+    specs,
+  };
+  const device = deviceFor(acc, {
+    id: CUSTOM,
+    stack: CUSTOM,
+    weights: c.weights,
+    weights_reason: "what-if input",
+  });
   if (!("peak" in device)) throw new Error(device.reason);
   return device;
 }
 
 /** The device and stack parameters a state names, or why it cannot be simulated. */
-function hardwareOf(params: ExploreParams, state: WhatIfState): { device: Device; stackId: string; stack: ResolvedStackParams } | { error: string } {
+function hardwareOf(
+  params: ExploreParams,
+  state: WhatIfState,
+): { device: Device; stackId: string; stack: ResolvedStackParams } | { error: string } {
   if (state.accelerator === CUSTOM) {
     const c = state.custom;
-    return { device: customDevice(c, state.precision), stackId: CUSTOM, stack: { efficiency: c.efficiency, overheadMs: c.overheadMs, layerFloorMs: c.layerFloorMs, source: "what-if input" } };
+    return {
+      device: customDevice(c, state.precision),
+      stackId: CUSTOM,
+      stack: {
+        efficiency: c.efficiency,
+        overheadMs: c.overheadMs,
+        layerFloorMs: c.layerFloorMs,
+        source: "what-if input",
+      },
+    };
   }
   const acc = params.accelerators.find((a) => a.id === state.accelerator);
   if (!acc) return { error: `unknown accelerator ${state.accelerator}` };
-  if (!acc.device.peak[state.precision]) return { error: `${acc.name} has no ${state.precision.toUpperCase()} peak in its specifications (nor a fallback precision's): pick another precision.` };
+  if (!acc.device.peak[state.precision])
+    return {
+      error: `${acc.name} has no ${state.precision.toUpperCase()} peak in its specifications (nor a fallback precision's): pick another precision.`,
+    };
   const stackId = state.stack ?? acc.device.stack;
   const stack = acc.stacks[stackId]?.[state.precision];
   if (!stack) return { error: `no parameters for the ${stackId} stack on ${acc.name}` };
@@ -89,23 +123,43 @@ export function runWhatIf(params: ExploreParams, state: WhatIfState): WhatIfOutc
   try {
     profile = modelProfile(state.model, state.width, state.height);
   } catch (e) {
-    return { ok: false, error: `The network cannot be built at ${state.width}×${state.height}: ${(e as Error).message}` };
+    return {
+      ok: false,
+      error: `The network cannot be built at ${state.width}×${state.height}: ${(e as Error).message}`,
+    };
   }
   const perf = profile.perf(state.policy);
   const memory = memoryReport(profile.graph, profile.activations, state.precision, 1, state.policy);
   const bytes = BYTES_PER_ELEMENT[state.precision];
   const residentWeights = device.weights === "resident" && memory.weightBytes <= device.sramBytes;
-  const simulate = (batch: number) => simulateBatch(perf, device, state.precision, stack, batch, state.devices);
+  const simulate = (batch: number) =>
+    simulateBatch(perf, device, state.precision, stack, batch, state.devices);
   const points = batchesOf(state).map((batch): WhatIfPoint => {
     const r = simulate(batch);
     const workingSetBytes = perf.peakWorkingSet * Math.ceil(batch / state.devices) * bytes;
-    return { batch, perf: isFeasible(r) ? r : null, infeasible: isFeasible(r) ? null : r.reason, workingSetBytes, onChipBytes: memory.weightBytes + workingSetBytes };
+    return {
+      batch,
+      perf: isFeasible(r) ? r : null,
+      infeasible: isFeasible(r) ? null : r.reason,
+      workingSetBytes,
+      onChipBytes: memory.weightBytes + workingSetBytes,
+    };
   });
   const feasible = points.flatMap((p) => (p.perf ? [p.perf] : []));
-  const best = feasible.reduce<BatchPerf | null>((b, r) => (b === null || r.throughputImgS > b.throughputImgS ? r : b), null);
+  const best = feasible.reduce<BatchPerf | null>(
+    (b, r) => (b === null || r.throughputImgS > b.throughputImgS ? r : b),
+    null,
+  );
   const onChip = feasible.filter((r) => r.spilledTensors === 0);
   const measured = params.measured
-    .filter((m) => m.accelerator === state.accelerator && m.model === state.model && m.width === state.width && m.height === state.height && m.math === state.precision)
+    .filter(
+      (m) =>
+        m.accelerator === state.accelerator &&
+        m.model === state.model &&
+        m.width === state.width &&
+        m.height === state.height &&
+        m.math === state.precision,
+    )
     .map((series) => ({
       series,
       points: series.points.map((p) => {

@@ -49,7 +49,16 @@ export const CUSTOM = "custom";
 export const BATCH_CHOICES: readonly number[] = Array.from({ length: 13 }, (_, i) => 2 ** i);
 export const SIZE_LIMITS = { min: 32, max: 8192 } as const;
 
-export const DEFAULT_CUSTOM: CustomSpecs = { peakT: 32, bandwidthGBs: 25.6, sramMiB: 32, memoryGB: null, efficiency: 0.5, overheadMs: 0.1, layerFloorMs: 0, weights: "stream" };
+export const DEFAULT_CUSTOM: CustomSpecs = {
+  peakT: 32,
+  bandwidthGBs: 25.6,
+  sramMiB: 32,
+  memoryGB: null,
+  efficiency: 0.5,
+  overheadMs: 0.1,
+  layerFloorMs: 0,
+  weights: "stream",
+};
 
 /** ResNet-50 at 224² in FP16 on a T4: a configuration with published measurements to compare against. */
 export function defaultWhatIf(params: ExploreParams): WhatIfState {
@@ -81,7 +90,10 @@ const CUSTOM_KEYS = [
 ] as const satisfies readonly (readonly [string, keyof CustomSpecs])[];
 
 /** Limits of each custom number: [min, max]; `min` exclusive for those that must be positive. */
-const CUSTOM_LIMITS: Record<(typeof CUSTOM_KEYS)[number][1], { min: number; max: number; positive: boolean }> = {
+const CUSTOM_LIMITS: Record<
+  (typeof CUSTOM_KEYS)[number][1],
+  { min: number; max: number; positive: boolean }
+> = {
   peakT: { min: 0, max: 1e5, positive: true },
   bandwidthGBs: { min: 0, max: 1e5, positive: true },
   sramMiB: { min: 0, max: 1e6, positive: false },
@@ -98,7 +110,8 @@ export type CustomNumber = keyof typeof CUSTOM_LIMITS;
 export function checkCustom(key: CustomNumber, value: number): string | null {
   const l = CUSTOM_LIMITS[key];
   if (!Number.isFinite(value)) return "must be a number";
-  if (l.positive ? value <= l.min : value < l.min) return l.positive ? "must be greater than 0" : "must be 0 or more";
+  if (l.positive ? value <= l.min : value < l.min)
+    return l.positive ? "must be greater than 0" : "must be 0 or more";
   if (value > l.max) return `must be at most ${l.max}`;
   return null;
 }
@@ -123,14 +136,33 @@ export function parseWhatIf(query: string, params: ExploreParams): Parsed<WhatIf
     }
     return parsed;
   };
-  const int = (min: number, max: number) => (v: string) => (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : null);
-  const oneOf = <T extends string>(list: readonly T[]) => (v: string) => (list.includes(v as T) ? (v as T) : null);
+  const int = (min: number, max: number) => (v: string) =>
+    /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : null;
+  const oneOf =
+    <T extends string>(list: readonly T[]) =>
+    (v: string) =>
+      list.includes(v as T) ? (v as T) : null;
   const batch = (v: string) => (/^\d+$/.test(v) && BATCH_CHOICES.includes(Number(v)) ? Number(v) : null);
   const accIds = [...params.accelerators.map((a) => a.id), CUSTOM];
   const state: WhatIfState = {
-    model: pick("model", oneOf(params.models.map((m) => m.id)), d.model, params.models.map((m) => m.id).join(", ")),
-    width: pick("w", int(SIZE_LIMITS.min, SIZE_LIMITS.max), d.width, `a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`),
-    height: pick("h", int(SIZE_LIMITS.min, SIZE_LIMITS.max), d.height, `a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`),
+    model: pick(
+      "model",
+      oneOf(params.models.map((m) => m.id)),
+      d.model,
+      params.models.map((m) => m.id).join(", "),
+    ),
+    width: pick(
+      "w",
+      int(SIZE_LIMITS.min, SIZE_LIMITS.max),
+      d.width,
+      `a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`,
+    ),
+    height: pick(
+      "h",
+      int(SIZE_LIMITS.min, SIZE_LIMITS.max),
+      d.height,
+      `a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`,
+    ),
     precision: pick("p", oneOf(params.precisions), d.precision, params.precisions.join(", ")),
     accelerator: pick("acc", oneOf(accIds), d.accelerator, accIds.join(", ")),
     stack: pick<string | null>("stack", oneOf(params.stacks.map((s) => s.id)), null, "a stack id"),
@@ -153,7 +185,12 @@ export function parseWhatIf(query: string, params: ExploreParams): Parsed<WhatIf
       if (why) problems.push(`${key}=${v} ignored: ${why}`);
       else state.custom[field] = n;
     }
-    state.custom.weights = pick("wts", oneOf(["stream", "resident"] as const), d.custom.weights, "stream or resident");
+    state.custom.weights = pick(
+      "wts",
+      oneOf(["stream", "resident"] as const),
+      d.custom.weights,
+      "stream or resident",
+    );
   }
   return { state, problems };
 }
@@ -182,4 +219,5 @@ export function whatIfQuery(s: WhatIfState, params: ExploreParams): string {
 }
 
 /** Batches simulated: every power of two from batchMin to batchMax. */
-export const batchesOf = (s: WhatIfState): number[] => BATCH_CHOICES.filter((b) => b >= s.batchMin && b <= s.batchMax);
+export const batchesOf = (s: WhatIfState): number[] =>
+  BATCH_CHOICES.filter((b) => b >= s.batchMin && b <= s.batchMax);

@@ -15,7 +15,9 @@ const P = (p: string) => p.toUpperCase();
 const PEAK_UNIT = (p: string) => (p === "int8" ? "TOPS" : "TFLOPS");
 
 function deviceName(s: WhatIfState, params: ExploreParams): string {
-  return s.accelerator === CUSTOM ? "a custom accelerator" : (params.accelerators.find((a) => a.id === s.accelerator)?.name ?? s.accelerator);
+  return s.accelerator === CUSTOM
+    ? "a custom accelerator"
+    : (params.accelerators.find((a) => a.id === s.accelerator)?.name ?? s.accelerator);
 }
 
 /** The state in one sentence: shown with the results, in print, and without JavaScript. */
@@ -33,7 +35,9 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
   const at90 = r.points.find((p) => p.batch === r.batchAt90)?.perf;
   const lines: string[] = [];
   if (!r.best) {
-    lines.push(`<p class="answer"><strong>No batch from ${s.batchMin} to ${s.batchMax} fits:</strong> ${esc(r.points[0]?.infeasible ?? "")}.</p>`);
+    lines.push(
+      `<p class="answer"><strong>No batch from ${s.batchMin} to ${s.batchMax} fits:</strong> ${esc(r.points[0]?.infeasible ?? "")}.</p>`,
+    );
   } else {
     lines.push(
       `<p class="answer">Throughput reaches 90 % of its best in this range at <strong>batch <span data-testid="batch-at-90">${r.batchAt90}</span></strong>` +
@@ -49,9 +53,14 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
       : r.largestOnChip === null
         ? `Even the smallest batch spills activations to DRAM: one image's working set (${mb(perImage)}) is larger than the ${mb(r.activationSramBytes)} of SRAM for activations, so the largest layers' tensors go through DRAM.`
         : `Activations stay on chip up to <strong>batch ${r.largestOnChip}</strong>${s.devices > 1 ? " (per device: ⌈batch/devices⌉ images)" : ""}; one image's working set is ${mb(perImage)} against ${mb(r.activationSramBytes)} of SRAM for activations${r.largestOnChip < s.batchMax ? "; larger batches spill tensors to DRAM" : ""}.`;
-  const weights = r.residentWeights ? `The weights (${mb(r.memory.weightBytes)}) stay in SRAM.` : `The weights (${mb(r.memory.weightBytes)}) are read from DRAM once per batch.`;
+  const weights = r.residentWeights
+    ? `The weights (${mb(r.memory.weightBytes)}) stay in SRAM.`
+    : `The weights (${mb(r.memory.weightBytes)}) are read from DRAM once per batch.`;
   lines.push(`<p>${onChip} ${weights}</p>`);
-  if (r.input.letterboxed) lines.push(`<p class="muted">YOLOv3 needs multiples of 32: the input is letterboxed to ${r.input.usedWidth}×${r.input.usedHeight}.</p>`);
+  if (r.input.letterboxed)
+    lines.push(
+      `<p class="muted">YOLOv3 needs multiples of 32: the input is letterboxed to ${r.input.usedWidth}×${r.input.usedHeight}.</p>`,
+    );
   lines.push(
     `<p class="muted">Simulated, not measured: ${esc(describeState(s, params))} Stack parameters: η ${esc(fmt(r.stack.efficiency))}, overhead ${esc(fmt(r.stack.overheadMs))} ms, layer floor ${esc(fmt(r.stack.layerFloorMs))} ms (${esc(r.stack.source)}).</p>`,
   );
@@ -64,7 +73,12 @@ function figure(id: string, title: string, chart: string, series: ChartSeries[],
 
 function chartsHtml(r: WhatIfResult): string {
   const feasible = r.points.filter((p) => p.perf);
-  const sim = (key: "throughputImgS" | "latencyMs"): ChartSeries => ({ label: "simulated", color: PALETTE[0]!, points: feasible.map((p) => [p.batch, p.perf![key]] as const), line: "dashed" });
+  const sim = (key: "throughputImgS" | "latencyMs"): ChartSeries => ({
+    label: "simulated",
+    color: PALETTE[0]!,
+    points: feasible.map((p) => [p.batch, p.perf![key]] as const),
+    line: "dashed",
+  });
   const measuredSeries = (key: "throughput" | "latency"): ChartSeries[] =>
     r.measured.map((m, i) => ({
       label: `measured: ${m.series.execution}${m.series.devices > 1 ? `, ${m.series.devices} devices` : ""} (${m.series.id})`,
@@ -74,32 +88,56 @@ function chartsHtml(r: WhatIfResult): string {
       marker: "ring",
     }));
   const name = `${modelLabel(r.state.model)} ${r.state.width}×${r.state.height} ${P(r.state.precision)}`;
-  const measuredWords = r.measured.length ? ` Hollow circles: ${r.measured.length} measured series of the same accelerator, model, input and precision.` : " The atlas has no measurement of this configuration.";
+  const measuredWords = r.measured.length
+    ? ` Hollow circles: ${r.measured.length} measured series of the same accelerator, model, input and precision.`
+    : " The atlas has no measurement of this configuration.";
   const first = feasible[0]?.perf;
   const best = r.best;
   const tSeries = [sim("throughputImgS"), ...measuredSeries("throughput")];
   const throughput = svgChart({
     id: "whatif-throughput-chart",
     title: `Simulated throughput vs batch size: ${name}`,
-    desc: first && best ? `Log-scale line chart. Simulated throughput rises from ${fmt(first.throughputImgS)} images/s at batch ${first.batch} to ${fmt(best.throughputImgS)} at batch ${best.batch}; 90 % of the best is reached at batch ${r.batchAt90}.${measuredWords}` : "No feasible batch.",
+    desc:
+      first && best
+        ? `Log-scale line chart. Simulated throughput rises from ${fmt(first.throughputImgS)} images/s at batch ${first.batch} to ${fmt(best.throughputImgS)} at batch ${best.batch}; 90 % of the best is reached at batch ${r.batchAt90}.${measuredWords}`
+        : "No feasible batch.",
     x: { label: "Batch size (images)", scale: "log2" },
     y: { label: "Throughput (images/s)", scale: "log10" },
     series: tSeries,
-    rules: r.batchAt90 !== null ? [{ axis: "x", value: r.batchAt90, label: `90 % of best: batch ${r.batchAt90}` }] : [],
+    rules:
+      r.batchAt90 !== null
+        ? [{ axis: "x", value: r.batchAt90, label: `90 % of best: batch ${r.batchAt90}` }]
+        : [],
   });
   const lSeries = [sim("latencyMs"), ...measuredSeries("latency")];
   const latency = svgChart({
     id: "whatif-latency-chart",
     title: `Simulated latency per batch vs batch size: ${name}`,
-    desc: first && feasible.length ? `Log-log line chart. Simulated latency of one batch grows from ${fmt(first.latencyMs)} ms at batch ${first.batch} to ${fmt(feasible[feasible.length - 1]!.perf!.latencyMs)} ms at batch ${feasible[feasible.length - 1]!.batch}.${measuredWords}` : "No feasible batch.",
+    desc:
+      first && feasible.length
+        ? `Log-log line chart. Simulated latency of one batch grows from ${fmt(first.latencyMs)} ms at batch ${first.batch} to ${fmt(feasible[feasible.length - 1]!.perf!.latencyMs)} ms at batch ${feasible[feasible.length - 1]!.batch}.${measuredWords}`
+        : "No feasible batch.",
     x: { label: "Batch size (images)", scale: "log2" },
     y: { label: "Latency per batch (ms)", scale: "log10" },
     series: lSeries,
   });
   const mSeries: ChartSeries[] = [
-    { label: "weights + working set (all on chip, no DRAM)", color: PALETTE[0]!, points: r.points.map((p) => [p.batch, p.onChipBytes / 1e6] as const) },
-    { label: "working set (peak live activations)", color: PALETTE[1]!, points: r.points.map((p) => [p.batch, p.workingSetBytes / 1e6] as const) },
-    { label: "weights (deployed)", color: PALETTE[2]!, points: r.points.map((p) => [p.batch, r.memory.weightBytes / 1e6] as const), marker: "none" },
+    {
+      label: "weights + working set (all on chip, no DRAM)",
+      color: PALETTE[0]!,
+      points: r.points.map((p) => [p.batch, p.onChipBytes / 1e6] as const),
+    },
+    {
+      label: "working set (peak live activations)",
+      color: PALETTE[1]!,
+      points: r.points.map((p) => [p.batch, p.workingSetBytes / 1e6] as const),
+    },
+    {
+      label: "weights (deployed)",
+      color: PALETTE[2]!,
+      points: r.points.map((p) => [p.batch, r.memory.weightBytes / 1e6] as const),
+      marker: "none",
+    },
   ];
   const sramMB = r.device.sramBytes / 1e6;
   const memory = svgChart({
@@ -109,13 +147,41 @@ function chartsHtml(r: WhatIfResult): string {
     x: { label: "Batch size (images)", scale: "log2" },
     y: { label: "Memory per device (MB)", scale: "log10" },
     series: mSeries,
-    rules: sramMB > 0 ? [{ axis: "y", value: sramMB, label: `SRAM ${fmt(r.device.sramBytes / MIB)} MiB = ${fmt(sramMB)} MB`, color: "#cf222e" }] : [],
+    rules:
+      sramMB > 0
+        ? [
+            {
+              axis: "y",
+              value: sramMB,
+              label: `SRAM ${fmt(r.device.sramBytes / MIB)} MiB = ${fmt(sramMB)} MB`,
+              color: "#cf222e",
+            },
+          ]
+        : [],
   });
   return (
     `<div class="explore-charts">` +
-    figure("whatif-throughput", "Throughput", throughput, tSeries, `Images per second for each batch size; the dashed vertical line is the smallest batch reaching 90 % of the best throughput in the range.`) +
-    figure("whatif-latency", "Latency", latency, lSeries, "Time to finish one batch: every image of the batch finishes at its end.") +
-    figure("whatif-memory", "Memory against SRAM", memory, mSeries, "Weights are read once per batch; the working set (peak of live activations under the fusion policy, skip tensors included) grows with the batch. Where a layer's tensors do not fit in SRAM they spill to DRAM.") +
+    figure(
+      "whatif-throughput",
+      "Throughput",
+      throughput,
+      tSeries,
+      `Images per second for each batch size; the dashed vertical line is the smallest batch reaching 90 % of the best throughput in the range.`,
+    ) +
+    figure(
+      "whatif-latency",
+      "Latency",
+      latency,
+      lSeries,
+      "Time to finish one batch: every image of the batch finishes at its end.",
+    ) +
+    figure(
+      "whatif-memory",
+      "Memory against SRAM",
+      memory,
+      mSeries,
+      "Weights are read once per batch; the working set (peak of live activations under the fusion policy, skip tensors included) grows with the batch. Where a layer's tensors do not fit in SRAM they spill to DRAM.",
+    ) +
     `</div>`
   );
 }
@@ -124,24 +190,48 @@ function chartsHtml(r: WhatIfResult): string {
 function memoryTableHtml(r: WhatIfResult): string {
   const m = r.memory;
   const rows: [string, number, string][] = [
-    ["Weights (deployed, batch norm folded)", m.weightBytes, r.residentWeights ? "kept in SRAM" : "read from DRAM once per batch"],
+    [
+      "Weights (deployed, batch norm folded)",
+      m.weightBytes,
+      r.residentWeights ? "kept in SRAM" : "read from DRAM once per batch",
+    ],
     ["Largest single activation", m.largestActivationBytes, "× images per device"],
     ["Largest layer input + output", m.layerIoPeakBytes, "× images per device"],
-    [`Peak working set (${r.state.policy} policy)`, m.peakActivationBytes, "× images per device: what must fit on chip to avoid spills"],
+    [
+      `Peak working set (${r.state.policy} policy)`,
+      m.peakActivationBytes,
+      "× images per device: what must fit on chip to avoid spills",
+    ],
     ["All activations", m.totalActivationBytes, "× images: DRAM traffic if nothing stayed on chip"],
   ];
   return (
     `<div class="table-wrap"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
     `<thead><tr><th scope="col">Quantity</th><th scope="col">MB</th><th scope="col">With the batch</th></tr></thead><tbody>` +
-    rows.map(([q, bytes, note]) => `<tr><th scope="row">${esc(q)}</th>${numCell(bytes / 1e6)}<td>${esc(note)}</td></tr>`).join("") +
+    rows
+      .map(
+        ([q, bytes, note]) =>
+          `<tr><th scope="row">${esc(q)}</th>${numCell(bytes / 1e6)}<td>${esc(note)}</td></tr>`,
+      )
+      .join("") +
     `</tbody></table></div>`
   );
 }
 
 function resultsTableHtml(r: WhatIfResult): string {
-  const head = ["Batch", "Latency per batch (ms)", "Throughput (img/s)", "Share of best", "Working set per device (MB)", "Weights + working set (MB)", "Activations spilled to DRAM (tensors)", "DRAM traffic per batch (MB)", "Memory-bound layers"];
+  const head = [
+    "Batch",
+    "Latency per batch (ms)",
+    "Throughput (img/s)",
+    "Share of best",
+    "Working set per device (MB)",
+    "Weights + working set (MB)",
+    "Activations spilled to DRAM (tensors)",
+    "DRAM traffic per batch (MB)",
+    "Memory-bound layers",
+  ];
   const rows = r.points.map((p) => {
-    if (!p.perf) return `<tr data-batch="${p.batch}"><td class="num">${p.batch}</td><td colspan="${head.length - 1}">does not fit: ${esc(p.infeasible ?? "")}</td></tr>`;
+    if (!p.perf)
+      return `<tr data-batch="${p.batch}"><td class="num">${p.batch}</td><td colspan="${head.length - 1}">does not fit: ${esc(p.infeasible ?? "")}</td></tr>`;
     const x = p.perf;
     return (
       `<tr data-batch="${p.batch}"${p.batch === r.batchAt90 ? ' class="at-90"' : ""}><td class="num">${p.batch}${p.batch === r.batchAt90 ? " ★" : ""}</td>` +
@@ -156,7 +246,8 @@ function resultsTableHtml(r: WhatIfResult): string {
 }
 
 function measuredTableHtml(r: WhatIfResult): string {
-  if (r.measured.length === 0) return `<p>The atlas has no measurement of ${esc(modelLabel(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
+  if (r.measured.length === 0)
+    return `<p>The atlas has no measurement of ${esc(modelLabel(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
   const rows = r.measured.flatMap((m) =>
     m.points.map(
       (p) =>
@@ -168,7 +259,9 @@ function measuredTableHtml(r: WhatIfResult): string {
   return (
     `<div class="table-wrap"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
     `<thead><tr><th scope="col">Series</th><th scope="col">Framework</th><th scope="col">Batch</th><th scope="col">Measured (img/s)</th><th scope="col">Simulated (img/s)</th><th scope="col">Simulated vs measured</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` +
-    (stacks.length ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>` : "")
+    (stacks.length
+      ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>`
+      : "")
   );
 }
 

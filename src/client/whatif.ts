@@ -5,7 +5,16 @@
 import { url } from "../site/urls.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { runWhatIf } from "./whatif-run.ts";
-import { checkCustom, CUSTOM, parseWhatIf, SIZE_LIMITS, whatIfQuery, type CustomNumber, type CustomSpecs, type WhatIfState } from "./whatif-state.ts";
+import {
+  checkCustom,
+  CUSTOM,
+  parseWhatIf,
+  SIZE_LIMITS,
+  whatIfQuery,
+  type CustomNumber,
+  type CustomSpecs,
+  type WhatIfState,
+} from "./whatif-state.ts";
 import { whatIfView } from "./whatif-view.ts";
 
 const MIB = 2 ** 20;
@@ -22,7 +31,8 @@ async function main(): Promise<void> {
     return;
   }
   const params = (await res.json()) as ExploreParams;
-  const field = <T extends HTMLInputElement | HTMLSelectElement>(name: string): T => form.elements.namedItem(name) as T;
+  const field = <T extends HTMLInputElement | HTMLSelectElement>(name: string): T =>
+    form.elements.namedItem(name) as T;
   const parsed = parseWhatIf(location.search, params);
   let state = parsed.state;
 
@@ -49,7 +59,11 @@ async function main(): Promise<void> {
     field<HTMLSelectElement>("model").value = s.model;
     field<HTMLInputElement>("w").value = String(s.width);
     field<HTMLInputElement>("h").value = String(s.height);
-    field<HTMLSelectElement>("preset").value = params.sizes.some((z) => z.width === s.width && z.height === s.height) ? `${s.width}x${s.height}` : "";
+    field<HTMLSelectElement>("preset").value = params.sizes.some(
+      (z) => z.width === s.width && z.height === s.height,
+    )
+      ? `${s.width}x${s.height}`
+      : "";
     field<HTMLSelectElement>("p").value = s.precision;
     field<HTMLSelectElement>("acc").value = s.accelerator;
     field<HTMLSelectElement>("stack").value = s.stack ?? "";
@@ -75,7 +89,8 @@ async function main(): Promise<void> {
     specs.hidden = !custom;
     specs.disabled = !custom;
     (document.getElementById("whatif-stack-field") as HTMLElement).hidden = custom;
-    for (const el of form!.querySelectorAll("[data-peak-unit]")) el.textContent = `${s.precision === "int8" ? "TOPS" : "TFLOPS"} at ${s.precision.toUpperCase()}`;
+    for (const el of form!.querySelectorAll("[data-peak-unit]"))
+      el.textContent = `${s.precision === "int8" ? "TOPS" : "TFLOPS"} at ${s.precision.toUpperCase()}`;
   }
 
   /** Reads the form; a number out of range marks its field invalid and returns null. */
@@ -90,10 +105,14 @@ async function main(): Promise<void> {
       if (why) ok = false;
       return raw === "" ? null : Number(raw);
     };
-    const size = (n: number) => (Number.isInteger(n) && n >= SIZE_LIMITS.min && n <= SIZE_LIMITS.max ? null : `must be a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`);
+    const size = (n: number) =>
+      Number.isInteger(n) && n >= SIZE_LIMITS.min && n <= SIZE_LIMITS.max
+        ? null
+        : `must be a whole number from ${SIZE_LIMITS.min} to ${SIZE_LIMITS.max}`;
     const accelerator = field<HTMLSelectElement>("acc").value;
     const custom = accelerator === CUSTOM;
-    const c = (name: string, key: CustomNumber, optional = false) => (custom ? num(name, (n) => checkCustom(key, n), optional) : null);
+    const c = (name: string, key: CustomNumber, optional = false) =>
+      custom ? num(name, (n) => checkCustom(key, n), optional) : null;
     const next: WhatIfState = {
       model: field<HTMLSelectElement>("model").value as WhatIfState["model"],
       width: num("w", size) ?? state.width,
@@ -103,7 +122,10 @@ async function main(): Promise<void> {
       stack: field<HTMLSelectElement>("stack").value || null,
       batchMin: Number(field<HTMLSelectElement>("bmin").value),
       batchMax: Number(field<HTMLSelectElement>("bmax").value),
-      devices: num("dev", (n) => (Number.isInteger(n) && n >= 1 && n <= 64 ? null : "must be a whole number from 1 to 64")) ?? state.devices,
+      devices:
+        num("dev", (n) =>
+          Number.isInteger(n) && n >= 1 && n <= 64 ? null : "must be a whole number from 1 to 64",
+        ) ?? state.devices,
       policy: field<HTMLSelectElement>("policy").value as WhatIfState["policy"],
       custom: custom
         ? {
@@ -122,7 +144,8 @@ async function main(): Promise<void> {
       field<HTMLSelectElement>("bmax").setCustomValidity("The largest batch must not be below the smallest");
       ok = false;
     } else field<HTMLSelectElement>("bmax").setCustomValidity("");
-    if (!ok) status!.textContent = "Some inputs are out of range (marked); the results show the last valid inputs.";
+    if (!ok)
+      status!.textContent = "Some inputs are out of range (marked); the results show the last valid inputs.";
     return ok ? next : null;
   }
 
@@ -141,7 +164,14 @@ async function main(): Promise<void> {
       field<HTMLInputElement>("w").value = w!;
       field<HTMLInputElement>("h").value = h!;
     }
-    if (target.name === "w" || target.name === "h") field<HTMLSelectElement>("preset").value = params.sizes.some((z) => `${z.width}x${z.height}` === `${field<HTMLInputElement>("w").value}x${field<HTMLInputElement>("h").value}`) ? `${field<HTMLInputElement>("w").value}x${field<HTMLInputElement>("h").value}` : "";
+    if (target.name === "w" || target.name === "h")
+      field<HTMLSelectElement>("preset").value = params.sizes.some(
+        (z) =>
+          `${z.width}x${z.height}` ===
+          `${field<HTMLInputElement>("w").value}x${field<HTMLInputElement>("h").value}`,
+      )
+        ? `${field<HTMLInputElement>("w").value}x${field<HTMLInputElement>("h").value}`
+        : "";
     if (target.name === "acc" && target.value === CUSTOM && state.accelerator !== CUSTOM) {
       const from = customFrom(state);
       if (from) writeForm({ ...state, accelerator: CUSTOM, custom: from });

@@ -23,7 +23,8 @@ export class SourceError extends Error {
   readonly problems: SourceProblem[];
   constructor(problems: SourceProblem[]) {
     const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem);
-    if (problems.length > MAX_PROBLEMS_SHOWN) shown.push(`… and ${problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+    if (problems.length > MAX_PROBLEMS_SHOWN)
+      shown.push(`… and ${problems.length - MAX_PROBLEMS_SHOWN} more problems`);
     super(shown.join("\n\n"));
     this.name = "SourceError";
     this.problems = problems;
@@ -42,13 +43,16 @@ export function formatProblem(p: SourceProblem): string {
 
 /** Control characters from a file or folder name never reach the terminal raw (no escape sequences, no fake lines). */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(
+    /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Shows a value found in a file safely on one line (control characters escaped, long values cut). */
 export function quoteFound(value: unknown, max = 80): string {
   if (value === undefined) return "nothing";
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   const escaped = JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
   return escaped;
 }

@@ -71,7 +71,10 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // 3. Audit: redundant published numbers checked against each other.
   const audit = data.studies.flatMap(auditStudy);
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
-  const sim = options.simulate ?? existsSync(join(dataDir, "simulator")) ? runSimulator(dataDir, data.accelerators, measured) : null;
+  const sim =
+    (options.simulate ?? existsSync(join(dataDir, "simulator")))
+      ? runSimulator(dataDir, data.accelerators, measured)
+      : null;
   const atlas: Atlas = {
     accelerators: data.accelerators,
     studies: data.studies.map((s) => ({
@@ -93,16 +96,32 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     figures: [],
   };
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
-  atlas.ledger = evaluateClaims(data.studies.map((s) => s.study), atlas.rows, sim ? simulatedQuantity : () => null);
-  const prices = new Map(data.studies.flatMap((s) => s.study.tables.filter((t) => t.price_usd_per_hour !== undefined).map((t) => [t.series, t.price_usd_per_hour!] as const)));
+  atlas.ledger = evaluateClaims(
+    data.studies.map((s) => s.study),
+    atlas.rows,
+    sim ? simulatedQuantity : () => null,
+  );
+  const prices = new Map(
+    data.studies.flatMap((s) =>
+      s.study.tables
+        .filter((t) => t.price_usd_per_hour !== undefined)
+        .map((t) => [t.series, t.price_usd_per_hour!] as const),
+    ),
+  );
   const resolve = makeTokenResolver({
     rows: atlas.rows,
     audit,
     prices,
-    constants: { "audit-margin": `${AUDIT_MARGIN * 100} %`, "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %` },
+    constants: {
+      "audit-margin": `${AUDIT_MARGIN * 100} %`,
+      "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %`,
+    },
     ...(sim ? { extra: simulatorTokens(atlas) } : {}),
   });
   atlas.figures = reportFigures(atlas, options.figures ?? FIGURE_SOURCES);
-  atlas.findings = loadFindings(dataDir, resolve, { figures: new Set(atlas.figures.map((f) => f.id)), tables: new Set(REPORT_TABLES) });
+  atlas.findings = loadFindings(dataDir, resolve, {
+    figures: new Set(atlas.figures.map((f) => f.id)),
+    tables: new Set(REPORT_TABLES),
+  });
   return atlas;
 }

@@ -86,7 +86,12 @@ export const tableSchema = z
     series: idSchema,
     accelerator: idSchema,
     devices: z.number().int().positive().max(1024).optional(),
-    model: idSchema.or(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).max(64)),
+    model: idSchema.or(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]*$/)
+        .max(64),
+    ),
     input: z
       .object({
         width: z.number().int().positive().max(65536),

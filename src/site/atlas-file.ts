@@ -15,7 +15,8 @@ export function readSiteAtlas(): SiteAtlas {
     throw new Error(`${ATLAS_JSON} is missing: run \`npm run ingest\` (or \`npm run build\`) first`);
   }
   const { mtimeMs } = statSync(ATLAS_JSON);
-  if (read?.mtimeMs !== mtimeMs) read = { mtimeMs, atlas: JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as SiteAtlas };
+  if (read?.mtimeMs !== mtimeMs)
+    read = { mtimeMs, atlas: JSON.parse(readFileSync(ATLAS_JSON, "utf8")) as SiteAtlas };
   const { atlas } = read;
   if (atlas.studies.length === 0 || atlas.accelerators.length === 0) {
     throw new Error(`${ATLAS_JSON} has no studies or no accelerators`);

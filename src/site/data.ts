@@ -62,7 +62,12 @@ export function allStudies(): Promise<SiteStudy[]> {
     const atlas = readSiteAtlas();
     const rows = groupBy(atlas.rows, (r) => r.study);
     const audit = groupBy(atlas.audit, (f) => f.study);
-    const full = new Map(atlas.studies.map((s) => [s.study.id, { ...s, rows: rows.get(s.study.id) ?? [], audit: audit.get(s.study.id) ?? [] }]));
+    const full = new Map(
+      atlas.studies.map((s) => [
+        s.study.id,
+        { ...s, rows: rows.get(s.study.id) ?? [], audit: audit.get(s.study.id) ?? [] },
+      ]),
+    );
     return (await records("studies", full)).sort((a, b) => a.study.id.localeCompare(b.study.id, "en"));
   });
 }
@@ -91,26 +96,43 @@ export function studiesById(): Promise<Map<string, SiteStudy>> {
 
 /** Measured rows by accelerator, in the pipeline's order. */
 export function measuredRowsByAccelerator(): Promise<Map<string, CanonicalRow[]>> {
-  return once("measured rows by accelerator", async () => groupBy((await allRows()).filter((r) => r.kind === "measured"), (r) => r.accelerator));
+  return once("measured rows by accelerator", async () =>
+    groupBy(
+      (await allRows()).filter((r) => r.kind === "measured"),
+      (r) => r.accelerator,
+    ),
+  );
 }
 
 /** The figures about each accelerator (FigureSpec.accelerator), in the pipeline's order. */
 export function figuresByAccelerator(): Promise<Map<string, PublishedFigure[]>> {
-  return once("figures by accelerator", async () => groupBy([...(await allFigures()).values()].filter((f) => f.accelerator !== undefined), (f) => f.accelerator!));
+  return once("figures by accelerator", async () =>
+    groupBy(
+      [...(await allFigures()).values()].filter((f) => f.accelerator !== undefined),
+      (f) => f.accelerator!,
+    ),
+  );
 }
 
 /** The claims about each accelerator (its subject, or the accelerator a throughput-ratio test names), with their study. */
 export function claimsByAccelerator(): Promise<Map<string, { id: string; s: SiteStudy; c: Claim }[]>> {
   return once("claims by accelerator", async () => {
-    const about = (c: Claim) => new Set([c.subject?.accelerator, c.test?.kind === "throughput-ratio" ? c.test.accelerator : undefined]);
-    const pairs = (await allStudies()).flatMap((s) => (s.study.claims ?? []).flatMap((c) => [...about(c)].filter((id) => id !== undefined).map((id) => ({ id, s, c }))));
+    const about = (c: Claim) =>
+      new Set([c.subject?.accelerator, c.test?.kind === "throughput-ratio" ? c.test.accelerator : undefined]);
+    const pairs = (await allStudies()).flatMap((s) =>
+      (s.study.claims ?? []).flatMap((c) =>
+        [...about(c)].filter((id) => id !== undefined).map((id) => ({ id, s, c })),
+      ),
+    );
     return groupBy(pairs, (p) => p.id);
   });
 }
 
 export async function allFindings(): Promise<Finding[]> {
   const entries = await readCollection("findings");
-  return entries.map((e) => e.data as unknown as Finding).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id, "en"));
+  return entries
+    .map((e) => e.data as unknown as Finding)
+    .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id, "en"));
 }
 
 async function reportEntry<T>(id: string): Promise<T> {

@@ -37,22 +37,35 @@ async function build(): Promise<ExploreParams> {
   if (sim) {
     const cal = calibrate(atlas.accelerators, sim);
     for (const acc of atlas.accelerators) {
-      const device = deviceFor(acc, sim.accelerators.find((a) => a.id === acc.id));
+      const device = deviceFor(
+        acc,
+        sim.accelerators.find((a) => a.id === acc.id),
+      );
       if (!isDevice(device)) continue;
       const stacks: ExploreAccelerator["stacks"] = {};
       for (const s of sim.stacks) {
-        stacks[s.id] = Object.fromEntries(PRECISIONS.filter((p) => device.peak[p]).map((p) => [p, resolveStack(cal, sim, acc.id, s.id, p)]));
+        stacks[s.id] = Object.fromEntries(
+          PRECISIONS.filter((p) => device.peak[p]).map((p) => [p, resolveStack(cal, sim, acc.id, s.id, p)]),
+        );
       }
       accelerators.push({ id: acc.id, name: acc.name, device, stacks });
     }
   }
   const studyTitle = new Map(atlas.studies.map((s) => [s.study.id, s.study.title]));
   // params.json is a data download: studies that forbid redistribution stay out (as for figure downloads).
-  const withheld = new Set(atlas.studies.filter((s) => s.study.license.redistribution === "not-allowed").map((s) => s.study.id));
+  const withheld = new Set(
+    atlas.studies.filter((s) => s.study.license.redistribution === "not-allowed").map((s) => s.study.id),
+  );
   const accName = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
   const series = new Map<string, MeasuredSeries>();
   for (const r of atlas.rows) {
-    if (r.kind !== "measured" || withheld.has(r.study) || r.batch_size === null || (r.throughput_img_s === null && r.latency_ms === null)) continue;
+    if (
+      r.kind !== "measured" ||
+      withheld.has(r.study) ||
+      r.batch_size === null ||
+      (r.throughput_img_s === null && r.latency_ms === null)
+    )
+      continue;
     const key = `${r.study}/${r.series}`;
     let s = series.get(key);
     if (!s) {

@@ -31,7 +31,9 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
   return {
     sources,
     dataDownloads: blocked.length === 0,
-    withheldBecause: blocked.length ? `${blocked.map((s) => `${s.title} (${s.license.note})`).join("; ")} does not allow redistribution of its data` : null,
+    withheldBecause: blocked.length
+      ? `${blocked.map((s) => `${s.title} (${s.license.note})`).join("; ")} does not allow redistribution of its data`
+      : null,
     citation: cite(report, version, { key: spec.id, title: spec.title, url, originals: sources }),
     url,
     version: version.version,

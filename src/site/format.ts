@@ -37,5 +37,10 @@ export function modelLabel(id: string): string {
 
 /** The fields of a row that were computed, not read (parsed from the row's `derived` column). */
 export function derivedFields(row: CanonicalRow): Set<string> {
-  return new Set(row.derived.split("; ").filter(Boolean).map((d) => d.slice(0, d.indexOf("="))));
+  return new Set(
+    row.derived
+      .split("; ")
+      .filter(Boolean)
+      .map((d) => d.slice(0, d.indexOf("="))),
+  );
 }

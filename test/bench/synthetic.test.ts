@@ -14,9 +14,13 @@ function tablesPerAccelerator(scale: number): Map<string, number> {
   const dir = mkdtempSync(join(tmpdir(), "atlas-synthetic-"));
   made.push(dir);
   const size = writeSynthetic("data", dir, scale);
-  const counts = new Map<string, number>(readdirSync(join(dir, "accelerators")).map((f) => [f.replace(/\.yaml$/, ""), 0]));
+  const counts = new Map<string, number>(
+    readdirSync(join(dir, "accelerators")).map((f) => [f.replace(/\.yaml$/, ""), 0]),
+  );
   for (const s of readdirSync(join(dir, "studies"))) {
-    const study = parse(readFileSync(join(dir, "studies", s, "study.yaml"), "utf8")) as { tables: { accelerator: string }[] };
+    const study = parse(readFileSync(join(dir, "studies", s, "study.yaml"), "utf8")) as {
+      tables: { accelerator: string }[];
+    };
     for (const t of study.tables) counts.set(t.accelerator, counts.get(t.accelerator)! + 1);
   }
   expect(counts.size).toBe(size.accelerators);
@@ -29,7 +33,12 @@ describe("synthetic benchmark data", () => {
     const dir = mkdtempSync(join(tmpdir(), "atlas-synthetic-"));
     made.push(dir);
     const size = writeSynthetic("data", dir, 3);
-    expect([size.studies, size.tables, size.rows, size.accelerators]).toEqual([real.studies * 3, real.tables * 3, real.rows * 3, real.accelerators * 3]);
+    expect([size.studies, size.tables, size.rows, size.accelerators]).toEqual([
+      real.studies * 3,
+      real.tables * 3,
+      real.rows * 3,
+      real.accelerators * 3,
+    ]);
     expect(measureData(dir).rows).toBe(size.rows);
   });
 

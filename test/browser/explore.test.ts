@@ -24,7 +24,10 @@ beforeAll(async () => ({ site, server, browser } = await openSiteInChromium()), 
 afterAll(() => closeSiteInChromium({ server, browser }));
 
 /** A page that fails the test on any console error; `ready` waits for the page's script to take over. */
-async function open(path: string, ready = "#whatif-form:not([hidden]), #compare-form:not([hidden])"): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  path: string,
+  ready = "#whatif-form:not([hidden]), #compare-form:not([hidden])",
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("console", (m) => {
@@ -38,7 +41,10 @@ async function open(path: string, ready = "#whatif-form:not([hidden]), #compare-
 
 const query = (page: Page) => new URL(page.url()).searchParams;
 /** Exact numbers of the results table row for one batch: [latency ms, throughput img/s]. */
-const rowValues = (page: Page, batch: number) => page.$$eval(`#whatif-table tr[data-batch="${batch}"] td[data-value]`, (tds) => tds.slice(0, 2).map((td) => Number(td.getAttribute("data-value"))));
+const rowValues = (page: Page, batch: number) =>
+  page.$$eval(`#whatif-table tr[data-batch="${batch}"] td[data-value]`, (tds) =>
+    tds.slice(0, 2).map((td) => Number(td.getAttribute("data-value"))),
+  );
 
 describe("what-if page", () => {
   it("recomputes the chart, the table and the URL when an input changes", async () => {
@@ -73,15 +79,38 @@ describe("what-if page", () => {
   });
 
   it("restores the whole state from a link", async () => {
-    const link = "?model=yolov3&w=1920&h=1080&p=int8&acc=custom&bmin=2&bmax=64&dev=2&policy=separate&peak=32&bw=25.6&sram=32&mem=8&eff=0.4&ovh=0.2&floor=0.01&wts=resident";
+    const link =
+      "?model=yolov3&w=1920&h=1080&p=int8&acc=custom&bmin=2&bmax=64&dev=2&policy=separate&peak=32&bw=25.6&sram=32&mem=8&eff=0.4&ovh=0.2&floor=0.01&wts=resident";
     const { page, errors } = await open(`/explore/what-if/${link}`);
     expect(new URL(page.url()).search).toBe(link);
-    const values = await page.$$eval("#whatif-form input, #whatif-form select", (els) => Object.fromEntries(els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value])));
-    expect(values).toMatchObject({ model: "yolov3", w: "1920", h: "1080", p: "int8", acc: "custom", bmin: "2", bmax: "64", dev: "2", policy: "separate", peak: "32", bw: "25.6", sram: "32", mem: "8", eff: "0.4", ovh: "0.2", floor: "0.01", wts: "resident" });
+    const values = await page.$$eval("#whatif-form input, #whatif-form select", (els) =>
+      Object.fromEntries(els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value])),
+    );
+    expect(values).toMatchObject({
+      model: "yolov3",
+      w: "1920",
+      h: "1080",
+      p: "int8",
+      acc: "custom",
+      bmin: "2",
+      bmax: "64",
+      dev: "2",
+      policy: "separate",
+      peak: "32",
+      bw: "25.6",
+      sram: "32",
+      mem: "8",
+      eff: "0.4",
+      ovh: "0.2",
+      floor: "0.01",
+      wts: "resident",
+    });
     expect(await page.isVisible("#whatif-custom")).toBe(true);
     expect(await page.isVisible("#whatif-stack-field")).toBe(false);
     expect(await page.textContent("#whatif-answer")).toContain("letterboxed to 1920×1088");
-    expect(await page.$$eval("#whatif-table tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-batch")))).toEqual(["2", "4", "8", "16", "32", "64"]);
+    expect(
+      await page.$$eval("#whatif-table tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-batch"))),
+    ).toEqual(["2", "4", "8", "16", "32", "64"]);
     // A broken link keeps what it can and says what it ignored.
     await page.goto(`${server.url}/explore/what-if/?model=yolov3&w=abc`);
     await page.waitForSelector("#whatif-form:not([hidden])");
@@ -92,30 +121,75 @@ describe("what-if page", () => {
   });
 
   it("gives the CLI's numbers for the same inputs (same simulator code and parameters)", async () => {
-    const { page } = await open("/explore/what-if/?model=resnet50_v1.5&w=1920&h=1080&p=int8&acc=t4&bmin=1&bmax=256");
+    const { page } = await open(
+      "/explore/what-if/?model=resnet50_v1.5&w=1920&h=1080&p=int8&acc=t4&bmin=1&bmax=256",
+    );
     const batchAt90 = Number(await page.textContent('[data-testid="batch-at-90"]'));
     for (const batch of [1, 8, 256]) {
-      const cli = simulateCli(["--model", "resnet50", "--width", "1920", "--height", "1080", "--precision", "int8", "--batch", String(batch), "--accelerator", "t4", "--json"]);
+      const cli = simulateCli([
+        "--model",
+        "resnet50",
+        "--width",
+        "1920",
+        "--height",
+        "1080",
+        "--precision",
+        "int8",
+        "--batch",
+        String(batch),
+        "--accelerator",
+        "t4",
+        "--json",
+      ]);
       expect(cli.code, cli.stderr).toBe(0);
-      const out = JSON.parse(cli.stdout) as { latencyMs: number | null; throughputImgS: number | null; batchAt90PctPeak: number; infeasible: string | null };
+      const out = JSON.parse(cli.stdout) as {
+        latencyMs: number | null;
+        throughputImgS: number | null;
+        batchAt90PctPeak: number;
+        infeasible: string | null;
+      };
       // 256 images at 1080p do not fit in the T4's 16 GB: both say so.
-      if (out.infeasible !== null) expect(await page.textContent(`#whatif-table tr[data-batch="${batch}"]`)).toContain(out.infeasible);
+      if (out.infeasible !== null)
+        expect(await page.textContent(`#whatif-table tr[data-batch="${batch}"]`)).toContain(out.infeasible);
       else expect(await rowValues(page, batch)).toEqual([out.latencyMs, out.throughputImgS]);
       expect(batchAt90).toBe(out.batchAt90PctPeak);
     }
     // The command itself, as a reader runs it.
-    const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/simulate.ts", "--model", "resnet50", "--width", "1920", "--height", "1080", "--precision", "int8", "--batch", "8", "--accelerator", "t4", "--json"], { cwd: ROOT, encoding: "utf8" });
+    const res = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/simulate.ts",
+        "--model",
+        "resnet50",
+        "--width",
+        "1920",
+        "--height",
+        "1080",
+        "--precision",
+        "int8",
+        "--batch",
+        "8",
+        "--accelerator",
+        "t4",
+        "--json",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(res.status, res.stderr).toBe(0);
     const cli = JSON.parse(res.stdout) as { latencyMs: number; throughputImgS: number };
     expect(await rowValues(page, 8)).toEqual([cli.latencyMs, cli.throughputImgS]);
     // A custom chip: the browser bundle against the same pure functions run here on the published params.json.
     const params = JSON.parse(readFileSync(join(site, "explore", "params.json"), "utf8")) as ExploreParams;
-    const link = "?model=resnext101_32x4d&w=608&h=608&p=fp16&acc=custom&bmin=1&bmax=32&peak=100&bw=900&sram=40&eff=0.3&ovh=0.5&floor=0.002";
+    const link =
+      "?model=resnext101_32x4d&w=608&h=608&p=fp16&acc=custom&bmin=1&bmax=32&peak=100&bw=900&sram=40&eff=0.3&ovh=0.5&floor=0.002";
     await page.goto(`${server.url}/explore/what-if/${link}`);
     await page.waitForSelector("#whatif-form:not([hidden])");
     const node = runWhatIf(params, parseWhatIf(link, params).state);
     if (!node.ok) throw new Error(node.error);
-    for (const p of node.result.points) expect(await rowValues(page, p.batch)).toEqual([p.perf!.latencyMs, p.perf!.throughputImgS]);
+    for (const p of node.result.points)
+      expect(await rowValues(page, p.batch)).toEqual([p.perf!.latencyMs, p.perf!.throughputImgS]);
     await page.close();
   }, 60_000);
 
@@ -165,7 +239,9 @@ describe("compare page", () => {
 describe("search", () => {
   it("finds a study by name, from the search page and from the header box on any page", async () => {
     const { page, errors } = await open("/search/?q=Graphcore", "#search-results:not([hidden])");
-    const links = await page.$$eval("#search-results a", (as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    const links = await page.$$eval("#search-results a", (as) =>
+      as.map((a) => (a as HTMLAnchorElement).pathname),
+    );
     expect(links).toContain("/studies/graphcore-c2-resnext101/");
     // Studies come first: a reader searching by name finds the study before the figures that cite it.
     expect(links[0]).toMatch(/^\/studies\//);
@@ -175,11 +251,17 @@ describe("search", () => {
     await page.press("#site-search-q", "Enter");
     await page.waitForSelector("#search-results:not([hidden])");
     expect(await page.inputValue("#search-q")).toBe("MN-Core");
-    expect(await page.$$eval("#search-results a", (as) => as.map((a) => (a as HTMLAnchorElement).pathname))).toContain("/accelerators/mn-core-2/");
+    expect(
+      await page.$$eval("#search-results a", (as) => as.map((a) => (a as HTMLAnchorElement).pathname)),
+    ).toContain("/accelerators/mn-core-2/");
     // Typing refines the results and the URL.
     await page.fill("#search-q", "InferX");
     await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "InferX");
-    await page.waitForFunction(() => [...document.querySelectorAll("#search-results a")].some((a) => (a as HTMLAnchorElement).pathname === "/accelerators/inferx-x1/"));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("#search-results a")].some(
+        (a) => (a as HTMLAnchorElement).pathname === "/accelerators/inferx-x1/",
+      ),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -206,17 +288,33 @@ describe("without JavaScript, on a phone, in print", () => {
   it("labels every input, titles every chart and fits a phone screen", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     const page = await context.newPage();
-    for (const [path, form] of [["/explore/what-if/", "#whatif-form"], ["/explore/compare/", "#compare-form"], ["/search/", "#search-form"]] as const) {
+    for (const [path, form] of [
+      ["/explore/what-if/", "#whatif-form"],
+      ["/explore/compare/", "#compare-form"],
+      ["/search/", "#search-form"],
+    ] as const) {
       await page.goto(server.url + path);
       await page.waitForSelector(`${form}:not([hidden])`);
-      const unlabelled = await page.$$eval("input, select", (els) => els.filter((e) => ((e as HTMLInputElement).labels?.length ?? 0) === 0 && !e.getAttribute("aria-label")).map((e) => e.outerHTML.slice(0, 80)));
+      const unlabelled = await page.$$eval("input, select", (els) =>
+        els
+          .filter((e) => ((e as HTMLInputElement).labels?.length ?? 0) === 0 && !e.getAttribute("aria-label"))
+          .map((e) => e.outerHTML.slice(0, 80)),
+      );
       expect(unlabelled, path).toEqual([]);
-      const charts = await page.$$eval("svg[role=img]", (svgs) => svgs.map((s) => (s.getAttribute("aria-labelledby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent ?? "")));
+      const charts = await page.$$eval("svg[role=img]", (svgs) =>
+        svgs.map((s) =>
+          (s.getAttribute("aria-labelledby") ?? "")
+            .split(" ")
+            .map((id) => document.getElementById(id)?.textContent ?? ""),
+        ),
+      );
       for (const [title, desc] of charts) {
         expect(title!.length, path).toBeGreaterThan(10);
         expect(desc!.length, path).toBeGreaterThan(30);
       }
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     // Printing keeps the results and drops the controls.
@@ -239,10 +337,15 @@ describe("scripts", () => {
       const f = queue.shift()!;
       if (files.has(f)) continue;
       files.add(f);
-      for (const m of readFileSync(f, "utf8").matchAll(/(?:import|from)\s*["']([^"']+\.js)["']/g)) queue.push(join(dirname(f), m[1]!));
+      for (const m of readFileSync(f, "utf8").matchAll(/(?:import|from)\s*["']([^"']+\.js)["']/g))
+        queue.push(join(dirname(f), m[1]!));
     }
     const bytes = [...files].map((f) => readFileSync(f));
-    return { files: [...files].map((f) => relative(site, f)), raw: bytes.reduce((s, b) => s + b.length, 0), gzip: bytes.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) };
+    return {
+      files: [...files].map((f) => relative(site, f)),
+      raw: bytes.reduce((s, b) => s + b.length, 0),
+      gzip: bytes.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0),
+    };
   }
 
   it("loads under 150 KB of compressed JavaScript on each explore page, and none elsewhere", () => {
@@ -257,7 +360,8 @@ describe("scripts", () => {
         const p = join(d, name);
         if (statSync(p).isDirectory()) {
           if (relative(site, p) !== "v") walk(p);
-        } else if (name === "index.html" && readFileSync(p, "utf8").includes("<script")) withScript.push(relative(site, d));
+        } else if (name === "index.html" && readFileSync(p, "utf8").includes("<script"))
+          withScript.push(relative(site, d));
       }
     };
     walk(site);

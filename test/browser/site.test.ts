@@ -62,12 +62,20 @@ describe("the site in chromium", () => {
 
   it("gives every figure an accessible name and description", async () => {
     const page = await browser.newPage();
-    for (const p of ["/", "/findings/batch-scaling-by-architecture/", "/accelerators/v100-sxm2-16gb/", "/findings/megapixel-memory/"]) {
+    for (const p of [
+      "/",
+      "/findings/batch-scaling-by-architecture/",
+      "/accelerators/v100-sxm2-16gb/",
+      "/findings/megapixel-memory/",
+    ]) {
       await page.goto(server.url + p);
       const figures = await page.$$eval("figure.atlas-figure svg[role=img]", (svgs) =>
         svgs.map((s) => {
           const ids = (s.getAttribute("aria-labelledby") ?? "").split(" ");
-          return { title: document.getElementById(ids[0]!)?.textContent ?? "", desc: document.getElementById(ids[1]!)?.textContent ?? "" };
+          return {
+            title: document.getElementById(ids[0]!)?.textContent ?? "",
+            desc: document.getElementById(ids[1]!)?.textContent ?? "",
+          };
         }),
       );
       expect(figures.length, p).toBeGreaterThan(0);
@@ -81,7 +89,10 @@ describe("the site in chromium", () => {
 
   it("works with JavaScript off and keeps screenshots of the home and an accelerator page", async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1200, height: 900 },
+    });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     expect(await page.locator("svg[role=img]").count()).toBeGreaterThan(3);

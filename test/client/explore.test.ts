@@ -26,18 +26,52 @@ const params: ExploreParams = {
     {
       id: "t4",
       name: "Test chip",
-      device: { id: "t4", name: "Test chip", peak: { fp16: { macsPerSecond: 5e13, spec: "peak_fp16_tflops" } }, dramBytesPerSecond: 3e11, sramBytes: 16 * 2 ** 20, memoryBytes: 16e9, weights: "stream", powerW: 70, priceUsdPerHour: null, stack: "tf1", supplemented: [] },
+      device: {
+        id: "t4",
+        name: "Test chip",
+        peak: { fp16: { macsPerSecond: 5e13, spec: "peak_fp16_tflops" } },
+        dramBytesPerSecond: 3e11,
+        sramBytes: 16 * 2 ** 20,
+        memoryBytes: 16e9,
+        weights: "stream",
+        powerW: 70,
+        priceUsdPerHour: null,
+        stack: "tf1",
+        supplemented: [],
+      },
       stacks: { tf1: { fp16: { efficiency: 0.2, overheadMs: 1, layerFloorMs: 0.01, source: "test" } } },
     },
   ],
   measured: [
-    { id: "m-a", study: "s", studyTitle: "S", accelerator: "t4", acceleratorName: "Test chip", model: "resnet50_v1.5", width: 224, height: 224, precision: "mixed-fp16", math: "fp16", framework: "F", execution: "E", devices: 1, stack: "tf1", points: [{ batch: 2, throughput: 100, latency: 20 }, { batch: 8, throughput: 300, latency: 26 }] },
+    {
+      id: "m-a",
+      study: "s",
+      studyTitle: "S",
+      accelerator: "t4",
+      acceleratorName: "Test chip",
+      model: "resnet50_v1.5",
+      width: 224,
+      height: 224,
+      precision: "mixed-fp16",
+      math: "fp16",
+      framework: "F",
+      execution: "E",
+      devices: 1,
+      stack: "tf1",
+      points: [
+        { batch: 2, throughput: 100, latency: 20 },
+        { batch: 8, throughput: 300, latency: 26 },
+      ],
+    },
   ],
 };
 
 describe("what-if state in the URL", () => {
   it("round-trips a custom chip and an atlas accelerator", () => {
-    for (const q of ["?model=yolov3&w=1920&h=1080&p=int8&acc=custom&bmin=2&bmax=64&dev=2&policy=separate&peak=32&bw=25.6&sram=32&mem=8&eff=0.4&ovh=0.2&floor=0.01&wts=resident", "?model=resnet50_v1.5&w=224&h=224&p=fp16&acc=t4&stack=tf1&bmin=1&bmax=256"]) {
+    for (const q of [
+      "?model=yolov3&w=1920&h=1080&p=int8&acc=custom&bmin=2&bmax=64&dev=2&policy=separate&peak=32&bw=25.6&sram=32&mem=8&eff=0.4&ovh=0.2&floor=0.01&wts=resident",
+      "?model=resnet50_v1.5&w=224&h=224&p=fp16&acc=t4&stack=tf1&bmin=1&bmax=256",
+    ]) {
       const { state, problems } = parseWhatIf(q, params);
       expect(problems).toEqual([]);
       expect(whatIfQuery(state, params)).toBe(q);
@@ -46,7 +80,13 @@ describe("what-if state in the URL", () => {
 
   it("keeps what it can of a broken link and says what it ignored", () => {
     const { state, problems } = parseWhatIf("?model=vgg&w=10&bmin=3&bmax=1&acc=custom&eff=2", params);
-    expect(state).toMatchObject({ model: "resnet50_v1.5", width: 224, batchMin: 1, batchMax: 1, accelerator: "custom" });
+    expect(state).toMatchObject({
+      model: "resnet50_v1.5",
+      width: 224,
+      batchMin: 1,
+      batchMax: 1,
+      accelerator: "custom",
+    });
     expect(state.custom.efficiency).toBe(0.5);
     expect(problems).toEqual([
       "model=vgg ignored: expected resnet50_v1.5, yolov3",
@@ -57,13 +97,33 @@ describe("what-if state in the URL", () => {
   });
 
   it("simulates a custom chip with deviceFor's unit conversions and compares measured points", () => {
-    const d = customDevice({ peakT: 32, bandwidthGBs: 25.6, sramMiB: 32, memoryGB: null, efficiency: 0.5, overheadMs: 0.1, layerFloorMs: 0, weights: "stream" }, "int8");
-    expect(d).toMatchObject({ peak: { int8: { macsPerSecond: 16e12, spec: "peak_int8_tops" } }, dramBytesPerSecond: 25.6e9, sramBytes: 32 * 2 ** 20, memoryBytes: null });
+    const d = customDevice(
+      {
+        peakT: 32,
+        bandwidthGBs: 25.6,
+        sramMiB: 32,
+        memoryGB: null,
+        efficiency: 0.5,
+        overheadMs: 0.1,
+        layerFloorMs: 0,
+        weights: "stream",
+      },
+      "int8",
+    );
+    expect(d).toMatchObject({
+      peak: { int8: { macsPerSecond: 16e12, spec: "peak_int8_tops" } },
+      dramBytesPerSecond: 25.6e9,
+      sramBytes: 32 * 2 ** 20,
+      memoryBytes: null,
+    });
     const out = runWhatIf(params, defaultWhatIf(params));
     if (!out.ok) throw new Error(out.error);
     expect(out.result.points.map((p) => p.batch)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
     expect(out.result.measured[0]!.points.map((p) => p.batch)).toEqual([2, 8]);
-    expect(runWhatIf(params, { ...defaultWhatIf(params), precision: "int8" })).toEqual({ ok: false, error: expect.stringContaining("no INT8 peak") });
+    expect(runWhatIf(params, { ...defaultWhatIf(params), precision: "int8" })).toEqual({
+      ok: false,
+      error: expect.stringContaining("no INT8 peak"),
+    });
   });
 });
 
@@ -85,10 +145,34 @@ describe("compare state in the URL", () => {
 
 describe("svgChart", () => {
   it("draws an accessible, escaped chart with log ticks", () => {
-    const svg = svgChart({ id: "c", title: "A <title>", desc: "Throughput & latency", x: { label: "Batch", scale: "log2" }, y: { label: "img/s", scale: "log10" }, series: [{ label: "s", color: "#000", points: [[1, 10], [256, 2000]] }], rules: [{ axis: "x", value: 16, label: "90 %" }] });
+    const svg = svgChart({
+      id: "c",
+      title: "A <title>",
+      desc: "Throughput & latency",
+      x: { label: "Batch", scale: "log2" },
+      y: { label: "img/s", scale: "log10" },
+      series: [
+        {
+          label: "s",
+          color: "#000",
+          points: [
+            [1, 10],
+            [256, 2000],
+          ],
+        },
+      ],
+      rules: [{ axis: "x", value: 16, label: "90 %" }],
+    });
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="c-title c-desc"/);
-    expect(svg).toContain('<title id="c-title">A &lt;title&gt;</title><desc id="c-desc">Throughput &amp; latency</desc>');
+    expect(svg).toContain(
+      '<title id="c-title">A &lt;title&gt;</title><desc id="c-desc">Throughput &amp; latency</desc>',
+    );
     for (const t of [">1<", ">16<", ">256<", ">10<", ">100<", ">1000<"]) expect(svg).toContain(t);
-    expect([tickLabel(1500), tickLabel(20000), tickLabel(2e6), tickLabel(0.25)]).toEqual(["1500", "20k", "2M", "0.25"]);
+    expect([tickLabel(1500), tickLabel(20000), tickLabel(2e6), tickLabel(0.25)]).toEqual([
+      "1500",
+      "20k",
+      "2M",
+      "0.25",
+    ]);
   });
 });

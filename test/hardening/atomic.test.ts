@@ -3,7 +3,16 @@
  * byte for byte; and the final swap (scripts/lib/swap.ts) leaves either the old or the new site.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { swapInto } from "../../scripts/lib/swap.ts";
@@ -80,14 +89,22 @@ describe("a failed build keeps the previous dist/", () => {
       const data = copyFixture();
       made.push(data);
       const parent = temp("atlas-atomic-");
-      const dist = site(parent, "dist", { "index.html": "previous build", "studies/old/index.html": "previous study page" });
+      const dist = site(parent, "dist", {
+        "index.html": "previous build",
+        "studies/old/index.html": "previous study page",
+      });
       const work = join(parent, "work");
       mkdirSync(work);
       if (stage === "ingest") finding(data, "broken.md", "Text.\n\n{{figure:fig-missing}}\n");
       // A file where Astro's cache folder belongs: ingest succeeds and writes its output, then Astro fails.
       else writeFileSync(join(work, "astro-cache"), "not a folder");
       const before = treeHash(dist);
-      const run = await buildCli({ ATLAS_DATA_DIR: data, ATLAS_OUT_DIR: dist, ATLAS_WORK_DIR: work, ATLAS_NO_ARCHIVE: "1" });
+      const run = await buildCli({
+        ATLAS_DATA_DIR: data,
+        ATLAS_OUT_DIR: dist,
+        ATLAS_WORK_DIR: work,
+        ATLAS_NO_ARCHIVE: "1",
+      });
       return { stage, run, before, after: treeHash(dist), work };
     });
     for (const { stage, run, before, after, work } of await Promise.all(runs)) {

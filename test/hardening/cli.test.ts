@@ -40,7 +40,11 @@ describe("the build CLI on bad input", () => {
       mkdirSync(dist);
       writeFileSync(join(dist, "index.html"), "the previous build");
       const before = { data: treeHash(data), dist: treeHash(dist) };
-      const run = await buildCli({ ATLAS_DATA_DIR: data, ATLAS_OUT_DIR: dist, ATLAS_WORK_DIR: join(parent, "work") });
+      const run = await buildCli({
+        ATLAS_DATA_DIR: data,
+        ATLAS_OUT_DIR: dist,
+        ATLAS_WORK_DIR: join(parent, "work"),
+      });
       return { c, run, before, after: { data: treeHash(data), dist: treeHash(dist) } };
     });
     for (const { c, run, before, after } of await Promise.all(runs)) {

@@ -37,15 +37,88 @@ function validOrLocated<T>(file: string | null, f: () => T): T | null {
 }
 
 /** Text made of the pieces CSV and YAML syntax is made of, so inputs reach deep into the parsers. */
-const piece = (pieces: string[]) => fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 }), fc.string({ unit: "binary", maxLength: 3 }));
-const CSV_PIECES = [",", '"', '""', "\n", "\r\n", "\r", " ", "1", "2.5", "-3", "0", "ms", " ms", "5.79 ms", "32 (run 2)", "(", ")", ";", "\t", "\uFEFF", "NaN", "Infinity", "1e9", "é", "Batch Size", "Latency"];
-const YAML_PIECES = [":", ": ", "- ", "\n", "  ", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "!!str ", "!!js/function ", "---\n", '"', "'", "#", "|", ">", "id", "title", "tables", "columns", "file", "1", "-1", ".nan", ".inf", "null", "~", "true", "study-a", "\uFEFF", "\t"];
+const piece = (pieces: string[]) =>
+  fc.oneof(
+    fc.constantFrom(...pieces),
+    fc.string({ maxLength: 4 }),
+    fc.string({ unit: "binary", maxLength: 3 }),
+  );
+const CSV_PIECES = [
+  ",",
+  '"',
+  '""',
+  "\n",
+  "\r\n",
+  "\r",
+  " ",
+  "1",
+  "2.5",
+  "-3",
+  "0",
+  "ms",
+  " ms",
+  "5.79 ms",
+  "32 (run 2)",
+  "(",
+  ")",
+  ";",
+  "\t",
+  "\uFEFF",
+  "NaN",
+  "Infinity",
+  "1e9",
+  "é",
+  "Batch Size",
+  "Latency",
+];
+const YAML_PIECES = [
+  ":",
+  ": ",
+  "- ",
+  "\n",
+  "  ",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "&a ",
+  "*a",
+  "<<: ",
+  "!!str ",
+  "!!js/function ",
+  "---\n",
+  '"',
+  "'",
+  "#",
+  "|",
+  ">",
+  "id",
+  "title",
+  "tables",
+  "columns",
+  "file",
+  "1",
+  "-1",
+  ".nan",
+  ".inf",
+  "null",
+  "~",
+  "true",
+  "study-a",
+  "\uFEFF",
+  "\t",
+];
 const csvText = fc.array(piece(CSV_PIECES), { maxLength: 80 }).map((a) => a.join(""));
 const yamlText = fc.array(piece(YAML_PIECES), { maxLength: 80 }).map((a) => a.join(""));
 
 /** Random edits (insert, delete, replace a span) of a real file's text. */
 function mutations(text: string, pieces: string[]) {
-  const edit = fc.record({ at: fc.nat({ max: text.length }), remove: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })) });
+  const edit = fc.record({
+    at: fc.nat({ max: text.length }),
+    remove: fc.nat({ max: 12 }),
+    insert: fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 })),
+  });
   return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) =>
     edits.reduce((t, e) => {
       const at = Math.min(e.at, t.length);
@@ -61,16 +134,19 @@ const ACC_YAML = readFileSync(join(MINIMAL, "accelerators/acc-a.yaml"), "utf8");
 describe("fuzzing the CSV parser", () => {
   it("gives rectangular rows or a located SourceError, for CSV-like and arbitrary text", () => {
     fc.assert(
-      fc.property(fc.oneof(csvText, fc.string({ maxLength: 200 }), mutations(TABLE_CSV, CSV_PIECES)), (text) => {
-        const table = validOrLocated(FILE, () => parseCsv(FILE, text));
-        if (!table) return;
-        expect(table.rows.length).toBeGreaterThan(0);
-        for (const row of table.rows) {
-          expect(row.cells.length).toBe(table.header.length);
-          expect(row.line).toBeGreaterThanOrEqual(2);
-          for (const c of row.cells) expect(c.column).toBeGreaterThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        fc.oneof(csvText, fc.string({ maxLength: 200 }), mutations(TABLE_CSV, CSV_PIECES)),
+        (text) => {
+          const table = validOrLocated(FILE, () => parseCsv(FILE, text));
+          if (!table) return;
+          expect(table.rows.length).toBeGreaterThan(0);
+          for (const row of table.rows) {
+            expect(row.cells.length).toBe(table.header.length);
+            expect(row.line).toBeGreaterThanOrEqual(2);
+            for (const c of row.cells) expect(c.column).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 4000 },
     );
   });
@@ -81,7 +157,29 @@ describe("fuzzing numeric cells", () => {
     const numeric = FIELDS.filter((f) => f !== "label" && f !== "text");
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.constantFrom("1", "0", "-", ".", "5", " ", "ms", "img/s", "(", ")", "run 2", "e", "9".repeat(400)), { maxLength: 10 }).map((a) => a.join(""))),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc
+            .array(
+              fc.constantFrom(
+                "1",
+                "0",
+                "-",
+                ".",
+                "5",
+                " ",
+                "ms",
+                "img/s",
+                "(",
+                ")",
+                "run 2",
+                "e",
+                "9".repeat(400),
+              ),
+              { maxLength: 10 },
+            )
+            .map((a) => a.join("")),
+        ),
         fc.constantFrom(...numeric),
         fc.option(fc.constantFrom("ms", "img/s", "(", ".*", "\\d"), { nil: undefined }),
         fc.boolean(),
@@ -101,10 +199,15 @@ describe("fuzzing numeric cells", () => {
 describe("fuzzing the YAML reader", () => {
   it("gives a schema-valid study or a located SourceError", () => {
     fc.assert(
-      fc.property(fc.oneof(yamlText, fc.string({ maxLength: 200 }), mutations(STUDY_YAML, YAML_PIECES)), (text) => {
-        const study = validOrLocated("data/studies/fuzz/study.yaml", () => parseYaml("data/studies/fuzz/study.yaml", text, studySchema));
-        if (study) expect(studySchema.safeParse(study).success).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(yamlText, fc.string({ maxLength: 200 }), mutations(STUDY_YAML, YAML_PIECES)),
+        (text) => {
+          const study = validOrLocated("data/studies/fuzz/study.yaml", () =>
+            parseYaml("data/studies/fuzz/study.yaml", text, studySchema),
+          );
+          if (study) expect(studySchema.safeParse(study).success).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -112,7 +215,9 @@ describe("fuzzing the YAML reader", () => {
   it("gives a valid accelerator or a located SourceError", () => {
     fc.assert(
       fc.property(mutations(ACC_YAML, YAML_PIECES), (text) => {
-        const acc = validOrLocated("data/accelerators/acc-a.yaml", () => parseAccelerator("data/accelerators/acc-a.yaml", text, "acc-a"));
+        const acc = validOrLocated("data/accelerators/acc-a.yaml", () =>
+          parseAccelerator("data/accelerators/acc-a.yaml", text, "acc-a"),
+        );
         if (acc) expect(acceleratorSchema.safeParse(acc).success).toBe(true);
       }),
       { numRuns: 1500 },
@@ -126,18 +231,23 @@ describe("fuzzing the whole pipeline (ingest and normalize) on a study folder", 
 
   it("gives finite canonical rows or a located SourceError when the CSV and study.yaml are mutated", () => {
     fc.assert(
-      fc.property(fc.option(mutations(TABLE_CSV, CSV_PIECES), { nil: null }), fc.option(mutations(STUDY_YAML, YAML_PIECES), { nil: null }), (csv, meta) => {
-        writeFileSync(join(dir, "studies/study-a/latency.csv"), csv ?? TABLE_CSV);
-        writeFileSync(join(dir, "studies/study-a/study.yaml"), meta ?? STUDY_YAML);
-        const atlas = validOrLocated(null, () => runPipeline(dir, { simulate: false }));
-        if (!atlas) return;
-        for (const row of atlas.rows) {
-          for (const [k, v] of Object.entries(row)) if (typeof v === "number") expect(Number.isFinite(v), `${k}=${v}`).toBe(true);
-          if (row.batch_size !== null) expect(row.batch_size).toBeGreaterThan(0);
-          if (row.latency_ms !== null) expect(row.latency_ms).toBeGreaterThan(0);
-          if (row.throughput_img_s !== null) expect(row.throughput_img_s).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.option(mutations(TABLE_CSV, CSV_PIECES), { nil: null }),
+        fc.option(mutations(STUDY_YAML, YAML_PIECES), { nil: null }),
+        (csv, meta) => {
+          writeFileSync(join(dir, "studies/study-a/latency.csv"), csv ?? TABLE_CSV);
+          writeFileSync(join(dir, "studies/study-a/study.yaml"), meta ?? STUDY_YAML);
+          const atlas = validOrLocated(null, () => runPipeline(dir, { simulate: false }));
+          if (!atlas) return;
+          for (const row of atlas.rows) {
+            for (const [k, v] of Object.entries(row))
+              if (typeof v === "number") expect(Number.isFinite(v), `${k}=${v}`).toBe(true);
+            if (row.batch_size !== null) expect(row.batch_size).toBeGreaterThan(0);
+            if (row.latency_ms !== null) expect(row.latency_ms).toBeGreaterThan(0);
+            if (row.throughput_img_s !== null) expect(row.throughput_img_s).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

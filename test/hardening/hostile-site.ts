@@ -9,7 +9,8 @@ import { stringify } from "yaml";
 import { copyFixture } from "../helpers/fixtures.ts";
 
 /** Markup that would set `window.__pwned` if it ever reached the page as HTML rather than as text. */
-export const payload = (tag: string) => `<script>window.__pwned="${tag}"</script><img src=x onerror="window.__pwned='${tag}'">`;
+export const payload = (tag: string) =>
+  `<script>window.__pwned="${tag}"</script><img src=x onerror="window.__pwned='${tag}'">`;
 
 /** A payload short enough for 80-character fields. */
 export const shortPayload = (tag: string) => `<script>window.__pwned="${tag}"</script>`;
@@ -19,7 +20,19 @@ const hostileUrl = (tag: string) => `https://example.org/?q="><script>window.__p
 
 /** Fields whose payload must appear on the study or accelerator page as literal text. */
 export const VISIBLE: { page: string; tags: string[] }[] = [
-  { page: "/studies/study-a/", tags: ["study-title", "study-summary", "study-method", "study-caveat", "table-title", "column-name", "label-cell", "claim-text"] },
+  {
+    page: "/studies/study-a/",
+    tags: [
+      "study-title",
+      "study-summary",
+      "study-method",
+      "study-caveat",
+      "table-title",
+      "column-name",
+      "label-cell",
+      "claim-text",
+    ],
+  },
   { page: "/accelerators/acc-a/", tags: ["acc-name", "acc-summary", "spec-source"] },
   { page: "/findings/hostile/", tags: ["finding-title", "finding-verdict"] },
 ];
@@ -98,13 +111,32 @@ export function hostileData(): string {
           { name: "Run time (s)", field: "run_time_s", unit: "s" },
           { name: "Remark", field: "text", unit: "text" },
         ],
-        corrections: [{ line: 3, column: "Latency", published: "5,50 ms", read_as: "5.50 ms", reason: payload("correction") }],
+        corrections: [
+          {
+            line: 3,
+            column: "Latency",
+            published: "5,50 ms",
+            read_as: "5.50 ms",
+            reason: payload("correction"),
+          },
+        ],
         notes: [payload("table-note")],
       },
     ],
     claims: [
-      { id: "hostile-claim", text: payload("claim-text"), where: payload("claim-where"), note: payload("claim-note"), test: { kind: "none", reason: payload("claim-reason") } },
-      { id: "batch-8-peak", text: "Batch 8 reaches 90% of peak.", where: "Abstract", test: { kind: "peak-fraction", series: "study-a-fp32", batch: 8, expected: 0.9 } },
+      {
+        id: "hostile-claim",
+        text: payload("claim-text"),
+        where: payload("claim-where"),
+        note: payload("claim-note"),
+        test: { kind: "none", reason: payload("claim-reason") },
+      },
+      {
+        id: "batch-8-peak",
+        text: "Batch 8 reaches 90% of peak.",
+        where: "Abstract",
+        test: { kind: "peak-fraction", series: "study-a-fp32", batch: 8, expected: 0.9 },
+      },
     ],
   };
   writeFileSync(join(dir, "studies/study-a/study.yaml"), stringify(study));
@@ -114,8 +146,18 @@ export function hostileData(): string {
     ["8", "c", "10.00 ms", "800.0", "1.25", "javascript:window.__pwned='cell-url'"],
     ["16", "d", "20.00 ms", "800.0", "12.50", ""],
   ];
-  const header = ["Batch Size", "Config", "Latency", `Throughput ${payload("column-name")}`, "Run time (s)", "Remark"];
-  writeFileSync(join(dir, "studies/study-a/latency.csv"), [header, ...rows].map((r) => r.map(CSV_QUOTE).join(",")).join("\n") + "\n");
+  const header = [
+    "Batch Size",
+    "Config",
+    "Latency",
+    `Throughput ${payload("column-name")}`,
+    "Run time (s)",
+    "Remark",
+  ];
+  writeFileSync(
+    join(dir, "studies/study-a/latency.csv"),
+    [header, ...rows].map((r) => r.map(CSV_QUOTE).join(",")).join("\n") + "\n",
+  );
   const acc = {
     id: "acc-a",
     name: payload("acc-name"),
@@ -133,7 +175,12 @@ export function hostileData(): string {
   };
   writeFileSync(join(dir, "accelerators/acc-a.yaml"), stringify(acc));
   mkdirSync(join(dir, "findings"));
-  const front = stringify({ title: payload("finding-title"), order: 1, headline: `${payload("finding-headline")} [x](javascript:window.__pwned='headline-link')`, verdict: shortPayload("finding-verdict") });
+  const front = stringify({
+    title: payload("finding-title"),
+    order: 1,
+    headline: `${payload("finding-headline")} [x](javascript:window.__pwned='headline-link')`,
+    verdict: shortPayload("finding-verdict"),
+  });
   writeFileSync(join(dir, "findings/hostile.md"), `---\n${front}---\n${FINDING}`);
   return dir;
 }

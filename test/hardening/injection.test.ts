@@ -42,7 +42,11 @@ async function dangerous(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll("*")) {
       for (const a of el.attributes) {
         if (a.name.toLowerCase().startsWith("on")) found.push(`${el.tagName} ${a.name}`);
-        if (["href", "src", "action", "formaction", "xlink:href", "srcdoc"].includes(a.name.toLowerCase()) && scriptUrl.test(a.value)) found.push(`${el.tagName} ${a.name}=${a.value}`);
+        if (
+          ["href", "src", "action", "formaction", "xlink:href", "srcdoc"].includes(a.name.toLowerCase()) &&
+          scriptUrl.test(a.value)
+        )
+          found.push(`${el.tagName} ${a.name}=${a.value}`);
       }
       if (["IFRAME", "OBJECT", "EMBED", "FRAME"].includes(el.tagName)) found.push(el.tagName);
       if (el.tagName === "SCRIPT" && (el.textContent ?? "").includes("__pwned")) found.push("payload script");
@@ -55,7 +59,12 @@ beforeAll(async () => {
   data = hostileData();
   parent = mkdtempSync(join(tmpdir(), "atlas-hostile-"));
   site = join(parent, "dist");
-  const run = await buildCli({ ATLAS_DATA_DIR: data, ATLAS_OUT_DIR: site, ATLAS_WORK_DIR: join(parent, "work"), ATLAS_NO_ARCHIVE: "1" });
+  const run = await buildCli({
+    ATLAS_DATA_DIR: data,
+    ATLAS_OUT_DIR: site,
+    ATLAS_WORK_DIR: join(parent, "work"),
+    ATLAS_NO_ARCHIVE: "1",
+  });
   if (run.status !== 0) throw new Error(`hostile build failed:\n${run.stdout}\n${run.stderr}`);
   expect(run.stderr).not.toMatch(STACK_LINE);
   server = await serveStatic(site);
@@ -82,7 +91,12 @@ describe("a site built from hostile data", () => {
     for (const p of list) {
       await page.goto(server.url + p, { waitUntil: "load" });
       // The search page renders its results (titles and excerpts of the hostile pages) after loading.
-      if (p.includes("?q=")) await page.waitForFunction(() => /found/.test(document.getElementById("search-status")?.textContent ?? ""), null, { timeout: 15_000 });
+      if (p.includes("?q="))
+        await page.waitForFunction(
+          () => /found/.test(document.getElementById("search-status")?.textContent ?? ""),
+          null,
+          { timeout: 15_000 },
+        );
       const pwned = await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
       if (pwned !== undefined) problems.push(`${p}: window.__pwned = ${String(pwned)}`);
       for (const d of await dangerous(page)) problems.push(`${p}: ${d}`);
@@ -94,11 +108,18 @@ describe("a site built from hostile data", () => {
     for (const { page: path, tags } of VISIBLE) {
       await page.goto(server.url + path);
       const text = await page.evaluate(() => document.body.textContent ?? "");
-      for (const tag of tags) expect(text, `${path} ${tag}`).toContain(tag === "finding-verdict" ? shortPayload(tag) : payload(tag));
+      for (const tag of tags)
+        expect(text, `${path} ${tag}`).toContain(
+          tag === "finding-verdict" ? shortPayload(tag) : payload(tag),
+        );
     }
     // Search results (titles and excerpts from the index) show the payloads as text too.
     await page.goto(`${server.url}/search/?q=pwned`);
-    await page.waitForFunction(() => /found/.test(document.getElementById("search-status")?.textContent ?? ""), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /found/.test(document.getElementById("search-status")?.textContent ?? ""),
+      null,
+      { timeout: 15_000 },
+    );
     expect(await page.locator("#search-results").textContent()).toContain(payload("study-title"));
     // The finding's prose is there; its raw HTML and script links were removed by the sanitizer.
     await page.goto(`${server.url}/findings/hostile/`);

@@ -13,7 +13,10 @@ export interface BuildRun {
 /** `node --import tsx scripts/build.ts` with extra environment (ATLAS_DATA_DIR, ATLAS_OUT_DIR, ATLAS_WORK_DIR). */
 export function buildCli(env: Record<string, string>): Promise<BuildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/build.ts"], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));

@@ -25,7 +25,13 @@ const PYTHON = process.env.PYTHON ?? "python3";
 const ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
 
 function python(args: string[], cwd = ROOT) {
-  const r = spawnSync(PYTHON, args, { cwd, env: ENV, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, args, {
+    cwd,
+    env: ENV,
+    encoding: "utf8",
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw new Error(`${PYTHON} could not run: ${r.error.message}`);
   return r;
 }
@@ -47,17 +53,41 @@ describe("layer graphs for the harness", () => {
   });
 
   it("are read by the harness exactly as the simulator builds them at other sizes", () => {
-    const sizes: [number, number][] = [[224, 224], [608, 608], [1024, 1024], [1440, 1440], [2048, 1024], [1920, 1080], [320, 256]];
+    const sizes: [number, number][] = [
+      [224, 224],
+      [608, 608],
+      [1024, 1024],
+      [1440, 1440],
+      [2048, 1024],
+      [1920, 1080],
+      [320, 256],
+    ];
     for (const model of MODEL_IDS) {
-      const r = python([join(MEASURE, "measure.py"), "--describe", model, ...sizes.map(([w, h]) => `${w}x${h}`)]);
+      const r = python([
+        join(MEASURE, "measure.py"),
+        "--describe",
+        model,
+        ...sizes.map(([w, h]) => `${w}x${h}`),
+      ]);
       expect(r.status, r.stderr).toBe(0);
       const lines = r.stdout.trim().split("\n");
       expect(lines).toHaveLength(sizes.length);
       for (const [i, [w, h]] of sizes.entries()) {
-        const mine = JSON.parse(lines[i]!) as { input: number[]; nodes: { name: string; op: string; output: number[]; macs: number; params: number }[] };
+        const mine = JSON.parse(lines[i]!) as {
+          input: number[];
+          nodes: { name: string; op: string; output: number[]; macs: number; params: number }[];
+        };
         const sim = graphToJson(buildModel(model, w, h).graph);
         expect(mine.input, `${model} ${w}x${h}`).toEqual(sim.input);
-        expect(mine.nodes, `${model} ${w}x${h}`).toEqual(sim.nodes.map((n) => ({ name: n.name, op: n.op, output: n.output, macs: n.macs, params: n.params })));
+        expect(mine.nodes, `${model} ${w}x${h}`).toEqual(
+          sim.nodes.map((n) => ({
+            name: n.name,
+            op: n.op,
+            output: n.output,
+            macs: n.macs,
+            params: n.params,
+          })),
+        );
       }
     }
   });
@@ -106,8 +136,15 @@ describe("a study folder written by the harness", () => {
     expect(row.note).toContain("Timed iterations: 200");
     const rows = normalizeStudy(study);
     expect(rows).toHaveLength(6);
-    expect(new Set(rows.map((r) => r.series))).toEqual(new Set(["atlas-test-h100-sxm-rn50-224x224-fp16-eager", "atlas-test-h100-sxm-rn50-224x224-fp16-cudagraph"]));
-    expect(rows.every((r) => r.kind === "measured" && r.accelerator === "h100-sxm" && r.precision === "fp16")).toBe(true);
+    expect(new Set(rows.map((r) => r.series))).toEqual(
+      new Set([
+        "atlas-test-h100-sxm-rn50-224x224-fp16-eager",
+        "atlas-test-h100-sxm-rn50-224x224-fp16-cudagraph",
+      ]),
+    );
+    expect(
+      rows.every((r) => r.kind === "measured" && r.accelerator === "h100-sxm" && r.precision === "fp16"),
+    ).toBe(true);
     expect(auditStudy(study).filter((f) => f.severity === "warning")).toEqual([]);
     expect(study.study.method).toContain("torch.cuda.Event(enable_timing=True)");
   });
@@ -119,9 +156,13 @@ describe("a study folder written by the harness", () => {
     const atlas = runPipeline(dir);
     const mine = atlas.rows.filter((r) => r.study === "atlas-test-h100-sxm");
     expect(mine).toHaveLength(6);
-    expect(atlas.audit.filter((f) => f.study === "atlas-test-h100-sxm" && f.severity === "warning")).toEqual([]);
+    expect(atlas.audit.filter((f) => f.study === "atlas-test-h100-sxm" && f.severity === "warning")).toEqual(
+      [],
+    );
     if (atlas.validation) {
-      expect(atlas.rows.some((r) => r.series === "sim-atlas-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(true);
+      expect(atlas.rows.some((r) => r.series === "sim-atlas-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(
+        true,
+      );
     }
   });
 });

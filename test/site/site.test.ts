@@ -50,8 +50,19 @@ describe("the built site", () => {
   });
 
   it("records how long each stage took, for npm run bench", () => {
-    const { stages, cpuSeconds, peakRssMb } = JSON.parse(readFileSync(join(dirname(first), "work", "build-times.json"), "utf8")) as { stages: Record<string, number>; cpuSeconds: number; peakRssMb: number };
-    expect(Object.keys(stages)).toEqual(expect.arrayContaining(["ingest, simulate, figures (SVG)", "dataset and atlas.json", "astro", "search index", "PNG figures (alongside)", "swap"]));
+    const { stages, cpuSeconds, peakRssMb } = JSON.parse(
+      readFileSync(join(dirname(first), "work", "build-times.json"), "utf8"),
+    ) as { stages: Record<string, number>; cpuSeconds: number; peakRssMb: number };
+    expect(Object.keys(stages)).toEqual(
+      expect.arrayContaining([
+        "ingest, simulate, figures (SVG)",
+        "dataset and atlas.json",
+        "astro",
+        "search index",
+        "PNG figures (alongside)",
+        "swap",
+      ]),
+    );
     for (const s of Object.values(stages)) expect(s).toBeGreaterThanOrEqual(0);
     expect(stages.astro).toBeGreaterThan(0);
     expect(cpuSeconds).toBeGreaterThan(stages.astro!);
@@ -64,7 +75,11 @@ describe("the built site", () => {
     const manifest = JSON.parse(readFileSync(join(first, "figures.json"), "utf8")) as {
       version: string;
       dataHash: string;
-      figures: { id: string; page: string; downloads: Record<string, { path: string; sha256: string; bytes: number }> }[];
+      figures: {
+        id: string;
+        page: string;
+        downloads: Record<string, { path: string; sha256: string; bytes: number }>;
+      }[];
     };
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.figures.length).toBeGreaterThan(20);
@@ -79,46 +94,81 @@ describe("the built site", () => {
     }
     // Every figure file on disk is in the manifest.
     const listed = new Set(manifest.figures.flatMap((f) => Object.values(f.downloads).map((d) => d.path)));
-    const onDisk = readdirSync(join(first, "figures")).filter((n) => /\.(svg|png|csv|json)$/.test(n)).map((n) => `figures/${n}`);
+    const onDisk = readdirSync(join(first, "figures"))
+      .filter((n) => /\.(svg|png|csv|json)$/.test(n))
+      .map((n) => `figures/${n}`);
     expect(onDisk.filter((p) => !listed.has(p))).toEqual([]);
   });
 
   it("renders figures as accessible inline SVG with a data table, no script", () => {
     const page = readFileSync(join(first, "findings", "batch-scaling-by-architecture", "index.html"), "utf8");
     expect(page).toContain('role="img"');
-    expect(page).toMatch(/aria-labelledby="fig-batch-scaling-architectures-title fig-batch-scaling-architectures-desc"/);
-    expect(page).toContain("<desc id=\"fig-batch-scaling-architectures-desc\">");
+    expect(page).toMatch(
+      /aria-labelledby="fig-batch-scaling-architectures-title fig-batch-scaling-architectures-desc"/,
+    );
+    expect(page).toContain('<desc id="fig-batch-scaling-architectures-desc">');
     expect(page).toMatch(/<details> ?<summary>Data table \(\d+ rows\)<\/summary>/);
     expect(page).not.toContain("<script");
   });
 
   it("has a complete search index of the report pages (Pagefind 1.5.2 could leave a file empty when stopped right after writing)", () => {
-    const entry = JSON.parse(readFileSync(join(first, "pagefind", "pagefind-entry.json"), "utf8")) as { languages: Record<string, { hash: string; page_count: number }> };
+    const entry = JSON.parse(readFileSync(join(first, "pagefind", "pagefind-entry.json"), "utf8")) as {
+      languages: Record<string, { hash: string; page_count: number }>;
+    };
     const en = entry.languages.en!;
     // Report pages are searched; a figure's permalink page repeats the title and caption its report page shows.
-    const pages = readdirSync(first, { recursive: true, encoding: "utf8" }).filter((p) => p.endsWith(".html") && !p.startsWith("v/"));
+    const pages = readdirSync(first, { recursive: true, encoding: "utf8" }).filter(
+      (p) => p.endsWith(".html") && !p.startsWith("v/"),
+    );
     const searchable = pages.filter((p) => !/^figures\/[^/]+\/index\.html$/.test(p));
-    expect(pages.length - searchable.length).toBe(readdirSync(join(first, "figures")).filter((n) => n.endsWith(".svg")).length);
+    expect(pages.length - searchable.length).toBe(
+      readdirSync(join(first, "figures")).filter((n) => n.endsWith(".svg")).length,
+    );
     expect(searchable.length).toBeGreaterThan(40);
     expect(en.page_count).toBe(searchable.length);
     expect(statSync(join(first, "pagefind", `pagefind.${en.hash}.pf_meta`)).size).toBeGreaterThan(0);
-    const empty = readdirSync(join(first, "pagefind"), { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && statSync(join(d.parentPath, d.name)).size === 0);
+    const empty = readdirSync(join(first, "pagefind"), { recursive: true, withFileTypes: true }).filter(
+      (d) => d.isFile() && statSync(join(d.parentPath, d.name)).size === 0,
+    );
     expect(empty.map((d) => d.name)).toEqual([]);
   });
 
   it("shows each accelerator its own figures and measured series", () => {
-    const manifest = JSON.parse(readFileSync(join(first, "figures.json"), "utf8")) as { figures: { id: string }[] };
+    const manifest = JSON.parse(readFileSync(join(first, "figures.json"), "utf8")) as {
+      figures: { id: string }[];
+    };
     const page = readFileSync(join(first, "accelerators", "v100-sxm2-16gb", "index.html"), "utf8");
     const shown = [...page.matchAll(/<figure id="([^"]+)"/g)].map((m) => m[1]);
-    expect(shown).toEqual(manifest.figures.map((f) => f.id).filter((id) => /^fig-(throughput|latency)-v100-sxm2-16gb-/.test(id)).concat("fig-simulated-v100-sxm2-16gb"));
-    const rows = Papa.parse<Record<string, string>>(readFileSync(join(first, "data", "measurements.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
-    const series = new Set(rows.filter((r) => r.accelerator === "v100-sxm2-16gb" && r.kind === "measured").map((r) => r.series));
+    expect(shown).toEqual(
+      manifest.figures
+        .map((f) => f.id)
+        .filter((id) => /^fig-(throughput|latency)-v100-sxm2-16gb-/.test(id))
+        .concat("fig-simulated-v100-sxm2-16gb"),
+    );
+    const rows = Papa.parse<Record<string, string>>(
+      readFileSync(join(first, "data", "measurements.csv"), "utf8"),
+      { header: true, skipEmptyLines: true },
+    ).data;
+    const series = new Set(
+      rows.filter((r) => r.accelerator === "v100-sxm2-16gb" && r.kind === "measured").map((r) => r.series),
+    );
     expect(series.size).toBeGreaterThan(1);
     expect(new Set([...page.matchAll(/<section id="series-([^"]+)"/g)].map((m) => m[1]))).toEqual(series);
   });
 
   it("has the pages a reader navigates to", () => {
-    for (const p of ["index.html", "findings/index.html", "methodology/index.html", "versions/index.html", "cite/index.html", "data/measurements.csv", "accelerators/mn-core-2/index.html", "accelerators/inferx-x1/index.html", "studies/graphcore-c2-resnext101/index.html", "findings/claims-ledger/index.html"]) {
+    for (const p of [
+      "index.html",
+      "findings/index.html",
+      "methodology/index.html",
+      "versions/index.html",
+      "cite/index.html",
+      "data/measurements.csv",
+      "accelerators/mn-core-2/index.html",
+      "accelerators/inferx-x1/index.html",
+      "studies/graphcore-c2-resnext101/index.html",
+      "findings/claims-ledger/index.html",
+    ]) {
       expect(existsSync(join(first, p)), p).toBe(true);
     }
     const mncore = readFileSync(join(first, "accelerators", "mn-core-2", "index.html"), "utf8");
@@ -126,11 +176,22 @@ describe("the built site", () => {
   });
 
   it("shows the version, data hash and release date (from releases.json, not the clock) in page footers", () => {
-    const csvHash = createHash("sha256").update(readFileSync(join(first, "data", "measurements.csv"))).digest("hex").slice(0, 8);
-    const version = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
-    const releases = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "releases.json"), "utf8")) as { version: string; date: string; dataHash: string }[];
+    const csvHash = createHash("sha256")
+      .update(readFileSync(join(first, "data", "measurements.csv")))
+      .digest("hex")
+      .slice(0, 8);
+    const version = (
+      JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    const releases = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "..", "releases.json"), "utf8"),
+    ) as { version: string; date: string; dataHash: string }[];
     const release = releases.find((r) => r.version === version && r.dataHash === csvHash);
-    const expected = release ? `version ${version} (data ${csvHash}), released ${release.date}` : `version ${version}+dev (data ${csvHash}), not a release`;
+    const expected = release
+      ? `version ${version} (data ${csvHash}), released ${release.date}`
+      : `version ${version}+dev (data ${csvHash}), not a release`;
     for (const page of ["index.html", "methodology/index.html", "figures/fig-audit-summary/index.html"]) {
       const html = readFileSync(join(first, page), "utf8");
       expect(html, page).toContain(expected);

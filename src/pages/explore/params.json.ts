@@ -2,4 +2,5 @@
 import type { APIRoute } from "astro";
 import { exploreParams } from "../../site/explore.ts";
 
-export const GET: APIRoute = async () => new Response(JSON.stringify(await exploreParams()), { headers: { "Content-Type": "application/json" } });
+export const GET: APIRoute = async () =>
+  new Response(JSON.stringify(await exploreParams()), { headers: { "Content-Type": "application/json" } });

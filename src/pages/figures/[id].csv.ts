@@ -10,4 +10,7 @@ export async function getStaticPaths() {
   const allowed = await Promise.all(specs.map(async (s) => (await figureContext(s)).dataDownloads));
   return specs.filter((_, i) => allowed[i]).map((spec) => ({ params: { id: spec.id }, props: { spec } }));
 }
-export const GET: APIRoute = ({ props }) => new Response(figureCsv((props as { spec: PublishedFigure }).spec), { headers: { "Content-Type": "text/csv; charset=utf-8" } });
+export const GET: APIRoute = ({ props }) =>
+  new Response(figureCsv((props as { spec: PublishedFigure }).spec), {
+    headers: { "Content-Type": "text/csv; charset=utf-8" },
+  });

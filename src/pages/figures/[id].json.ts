@@ -13,6 +13,11 @@ export async function getStaticPaths() {
 export const GET: APIRoute = async ({ props }) => {
   const spec = (props as { spec: PublishedFigure }).spec;
   const ctx = await figureContext(spec);
-  const body = figureJson(spec, { version: ctx.version, dataHash: ctx.dataHash, url: ctx.url, sources: ctx.sources.map((s) => ({ id: s.id, citation: s.citation })) });
+  const body = figureJson(spec, {
+    version: ctx.version,
+    dataHash: ctx.dataHash,
+    url: ctx.url,
+    sources: ctx.sources.map((s) => ({ id: s.id, citation: s.citation })),
+  });
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 };

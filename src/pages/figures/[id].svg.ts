@@ -6,4 +6,6 @@ export async function getStaticPaths() {
   return [...(await allFigures()).values()].map((spec) => ({ params: { id: spec.id }, props: { spec } }));
 }
 export const GET: APIRoute = ({ props }) =>
-  new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${(props as { spec: PublishedFigure }).spec.svg}\n`, { headers: { "Content-Type": "image/svg+xml" } });
+  new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${(props as { spec: PublishedFigure }).spec.svg}\n`, {
+    headers: { "Content-Type": "image/svg+xml" },
+  });

@@ -46,7 +46,12 @@ export function cite(meta: ReportMeta, v: ReportVersion, target: CiteTarget): Ci
     ["year", escapeBibtex(year ?? "n.d.")],
     ["version", escapeBibtex(`${v.version}${v.release ? "" : "+dev"}`)],
     ["url", escapeBibtex(target.url)],
-    ["note", escapeBibtex(`Data version ${v.dataHash}${target.originals.length ? `. Shows data from ${target.originals.map((s) => s.citation).join(" ")}` : ""}`)],
+    [
+      "note",
+      escapeBibtex(
+        `Data version ${v.dataHash}${target.originals.length ? `. Shows data from ${target.originals.map((s) => s.citation).join(" ")}` : ""}`,
+      ),
+    ],
   ];
   if (v.release) fields.push(["urldate", v.release.date]);
   const bibtex = [bibEntry(key, fields), ...target.originals.map((s) => studyBibtex(s))].join("\n");
@@ -81,7 +86,11 @@ export function studyBibtex(s: Study): string {
 
 /** `@misc{key, field = {value}, …}` with values already escaped. */
 function bibEntry(key: string, fields: [string, string][]): string {
-  return [`@misc{${key},`, ...fields.map(([k, v], i) => `  ${k} = {${v}}${i < fields.length - 1 ? "," : ""}`), "}"].join("\n");
+  return [
+    `@misc{${key},`,
+    ...fields.map(([k, v], i) => `  ${k} = {${v}}${i < fields.length - 1 ? "," : ""}`),
+    "}",
+  ].join("\n");
 }
 
 /** Titles in an extra pair of braces: bibliography styles must not re-case names like "ResNet" or "V100". */
@@ -95,7 +104,15 @@ function bibAuthors(names: string[]): string {
 }
 
 function studyCsl(s: Study): Record<string, unknown> {
-  return { id: bibKey(s.id), type: "article", title: s.title, author: s.authors.map((literal) => ({ literal })), issued: { "date-parts": [[s.year]] }, URL: s.url, note: s.citation };
+  return {
+    id: bibKey(s.id),
+    type: "article",
+    title: s.title,
+    author: s.authors.map((literal) => ({ literal })),
+    issued: { "date-parts": [[s.year]] },
+    URL: s.url,
+    note: s.citation,
+  };
 }
 
 /** Keys may contain letters, digits and - _ : . only. */

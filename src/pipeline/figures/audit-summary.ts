@@ -4,7 +4,10 @@ import type { AuditFinding } from "../normalize/audit.ts";
 import type { FigureSpec } from "./spec.ts";
 import { PALETTE } from "./common.ts";
 
-export function auditSummaryFigure(audit: AuditFinding[], o: { id: string; title: string; caption: string }): FigureSpec {
+export function auditSummaryFigure(
+  audit: AuditFinding[],
+  o: { id: string; title: string; caption: string },
+): FigureSpec {
   const counts = new Map<string, { study: string; check: string; severity: string; count: number }>();
   for (const f of audit) {
     const key = `${f.study}\u0000${f.check}\u0000${f.severity}`;
@@ -12,7 +15,12 @@ export function auditSummaryFigure(audit: AuditFinding[], o: { id: string; title
     c.count++;
     counts.set(key, c);
   }
-  const data = [...counts.values()].sort((a, b) => a.study.localeCompare(b.study) || a.check.localeCompare(b.check) || a.severity.localeCompare(b.severity));
+  const data = [...counts.values()].sort(
+    (a, b) =>
+      a.study.localeCompare(b.study) ||
+      a.check.localeCompare(b.check) ||
+      a.severity.localeCompare(b.severity),
+  );
   const studies = [...new Set(data.map((d) => d.study))];
   const checks = [...new Set(data.map((d) => d.check))].sort();
   return {
@@ -39,9 +47,26 @@ export function auditSummaryFigure(audit: AuditFinding[], o: { id: string; title
       color: { domain: checks, range: PALETTE, legend: false },
       marks: [
         Plot.barX(data, Plot.stackX({ x: "count", y: "study", fill: "check", order: checks })),
-        Plot.text(data, Plot.stackX({ x: "count", y: "study", z: "check", text: (d: { count: number }) => String(d.count), order: checks, fill: "white" })),
+        Plot.text(
+          data,
+          Plot.stackX({
+            x: "count",
+            y: "study",
+            z: "check",
+            text: (d: { count: number }) => String(d.count),
+            order: checks,
+            fill: "white",
+          }),
+        ),
         // Legend below the axis, inside the SVG so downloads keep it.
-        ...checks.map((c, i) => Plot.text([`■ ${c}`], { frameAnchor: "bottom-left", dy: 42 + i * 15, fill: PALETTE[i % PALETTE.length], textAnchor: "start" })),
+        ...checks.map((c, i) =>
+          Plot.text([`■ ${c}`], {
+            frameAnchor: "bottom-left",
+            dy: 42 + i * 15,
+            fill: PALETTE[i % PALETTE.length],
+            textAnchor: "start",
+          }),
+        ),
       ],
     },
   };

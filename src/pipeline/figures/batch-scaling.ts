@@ -2,12 +2,28 @@
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import type { FigureSpec } from "./spec.ts";
-import { batchAxis, FRAME, inlineLegend, modelName, modelSlug, PALETTE, round, seriesLabel, sourceRef, withoutColor } from "./common.ts";
+import {
+  batchAxis,
+  FRAME,
+  inlineLegend,
+  modelName,
+  modelSlug,
+  PALETTE,
+  round,
+  seriesLabel,
+  sourceRef,
+  withoutColor,
+} from "./common.ts";
 
 export type BatchMetric = "throughput" | "latency";
 
 const METRIC = {
-  throughput: { field: "throughput_img_s", axis: "↑ Throughput (images/s)", word: "throughput", unit: "img/s" },
+  throughput: {
+    field: "throughput_img_s",
+    axis: "↑ Throughput (images/s)",
+    word: "throughput",
+    unit: "img/s",
+  },
   latency: { field: "latency_ms", axis: "↑ Latency per batch (ms)", word: "latency per batch", unit: "ms" },
 } as const;
 
@@ -21,7 +37,13 @@ export interface BatchScalingOptions {
 
 export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions): FigureSpec | null {
   const m = METRIC[o.metric];
-  const usable = rows.filter((r) => r.accelerator === o.accelerator.id && r.model === o.model && r.batch_size !== null && r[m.field] !== null);
+  const usable = rows.filter(
+    (r) =>
+      r.accelerator === o.accelerator.id &&
+      r.model === o.model &&
+      r.batch_size !== null &&
+      r[m.field] !== null,
+  );
   const measured = usable.filter((r) => r.kind === "measured");
   if (measured.length === 0) return null;
   // Only the simulated twins of the measured series shown (series "sim-<measured series>"), never the whole sweep.
@@ -31,7 +53,13 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const seriesIds = [...new Set(measured.map((r) => r.series)), ...new Set(simulated.map((r) => r.series))];
   const label = new Map<string, string>();
   for (const r of usable) {
-    if (!label.has(r.series)) label.set(r.series, r.kind === "simulated" ? `simulated: ${seriesLabel(r)}` : `${seriesLabel(r)} (${shortStudy(r.study)})`);
+    if (!label.has(r.series))
+      label.set(
+        r.series,
+        r.kind === "simulated"
+          ? `simulated: ${seriesLabel(r)}`
+          : `${seriesLabel(r)} (${shortStudy(r.study)})`,
+      );
   }
   const color = new Map(seriesIds.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
   const data = [...measured, ...simulated].map((r) => ({
@@ -47,7 +75,8 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const id = `fig-${o.metric}-${o.accelerator.id}-${modelSlug(o.model)}`;
   const title = `${modelName(o.model)} ${m.word} vs batch size on ${accName}`;
   const peak = Math.max(...measured.map((r) => r[m.field] as number));
-  const sims = simulated.length > 0 ? " Dashed lines are the atlas simulator's predictions, not measurements." : "";
+  const sims =
+    simulated.length > 0 ? " Dashed lines are the atlas simulator's predictions, not measurements." : "";
   const inputs = [...new Set(measured.map((r) => `${r.input_width}×${r.input_height}`))].join(", ");
   return {
     id,
@@ -75,9 +104,21 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
       x: batchAxis(),
       y: { label: m.axis, grid: true, zero: o.metric === "throughput" },
       marks: [
-        Plot.line(firstPerBatch(data.filter((d) => d.kind === "measured")), { x: "batch", y: "value", z: "series", stroke: "color", strokeWidth: 2 }),
-        Plot.line(data.filter((d) => d.kind === "simulated"), { x: "batch", y: "value", z: "series", stroke: "color", strokeWidth: 1.5, strokeDasharray: "5,4" }),
-        Plot.dot(data.filter((d) => d.kind === "measured"), { x: "batch", y: "value", fill: "color", r: 3 }),
+        Plot.line(firstPerBatch(data.filter((d) => d.kind === "measured")), {
+          x: "batch",
+          y: "value",
+          z: "series",
+          stroke: "color",
+          strokeWidth: 2,
+        }),
+        Plot.line(
+          data.filter((d) => d.kind === "simulated"),
+          { x: "batch", y: "value", z: "series", stroke: "color", strokeWidth: 1.5, strokeDasharray: "5,4" },
+        ),
+        Plot.dot(
+          data.filter((d) => d.kind === "measured"),
+          { x: "batch", y: "value", fill: "color", r: 3 },
+        ),
         ...inlineLegend(
           seriesIds.map((s) => ({ label: label.get(s)!, color: color.get(s)!, dashed: s.startsWith("sim") })),
           o.metric === "throughput" ? "bottom-right" : "top-left",

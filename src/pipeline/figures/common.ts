@@ -21,7 +21,16 @@ export const PRECISION_NAMES: Record<Precision, string> = {
 };
 
 /** A colour-blind-safe categorical palette (Okabe–Ito), fixed so colours do not shift between builds. */
-export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C6D31"];
+export const PALETTE = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+  "#8C6D31",
+];
 
 /** "TF1 graph + XLA, mixed FP16 (DLE TF1)"-style label for a series. */
 export function seriesLabel(r: CanonicalRow): string {
@@ -35,7 +44,11 @@ export function batchAxis(label = "Batch size (images) →"): Plot.ScaleOptions 
 }
 
 /** A legend drawn inside the SVG (so downloads keep it): one swatch and label per entry, top-left. */
-export function inlineLegend(entries: { label: string; color: string; dashed?: boolean }[], anchor: "top-left" | "top-right" | "bottom-right" = "top-left", faceted = false): Plot.Markish[] {
+export function inlineLegend(
+  entries: { label: string; color: string; dashed?: boolean }[],
+  anchor: "top-left" | "top-right" | "bottom-right" = "top-left",
+  faceted = false,
+): Plot.Markish[] {
   // In a faceted plot the legend is drawn once over the whole frame, not once per facet.
   const facet = faceted ? { facet: "super" as const } : {};
   const right = anchor !== "top-left";
@@ -43,15 +56,35 @@ export function inlineLegend(entries: { label: string; color: string; dashed?: b
   return entries.flatMap((e, i) => {
     const dy = bottom ? -8 - (entries.length - 1 - i) * 15 : 8 + i * 15;
     return [
-      Plot.text([e.dashed ? "– – " : "——"], { frameAnchor: anchor, dx: right ? -8 : 8, dy, fill: e.color, fontWeight: "bold", textAnchor: right ? "end" : "start", ...facet }),
-      Plot.text([e.label], { frameAnchor: anchor, dx: right ? -40 : 40, dy, fill: "currentColor", textAnchor: right ? "end" : "start", ...facet }),
+      Plot.text([e.dashed ? "– – " : "——"], {
+        frameAnchor: anchor,
+        dx: right ? -8 : 8,
+        dy,
+        fill: e.color,
+        fontWeight: "bold",
+        textAnchor: right ? "end" : "start",
+        ...facet,
+      }),
+      Plot.text([e.label], {
+        frameAnchor: anchor,
+        dx: right ? -40 : 40,
+        dy,
+        fill: "currentColor",
+        textAnchor: right ? "end" : "start",
+        ...facet,
+      }),
     ];
   });
 }
 
 export const round = (x: number | null, digits = 4) => (x === null ? null : Number(x.toPrecision(digits)));
 
-const MODEL_SLUGS: Record<string, string> = { "resnet50_v1.5": "resnet50", resnet50: "resnet50-unversioned", resnext101_32x4d: "resnext101", yolov3: "yolov3" };
+const MODEL_SLUGS: Record<string, string> = {
+  "resnet50_v1.5": "resnet50",
+  resnet50: "resnet50-unversioned",
+  resnext101_32x4d: "resnext101",
+  yolov3: "yolov3",
+};
 /** Short model name for figure ids (ids never contain dots or underscores). */
 export const modelSlug = (id: string) => MODEL_SLUGS[id] ?? id.replace(/[^a-z0-9]+/g, "-");
 

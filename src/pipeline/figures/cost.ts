@@ -16,7 +16,14 @@ export interface CostRow {
 /** Rows of series whose table states a price; `implied` = price ÷ 3600 ÷ throughput × 1000. */
 export function costRows(rows: CanonicalRow[], prices: Map<string, number>, studyId: string): CostRow[] {
   return rows
-    .filter((r) => r.study === studyId && r.kind === "measured" && r.batch_size === null && r.throughput_img_s !== null && prices.has(r.series))
+    .filter(
+      (r) =>
+        r.study === studyId &&
+        r.kind === "measured" &&
+        r.batch_size === null &&
+        r.throughput_img_s !== null &&
+        prices.has(r.series),
+    )
     .map((r) => {
       const price = prices.get(r.series)!;
       const implied = (price / 3600 / r.throughput_img_s!) * 1000;
@@ -31,12 +38,17 @@ export function costRows(rows: CanonicalRow[], prices: Map<string, number>, stud
     });
 }
 
-export function costFigure(data: CostRow[], o: { id: string; title: string; caption: string; sources: string[] }): FigureSpec {
+export function costFigure(
+  data: CostRow[],
+  o: { id: string; title: string; caption: string; sources: string[] },
+): FigureSpec {
   if (data.length === 0) throw new MissingDataError(o.id, "no rows with a price");
-  const long = data.flatMap((d) => [
-    { configuration: d.configuration, which: "as published", usd: d.published },
-    { configuration: d.configuration, which: "price ÷ throughput", usd: d.implied },
-  ]).filter((d): d is { configuration: string; which: string; usd: number } => d.usd !== null);
+  const long = data
+    .flatMap((d) => [
+      { configuration: d.configuration, which: "as published", usd: d.published },
+      { configuration: d.configuration, which: "price ÷ throughput", usd: d.implied },
+    ])
+    .filter((d): d is { configuration: string; which: string; usd: number } => d.usd !== null);
   const cheapest = data.reduce((a, b) => (b.implied < a.implied ? b : a));
   return {
     id: o.id,
@@ -65,12 +77,23 @@ export function costFigure(data: CostRow[], o: { id: string; title: string; capt
       color: { domain: ["as published", "price ÷ throughput"], range: [PALETTE[1]!, PALETTE[0]!] },
       marks: [
         Plot.barX(long, { x: "usd", y: "which", fy: "configuration", fill: "which" }),
-        Plot.text(long, { x: "usd", y: "which", fy: "configuration", text: (d: { usd: number }) => `$${d.usd}`, dx: 4, textAnchor: "start" }),
+        Plot.text(long, {
+          x: "usd",
+          y: "which",
+          fy: "configuration",
+          text: (d: { usd: number }) => `$${d.usd}`,
+          dx: 4,
+          textAnchor: "start",
+        }),
         Plot.ruleX([0]),
-        ...inlineLegend([
-          { label: "as published", color: PALETTE[1]! },
-          { label: "price ÷ 3600 ÷ throughput × 1000", color: PALETTE[0]! },
-        ], "bottom-right", true),
+        ...inlineLegend(
+          [
+            { label: "as published", color: PALETTE[1]! },
+            { label: "price ÷ 3600 ÷ throughput × 1000", color: PALETTE[0]! },
+          ],
+          "bottom-right",
+          true,
+        ),
       ],
     },
   };

@@ -4,11 +4,16 @@ import type { FigureSpec } from "./spec.ts";
 
 export function figureCsv(spec: Omit<FigureSpec, "plot">): string {
   const fields = spec.columns.map((c) => c.key);
-  const lines = spec.rows.map((r) => csvLine(fields.map((f) => (r[f] === null || r[f] === undefined ? "" : String(r[f])))));
+  const lines = spec.rows.map((r) =>
+    csvLine(fields.map((f) => (r[f] === null || r[f] === undefined ? "" : String(r[f])))),
+  );
   return csvLine(spec.columns.map((c) => c.label)) + lines.join("");
 }
 
-export function figureJson(spec: Omit<FigureSpec, "plot">, meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] }): string {
+export function figureJson(
+  spec: Omit<FigureSpec, "plot">,
+  meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] },
+): string {
   return (
     JSON.stringify(
       {

@@ -12,11 +12,29 @@ const SERIES = [
   { key: "peakActivationBytes", label: "peak working set (liveness, fused residuals)" },
 ] as const;
 
-export function memoryFigure(rows: MemoryBreakdownRow[], o: { id: string; model: string; precision: "int8" | "fp16" | "fp32"; title: string; caption: string; sources: string[] }): FigureSpec {
-  const own = rows.filter((r) => r.model === o.model && r.precision === o.precision).sort((a, b) => a.megapixels - b.megapixels);
+export function memoryFigure(
+  rows: MemoryBreakdownRow[],
+  o: {
+    id: string;
+    model: string;
+    precision: "int8" | "fp16" | "fp32";
+    title: string;
+    caption: string;
+    sources: string[];
+  },
+): FigureSpec {
+  const own = rows
+    .filter((r) => r.model === o.model && r.precision === o.precision)
+    .sort((a, b) => a.megapixels - b.megapixels);
   if (own.length === 0) throw new MissingDataError(o.id, `no memory rows for ${o.model} ${o.precision}`);
   const data = own.flatMap((r) =>
-    SERIES.map((s, i) => ({ quantity: s.label, size: `${r.width}×${r.height}${r.letterboxed ? ` (run at ${r.usedWidth}×${r.usedHeight})` : ""}`, megapixels: r.megapixels, mb: Number((r[s.key] / 1e6).toPrecision(4)), color: PALETTE[i]! })),
+    SERIES.map((s, i) => ({
+      quantity: s.label,
+      size: `${r.width}×${r.height}${r.letterboxed ? ` (run at ${r.usedWidth}×${r.usedHeight})` : ""}`,
+      megapixels: r.megapixels,
+      mb: Number((r[s.key] / 1e6).toPrecision(4)),
+      color: PALETTE[i]!,
+    })),
   );
   const crossing = own.find((r) => r.peakActivationBytes > r.weightBytes);
   return {
@@ -37,12 +55,20 @@ export function memoryFigure(rows: MemoryBreakdownRow[], o: { id: string; model:
     plot: {
       ...FRAME,
       height: 420,
-      x: { type: "log", label: "Input size (megapixels) →", grid: true, tickFormat: (d: number) => String(d) },
+      x: {
+        type: "log",
+        label: "Input size (megapixels) →",
+        grid: true,
+        tickFormat: (d: number) => String(d),
+      },
       y: { type: "log", label: "↑ Memory (MB, batch 1)", grid: true, tickFormat: (d: number) => String(d) },
       marks: [
         Plot.line(data, { x: "megapixels", y: "mb", z: "quantity", stroke: "color", strokeWidth: 2 }),
         Plot.dot(data, { x: "megapixels", y: "mb", fill: "color", r: 3 }),
-        ...inlineLegend(SERIES.map((s, i) => ({ label: s.label, color: PALETTE[i]! })), "top-left"),
+        ...inlineLegend(
+          SERIES.map((s, i) => ({ label: s.label, color: PALETTE[i]! })),
+          "top-left",
+        ),
       ],
     },
   };

@@ -10,7 +10,10 @@ const FONT_DIR = join(process.cwd(), "assets", "fonts");
 export const PNG_SCALE = 2;
 
 /** assets/fonts/subset.json: the full fonts, their subsets, and the Unicode ranges the subsets keep. */
-const SUBSET = JSON.parse(readFileSync(join(FONT_DIR, "subset.json"), "utf8")) as { ranges: string[]; fonts: { full: string; subset: string }[] };
+const SUBSET = JSON.parse(readFileSync(join(FONT_DIR, "subset.json"), "utf8")) as {
+  ranges: string[];
+  fonts: { full: string; subset: string }[];
+};
 export const FIGURE_FONT_FILES = SUBSET.fonts.map((f) => join(FONT_DIR, f.full));
 export const FIGURE_SUBSET_FONT_FILES = SUBSET.fonts.map((f) => join(FONT_DIR, f.subset));
 const RANGES = SUBSET.ranges.map((r) => {
@@ -25,7 +28,11 @@ const RANGES = SUBSET.ranges.map((r) => {
  * as the characters they stand for.
  */
 export function fontFilesFor(svg: string): string[] {
-  const text = svg.replace(/&#x([0-9a-f]+);|&#(\d+);/gi, (_, hex: string | undefined, dec: string | undefined) => String.fromCodePoint(hex ? parseInt(hex, 16) : Number(dec)));
+  const text = svg.replace(
+    /&#x([0-9a-f]+);|&#(\d+);/gi,
+    (_, hex: string | undefined, dec: string | undefined) =>
+      String.fromCodePoint(hex ? parseInt(hex, 16) : Number(dec)),
+  );
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     if (cp === 0x09 || cp === 0x0a || cp === 0x0d) continue;

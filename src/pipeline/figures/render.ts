@@ -24,7 +24,12 @@ export function renderFigure(spec: FigureSpec): string {
     ...spec.plot,
     document,
     className: "atlas-plot",
-    style: { fontFamily: `${FIGURE_FONT}, sans-serif`, fontSize: "12px", background: "white", color: "#1b1f24" },
+    style: {
+      fontFamily: `${FIGURE_FONT}, sans-serif`,
+      fontSize: "12px",
+      background: "white",
+      color: "#1b1f24",
+    },
   }) as unknown as Element;
   const svgs = el.tagName.toLowerCase() === "svg" ? [el] : [...el.querySelectorAll("svg")];
   const main = svgs[svgs.length - 1]!;

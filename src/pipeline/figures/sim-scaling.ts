@@ -11,21 +11,58 @@ export interface SimCurve {
   height: number;
 }
 
-export function simulatedScalingFigure(rows: CanonicalRow[], o: { accelerator: { id: string; name: string }; curves: SimCurve[]; precisions: string[] }): FigureSpec {
-  const sweep = rows.filter((r) => r.kind === "simulated" && r.accelerator === o.accelerator.id && r.study === "atlas-simulator" && !r.note.startsWith("Simulated twin") && r.batch_size !== null && r.throughput_img_s !== null);
+export function simulatedScalingFigure(
+  rows: CanonicalRow[],
+  o: { accelerator: { id: string; name: string }; curves: SimCurve[]; precisions: string[] },
+): FigureSpec {
+  const sweep = rows.filter(
+    (r) =>
+      r.kind === "simulated" &&
+      r.accelerator === o.accelerator.id &&
+      r.study === "atlas-simulator" &&
+      !r.note.startsWith("Simulated twin") &&
+      r.batch_size !== null &&
+      r.throughput_img_s !== null,
+  );
   // The first precision in preference order that the simulator could model on this accelerator.
   const precision = o.precisions.find((p) => sweep.some((r) => r.precision === p));
   if (!precision) throw new MissingDataError(`fig-simulated-${o.accelerator.id}`, "no simulated rows");
   const curves = o.curves
-    .map((c, i) => ({ c, label: `${modelName(c.model)} ${c.width}×${c.height}`, color: PALETTE[i % PALETTE.length]! }))
-    .filter(({ c }) => sweep.some((r) => r.model === c.model && r.input_width === c.width && r.input_height === c.height && r.precision === precision));
+    .map((c, i) => ({
+      c,
+      label: `${modelName(c.model)} ${c.width}×${c.height}`,
+      color: PALETTE[i % PALETTE.length]!,
+    }))
+    .filter(({ c }) =>
+      sweep.some(
+        (r) =>
+          r.model === c.model &&
+          r.input_width === c.width &&
+          r.input_height === c.height &&
+          r.precision === precision,
+      ),
+    );
   const data = curves.flatMap(({ c, label, color }) =>
     sweep
-      .filter((r) => r.model === c.model && r.input_width === c.width && r.input_height === c.height && r.precision === precision)
-      .map((r) => ({ curve: label, batch: r.batch_size!, throughput_img_s: r.throughput_img_s!, latency_ms: r.latency_ms, fraction_of_peak: r.fraction_of_peak, color })),
+      .filter(
+        (r) =>
+          r.model === c.model &&
+          r.input_width === c.width &&
+          r.input_height === c.height &&
+          r.precision === precision,
+      )
+      .map((r) => ({
+        curve: label,
+        batch: r.batch_size!,
+        throughput_img_s: r.throughput_img_s!,
+        latency_ms: r.latency_ms,
+        fraction_of_peak: r.fraction_of_peak,
+        color,
+      })),
   );
   const id = `fig-simulated-${o.accelerator.id}`;
-  const first90 = (label: string) => data.filter((d) => d.curve === label).find((d) => (d.fraction_of_peak ?? 0) >= 0.9)?.batch;
+  const first90 = (label: string) =>
+    data.filter((d) => d.curve === label).find((d) => (d.fraction_of_peak ?? 0) >= 0.9)?.batch;
   return {
     id,
     title: `Simulated throughput vs batch size on ${o.accelerator.name} (${precision.toUpperCase()}), small and megapixel inputs`,
@@ -34,7 +71,12 @@ export function simulatedScalingFigure(rows: CanonicalRow[], o: { accelerator: {
       `The accelerator's specifications come from its data file; assumed values are marked there. See the simulator validation finding for how far these predictions can be trusted.`,
     alt:
       `Log-scale chart of simulated throughput against batch size on ${o.accelerator.name} at ${precision.toUpperCase()} for ${curves.map((c) => c.label).join(", ")}. ` +
-      curves.map((c) => `${c.label} reaches 90 % of its simulated peak at batch ${first90(c.label) ?? "beyond the sweep"}`).join("; ") +
+      curves
+        .map(
+          (c) =>
+            `${c.label} reaches 90 % of its simulated peak at batch ${first90(c.label) ?? "beyond the sweep"}`,
+        )
+        .join("; ") +
       ".",
     sources: [],
     accelerator: o.accelerator.id,
@@ -50,11 +92,26 @@ export function simulatedScalingFigure(rows: CanonicalRow[], o: { accelerator: {
       ...FRAME,
       height: 420,
       x: batchAxis(),
-      y: { type: "log", label: "↑ Simulated throughput (images/s)", grid: true, tickFormat: (d: number) => String(d) },
+      y: {
+        type: "log",
+        label: "↑ Simulated throughput (images/s)",
+        grid: true,
+        tickFormat: (d: number) => String(d),
+      },
       marks: [
-        Plot.line(data, { x: "batch", y: "throughput_img_s", z: "curve", stroke: "color", strokeWidth: 1.5, strokeDasharray: "5,4" }),
+        Plot.line(data, {
+          x: "batch",
+          y: "throughput_img_s",
+          z: "curve",
+          stroke: "color",
+          strokeWidth: 1.5,
+          strokeDasharray: "5,4",
+        }),
         Plot.dot(data, { x: "batch", y: "throughput_img_s", stroke: "color", r: 3 }),
-        ...inlineLegend(curves.map((c) => ({ label: `simulated: ${c.label}`, color: c.color, dashed: true })), "bottom-right"),
+        ...inlineLegend(
+          curves.map((c) => ({ label: `simulated: ${c.label}`, color: c.color, dashed: true })),
+          "bottom-right",
+        ),
       ],
     },
   };

@@ -14,17 +14,34 @@ export interface SpeedupOptions {
 }
 
 export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSpec {
-  const thr = (series: string, batch: number) => rows.find((r) => r.series === series && r.batch_size === batch && r.note === "")?.throughput_img_s ?? null;
+  const thr = (series: string, batch: number) =>
+    rows.find((r) => r.series === series && r.batch_size === batch && r.note === "")?.throughput_img_s ??
+    null;
   const color = new Map(o.pairs.map((p, i) => [p.label, PALETTE[i % PALETTE.length]!]));
   const data = o.pairs.flatMap((p) => {
-    const batches = rows.filter((r) => r.series === p.series && r.batch_size !== null && r.note === "").map((r) => r.batch_size!);
+    const batches = rows
+      .filter((r) => r.series === p.series && r.batch_size !== null && r.note === "")
+      .map((r) => r.batch_size!);
     return batches.flatMap((b) => {
       const a = thr(p.series, b);
       const base = thr(p.baseline, b);
-      return a && base ? [{ pair: p.label, batch: b, speedup: round(a / base, 4)!, throughput: a, baseline_throughput: base, color: color.get(p.label)! }] : [];
+      return a && base
+        ? [
+            {
+              pair: p.label,
+              batch: b,
+              speedup: round(a / base, 4)!,
+              throughput: a,
+              baseline_throughput: base,
+              color: color.get(p.label)!,
+            },
+          ]
+        : [];
     });
   });
-  for (const p of o.pairs) if (!data.some((d) => d.pair === p.label)) throw new MissingDataError(o.id, `no common batch sizes for ${p.series} / ${p.baseline}`);
+  for (const p of o.pairs)
+    if (!data.some((d) => d.pair === p.label))
+      throw new MissingDataError(o.id, `no common batch sizes for ${p.series} / ${p.baseline}`);
   const range = (label: string) => {
     const xs = data.filter((d) => d.pair === label).map((d) => d.speedup);
     return `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;
@@ -52,7 +69,10 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
         Plot.ruleY([1], { stroke: "#888" }),
         Plot.line(data, { x: "batch", y: "speedup", z: "pair", stroke: "color", strokeWidth: 2 }),
         Plot.dot(data, { x: "batch", y: "speedup", fill: "color", r: 3 }),
-        ...inlineLegend(o.pairs.map((p) => ({ label: p.label, color: color.get(p.label)! })), "top-left"),
+        ...inlineLegend(
+          o.pairs.map((p) => ({ label: p.label, color: color.get(p.label)! })),
+          "top-left",
+        ),
       ],
     },
   };

@@ -4,10 +4,25 @@ import type { CanonicalRow } from "../schema.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { PALETTE, sourceRef } from "./common.ts";
 
-export function latencyThroughputFigure(rows: CanonicalRow[], o: { id: string; series: string; title: string; caption: string; sources: string[] }): FigureSpec {
+export function latencyThroughputFigure(
+  rows: CanonicalRow[],
+  o: { id: string; series: string; title: string; caption: string; sources: string[] },
+): FigureSpec {
   const data = rows
-    .filter((r) => r.series === o.series && r.kind === "measured" && r.latency_ms !== null && r.throughput_img_s !== null)
-    .map((r) => ({ batch: r.batch_size!, latency_ms: r.latency_ms!, throughput_img_s: r.throughput_img_s!, img_s_per_w: r.img_s_per_w, source: sourceRef(r) }));
+    .filter(
+      (r) =>
+        r.series === o.series &&
+        r.kind === "measured" &&
+        r.latency_ms !== null &&
+        r.throughput_img_s !== null,
+    )
+    .map((r) => ({
+      batch: r.batch_size!,
+      latency_ms: r.latency_ms!,
+      throughput_img_s: r.throughput_img_s!,
+      img_s_per_w: r.img_s_per_w,
+      source: sourceRef(r),
+    }));
   if (data.length === 0) throw new MissingDataError(o.id, `no rows in ${o.series}`);
   const first = data[0]!;
   const last = data[data.length - 1]!;
@@ -36,16 +51,32 @@ export function latencyThroughputFigure(rows: CanonicalRow[], o: { id: string; s
       marks: [
         Plot.line(data, { x: "throughput_img_s", y: "latency_ms", stroke: PALETTE[0], strokeWidth: 1.5 }),
         Plot.dot(data, { x: "throughput_img_s", y: "latency_ms", fill: PALETTE[0], r: 4 }),
-        Plot.text(data, { x: "throughput_img_s", y: "latency_ms", text: (d: { batch: number }) => `batch ${d.batch}`, dx: 8, dy: 12, textAnchor: "start" }),
+        Plot.text(data, {
+          x: "throughput_img_s",
+          y: "latency_ms",
+          text: (d: { batch: number }) => `batch ${d.batch}`,
+          dx: 8,
+          dy: 12,
+          textAnchor: "start",
+        }),
       ],
     },
   };
 }
 
-export function efficiencyFigure(rows: CanonicalRow[], o: { id: string; series: string; title: string; caption: string; sources: string[] }): FigureSpec {
+export function efficiencyFigure(
+  rows: CanonicalRow[],
+  o: { id: string; series: string; title: string; caption: string; sources: string[] },
+): FigureSpec {
   const data = rows
     .filter((r) => r.series === o.series && r.kind === "measured" && r.img_s_per_w !== null)
-    .map((r) => ({ batch: r.batch_size!, img_s_per_w: r.img_s_per_w!, power_w: r.power_w, derived_power: r.derived.includes("power_w=") ? "derived" : "reported", source: sourceRef(r) }));
+    .map((r) => ({
+      batch: r.batch_size!,
+      img_s_per_w: r.img_s_per_w!,
+      power_w: r.power_w,
+      derived_power: r.derived.includes("power_w=") ? "derived" : "reported",
+      source: sourceRef(r),
+    }));
   if (data.length === 0) throw new MissingDataError(o.id, `no efficiency rows in ${o.series}`);
   const best = data.reduce((a, b) => (b.img_s_per_w > a.img_s_per_w ? b : a));
   return {
@@ -71,7 +102,12 @@ export function efficiencyFigure(rows: CanonicalRow[], o: { id: string; series: 
       y: { label: "↑ Images per second per watt", grid: true, zero: true },
       marks: [
         Plot.barY(data, { x: (d: { batch: number }) => String(d.batch), y: "img_s_per_w", fill: PALETTE[2] }),
-        Plot.text(data, { x: (d: { batch: number }) => String(d.batch), y: "img_s_per_w", text: (d: { img_s_per_w: number }) => String(d.img_s_per_w), dy: -8 }),
+        Plot.text(data, {
+          x: (d: { batch: number }) => String(d.batch),
+          y: "img_s_per_w",
+          text: (d: { img_s_per_w: number }) => String(d.img_s_per_w),
+          dy: -8,
+        }),
         Plot.ruleY([0]),
       ],
     },

@@ -5,9 +5,15 @@ import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
 import { FRAME, inlineLegend, PALETTE, withoutColor } from "./common.ts";
 
-export function validationFigure(report: ValidationReport | null, studyOf: Map<string, string>, o: { id: string; title: string; caption: string; sources: string[] }): FigureSpec {
+export function validationFigure(
+  report: ValidationReport | null,
+  studyOf: Map<string, string>,
+  o: { id: string; title: string; caption: string; sources: string[] },
+): FigureSpec {
   if (!report) throw new MissingDataError(o.id, "the simulator did not run");
-  const points = report.points.filter((p) => !p.calibration && p.measured_throughput_img_s !== null && p.simulated_throughput_img_s !== null);
+  const points = report.points.filter(
+    (p) => !p.calibration && p.measured_throughput_img_s !== null && p.simulated_throughput_img_s !== null,
+  );
   if (points.length === 0) throw new MissingDataError(o.id, "no held-out points");
   const studies = [...new Set(points.map((p) => studyOf.get(p.series) ?? "?"))].sort();
   const color = new Map(studies.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
@@ -40,12 +46,33 @@ export function validationFigure(report: ValidationReport | null, studyOf: Map<s
     plot: {
       ...FRAME,
       height: 520,
-      x: { type: "log", label: "Measured throughput (images/s) →", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
-      y: { type: "log", label: "↑ Simulated throughput (images/s)", grid: true, domain: [lo * 0.8, hi * 1.25], tickFormat: (d: number) => String(d) },
+      x: {
+        type: "log",
+        label: "Measured throughput (images/s) →",
+        grid: true,
+        domain: [lo * 0.8, hi * 1.25],
+        tickFormat: (d: number) => String(d),
+      },
+      y: {
+        type: "log",
+        label: "↑ Simulated throughput (images/s)",
+        grid: true,
+        domain: [lo * 0.8, hi * 1.25],
+        tickFormat: (d: number) => String(d),
+      },
       marks: [
-        Plot.line([[lo * 0.8, lo * 0.8], [hi * 1.25, hi * 1.25]], { stroke: "#888", strokeDasharray: "4,3" }),
+        Plot.line(
+          [
+            [lo * 0.8, lo * 0.8],
+            [hi * 1.25, hi * 1.25],
+          ],
+          { stroke: "#888", strokeDasharray: "4,3" },
+        ),
         Plot.dot(data, { x: "measured", y: "simulated", fill: "color", r: 3, fillOpacity: 0.8 }),
-        ...inlineLegend(studies.map((s) => ({ label: s, color: color.get(s)! })), "bottom-right"),
+        ...inlineLegend(
+          studies.map((s) => ({ label: s, color: color.get(s)! })),
+          "bottom-right",
+        ),
       ],
     },
   };

@@ -28,12 +28,28 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
   const problems: SourceProblem[] = [];
   const out: Accelerator[] = [];
   if (!existsSync(dir) || !lstatSync(dir).isDirectory()) {
-    throw new SourceError([{ file: `${display}/accelerators`, line: 0, column: 0, message: "no accelerators folder", expected: "a folder data/accelerators/ with one <accelerator-id>.yaml per accelerator", found: "nothing" }]);
+    throw new SourceError([
+      {
+        file: `${display}/accelerators`,
+        line: 0,
+        column: 0,
+        message: "no accelerators folder",
+        expected: "a folder data/accelerators/ with one <accelerator-id>.yaml per accelerator",
+        found: "nothing",
+      },
+    ]);
   }
   for (const name of readdirSync(dir).sort()) {
     const file = `${display}/accelerators/${name}`;
     if (!name.endsWith(".yaml")) {
-      problems.push({ file, line: 0, column: 0, message: "unexpected file in data/accelerators", expected: "<accelerator-id>.yaml", found: JSON.stringify(name) });
+      problems.push({
+        file,
+        line: 0,
+        column: 0,
+        message: "unexpected file in data/accelerators",
+        expected: "<accelerator-id>.yaml",
+        found: JSON.stringify(name),
+      });
       continue;
     }
     try {

@@ -78,7 +78,8 @@ export function parseNumericCell(
   if (!m) return { ok: false, expected: shape };
   const value = Number(m[1]);
   if (!Number.isFinite(value)) return { ok: false, expected: "a finite number" };
-  if (field === "batch_size" && !Number.isInteger(value)) return { ok: false, expected: "a whole number of images" };
+  if (field === "batch_size" && !Number.isInteger(value))
+    return { ok: false, expected: "a whole number of images" };
   if (POSITIVE_FIELDS.has(field) && value <= 0) return { ok: false, expected: "a number greater than zero" };
   if (value < 0) return { ok: false, expected: "a number that is not negative" };
   return { ok: true, parsed: { value, decimals: m[2]?.length ?? 0, note: m[3] ?? null } };

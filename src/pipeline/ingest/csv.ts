@@ -31,11 +31,24 @@ export const MAX_CSV_COLUMNS = 64;
 /** Parses CSV text into header and rows, or throws a SourceError listing every structural problem. */
 export function parseCsv(file: string, text: string): CsvTable {
   const problems = new ProblemList();
-  const fail = (line: number, column: number, message: string, expected: string, found: string, hint?: string) =>
-    problems.add({ file, line, column, message, expected, found, ...(hint ? { hint } : {}) });
+  const fail = (
+    line: number,
+    column: number,
+    message: string,
+    expected: string,
+    found: string,
+    hint?: string,
+  ) => problems.add({ file, line, column, message, expected, found, ...(hint ? { hint } : {}) });
 
   if (text.charCodeAt(0) === 0xfeff) {
-    fail(1, 1, "file starts with a byte-order mark", "UTF-8 without a byte-order mark", "U+FEFF before the header", "save the file as plain UTF-8 (no BOM)");
+    fail(
+      1,
+      1,
+      "file starts with a byte-order mark",
+      "UTF-8 without a byte-order mark",
+      "U+FEFF before the header",
+      "save the file as plain UTF-8 (no BOM)",
+    );
     problems.throwIfAny();
   }
   if (text.trim() === "") {
@@ -45,7 +58,14 @@ export function parseCsv(file: string, text: string): CsvTable {
   const loneCr = /\r(?!\n)/.exec(text);
   if (loneCr) {
     const at = positionOf(text, loneCr.index);
-    fail(at.line, at.column, "line break is a carriage return alone", "lines ending in \\n (or \\r\\n)", "\\r not followed by \\n", "save the file with Unix (LF) or Windows (CRLF) line endings");
+    fail(
+      at.line,
+      at.column,
+      "line break is a carriage return alone",
+      "lines ending in \\n (or \\r\\n)",
+      "\\r not followed by \\n",
+      "save the file with Unix (LF) or Windows (CRLF) line endings",
+    );
     problems.throwIfAny();
   }
   // CRLF → LF changes no line or column numbers (the \r is always the last character of a line).
@@ -54,21 +74,40 @@ export function parseCsv(file: string, text: string): CsvTable {
   const lineCount = lines.length - (unix.endsWith("\n") ? 1 : 0);
   // Counted before parsing, so a huge file is refused without tokenising all of it.
   if (lineCount - 1 > MAX_CSV_ROWS) {
-    fail(MAX_CSV_ROWS + 2, 1, "too many rows", `at most ${MAX_CSV_ROWS} rows`, `${lineCount - 1} lines after the header`);
+    fail(
+      MAX_CSV_ROWS + 2,
+      1,
+      "too many rows",
+      `at most ${MAX_CSV_ROWS} rows`,
+      `${lineCount - 1} lines after the header`,
+    );
     problems.throwIfAny();
   }
-  const parsed = Papa.parse<string[]>(unix, { delimiter: ",", newline: "\n", header: false, skipEmptyLines: false, quoteChar: '"' });
+  const parsed = Papa.parse<string[]>(unix, {
+    delimiter: ",",
+    newline: "\n",
+    header: false,
+    skipEmptyLines: false,
+    quoteChar: '"',
+  });
   for (const err of parsed.errors) {
     // Papa's index is just past the opening quote of the bad cell.
     const index = err.index ?? 0;
     const at = positionOf(unix, unix[index - 1] === '"' ? index - 1 : index);
-    fail(at.line, at.column, `CSV syntax error (${err.code})`, "well-formed CSV (every opened quote closed)", err.message);
+    fail(
+      at.line,
+      at.column,
+      `CSV syntax error (${err.code})`,
+      "well-formed CSV (every opened quote closed)",
+      err.message,
+    );
   }
   problems.throwIfAny();
 
   let records = parsed.data;
   // A final newline leaves one empty record behind; that is not an empty row.
-  if (unix.endsWith("\n") && records.length > 0 && isBlankRecord(records[records.length - 1]!)) records = records.slice(0, -1);
+  if (unix.endsWith("\n") && records.length > 0 && isBlankRecord(records[records.length - 1]!))
+    records = records.slice(0, -1);
   if (records.length !== lineCount) {
     // Records and lines only disagree when a quoted cell spans lines: find the record's first line.
     let line = 1;
@@ -76,12 +115,25 @@ export function parseCsv(file: string, text: string): CsvTable {
       const breaks = record.reduce((n, c) => n + c.split("\n").length - 1, 0);
       if (breaks > 0) {
         const cell = positionCells(record, lines[line - 1]!)[record.findIndex((c) => c.includes("\n"))]!;
-        fail(line, cell.column, "a cell spans more than one line", "one row per line", "a quoted cell containing a line break");
+        fail(
+          line,
+          cell.column,
+          "a cell spans more than one line",
+          "one row per line",
+          "a quoted cell containing a line break",
+        );
         break;
       }
       line++;
     }
-    if (problems.empty) fail(1, 1, "rows and lines do not match", "one row per line", `${records.length} rows on ${lineCount} lines`);
+    if (problems.empty)
+      fail(
+        1,
+        1,
+        "rows and lines do not match",
+        "one row per line",
+        `${records.length} rows on ${lineCount} lines`,
+      );
     problems.throwIfAny();
   }
 
@@ -91,19 +143,38 @@ export function parseCsv(file: string, text: string): CsvTable {
   }));
   const header = withPositions[0]!.cells;
   if (header.length > MAX_CSV_COLUMNS) {
-    fail(1, header[MAX_CSV_COLUMNS]!.column, "too many columns", `at most ${MAX_CSV_COLUMNS} columns`, `${header.length} columns`);
+    fail(
+      1,
+      header[MAX_CSV_COLUMNS]!.column,
+      "too many columns",
+      `at most ${MAX_CSV_COLUMNS} columns`,
+      `${header.length} columns`,
+    );
     problems.throwIfAny();
   }
   if (header.length === 1) {
     const only = header[0]!.text;
     const other = [";", "\t", "|"].find((d) => only.includes(d));
     if (other !== undefined) {
-      fail(1, 1, "wrong delimiter", "comma-separated values", `a header separated by ${JSON.stringify(other)}: ${quoteFound(only)}`, "use commas between cells");
+      fail(
+        1,
+        1,
+        "wrong delimiter",
+        "comma-separated values",
+        `a header separated by ${JSON.stringify(other)}: ${quoteFound(only)}`,
+        "use commas between cells",
+      );
       problems.throwIfAny();
     }
   }
   if (withPositions.length < 2) {
-    fail(1, 1, "table has a header but no rows", "at least one data row after the header", "only the header line");
+    fail(
+      1,
+      1,
+      "table has a header but no rows",
+      "at least one data row after the header",
+      "only the header line",
+    );
   }
   header.forEach((cell, i) => {
     if (cell.text.trim() === "") fail(1, cell.column, `header cell ${i + 1} is empty`, "a column name", '""');
@@ -111,7 +182,13 @@ export function parseCsv(file: string, text: string): CsvTable {
   const rows: CsvRow[] = [];
   for (const row of withPositions.slice(1)) {
     if (isBlankRecord(row.cells.map((c) => c.text))) {
-      fail(row.line, 1, "empty line inside the table", "a row with " + header.length + " cells", "an empty line");
+      fail(
+        row.line,
+        1,
+        "empty line inside the table",
+        "a row with " + header.length + " cells",
+        "an empty line",
+      );
       continue;
     }
     if (row.cells.length !== header.length) {
@@ -119,7 +196,9 @@ export function parseCsv(file: string, text: string): CsvTable {
       fail(
         row.line,
         row.cells.length > header.length ? row.cells[header.length]!.column : last.column + last.text.length,
-        row.cells.length > header.length ? "row has more cells than the header" : "row has fewer cells than the header",
+        row.cells.length > header.length
+          ? "row has more cells than the header"
+          : "row has fewer cells than the header",
         `${header.length} cells (as in the header)`,
         `${row.cells.length} cells`,
       );
@@ -127,7 +206,13 @@ export function parseCsv(file: string, text: string): CsvTable {
     }
     const long = row.cells.find((c) => c.text.length > MAX_CELL_CHARS);
     if (long) {
-      fail(row.line, long.column, "cell is too long", `at most ${MAX_CELL_CHARS} characters`, `${long.text.length} characters`);
+      fail(
+        row.line,
+        long.column,
+        "cell is too long",
+        `at most ${MAX_CELL_CHARS} characters`,
+        `${long.text.length} characters`,
+      );
       continue;
     }
     rows.push(row);

@@ -32,15 +32,36 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     // lstat: a symbolic link is refused, not followed (it could lead outside data/).
     const stat = lstatSync(join(studiesDir, name));
     if (stat.isSymbolicLink()) {
-      problems.push({ file: folder, line: 0, column: 0, message: "study folder is a symbolic link", expected: "a real folder inside data/studies", found: "a symbolic link" });
+      problems.push({
+        file: folder,
+        line: 0,
+        column: 0,
+        message: "study folder is a symbolic link",
+        expected: "a real folder inside data/studies",
+        found: "a symbolic link",
+      });
       continue;
     }
     if (!stat.isDirectory()) {
-      problems.push({ file: folder, line: 0, column: 0, message: "unexpected file in data/studies", expected: "one folder per study", found: JSON.stringify(name) });
+      problems.push({
+        file: folder,
+        line: 0,
+        column: 0,
+        message: "unexpected file in data/studies",
+        expected: "one folder per study",
+        found: JSON.stringify(name),
+      });
       continue;
     }
     if (!ID_PATTERN.test(name) || name.length > 64) {
-      problems.push({ file: folder, line: 0, column: 0, message: "study folder name is not a safe id", expected: "lower-case letters, digits and dashes", found: JSON.stringify(name) });
+      problems.push({
+        file: folder,
+        line: 0,
+        column: 0,
+        message: "study folder name is not a safe id",
+        expected: "lower-case letters, digits and dashes",
+        found: JSON.stringify(name),
+      });
       continue;
     }
     const s = collect(() => loadStudy(join(studiesDir, name), folder, name));
@@ -57,36 +78,89 @@ export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]):
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
   const seriesOwner = new Map<string, { study: string; key: string }>();
-  const at = (s: ParsedStudy, path: (string | number)[]) => ({ file: s.metaFile, ...yamlPosition(s.metaText, path) });
+  const at = (s: ParsedStudy, path: (string | number)[]) => ({
+    file: s.metaFile,
+    ...yamlPosition(s.metaText, path),
+  });
   for (const s of studies) {
     s.study.tables.forEach((t, i) => {
       if (!accIds.has(t.accelerator)) {
-        problems.push({ ...at(s, ["tables", i, "accelerator"]), message: `unknown accelerator id in table ${t.file}`, expected: `an id with a file in data/accelerators/ (${[...accIds].join(", ")})`, found: JSON.stringify(t.accelerator), hint: "add data/accelerators/<id>.yaml first" });
+        problems.push({
+          ...at(s, ["tables", i, "accelerator"]),
+          message: `unknown accelerator id in table ${t.file}`,
+          expected: `an id with a file in data/accelerators/ (${[...accIds].join(", ")})`,
+          found: JSON.stringify(t.accelerator),
+          hint: "add data/accelerators/<id>.yaml first",
+        });
       }
-      const key = JSON.stringify([t.accelerator, t.model, t.input.width, t.input.height, t.precision, t.framework, t.execution, t.devices ?? 1]);
+      const key = JSON.stringify([
+        t.accelerator,
+        t.model,
+        t.input.width,
+        t.input.height,
+        t.precision,
+        t.framework,
+        t.execution,
+        t.devices ?? 1,
+      ]);
       const owner = seriesOwner.get(t.series);
       if (!owner) seriesOwner.set(t.series, { study: s.study.id, key });
       else if (owner.study !== s.study.id) {
-        problems.push({ ...at(s, ["tables", i, "series"]), message: "series id is already used by another study", expected: "a series id unique across the atlas", found: `${JSON.stringify(t.series)} (also in ${owner.study})` });
+        problems.push({
+          ...at(s, ["tables", i, "series"]),
+          message: "series id is already used by another study",
+          expected: "a series id unique across the atlas",
+          found: `${JSON.stringify(t.series)} (also in ${owner.study})`,
+        });
       } else if (owner.key !== key) {
-        problems.push({ ...at(s, ["tables", i, "series"]), message: "tables of one series disagree on accelerator, model, input, precision, framework, execution or devices", expected: "identical setup for every table of a series", found: `${JSON.stringify(t.series)} in ${t.file}` });
+        problems.push({
+          ...at(s, ["tables", i, "series"]),
+          message:
+            "tables of one series disagree on accelerator, model, input, precision, framework, execution or devices",
+          expected: "identical setup for every table of a series",
+          found: `${JSON.stringify(t.series)} in ${t.file}`,
+        });
       }
     });
     (s.study.references_studies ?? []).forEach((ref, i) => {
-      if (!studyIds.has(ref)) problems.push({ ...at(s, ["references_studies", i]), message: "references a study that does not exist", expected: "a folder name under data/studies/", found: JSON.stringify(ref) });
+      if (!studyIds.has(ref))
+        problems.push({
+          ...at(s, ["references_studies", i]),
+          message: "references a study that does not exist",
+          expected: "a folder name under data/studies/",
+          found: JSON.stringify(ref),
+        });
     });
   }
   // Claims may name series of any study, so check them once all series are known.
   for (const s of studies) {
     (s.study.claims ?? []).forEach((c, i) => {
       const t = c.test;
-      const named = !t ? [] : t.kind === "peak-fraction" || t.kind === "value" ? [t.series] : t.kind === "ratio" ? [t.series, t.reference_series] : t.kind === "throughput-ratio" && t.series ? [t.series] : [];
+      const named = !t
+        ? []
+        : t.kind === "peak-fraction" || t.kind === "value"
+          ? [t.series]
+          : t.kind === "ratio"
+            ? [t.series, t.reference_series]
+            : t.kind === "throughput-ratio" && t.series
+              ? [t.series]
+              : [];
       for (const series of named.filter((x) => !seriesOwner.has(x))) {
-        problems.push({ ...at(s, ["claims", i, "test"]), message: `claim ${c.id} tests a series that does not exist`, expected: "a series id declared in some study's tables", found: JSON.stringify(series) });
+        problems.push({
+          ...at(s, ["claims", i, "test"]),
+          message: `claim ${c.id} tests a series that does not exist`,
+          expected: "a series id declared in some study's tables",
+          found: JSON.stringify(series),
+        });
       }
       const acc = t && t.kind === "throughput-ratio" ? t.accelerator : c.subject?.accelerator;
       if (acc !== undefined && !accIds.has(acc)) {
-        problems.push({ ...at(s, ["claims", i]), message: `claim ${c.id} names an unknown accelerator`, expected: "an id with a file in data/accelerators/", found: JSON.stringify(acc) });
+        problems.push({
+          ...at(s, ["claims", i]),
+          message: `claim ${c.id} names an unknown accelerator`,
+          expected: "an id with a file in data/accelerators/",
+          found: JSON.stringify(acc),
+        });
       }
     });
   }

@@ -53,7 +53,15 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   const metaFile = `${display}/${STUDY_META}`;
   if (!existsSync(join(dir, STUDY_META))) {
     throw new SourceError([
-      { file: metaFile, line: 0, column: 0, message: "study folder has no metadata file", expected: `${STUDY_META} in ${display}/`, found: "no such file", hint: "see docs/data-format.md" },
+      {
+        file: metaFile,
+        line: 0,
+        column: 0,
+        message: "study folder has no metadata file",
+        expected: `${STUDY_META} in ${display}/`,
+        found: "no such file",
+        hint: "see docs/data-format.md",
+      },
     ]);
   }
   const metaText = readUtf8(join(dir, STUDY_META), metaFile);
@@ -62,20 +70,47 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   const at = (path: (string | number)[]) => ({ file: metaFile, ...yamlPosition(metaText, path) });
   const problems = new ProblemList();
   if (study.id !== folderName) {
-    problems.add({ ...at(["id"]), message: "study id does not match its folder name", expected: JSON.stringify(folderName), found: JSON.stringify(study.id) });
+    problems.add({
+      ...at(["id"]),
+      message: "study id does not match its folder name",
+      expected: JSON.stringify(folderName),
+      found: JSON.stringify(study.id),
+    });
   }
   const declared = new Set<string>();
   for (const [i, t] of study.tables.entries()) {
-    if (declared.has(t.file)) problems.add({ ...at(["tables", i, "file"]), message: "table listed twice", expected: "each CSV listed once", found: JSON.stringify(t.file) });
+    if (declared.has(t.file))
+      problems.add({
+        ...at(["tables", i, "file"]),
+        message: "table listed twice",
+        expected: "each CSV listed once",
+        found: JSON.stringify(t.file),
+      });
     declared.add(t.file);
   }
-  const csvFiles = readdirSync(dir).filter((f) => f.endsWith(".csv")).sort();
+  const csvFiles = readdirSync(dir)
+    .filter((f) => f.endsWith(".csv"))
+    .sort();
   for (const f of csvFiles) {
-    if (!declared.has(f)) problems.add({ file: `${display}/${f}`, line: 0, column: 0, message: "CSV file is not described in study.yaml", expected: `an entry in tables[] with file: ${f}`, found: "no entry" });
+    if (!declared.has(f))
+      problems.add({
+        file: `${display}/${f}`,
+        line: 0,
+        column: 0,
+        message: "CSV file is not described in study.yaml",
+        expected: `an entry in tables[] with file: ${f}`,
+        found: "no entry",
+      });
   }
   const claimIds = new Set<string>();
   for (const [i, c] of (study.claims ?? []).entries()) {
-    if (claimIds.has(c.id)) problems.add({ ...at(["claims", i, "id"]), message: "duplicate claim id", expected: "unique claim ids", found: JSON.stringify(c.id) });
+    if (claimIds.has(c.id))
+      problems.add({
+        ...at(["claims", i, "id"]),
+        message: "duplicate claim id",
+        expected: "unique claim ids",
+        found: JSON.stringify(c.id),
+      });
     claimIds.add(c.id);
   }
   problems.throwIfAny();
@@ -87,7 +122,14 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
     try {
       const path = join(dir, meta.file);
       if (!existsSync(path) || !statSync(path).isFile()) {
-        throw new SourceError([{ ...at(["tables", i, "file"]), message: "table file listed in study.yaml does not exist", expected: `${file}`, found: "no such file" }]);
+        throw new SourceError([
+          {
+            ...at(["tables", i, "file"]),
+            message: "table file listed in study.yaml does not exist",
+            expected: `${file}`,
+            found: "no such file",
+          },
+        ]);
       }
       const csv = parseCsv(file, readUtf8(path, file));
       tables.push({ meta, file, csv, rows: readRows(file, meta, csv, (path) => at(["tables", i, ...path])) });
@@ -101,28 +143,75 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
 }
 
 /** Maps CSV columns to canonical fields and reads every cell; `at` locates a path under the table's entry in study.yaml. */
-function readRows(file: string, meta: Table, csv: CsvTable, at: (path: (string | number)[]) => { file: string; line: number; column: number }): TableRow[] {
+function readRows(
+  file: string,
+  meta: Table,
+  csv: CsvTable,
+  at: (path: (string | number)[]) => { file: string; line: number; column: number },
+): TableRow[] {
   const problems = new ProblemList();
   const names = meta.columns.map((c) => c.name);
   const header = csv.header.map((c) => c.text);
   // Header must list exactly the declared columns, in order.
   const missing = names.filter((n) => !header.includes(n));
   const extra = csv.header.filter((c) => !names.includes(c.text));
-  for (const n of missing) problems.add({ file, line: 1, column: 1, message: `missing column ${JSON.stringify(n)}`, expected: `header ${names.map((x) => JSON.stringify(x)).join(",")}`, found: `header ${quoteFound(header.map((x) => JSON.stringify(x)).join(","), 300)}` });
-  for (const c of extra) problems.add({ file, line: 1, column: c.column, message: `column ${quoteFound(c.text)} is not described in study.yaml`, expected: `one of ${names.map((x) => JSON.stringify(x)).join(", ")}`, found: quoteFound(c.text) });
+  for (const n of missing)
+    problems.add({
+      file,
+      line: 1,
+      column: 1,
+      message: `missing column ${JSON.stringify(n)}`,
+      expected: `header ${names.map((x) => JSON.stringify(x)).join(",")}`,
+      found: `header ${quoteFound(header.map((x) => JSON.stringify(x)).join(","), 300)}`,
+    });
+  for (const c of extra)
+    problems.add({
+      file,
+      line: 1,
+      column: c.column,
+      message: `column ${quoteFound(c.text)} is not described in study.yaml`,
+      expected: `one of ${names.map((x) => JSON.stringify(x)).join(", ")}`,
+      found: quoteFound(c.text),
+    });
   if (!missing.length && !extra.length && names.join("\u0000") !== header.join("\u0000")) {
-    problems.add({ file, line: 1, column: 1, message: "columns are not in the order study.yaml lists them", expected: quoteFound(names.join(","), 300), found: quoteFound(header.join(","), 300) });
+    problems.add({
+      file,
+      line: 1,
+      column: 1,
+      message: "columns are not in the order study.yaml lists them",
+      expected: quoteFound(names.join(","), 300),
+      found: quoteFound(header.join(","), 300),
+    });
   }
   const dupColumn = csv.header.find((c, i) => header.indexOf(c.text) !== i);
-  if (dupColumn) problems.add({ file, line: 1, column: dupColumn.column, message: "duplicate column name in header", expected: "unique column names", found: quoteFound(dupColumn.text) });
+  if (dupColumn)
+    problems.add({
+      file,
+      line: 1,
+      column: dupColumn.column,
+      message: "duplicate column name in header",
+      expected: "unique column names",
+      found: quoteFound(dupColumn.text),
+    });
   for (const [j, col] of meta.columns.entries()) {
     if (!unitAccepted(col.field, col.unit)) {
-      problems.add({ ...at(["columns", j, "unit"]), message: `unknown unit ${JSON.stringify(col.unit)} for column ${JSON.stringify(col.name)} (${col.field}) of ${meta.file}`, expected: `one of the units docs/data-format.md lists for ${col.field}`, found: JSON.stringify(col.unit) });
+      problems.add({
+        ...at(["columns", j, "unit"]),
+        message: `unknown unit ${JSON.stringify(col.unit)} for column ${JSON.stringify(col.name)} (${col.field}) of ${meta.file}`,
+        expected: `one of the units docs/data-format.md lists for ${col.field}`,
+        found: JSON.stringify(col.unit),
+      });
     }
   }
   const fields = meta.columns.map((c) => c.field);
   const dupField = fields.findIndex((f, i) => f !== "text" && fields.indexOf(f) !== i);
-  if (dupField >= 0) problems.add({ ...at(["columns", dupField, "field"]), message: `two columns of ${meta.file} map to ${fields[dupField]}`, expected: "each canonical field at most once per table", found: fields[dupField]! });
+  if (dupField >= 0)
+    problems.add({
+      ...at(["columns", dupField, "field"]),
+      message: `two columns of ${meta.file} map to ${fields[dupField]}`,
+      expected: "each canonical field at most once per table",
+      found: fields[dupField]!,
+    });
   problems.throwIfAny();
 
   const corrections = new Map((meta.corrections ?? []).map((c) => [`${c.line}\u0000${c.column}`, c]));
@@ -139,11 +228,23 @@ function readRows(file: string, meta: Table, csv: CsvTable, at: (path: (string |
       if (fix) {
         used.add(key);
         if (fix.published !== cell.text) {
-          problems.add({ file, line: row.line, column: cell.column, message: "correction in study.yaml does not match the published cell", expected: quoteFound(fix.published), found: quoteFound(cell.text) });
+          problems.add({
+            file,
+            line: row.line,
+            column: cell.column,
+            message: "correction in study.yaml does not match the published cell",
+            expected: quoteFound(fix.published),
+            found: quoteFound(cell.text),
+          });
           return;
         }
         text = fix.read_as;
-        out.corrected.push({ column: col.name, published: fix.published, read_as: fix.read_as, reason: fix.reason });
+        out.corrected.push({
+          column: col.name,
+          published: fix.published,
+          read_as: fix.read_as,
+          reason: fix.reason,
+        });
       }
       if (col.field === "label") {
         out.label = text.trim() || null;
@@ -155,13 +256,28 @@ function readRows(file: string, meta: Table, csv: CsvTable, at: (path: (string |
       }
       const res = parseNumericCell(text, col.field, { suffix: col.suffix, allowNote: col.allow_note });
       if (!res.ok) {
-        problems.add({ file, line: row.line, column: cell.column, message: `column ${JSON.stringify(col.name)} (${col.field}, ${col.unit}): not a valid value`, expected: res.expected, found: quoteFound(cell.text), hint: fix ? undefined : "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml" });
+        problems.add({
+          file,
+          line: row.line,
+          column: cell.column,
+          message: `column ${JSON.stringify(col.name)} (${col.field}, ${col.unit}): not a valid value`,
+          expected: res.expected,
+          found: quoteFound(cell.text),
+          hint: fix
+            ? undefined
+            : "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml",
+        });
         return;
       }
       if (!res.parsed) return;
       const factor = unitFactor(col.field, col.unit);
       // Rounding to 12 significant digits removes float noise from unit conversion (454689 ns → 0.454689 ms).
-      out.values[col.field] = { value: Number((res.parsed.value * factor).toPrecision(12)), decimals: res.parsed.decimals, unitFactor: factor, raw: cell.text };
+      out.values[col.field] = {
+        value: Number((res.parsed.value * factor).toPrecision(12)),
+        decimals: res.parsed.decimals,
+        unitFactor: factor,
+        raw: cell.text,
+      };
       if (res.parsed.note) notes.push(res.parsed.note);
     });
     out.note = notes.length ? notes.join("; ") : null;
@@ -169,7 +285,12 @@ function readRows(file: string, meta: Table, csv: CsvTable, at: (path: (string |
   }
   for (const [k, c] of (meta.corrections ?? []).entries()) {
     if (!used.has(`${c.line}\u0000${c.column}`)) {
-      problems.add({ ...at(["corrections", k]), message: `correction for ${meta.file} line ${c.line}, column ${JSON.stringify(c.column)} matches no cell`, expected: "a line and column that exist in the CSV", found: `line ${c.line}, column ${JSON.stringify(c.column)}` });
+      problems.add({
+        ...at(["corrections", k]),
+        message: `correction for ${meta.file} line ${c.line}, column ${JSON.stringify(c.column)} matches no cell`,
+        expected: "a line and column that exist in the CSV",
+        found: `line ${c.line}, column ${JSON.stringify(c.column)}`,
+      });
     }
   }
   problems.throwIfAny();

@@ -10,16 +10,20 @@ export const MAX_FILE_BYTES = 20_000_000;
  * folder or a named pipe where a file belongs would crash or block the build.
  */
 export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTES): string {
-  const whole = (message: string, expected: string, found: string) => new SourceError([{ file: display, line: 0, column: 0, message, expected, found }]);
+  const whole = (message: string, expected: string, found: string) =>
+    new SourceError([{ file: display, line: 0, column: 0, message, expected, found }]);
   let stat;
   try {
     stat = lstatSync(path);
   } catch {
     throw whole("file does not exist", "a file", "no such file");
   }
-  if (stat.isSymbolicLink()) throw whole("file is a symbolic link", "a regular file inside data/", "a symbolic link");
-  if (!stat.isFile()) throw whole("not a regular file", "a regular file", stat.isDirectory() ? "a folder" : "a special file");
-  if (stat.size > maxBytes) throw whole("file is too large", `at most ${maxBytes} bytes`, `${stat.size} bytes`);
+  if (stat.isSymbolicLink())
+    throw whole("file is a symbolic link", "a regular file inside data/", "a symbolic link");
+  if (!stat.isFile())
+    throw whole("not a regular file", "a regular file", stat.isDirectory() ? "a folder" : "a special file");
+  if (stat.size > maxBytes)
+    throw whole("file is too large", `at most ${maxBytes} bytes`, `${stat.size} bytes`);
   const text = decodeUtf8(readFileSync(path), display);
   checkControlCharacters(text, display);
   return text;
@@ -33,7 +37,15 @@ export function decodeUtf8(bytes: Uint8Array, display: string): string {
     const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
     const { line, column } = positionOf(text, text.indexOf("\uFFFD"));
     throw new SourceError([
-      { file: display, line, column, message: "file is not valid UTF-8", expected: "UTF-8 text", found: "a byte sequence that is not UTF-8", hint: "re-save the file as UTF-8" },
+      {
+        file: display,
+        line,
+        column,
+        message: "file is not valid UTF-8",
+        expected: "UTF-8 text",
+        found: "a byte sequence that is not UTF-8",
+        hint: "re-save the file as UTF-8",
+      },
     ]);
   }
 }
@@ -51,7 +63,15 @@ export function checkControlCharacters(text: string, display: string): void {
   const { line, column } = positionOf(text, m.index);
   const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
   throw new SourceError([
-    { file: display, line, column, message: "file contains a control character", expected: "printable text (tabs and line breaks allowed)", found: code, hint: "remove the character; it is invisible in most editors" },
+    {
+      file: display,
+      line,
+      column,
+      message: "file contains a control character",
+      expected: "printable text (tabs and line breaks allowed)",
+      found: code,
+      hint: "remove the character; it is invisible in most editors",
+    },
   ]);
 }
 

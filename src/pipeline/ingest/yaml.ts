@@ -56,7 +56,14 @@ export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): 
   if (deep) {
     const pos = lineCounter.linePos(deep.range?.[0] ?? 0);
     throw new SourceError([
-      { file, line: pos.line, column: pos.col, message: "metadata is nested too deeply", expected: `at most ${MAX_NESTING} levels`, found: `more than ${MAX_NESTING} levels` },
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        message: "metadata is nested too deeply",
+        expected: `at most ${MAX_NESTING} levels`,
+        found: `more than ${MAX_NESTING} levels`,
+      },
     ]);
   }
   let alias: Alias | null = null;
@@ -69,7 +76,15 @@ export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): 
   if (alias) {
     const pos = lineCounter.linePos((alias as Alias).range?.[0] ?? 0);
     throw new SourceError([
-      { file, line: pos.line, column: pos.col, message: "YAML alias", expected: "plain YAML without aliases (*name) or merge keys", found: quoteFound(`*${(alias as Alias).source}`), hint: "write the value out in full" },
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        message: "YAML alias",
+        expected: "plain YAML without aliases (*name) or merge keys",
+        found: quoteFound(`*${(alias as Alias).source}`),
+        hint: "write the value out in full",
+      },
     ]);
   }
   let data: unknown;
@@ -77,7 +92,14 @@ export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): 
     data = doc.toJS({ maxAliasCount: 0 });
   } catch (e) {
     throw new SourceError([
-      { file, line: 1, column: 1, message: "YAML could not be read", expected: "plain YAML without aliases", found: (e as Error).message },
+      {
+        file,
+        line: 1,
+        column: 1,
+        message: "YAML could not be read",
+        expected: "plain YAML without aliases",
+        found: (e as Error).message,
+      },
     ]);
   }
   const result = schema.safeParse(data);
@@ -117,7 +139,11 @@ function tooDeep(root: YamlNode | null, max: number): YamlNode | null {
   const stack: [YamlNode | null, number][] = [[root, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    const children = isMap(node) ? node.items.map((p) => p.value as YamlNode | null) : isSeq(node) ? (node.items as (YamlNode | null)[]) : null;
+    const children = isMap(node)
+      ? node.items.map((p) => p.value as YamlNode | null)
+      : isSeq(node)
+        ? (node.items as (YamlNode | null)[])
+        : null;
     if (!children) continue;
     if (depth + 1 > max) return node;
     for (const child of children) stack.push([child, depth + 1]);
@@ -141,7 +167,8 @@ function nodeAt(root: YamlNode | null, path: (string | number)[]): { node: YamlN
 
 function valueAt(data: unknown, path: (string | number)[]): unknown {
   let v: unknown = data;
-  for (const k of path) v = v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined;
+  for (const k of path)
+    v = v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
 

@@ -48,25 +48,54 @@ export function auditStudy(parsed: ParsedStudy): AuditFinding[] {
   const findings: AuditFinding[] = [];
   const stated = parsed.tables.map((t) => t.meta.images_per_run).filter((n): n is number => n !== undefined);
   for (const [series, points] of mergeSeries(parsed)) {
-    const add = (p: MergedPoint, check: AuditCheck, severity: AuditFinding["severity"], message: string, values: AuditFinding["values"]) =>
-      findings.push({ study: parsed.study.id, series, check, severity, message, rows: p.rows.map((r) => `${r.table.file}:${r.row.line}`), values });
+    const add = (
+      p: MergedPoint,
+      check: AuditCheck,
+      severity: AuditFinding["severity"],
+      message: string,
+      values: AuditFinding["values"],
+    ) =>
+      findings.push({
+        study: parsed.study.id,
+        series,
+        check,
+        severity,
+        message,
+        rows: p.rows.map((r) => `${r.table.file}:${r.row.line}`),
+        values,
+      });
     for (const p of points) checkPoint(p, stated, add);
     checkRepeats(points, (p, m, v) => add(p, "repeated-measurement", "info", m, v));
   }
   return findings;
 }
 
-type Add = (p: MergedPoint, check: AuditCheck, severity: AuditFinding["severity"], message: string, values: AuditFinding["values"]) => void;
+type Add = (
+  p: MergedPoint,
+  check: AuditCheck,
+  severity: AuditFinding["severity"],
+  message: string,
+  values: AuditFinding["values"],
+) => void;
 
 function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
   const c = p.values;
   const meta = p.tables[0]!.meta;
   const batch = c.batch_size?.value;
-  const where = batch !== undefined ? `batch ${batch}${p.note ? ` (${p.note})` : ""}${p.label ? ` [${p.label}]` : ""}` : (p.label ?? p.note ?? `line ${p.rows[0]!.row.line}`);
+  const where =
+    batch !== undefined
+      ? `batch ${batch}${p.note ? ` (${p.note})` : ""}${p.label ? ` [${p.label}]` : ""}`
+      : (p.label ?? p.note ?? `line ${p.rows[0]!.row.line}`);
 
   for (const { row } of p.rows) {
     for (const fix of row.corrected) {
-      add(p, "source-typo", "info", `${where}: the source prints ${JSON.stringify(fix.published)} in column ${JSON.stringify(fix.column)}; read as ${JSON.stringify(fix.read_as)} (${fix.reason})`, { published: fix.published, read_as: fix.read_as });
+      add(
+        p,
+        "source-typo",
+        "info",
+        `${where}: the source prints ${JSON.stringify(fix.published)} in column ${JSON.stringify(fix.column)}; read as ${JSON.stringify(fix.read_as)} (${fix.reason})`,
+        { published: fix.published, read_as: fix.read_as },
+      );
     }
   }
 
@@ -78,11 +107,17 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
     if (diff > allowed) {
       // Small gaps are common where a benchmark times throughput and latency separately; large ones are not.
       const severity = diff > allowed + LARGE_GAP ? "warning" : "info";
-      add(p, "throughput-vs-latency", severity, `${where}: published throughput ${fmt(c.throughput_img_s.value)} img/s differs by ${pct(diff)} from batch ÷ mean latency = ${fmt(expected)} img/s`, {
-        throughput_img_s: c.throughput_img_s.value,
-        batch_over_latency_img_s: round6(expected),
-        relative_difference: round6(diff),
-      });
+      add(
+        p,
+        "throughput-vs-latency",
+        severity,
+        `${where}: published throughput ${fmt(c.throughput_img_s.value)} img/s differs by ${pct(diff)} from batch ÷ mean latency = ${fmt(expected)} img/s`,
+        {
+          throughput_img_s: c.throughput_img_s.value,
+          batch_over_latency_img_s: round6(expected),
+          relative_difference: round6(diff),
+        },
+      );
     }
   }
 
@@ -94,29 +129,60 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
     if (reference !== undefined) {
       const diff = Math.abs(implied - reference) / reference;
       if (diff > allowed) {
-        const whose = meta.images_per_run !== undefined ? "this table states" : "the study states for its other runs";
-        add(p, "run-time-vs-images", "warning", `${where}: run time ${fmt(c.run_time_s.value)} s × throughput ${fmt(c.throughput_img_s.value)} img/s implies ${Math.round(implied).toLocaleString("en-US")} images, but ${whose} ${reference.toLocaleString("en-US")}`, {
-          run_time_s: c.run_time_s.value,
-          throughput_img_s: c.throughput_img_s.value,
-          implied_images: round6(implied),
-          stated_images: reference,
-        });
+        const whose =
+          meta.images_per_run !== undefined ? "this table states" : "the study states for its other runs";
+        add(
+          p,
+          "run-time-vs-images",
+          "warning",
+          `${where}: run time ${fmt(c.run_time_s.value)} s × throughput ${fmt(c.throughput_img_s.value)} img/s implies ${Math.round(implied).toLocaleString("en-US")} images, but ${whose} ${reference.toLocaleString("en-US")}`,
+          {
+            run_time_s: c.run_time_s.value,
+            throughput_img_s: c.throughput_img_s.value,
+            implied_images: round6(implied),
+            stated_images: reference,
+          },
+        );
       }
     }
     const images = meta.images_per_run ?? reference;
     if (batch !== undefined && images !== undefined && batch > images) {
-      add(p, "batch-exceeds-images", "warning", `${where}: a batch of ${batch} is larger than the ${images.toLocaleString("en-US")} images in the run, so the run holds at most one partial batch`, { batch_size: batch, images });
+      add(
+        p,
+        "batch-exceeds-images",
+        "warning",
+        `${where}: a batch of ${batch} is larger than the ${images.toLocaleString("en-US")} images in the run, so the run holds at most one partial batch`,
+        { batch_size: batch, images },
+      );
     }
   } else if (batch !== undefined && meta.images_per_run !== undefined && batch > meta.images_per_run) {
-    add(p, "batch-exceeds-images", "warning", `${where}: a batch of ${batch} is larger than the ${meta.images_per_run} images in the run`, { batch_size: batch, images: meta.images_per_run });
+    add(
+      p,
+      "batch-exceeds-images",
+      "warning",
+      `${where}: a batch of ${batch} is larger than the ${meta.images_per_run} images in the run`,
+      { batch_size: batch, images: meta.images_per_run },
+    );
   }
 
   // Efficiency is throughput per watt.
   if (c.img_s_per_w && c.throughput_img_s && c.power_w) {
     const expected = c.throughput_img_s.value / c.power_w.value;
     const diff = Math.abs(c.img_s_per_w.value - expected) / expected;
-    if (diff > roundingTolerance(c.img_s_per_w) + roundingTolerance(c.throughput_img_s) + roundingTolerance(c.power_w) + AUDIT_MARGIN) {
-      add(p, "efficiency-vs-power", "warning", `${where}: published efficiency ${fmt(c.img_s_per_w.value)} img/s/W differs by ${pct(diff)} from throughput ÷ power = ${fmt(expected)}`, { img_s_per_w: c.img_s_per_w.value, throughput_over_power: round6(expected) });
+    if (
+      diff >
+      roundingTolerance(c.img_s_per_w) +
+        roundingTolerance(c.throughput_img_s) +
+        roundingTolerance(c.power_w) +
+        AUDIT_MARGIN
+    ) {
+      add(
+        p,
+        "efficiency-vs-power",
+        "warning",
+        `${where}: published efficiency ${fmt(c.img_s_per_w.value)} img/s/W differs by ${pct(diff)} from throughput ÷ power = ${fmt(expected)}`,
+        { img_s_per_w: c.img_s_per_w.value, throughput_over_power: round6(expected) },
+      );
     }
   }
 
@@ -127,14 +193,26 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
     const lo = c[present[i - 1]!]!;
     const hi = c[present[i]!]!;
     if (hi.value < lo.value) {
-      add(p, "percentile-order", "warning", `${where}: ${present[i]} (${fmt(hi.value)} ms) is below ${present[i - 1]} (${fmt(lo.value)} ms); a higher percentile cannot be lower`, { [present[i - 1]!]: lo.value, [present[i]!]: hi.value });
+      add(
+        p,
+        "percentile-order",
+        "warning",
+        `${where}: ${present[i]} (${fmt(hi.value)} ms) is below ${present[i - 1]} (${fmt(lo.value)} ms); a higher percentile cannot be lower`,
+        { [present[i - 1]!]: lo.value, [present[i]!]: hi.value },
+      );
     }
   }
 
   // A mean above the 99th percentile needs more than 1 % of extreme samples: usually the mean covers
   // iterations (warm-up, first call) that the percentiles leave out. Worth knowing, not an error.
   if (c.latency_ms && c.latency_p99_ms && c.latency_ms.value > c.latency_p99_ms.value) {
-    add(p, "mean-above-p99", "info", `${where}: mean latency ${fmt(c.latency_ms.value)} ms is above the 99th percentile ${fmt(c.latency_p99_ms.value)} ms, so the mean and the percentiles probably cover different iterations`, { latency_ms: c.latency_ms.value, latency_p99_ms: c.latency_p99_ms.value });
+    add(
+      p,
+      "mean-above-p99",
+      "info",
+      `${where}: mean latency ${fmt(c.latency_ms.value)} ms is above the 99th percentile ${fmt(c.latency_p99_ms.value)} ms, so the mean and the percentiles probably cover different iterations`,
+      { latency_ms: c.latency_ms.value, latency_p99_ms: c.latency_p99_ms.value },
+    );
   }
 
   // Costs follow from the stated hourly price.
@@ -143,31 +221,52 @@ function checkPoint(p: MergedPoint, statedImages: number[], add: Add): void {
     const expected = (c.run_time_s.value * price) / 3600;
     const diff = Math.abs(c.cost_usd_total.value - expected) / expected;
     if (diff > roundingTolerance(c.cost_usd_total) + roundingTolerance(c.run_time_s) + AUDIT_MARGIN) {
-      add(p, "cost-total", "warning", `${where}: total cost $${fmt(c.cost_usd_total.value)} differs by ${pct(diff)} from run time × price = $${fmt(expected)}`, { cost_usd_total: c.cost_usd_total.value, run_time_times_price: round6(expected) });
+      add(
+        p,
+        "cost-total",
+        "warning",
+        `${where}: total cost $${fmt(c.cost_usd_total.value)} differs by ${pct(diff)} from run time × price = $${fmt(expected)}`,
+        { cost_usd_total: c.cost_usd_total.value, run_time_times_price: round6(expected) },
+      );
     }
   }
   if (price !== undefined && c.cost_usd_per_1000_img && c.throughput_img_s) {
     const expected = (price / 3600 / c.throughput_img_s.value) * 1000;
     const ratio = c.cost_usd_per_1000_img.value / expected;
-    if (Math.abs(ratio - 1) > roundingTolerance(c.cost_usd_per_1000_img) + roundingTolerance(c.throughput_img_s) + AUDIT_MARGIN) {
+    if (
+      Math.abs(ratio - 1) >
+      roundingTolerance(c.cost_usd_per_1000_img) + roundingTolerance(c.throughput_img_s) + AUDIT_MARGIN
+    ) {
       let explanation = "";
       if (c.cost_usd_total) {
         const alt = (c.cost_usd_total.value / c.throughput_img_s.value) * 1000;
-        if (Math.abs(alt - c.cost_usd_per_1000_img.value) / alt <= roundingTolerance(c.cost_usd_per_1000_img) + roundingTolerance(c.cost_usd_total) + AUDIT_MARGIN) {
+        if (
+          Math.abs(alt - c.cost_usd_per_1000_img.value) / alt <=
+          roundingTolerance(c.cost_usd_per_1000_img) + roundingTolerance(c.cost_usd_total) + AUDIT_MARGIN
+        ) {
           explanation = ` The published figure matches, within rounding, total cost ÷ throughput × 1000 = $${fmt(alt)}, which mixes a cost per run with a rate.`;
         }
       }
-      add(p, "cost-per-1000", "warning", `${where}: published cost per 1,000 images $${fmt(c.cost_usd_per_1000_img.value)} is ${fmt(ratio)}× the cost implied by the stated price and throughput ($${price}/h ÷ 3600 ÷ ${fmt(c.throughput_img_s.value)} img/s × 1000 = $${fmt(expected)}).${explanation}`, {
-        cost_usd_per_1000_img: c.cost_usd_per_1000_img.value,
-        price_based_cost_usd_per_1000_img: round6(expected),
-        ratio: round6(ratio),
-      });
+      add(
+        p,
+        "cost-per-1000",
+        "warning",
+        `${where}: published cost per 1,000 images $${fmt(c.cost_usd_per_1000_img.value)} is ${fmt(ratio)}× the cost implied by the stated price and throughput ($${price}/h ÷ 3600 ÷ ${fmt(c.throughput_img_s.value)} img/s × 1000 = $${fmt(expected)}).${explanation}`,
+        {
+          cost_usd_per_1000_img: c.cost_usd_per_1000_img.value,
+          price_based_cost_usd_per_1000_img: round6(expected),
+          ratio: round6(ratio),
+        },
+      );
     }
   }
 }
 
 /** Rows measured twice at the same batch (e.g. "32" and "32 (run 2)"): report their spread. */
-function checkRepeats(points: MergedPoint[], add: (p: MergedPoint, message: string, values: AuditFinding["values"]) => void): void {
+function checkRepeats(
+  points: MergedPoint[],
+  add: (p: MergedPoint, message: string, values: AuditFinding["values"]) => void,
+): void {
   const byBatch = new Map<number, MergedPoint[]>();
   for (const p of points) {
     const b = p.values.batch_size?.value;
@@ -176,11 +275,17 @@ function checkRepeats(points: MergedPoint[], add: (p: MergedPoint, message: stri
   }
   for (const [batch, group] of byBatch) {
     if (group.length < 2) continue;
-    const thr = group.map((p) => p.values.throughput_img_s?.value).filter((x): x is number => x !== undefined);
+    const thr = group
+      .map((p) => p.values.throughput_img_s?.value)
+      .filter((x): x is number => x !== undefined);
     if (thr.length < 2) continue;
     const spread = (Math.max(...thr) - Math.min(...thr)) / Math.min(...thr);
     const merged: MergedPoint = { ...group[0]!, rows: group.flatMap((p) => p.rows) };
-    add(merged, `batch ${batch} was measured ${group.length} times; throughput ranges ${thr.map(fmt).join(" – ")} img/s (spread ${pct(spread)}), a view of run-to-run variation`, { batch_size: batch, spread: round6(spread) });
+    add(
+      merged,
+      `batch ${batch} was measured ${group.length} times; throughput ranges ${thr.map(fmt).join(" – ")} img/s (spread ${pct(spread)}), a view of run-to-run variation`,
+      { batch_size: batch, spread: round6(spread) },
+    );
   }
 }
 

@@ -29,7 +29,8 @@ export function mergeSeries(parsed: ParsedStudy): Map<string, MergedPoint[]> {
     table.rows.forEach((row, index) => {
       const batch = row.values.batch_size?.value;
       // Tables without a batch column (MLPerf Offline) have one point per row.
-      const key = batch === undefined ? `row-${index}` : `${batch}\u0000${row.note ?? ""}\u0000${row.label ?? ""}`;
+      const key =
+        batch === undefined ? `row-${index}` : `${batch}\u0000${row.note ?? ""}\u0000${row.label ?? ""}`;
       let point = points.get(key);
       if (!point) {
         point = { study: parsed.study, tables: [], rows: [], values: {}, label: row.label, note: row.note };
@@ -87,7 +88,11 @@ export function derivePoint(point: MergedPoint): PointValues {
     set("throughput_img_s", (v.batch_size * 1000) / v.latency_ms, FORMULAS.throughputFromLatency);
   }
   if (v.throughput_img_s === undefined && v.run_time_s !== undefined && images !== undefined) {
-    set("throughput_img_s", images / v.run_time_s, FORMULAS.throughputFromRunTime.replace("images_per_run", `images_per_run (${images})`));
+    set(
+      "throughput_img_s",
+      images / v.run_time_s,
+      FORMULAS.throughputFromRunTime.replace("images_per_run", `images_per_run (${images})`),
+    );
   }
   if (v.latency_ms === undefined && v.batch_size !== undefined && v.throughput_img_s !== undefined) {
     set("latency_ms", (v.batch_size * 1000) / v.throughput_img_s, FORMULAS.latencyFromThroughput);
@@ -99,7 +104,11 @@ export function derivePoint(point: MergedPoint): PointValues {
     set("img_s_per_w", v.throughput_img_s / v.power_w, FORMULAS.efficiencyFromPower);
   }
   if (v.cost_usd_per_1000_img === undefined && price !== undefined && v.throughput_img_s !== undefined) {
-    set("cost_usd_per_1000_img", (price / 3600 / v.throughput_img_s) * 1000, FORMULAS.costFromPrice.replace("price_usd_per_hour", `price_usd_per_hour (${price})`));
+    set(
+      "cost_usd_per_1000_img",
+      (price / 3600 / v.throughput_img_s) * 1000,
+      FORMULAS.costFromPrice.replace("price_usd_per_hour", `price_usd_per_hour (${price})`),
+    );
   }
   return { values: v, derived };
 }

@@ -1,5 +1,14 @@
 /** Writing outputs so that a reader never sees half a file: write beside, then rename over. */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 
 /** Writes `content` (or its pieces in order, for files too large for one string) beside `path`, then renames it over. */

@@ -16,7 +16,9 @@ function* chunksOf<T>(items: T[]): Generator<T[]> {
 export function* measurementsCsvChunks(rows: CanonicalRow[]): Generator<string> {
   yield csvLine(CANONICAL_COLUMNS);
   for (const chunk of chunksOf(rows)) {
-    yield chunk.map((r) => csvLine(CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))))).join("");
+    yield chunk
+      .map((r) => csvLine(CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c])))))
+      .join("");
   }
 }
 

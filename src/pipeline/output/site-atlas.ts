@@ -18,11 +18,20 @@ export type SiteAtlas = Omit<Atlas, "figures" | "validation"> & {
 };
 
 /** `figures` are the atlas's figures, published (publishFigure: rendered once, by the caller). */
-export function siteAtlas(atlas: Atlas, figures: PublishedFigure[], version: ReportVersion, releases: Release[]): SiteAtlas {
+export function siteAtlas(
+  atlas: Atlas,
+  figures: PublishedFigure[],
+  version: ReportVersion,
+  releases: Release[],
+): SiteAtlas {
   return {
     ...atlas,
     rows: atlas.rows.filter((r) => r.kind !== "simulated"),
-    validation: atlas.validation && { series: atlas.validation.series, summary: atlas.validation.summary, byStudy: atlas.validation.byStudy },
+    validation: atlas.validation && {
+      series: atlas.validation.series,
+      summary: atlas.validation.summary,
+      byStudy: atlas.validation.byStudy,
+    },
     figures,
     version,
     releases,

@@ -48,7 +48,8 @@ const simulatorFigures: FigureSource = (atlas) => {
         { width: 2048, height: 1024 },
       ],
       batches: [1, 2, 4, 8, 16, 32, 64],
-      title: "On-chip memory ResNet-50 needs per batch at 224 px and 2 MP, against each accelerator's SRAM (INT8)",
+      title:
+        "On-chip memory ResNet-50 needs per batch at 224 px and 2 MP, against each accelerator's SRAM (INT8)",
       caption:
         "Weights plus the peak working set times the batch size, from the atlas simulator (INT8). Horizontal lines: on-chip SRAM totals from the accelerator files, most of them derived (L2 + register files + shared memory for GPUs; see each accelerator page). " +
         "A line above an accelerator's SRAM means that batch cannot run without DRAM traffic for activations or weights.",

@@ -23,7 +23,9 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
   const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
   for (const acc of atlas.accelerators) {
     const rows = byAccelerator.get(acc.id) ?? [];
-    const models = [...new Set(rows.filter((r) => r.kind === "measured" && r.batch_size !== null).map((r) => r.model))].sort();
+    const models = [
+      ...new Set(rows.filter((r) => r.kind === "measured" && r.batch_size !== null).map((r) => r.model)),
+    ].sort();
     for (const model of models) {
       for (const metric of ["throughput", "latency"] as const) {
         const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles });
@@ -45,7 +47,7 @@ const DLE_TF1 = "nvidia-dle-tf1-resnet50";
 
 function findingFigures(atlas: Atlas): FigureSpec[] {
   const rows = atlas.rows;
-    // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
+  // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
   // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
@@ -65,7 +67,16 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         { id: "dle-tf1-rn50-v100-16gb-amp", label: "V100 16 GB, mixed FP16 (TF1)" },
         { id: "dle-pyt-rn50-v100-16gb-fp32", label: "V100 16 GB, FP32 (PyTorch)" },
       ],
-      claims: mnCore ? [{ label: "MN-Core 2 (poster claim: ≥ 90 % of batch 16)", batch: 4, fraction: 0.9, source: "mn-core-2-poster (claim, no published numbers)" }] : [],
+      claims: mnCore
+        ? [
+            {
+              label: "MN-Core 2 (poster claim: ≥ 90 % of batch 16)",
+              batch: 4,
+              fraction: 0.9,
+              source: "mn-core-2-poster (claim, no published numbers)",
+            },
+          ]
+        : [],
       caption:
         "Throughput at batch 1–16 divided by the same series' throughput at batch 16, the normalisation the MN-Core 2 poster uses. " +
         "GPU lines: NVIDIA DeepLearningExamples ResNet-50 v1.5 inference tables (TensorFlow 1, NGC 20.06; PyTorch, NGC 21.03). " +
@@ -79,11 +90,27 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
       id: "fig-mixed-precision-speedup",
       title: "Throughput gained from mixed precision and XLA over FP32/TF32 (ResNet-50, TF1)",
       pairs: [
-        { label: "V100 16 GB: mixed FP16 ÷ FP32", series: "dle-tf1-rn50-v100-16gb-amp", baseline: "dle-tf1-rn50-v100-16gb-fp32" },
-        { label: "V100 16 GB: mixed FP16 + XLA ÷ FP32", series: "dle-tf1-rn50-v100-16gb-amp-xla", baseline: "dle-tf1-rn50-v100-16gb-fp32" },
+        {
+          label: "V100 16 GB: mixed FP16 ÷ FP32",
+          series: "dle-tf1-rn50-v100-16gb-amp",
+          baseline: "dle-tf1-rn50-v100-16gb-fp32",
+        },
+        {
+          label: "V100 16 GB: mixed FP16 + XLA ÷ FP32",
+          series: "dle-tf1-rn50-v100-16gb-amp-xla",
+          baseline: "dle-tf1-rn50-v100-16gb-fp32",
+        },
         { label: "T4: mixed FP16 ÷ FP32", series: "dle-tf1-rn50-t4-amp", baseline: "dle-tf1-rn50-t4-fp32" },
-        { label: "T4: mixed FP16 + XLA ÷ FP32", series: "dle-tf1-rn50-t4-amp-xla", baseline: "dle-tf1-rn50-t4-fp32" },
-        { label: "A100 40 GB: mixed FP16 ÷ TF32", series: "dle-tf1-rn50-a100-40gb-amp", baseline: "dle-tf1-rn50-a100-40gb-tf32" },
+        {
+          label: "T4: mixed FP16 + XLA ÷ FP32",
+          series: "dle-tf1-rn50-t4-amp-xla",
+          baseline: "dle-tf1-rn50-t4-fp32",
+        },
+        {
+          label: "A100 40 GB: mixed FP16 ÷ TF32",
+          series: "dle-tf1-rn50-a100-40gb-amp",
+          baseline: "dle-tf1-rn50-a100-40gb-tf32",
+        },
       ],
       caption:
         "Ratio of throughputs at equal batch size within NVIDIA's DeepLearningExamples TF1 ResNet-50 v1.5 tables (same container, same script, same GPU). " +
@@ -96,9 +123,21 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
       id: "fig-course-graph-speedup",
       title: "Mixed precision and TensorFlow graph execution in the V100/P100 course report",
       pairs: [
-        { label: "V100: mixed ÷ naive FP32", series: "sridhar-v100-mixed", baseline: "sridhar-v100-fp32-eager" },
-        { label: "V100: mixed + TF graph ÷ mixed", series: "sridhar-v100-mixed-tfgraph", baseline: "sridhar-v100-mixed" },
-        { label: "P100: mixed + TF graph ÷ mixed", series: "sridhar-p100-mixed-tfgraph", baseline: "sridhar-p100-mixed" },
+        {
+          label: "V100: mixed ÷ naive FP32",
+          series: "sridhar-v100-mixed",
+          baseline: "sridhar-v100-fp32-eager",
+        },
+        {
+          label: "V100: mixed + TF graph ÷ mixed",
+          series: "sridhar-v100-mixed-tfgraph",
+          baseline: "sridhar-v100-mixed",
+        },
+        {
+          label: "P100: mixed + TF graph ÷ mixed",
+          series: "sridhar-p100-mixed-tfgraph",
+          baseline: "sridhar-p100-mixed",
+        },
       ],
       caption:
         "Ratios of throughputs at equal batch size in Sridhar and Arumugam's V100/P100 ResNet-50 report. " +
@@ -130,7 +169,11 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
   );
   const course = atlas.studies.find((s) => s.study.id === "v100-p100-resnet50-course");
   if (course) {
-    const prices = new Map(course.tables.filter((t) => t.meta.price_usd_per_hour !== undefined).map((t) => [t.meta.series, t.meta.price_usd_per_hour!]));
+    const prices = new Map(
+      course.tables
+        .filter((t) => t.meta.price_usd_per_hour !== undefined)
+        .map((t) => [t.meta.series, t.meta.price_usd_per_hour!]),
+    );
     when(() =>
       costFigure(costRows(rows, prices, course.study.id), {
         id: "fig-cost-per-1000-images",

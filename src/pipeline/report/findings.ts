@@ -6,7 +6,13 @@ import { SourceError, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
 import { readUtf8 } from "../ingest/text.ts";
 import { yamlPosition } from "../ingest/yaml.ts";
-import { renderMarkdownDoc, markdownToHtml, resolvePlainTokens, type Block, type TokenResolver } from "./markdown.ts";
+import {
+  renderMarkdownDoc,
+  markdownToHtml,
+  resolvePlainTokens,
+  type Block,
+  type TokenResolver,
+} from "./markdown.ts";
 
 const frontSchema = z
   .object({
@@ -38,7 +44,12 @@ export interface Finding {
   blocks: Block[];
 }
 
-export function loadFindings(dataDir: string, resolve: TokenResolver, known: { figures: Set<string>; tables: Set<string> }, display = "data"): Finding[] {
+export function loadFindings(
+  dataDir: string,
+  resolve: TokenResolver,
+  known: { figures: Set<string>; tables: Set<string> },
+  display = "data",
+): Finding[] {
   const dir = join(dataDir, "findings");
   const problems: SourceProblem[] = [];
   const out: Finding[] = [];
@@ -47,7 +58,14 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
     const file = `${display}/findings/${name}`;
     const id = name.replace(/\.md$/, "");
     if (!name.endsWith(".md") || !/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-      problems.push({ file, line: 0, column: 0, message: "unexpected file in data/findings", expected: "<finding-id>.md with a lower-case id", found: JSON.stringify(name) });
+      problems.push({
+        file,
+        line: 0,
+        column: 0,
+        message: "unexpected file in data/findings",
+        expected: "<finding-id>.md with a lower-case id",
+        found: JSON.stringify(name),
+      });
       continue;
     }
     try {
@@ -62,13 +80,29 @@ export function loadFindings(dataDir: string, resolve: TokenResolver, known: { f
         throw new SourceError(
           parsed.error.issues.map((i) => {
             const path = i.code === "unrecognized_keys" ? [...i.path, i.keys[0]!] : i.path;
-            return { file, ...at(path), message: `front matter${i.path.length ? ` ${i.path.join(".")}` : ""}: ${i.message}`, expected: "the fields listed in src/pipeline/report/findings.ts", found: JSON.stringify(i.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc.front)) };
+            return {
+              file,
+              ...at(path),
+              message: `front matter${i.path.length ? ` ${i.path.join(".")}` : ""}: ${i.message}`,
+              expected: "the fields listed in src/pipeline/report/findings.ts",
+              found: JSON.stringify(
+                i.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], doc.front),
+              ),
+            };
           }),
         );
       }
       const front = parsed.data;
       if (front.key_figure && !known.figures.has(front.key_figure)) {
-        throw new SourceError([{ file, ...at(["key_figure"]), message: `key_figure ${JSON.stringify(front.key_figure)} does not exist`, expected: "a figure id of the report", found: JSON.stringify(front.key_figure) }]);
+        throw new SourceError([
+          {
+            file,
+            ...at(["key_figure"]),
+            message: `key_figure ${JSON.stringify(front.key_figure)} does not exist`,
+            expected: "a figure id of the report",
+            found: JSON.stringify(front.key_figure),
+          },
+        ]);
       }
       // Headline and verdict may quote numbers too: the same tokens, rendered as inline text.
       const inline = (text: string) =>

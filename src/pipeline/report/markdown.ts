@@ -12,10 +12,16 @@ import rehypeStringify from "rehype-stringify";
 import { parse as parseYamlText, YAMLError } from "yaml";
 import { SourceError, type SourceProblem } from "../errors.ts";
 
-export type Block = { kind: "html"; html: string } | { kind: "figure"; id: string } | { kind: "table"; name: string };
+export type Block =
+  | { kind: "html"; html: string }
+  | { kind: "figure"; id: string }
+  | { kind: "table"; name: string };
 
 /** Resolves an inline token (`kind`, `args`) to text, or returns an error message. */
-export type TokenResolver = (kind: string, args: string[]) => { ok: true; text: string; title?: string } | { ok: false; error: string };
+export type TokenResolver = (
+  kind: string,
+  args: string[],
+) => { ok: true; text: string; title?: string } | { ok: false; error: string };
 
 export interface MarkdownDoc {
   front: Record<string, unknown>;
@@ -26,7 +32,12 @@ export interface MarkdownDoc {
   tokens: { token: string; text: string }[];
 }
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify);
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkRehype)
+  .use(rehypeSanitize)
+  .use(rehypeStringify);
 
 export function markdownToHtml(md: string): string {
   return String(processor.processSync(md));
@@ -45,7 +56,8 @@ export function renderMarkdownDoc(
   const { front, frontText, body, bodyLine } = splitFrontMatter(file, source);
   const lines = body.split("\n");
   const tooComplex = checkComplexity(lines);
-  if (tooComplex) throw new SourceError([{ file, line: bodyLine + tooComplex.index, column: 1, ...tooComplex.problem }]);
+  if (tooComplex)
+    throw new SourceError([{ file, line: bodyLine + tooComplex.index, column: 1, ...tooComplex.problem }]);
   const tokens: MarkdownDoc["tokens"] = [];
   // Inline tokens first, line by line, so an error can say where the token is.
   const resolved = lines.map((line, i) =>
@@ -53,7 +65,14 @@ export function renderMarkdownDoc(
       if (kind === "figure" || kind === "table") return whole;
       const res = resolve(kind, argText.split(":"));
       if (!res.ok) {
-        problems.push({ file, line: bodyLine + i, column: offset + 1, message: `data token ${whole} cannot be resolved`, expected: "a token naming data that exists", found: res.error });
+        problems.push({
+          file,
+          line: bodyLine + i,
+          column: offset + 1,
+          message: `data token ${whole} cannot be resolved`,
+          expected: "a token naming data that exists",
+          found: res.error,
+        });
         return whole;
       }
       tokens.push({ token: whole, text: res.text });
@@ -70,7 +89,14 @@ export function renderMarkdownDoc(
         blocks.push({ kind: "html", html: markdownToHtml(text) });
       } catch (e) {
         // The limits above should make this unreachable; a parser failure still reports the file.
-        problems.push({ file, line: bodyLine, column: 1, message: "Markdown could not be rendered", expected: "ordinary Markdown prose", found: (e as Error).message.split("\n")[0]! });
+        problems.push({
+          file,
+          line: bodyLine,
+          column: 1,
+          message: "Markdown could not be rendered",
+          expected: "ordinary Markdown prose",
+          found: (e as Error).message.split("\n")[0]!,
+        });
       }
     }
     chunk = [];
@@ -81,7 +107,14 @@ export function renderMarkdownDoc(
     const [, kind, id] = m as unknown as [string, "figure" | "table", string];
     const set = kind === "figure" ? known.figures : known.tables;
     if (!set.has(id)) {
-      problems.push({ file, line: bodyLine + i, column: line.indexOf("{{") + 1, message: `unknown ${kind} ${JSON.stringify(id)}`, expected: `one of: ${[...set].sort().join(", ")}`, found: JSON.stringify(id) });
+      problems.push({
+        file,
+        line: bodyLine + i,
+        column: line.indexOf("{{") + 1,
+        message: `unknown ${kind} ${JSON.stringify(id)}`,
+        expected: `one of: ${[...set].sort().join(", ")}`,
+        found: JSON.stringify(id),
+      });
       return;
     }
     flush();
@@ -92,21 +125,59 @@ export function renderMarkdownDoc(
   return { front, frontText, blocks, tokens };
 }
 
-function splitFrontMatter(file: string, source: string): { front: Record<string, unknown>; frontText: string; body: string; bodyLine: number } {
+function splitFrontMatter(
+  file: string,
+  source: string,
+): { front: Record<string, unknown>; frontText: string; body: string; bodyLine: number } {
   const m = /^---\n([\s\S]*?)\n---\n/.exec(source);
-  if (!m) throw new SourceError([{ file, line: 1, column: 1, message: "finding has no front matter", expected: "a YAML block between --- lines at the top", found: JSON.stringify(source.slice(0, 40)) }]);
+  if (!m)
+    throw new SourceError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        message: "finding has no front matter",
+        expected: "a YAML block between --- lines at the top",
+        found: JSON.stringify(source.slice(0, 40)),
+      },
+    ]);
   let front: unknown;
   try {
     front = parseYamlText(m[1]!);
   } catch (e) {
     // The front matter starts on line 2, after the opening ---.
-    const at = e instanceof YAMLError && e.linePos ? { line: e.linePos[0].line + 1, column: e.linePos[0].col } : { line: 2, column: 1 };
-    throw new SourceError([{ file, ...at, message: "front matter is not valid YAML", expected: "YAML", found: (e as Error).message.split("\n")[0]! }]);
+    const at =
+      e instanceof YAMLError && e.linePos
+        ? { line: e.linePos[0].line + 1, column: e.linePos[0].col }
+        : { line: 2, column: 1 };
+    throw new SourceError([
+      {
+        file,
+        ...at,
+        message: "front matter is not valid YAML",
+        expected: "YAML",
+        found: (e as Error).message.split("\n")[0]!,
+      },
+    ]);
   }
   if (!front || typeof front !== "object" || Array.isArray(front)) {
-    throw new SourceError([{ file, line: 2, column: 1, message: "front matter is not a mapping", expected: "key: value lines", found: JSON.stringify(front) }]);
+    throw new SourceError([
+      {
+        file,
+        line: 2,
+        column: 1,
+        message: "front matter is not a mapping",
+        expected: "key: value lines",
+        found: JSON.stringify(front),
+      },
+    ]);
   }
-  return { front: front as Record<string, unknown>, frontText: m[1]!, body: source.slice(m[0].length), bodyLine: m[0].split("\n").length };
+  return {
+    front: front as Record<string, unknown>,
+    frontText: m[1]!,
+    body: source.slice(m[0].length),
+    bodyLine: m[0].split("\n").length,
+  };
 }
 
 /** Nesting levels (quotes, lists) per line and columns of indentation a finding may use. */
@@ -118,7 +189,9 @@ export const MAX_INLINE_MARKERS = 1000;
  * Finds the first line that would make remark slow or overflow its stack (hostile or broken prose):
  * quotes or lists nested too deeply, or a paragraph with thousands of `*`, `_`, `[`, `` ` `` or `<`.
  */
-function checkComplexity(lines: string[]): { index: number; problem: { message: string; expected: string; found: string } } | null {
+function checkComplexity(
+  lines: string[],
+): { index: number; problem: { message: string; expected: string; found: string } } | null {
   let markers = 0;
   let paragraphStart = 0;
   for (const [i, line] of lines.entries()) {
@@ -135,11 +208,25 @@ function checkComplexity(lines: string[]): { index: number; problem: { message: 
       rest = rest.slice(m[0].length);
     }
     if (depth > MAX_MARKDOWN_NESTING || indent > 4 * MAX_MARKDOWN_NESTING) {
-      return { index: i, problem: { message: "Markdown is nested too deeply", expected: `at most ${MAX_MARKDOWN_NESTING} levels of quotes and lists`, found: indent > 4 * MAX_MARKDOWN_NESTING ? `${indent} columns of indentation` : `${depth} levels` } };
+      return {
+        index: i,
+        problem: {
+          message: "Markdown is nested too deeply",
+          expected: `at most ${MAX_MARKDOWN_NESTING} levels of quotes and lists`,
+          found: indent > 4 * MAX_MARKDOWN_NESTING ? `${indent} columns of indentation` : `${depth} levels`,
+        },
+      };
     }
     markers += line.replace(/[^*_[\]`<~]/g, "").length;
     if (markers > MAX_INLINE_MARKERS) {
-      return { index: paragraphStart, problem: { message: "paragraph has too much inline markup", expected: `at most ${MAX_INLINE_MARKERS} of * _ [ ] \` < ~ per paragraph`, found: `more than ${MAX_INLINE_MARKERS}` } };
+      return {
+        index: paragraphStart,
+        problem: {
+          message: "paragraph has too much inline markup",
+          expected: `at most ${MAX_INLINE_MARKERS} of * _ [ ] \` < ~ per paragraph`,
+          found: `more than ${MAX_INLINE_MARKERS}`,
+        },
+      };
     }
   }
   return null;
@@ -156,7 +243,14 @@ export function resolvePlainTokens(file: string, text: string, resolve: TokenRes
   const out = text.replace(INLINE, (whole, kind: string, argText: string) => {
     const res = resolve(kind, argText.split(":"));
     if (res.ok) return res.text;
-    problems.push({ file, line: 1, column: 1, message: `data token ${whole} in the front matter cannot be resolved`, expected: "a token naming data that exists", found: res.error });
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      message: `data token ${whole} in the front matter cannot be resolved`,
+      expected: "a token naming data that exists",
+      found: res.error,
+    });
     return whole;
   });
   if (problems.length) throw new SourceError(problems);

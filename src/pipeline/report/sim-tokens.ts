@@ -23,14 +23,28 @@ export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) =
       const dims = /^(\d+)x(\d+)$/.exec(size ?? "");
       if (!m) throw new Error(`unknown model ${JSON.stringify(model)}`);
       if (!dims) throw new Error(`size ${JSON.stringify(size)} is not WxH`);
-      if (!(PRECISIONS as readonly string[]).includes(precision ?? "")) throw new Error(`precision ${JSON.stringify(precision)} is not int8, fp16 or fp32`);
-      const q = simulatedQuantities(m, Number(dims[1]), Number(dims[2]), precision as Precision, batch ? Number(batch) : 1) as Record<string, number>;
+      if (!(PRECISIONS as readonly string[]).includes(precision ?? ""))
+        throw new Error(`precision ${JSON.stringify(precision)} is not int8, fp16 or fp32`);
+      const q = simulatedQuantities(
+        m,
+        Number(dims[1]),
+        Number(dims[2]),
+        precision as Precision,
+        batch ? Number(batch) : 1,
+      ) as Record<string, number>;
       const v = q[quantity ?? ""];
-      if (v === undefined) throw new Error(`unknown quantity ${JSON.stringify(quantity)} (known: ${Object.keys(q).join(", ")})`);
-      return /Bytes$/.test(quantity!) ? mb(v) : quantity === "macs" ? `${formatNumber(v / 1e9, 4)} GMACs` : Math.round(v).toLocaleString("en-US");
+      if (v === undefined)
+        throw new Error(`unknown quantity ${JSON.stringify(quantity)} (known: ${Object.keys(q).join(", ")})`);
+      return /Bytes$/.test(quantity!)
+        ? mb(v)
+        : quantity === "macs"
+          ? `${formatNumber(v / 1e9, 4)} GMACs`
+          : Math.round(v).toLocaleString("en-US");
     },
     crossover: ([model, precision]) => {
-      const rows = atlas.memory.filter((r) => r.model === resolveModelId(model ?? "") && r.precision === precision).sort((a, b) => a.usedWidth * a.usedHeight - b.usedWidth * b.usedHeight);
+      const rows = atlas.memory
+        .filter((r) => r.model === resolveModelId(model ?? "") && r.precision === precision)
+        .sort((a, b) => a.usedWidth * a.usedHeight - b.usedWidth * b.usedHeight);
       if (rows.length === 0) throw new Error(`no memory rows for ${model} ${precision}`);
       const hit = rows.find((r) => r.peakActivationBytes > r.weightBytes);
       return hit ? `${hit.width}×${hit.height}` : "none of the swept sizes";
@@ -38,7 +52,8 @@ export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) =
     val: ([study, field]) => {
       const v = atlas.validation;
       if (!v) throw new Error("the simulator did not run");
-      const summary: ValidationSummary | undefined = study === "all" ? v.summary : v.byStudy.find((s) => s.study === study);
+      const summary: ValidationSummary | undefined =
+        study === "all" ? v.summary : v.byStudy.find((s) => s.study === study);
       if (!summary) throw new Error(`no validation summary for ${study}`);
       const x = summary[field as keyof ValidationSummary];
       if (x === undefined) throw new Error(`unknown validation field ${JSON.stringify(field)}`);
@@ -46,7 +61,12 @@ export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) =
       return /_pct$/.test(field!) ? `${formatNumber(x)} %` : String(x);
     },
     simbatch: ([series]) => {
-      firstBatch ??= new Map(smallestBatchBySeries(atlas.rows.filter((r) => r.kind === "simulated")).map((s) => [s.series, s.batch]));
+      firstBatch ??= new Map(
+        smallestBatchBySeries(atlas.rows.filter((r) => r.kind === "simulated")).map((s) => [
+          s.series,
+          s.batch,
+        ]),
+      );
       const b = firstBatch.get(series ?? "");
       if (b === undefined) throw new Error(`no simulated series ${JSON.stringify(series)}`);
       return String(b);

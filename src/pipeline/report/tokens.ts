@@ -24,7 +24,17 @@ export function formatNumber(x: number, digits = 3): string {
   return x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: decimals });
 }
 
-const FIELDS = new Set<string>(["latency_ms", "latency_p90_ms", "latency_p95_ms", "latency_p99_ms", "throughput_img_s", "power_w", "img_s_per_w", "cost_usd_per_1000_img", "fraction_of_peak"]);
+const FIELDS = new Set<string>([
+  "latency_ms",
+  "latency_p90_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "throughput_img_s",
+  "power_w",
+  "img_s_per_w",
+  "cost_usd_per_1000_img",
+  "fraction_of_peak",
+]);
 
 export function makeTokenResolver(ctx: TokenContext): TokenResolver {
   const bySeries = groupBy(ctx.rows, (r) => r.series);
@@ -50,21 +60,27 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
   const num = (row: CanonicalRow, field: string): number => {
     if (!FIELDS.has(field)) throw new Error(`unknown field ${JSON.stringify(field)}`);
     const v = row[field as keyof CanonicalRow];
-    if (v === null || v === undefined) throw new Error(`${row.series} batch ${row.batch_size} has no ${field}`);
+    if (v === null || v === undefined)
+      throw new Error(`${row.series} batch ${row.batch_size} has no ${field}`);
     return v as number;
   };
-  const peakRow = (id: string | undefined) => series(id).reduce((best, r) => ((r.throughput_img_s ?? -1) > (best.throughput_img_s ?? -1) ? r : best));
+  const peakRow = (id: string | undefined) =>
+    series(id).reduce((best, r) => ((r.throughput_img_s ?? -1) > (best.throughput_img_s ?? -1) ? r : best));
 
   const kinds: Record<string, (a: string[]) => string> = {
     value: ([s, f, b]) => formatNumber(num(at(s, b), f!)),
-    ratio: ([s, a, b]) => `${formatNumber(num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s"))}×`,
-    pct: ([s, a, b]) => `${((num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s")) * 100).toFixed(1)} %`,
+    ratio: ([s, a, b]) =>
+      `${formatNumber(num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s"))}×`,
+    pct: ([s, a, b]) =>
+      `${((num(at(s, a), "throughput_img_s") / num(at(s, b), "throughput_img_s")) * 100).toFixed(1)} %`,
     frac: ([s, b]) => `${(num(at(s, b), "fraction_of_peak") * 100).toFixed(1)} %`,
     peak: ([s]) => formatNumber(num(peakRow(s), "throughput_img_s")),
     peakbatch: ([s]) => String(peakRow(s).batch_size),
     firstbatch: ([s, f]) => {
       // Smallest batch whose throughput reaches the fraction `f` of the series' peak.
-      const hit = series(s).filter((r) => r.note === "" && r.fraction_of_peak !== null && r.fraction_of_peak >= Number(f)).sort((a, b) => a.batch_size! - b.batch_size!)[0];
+      const hit = series(s)
+        .filter((r) => r.note === "" && r.fraction_of_peak !== null && r.fraction_of_peak >= Number(f))
+        .sort((a, b) => a.batch_size! - b.batch_size!)[0];
       if (!hit) throw new Error(`series ${s} never reaches ${f} of its peak`);
       return String(hit.batch_size);
     },
@@ -72,7 +88,8 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     min: ([s, f]) => formatNumber(Math.min(...series(s).map((r) => num(r, f!)))),
     atmax: ([s, f]) => String(series(s).reduce((a, b) => (num(b, f!) > num(a, f!) ? b : a)).batch_size),
     atmin: ([s, f]) => String(series(s).reduce((a, b) => (num(b, f!) < num(a, f!) ? b : a)).batch_size),
-    speedup: ([s1, s2, b]) => `${formatNumber(num(at(s1, b), "throughput_img_s") / num(at(s2, b), "throughput_img_s"))}×`,
+    speedup: ([s1, s2, b]) =>
+      `${formatNumber(num(at(s1, b), "throughput_img_s") / num(at(s2, b), "throughput_img_s"))}×`,
     audit: ([s, check, key]) => {
       const f = ctx.audit.find((x) => x.series === s && x.check === check);
       const v = f?.values[key!];
@@ -80,7 +97,10 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
       return typeof v === "number" ? formatNumber(v) : v;
     },
     auditrange: ([check, key]) => {
-      const vs = ctx.audit.filter((x) => x.check === check).map((x) => x.values[key!]).filter((v): v is number => typeof v === "number");
+      const vs = ctx.audit
+        .filter((x) => x.check === check)
+        .map((x) => x.values[key!])
+        .filter((v): v is number => typeof v === "number");
       if (vs.length === 0) throw new Error(`no ${check} findings with a numeric ${key}`);
       const lo = formatNumber(Math.min(...vs));
       const hi = formatNumber(Math.max(...vs));
@@ -116,7 +136,11 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
   };
   return (kind, args) => {
     const f = kinds[kind];
-    if (!f) return { ok: false, error: `unknown token kind ${JSON.stringify(kind)} (known: ${Object.keys(kinds).join(", ")})` };
+    if (!f)
+      return {
+        ok: false,
+        error: `unknown token kind ${JSON.stringify(kind)} (known: ${Object.keys(kinds).join(", ")})`,
+      };
     try {
       return { ok: true, text: f(args) };
     } catch (e) {

@@ -14,7 +14,13 @@ export type Precision = (typeof PRECISIONS)[number];
 export type MathPrecision = Precision | "bf16" | "tf32";
 
 /** Bytes per stored element. TF32 is FP32 storage with reduced-precision math. */
-export const BYTES_PER_ELEMENT: Readonly<Record<MathPrecision, number>> = { int8: 1, fp16: 2, bf16: 2, tf32: 4, fp32: 4 };
+export const BYTES_PER_ELEMENT: Readonly<Record<MathPrecision, number>> = {
+  int8: 1,
+  fp16: 2,
+  bf16: 2,
+  tf32: 4,
+  fp32: 4,
+};
 
 /** Torch parameters: weights, own biases, and γ and β of every batch norm. */
 export const torchParams = (n: Node): number => n.weights + n.biases + 2 * n.bnChannels;
@@ -52,12 +58,15 @@ export function totals(graph: Graph): Totals {
     weights: sum((n) => n.weights),
     flexLogixWeights: sum((n) => (n.op.kind === "conv2d" && n.op.projection ? 0 : n.weights)),
     activationElements: sum((n) => (isAlias(n) ? 0 : elements(n.out))),
-    flexLogixActivationElements: sum((n) => (n.op.kind === "conv2d" && !n.op.projection ? elements(n.out) : 0)),
+    flexLogixActivationElements: sum((n) =>
+      n.op.kind === "conv2d" && !n.op.projection ? elements(n.out) : 0,
+    ),
   };
 }
 
 /** Deployed weight bytes of a network at a precision. */
-export const weightBytes = (graph: Graph, precision: MathPrecision): number => totals(graph).deployParams * BYTES_PER_ELEMENT[precision];
+export const weightBytes = (graph: Graph, precision: MathPrecision): number =>
+  totals(graph).deployParams * BYTES_PER_ELEMENT[precision];
 
 export interface LayerRow {
   id: number;
@@ -76,7 +85,11 @@ export interface LayerRow {
 
 /** One row per node, in schedule order: the per-layer table of the CLI and of the report. */
 export function layerTable(graph: Graph): LayerRow[] {
-  const at = (f: (p: Precision) => number): Record<Precision, number> => ({ int8: f("int8"), fp16: f("fp16"), fp32: f("fp32") });
+  const at = (f: (p: Precision) => number): Record<Precision, number> => ({
+    int8: f("int8"),
+    fp16: f("fp16"),
+    fp32: f("fp32"),
+  });
   return graph.nodes.map((n) => ({
     id: n.id,
     name: n.name,

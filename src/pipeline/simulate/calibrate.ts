@@ -18,7 +18,15 @@ export type FixedCost = Stack["fixed_cost"];
 
 /** How a row's precision is simulated; `unknown` cannot be. */
 export function mathPrecisionOf(p: RowPrecision): MathPrecision | null {
-  const map: Record<RowPrecision, MathPrecision | null> = { fp32: "fp32", tf32: "tf32", fp16: "fp16", "mixed-fp16": "fp16", bf16: "bf16", int8: "int8", unknown: null };
+  const map: Record<RowPrecision, MathPrecision | null> = {
+    fp32: "fp32",
+    tf32: "tf32",
+    fp16: "fp16",
+    "mixed-fp16": "fp16",
+    bf16: "bf16",
+    int8: "int8",
+    unknown: null,
+  };
   return map[p];
 }
 
@@ -63,8 +71,16 @@ function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): num
  * make the model meet the smaller batches exactly, η makes it meet the largest. Throws if a point
  * cannot be simulated.
  */
-export function fitPoints(profile: PerfProfile, device: Device, precision: MathPrecision, points: readonly Point[], fixedCost: FixedCost, devices = 1): StackParams & { note: string | null } {
-  if (points.length !== POINTS_NEEDED[fixedCost]) throw new Error(`a ${fixedCost} fit needs ${POINTS_NEEDED[fixedCost]} points, got ${points.length}`);
+export function fitPoints(
+  profile: PerfProfile,
+  device: Device,
+  precision: MathPrecision,
+  points: readonly Point[],
+  fixedCost: FixedCost,
+  devices = 1,
+): StackParams & { note: string | null } {
+  if (points.length !== POINTS_NEEDED[fixedCost])
+    throw new Error(`a ${fixedCost} fit needs ${POINTS_NEEDED[fixedCost]} points, got ${points.length}`);
   const sorted = [...points].sort((a, b) => a.batch - b.batch);
   const [p1, last] = [sorted[0]!, sorted[sorted.length - 1]!];
   const latency = (batch: number, s: StackParams): number => {
@@ -78,18 +94,29 @@ export function fitPoints(profile: PerfProfile, device: Device, precision: MathP
     let layerFloorMs = 0;
     if (fixedCost === "per-layer") {
       // Floor such that the first point is met: its latency rises with the floor.
-      if (latency(p1.batch, bare) < p1.latency_ms) layerFloorMs = bisectDecreasing((f) => p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs: f }), 0, p1.latency_ms);
+      if (latency(p1.batch, bare) < p1.latency_ms)
+        layerFloorMs = bisectDecreasing(
+          (f) => p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs: f }),
+          0,
+          p1.latency_ms,
+        );
     } else if (fixedCost === "both") {
       // Floor such that the rise from the first to the middle point is met: a larger floor flattens it.
       const p2 = sorted[1]!;
-      const rise = (f: number): number => latency(p2.batch, { ...bare, layerFloorMs: f }) - latency(p1.batch, { ...bare, layerFloorMs: f });
-      if (rise(0) > p2.latency_ms - p1.latency_ms) layerFloorMs = bisectDecreasing((f) => rise(f) - (p2.latency_ms - p1.latency_ms), 0, p1.latency_ms);
+      const rise = (f: number): number =>
+        latency(p2.batch, { ...bare, layerFloorMs: f }) - latency(p1.batch, { ...bare, layerFloorMs: f });
+      if (rise(0) > p2.latency_ms - p1.latency_ms)
+        layerFloorMs = bisectDecreasing((f) => rise(f) - (p2.latency_ms - p1.latency_ms), 0, p1.latency_ms);
     }
-    const overheadMs = fixedCost === "per-layer" ? 0 : Math.max(0, p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs }));
+    const overheadMs =
+      fixedCost === "per-layer"
+        ? 0
+        : Math.max(0, p1.latency_ms - latency(p1.batch, { ...bare, layerFloorMs }));
     return { efficiency, overheadMs, layerFloorMs };
   };
   // The largest batch's residual falls as η rises.
-  const residual = (efficiency: number): number => latency(last.batch, withFixedCosts(efficiency)) - last.latency_ms;
+  const residual = (efficiency: number): number =>
+    latency(last.batch, withFixedCosts(efficiency)) - last.latency_ms;
   const notes: string[] = [];
   let efficiency: number;
   if (residual(1) >= 0) {
@@ -103,7 +130,10 @@ export function fitPoints(profile: PerfProfile, device: Device, precision: MathP
   }
   const fitted = withFixedCosts(efficiency);
   const misses = sorted.map((p) => Math.abs(latency(p.batch, fitted) - p.latency_ms) / p.latency_ms);
-  if (Math.max(...misses) > 1e-3) notes.push(`the fit misses a calibration point by ${(100 * Math.max(...misses)).toFixed(1)}% (a fixed cost hit 0)`);
+  if (Math.max(...misses) > 1e-3)
+    notes.push(
+      `the fit misses a calibration point by ${(100 * Math.max(...misses)).toFixed(1)}% (a fixed cost hit 0)`,
+    );
   return { ...fitted, note: notes.length ? notes.join("; ") : null };
 }
 
@@ -132,7 +162,14 @@ function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): 
     const { device, precision, profile } = reason;
     const fixedCost = params.stacks.find((s) => s.id === t.stack)!.fixed_cost;
     try {
-      fits.push({ table: t.id, accelerator: t.accelerator, stack: t.stack, precision, fixedCost, ...fitPoints(profile, device, precision, t.points, fixedCost, t.devices ?? 1) });
+      fits.push({
+        table: t.id,
+        accelerator: t.accelerator,
+        stack: t.stack,
+        precision,
+        fixedCost,
+        ...fitPoints(profile, device, precision, t.points, fixedCost, t.devices ?? 1),
+      });
     } catch (e) {
       skipped.push({ table: t.id, reason: (e as Error).message });
     }
@@ -143,7 +180,10 @@ function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): 
 function fitProblem(t: CalibrationTable, accelerators: readonly Accelerator[], params: SimulatorParams) {
   const acc = accelerators.find((a) => a.id === t.accelerator);
   if (!acc) return `no data/accelerators/${t.accelerator}.yaml`;
-  const device = deviceFor(acc, params.accelerators.find((a) => a.id === t.accelerator));
+  const device = deviceFor(
+    acc,
+    params.accelerators.find((a) => a.id === t.accelerator),
+  );
   if (!isDevice(device)) return device.reason;
   const model = resolveModelId(t.model);
   if (!model) return `unknown model ${t.model}`;
@@ -172,7 +212,11 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const paramsOf = (f: StackParams): StackParams => ({ efficiency: f.efficiency, overheadMs: f.overheadMs, layerFloorMs: f.layerFloorMs });
+const paramsOf = (f: StackParams): StackParams => ({
+  efficiency: f.efficiency,
+  overheadMs: f.overheadMs,
+  layerFloorMs: f.layerFloorMs,
+});
 
 /**
  * Stack parameters for (accelerator, stack, precision), first match wins:
@@ -182,15 +226,27 @@ const paramsOf = (f: StackParams): StackParams => ({ efficiency: f.efficiency, o
  * 4. medians of fits: of this stack; of stacks with the same fixed-cost form and precision; of that
  *    form at any precision; of all fits.
  */
-export function resolveStack(cal: CalibrationResult, params: SimulatorParams, accelerator: string, stack: string, precision: MathPrecision): ResolvedStack {
+export function resolveStack(
+  cal: CalibrationResult,
+  params: SimulatorParams,
+  accelerator: string,
+  stack: string,
+  precision: MathPrecision,
+): ResolvedStack {
   const precisions = RELATED[precision];
   const fitFor = (acc: string): Fit | undefined =>
-    precisions.map((p) => cal.fits.find((f) => f.accelerator === acc && f.stack === stack && f.precision === p)).find((f) => f !== undefined);
+    precisions
+      .map((p) => cal.fits.find((f) => f.accelerator === acc && f.stack === stack && f.precision === p))
+      .find((f) => f !== undefined);
   const own = fitFor(accelerator);
   if (own) return { ...paramsOf(own), source: `fitted on ${cal.dataset} (${own.table})` };
   const from = params.accelerators.find((a) => a.id === accelerator)?.calibration_from;
   const borrowed = from ? fitFor(from) : undefined;
-  if (borrowed) return { ...paramsOf(borrowed), source: `fit of ${from} on ${cal.dataset} (${borrowed.table}), via calibration_from` };
+  if (borrowed)
+    return {
+      ...paramsOf(borrowed),
+      source: `fit of ${from} on ${cal.dataset} (${borrowed.table}), via calibration_from`,
+    };
   const given = params.stacks.find((s) => s.id === stack);
   if (given?.efficiency && (given.overhead_ms || given.layer_floor_ms)) {
     const assumed = [given.efficiency, given.overhead_ms, given.layer_floor_ms].some((v) => v?.assumed);
@@ -203,8 +259,14 @@ export function resolveStack(cal: CalibrationResult, params: SimulatorParams, ac
   }
   const form = given?.fixed_cost ?? "per-batch";
   const pools: [string, Fit[]][] = [
-    [`median of the ${stack} fits`, cal.fits.filter((f) => f.stack === stack && precisions.includes(f.precision))],
-    [`median of the ${precisions.join("/")} fits of ${form} stacks`, cal.fits.filter((f) => f.fixedCost === form && precisions.includes(f.precision))],
+    [
+      `median of the ${stack} fits`,
+      cal.fits.filter((f) => f.stack === stack && precisions.includes(f.precision)),
+    ],
+    [
+      `median of the ${precisions.join("/")} fits of ${form} stacks`,
+      cal.fits.filter((f) => f.fixedCost === form && precisions.includes(f.precision)),
+    ],
     [`median of the fits of ${form} stacks`, cal.fits.filter((f) => f.fixedCost === form)],
     ["median of all fits", cal.fits],
   ];

@@ -67,10 +67,20 @@ export class UsageError extends Error {
 }
 
 const FLAGS = new Set(["--json", "--layers", "--graph-json", "--calibration", "--validate"]);
-const OPTIONS = new Set(["--model", "--width", "--height", "--precision", "--batch", "--accelerator", "--policy", "--data-dir"]);
+const OPTIONS = new Set([
+  "--model",
+  "--width",
+  "--height",
+  "--precision",
+  "--batch",
+  "--accelerator",
+  "--policy",
+  "--data-dir",
+]);
 
 function positiveInt(flag: string, value: string, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -80,31 +90,62 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [name, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     if (FLAGS.has(name) && inline === undefined) flags.add(name);
     else if (OPTIONS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith("--")))
+        throw new UsageError(`${name} needs a value`);
       if (values.has(name)) throw new UsageError(`${name} given twice`);
       values.set(name, value);
     } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
   }
   const dataDir = values.get("--data-dir") ?? "data";
-  const base = { json: flags.has("--json"), layers: flags.has("--layers"), graphJson: flags.has("--graph-json"), dataDir };
+  const base = {
+    json: flags.has("--json"),
+    layers: flags.has("--layers"),
+    graphJson: flags.has("--graph-json"),
+    dataDir,
+  };
   if (flags.has("--calibration") || flags.has("--validate")) {
-    return { ...base, mode: flags.has("--validate") ? "validate" : "calibration", model: "resnet50_v1.5", width: 224, height: 224, precision: "fp16", batch: 1, accelerator: null, policy: DEFAULT_FUSION_POLICY };
+    return {
+      ...base,
+      mode: flags.has("--validate") ? "validate" : "calibration",
+      model: "resnet50_v1.5",
+      width: 224,
+      height: 224,
+      precision: "fp16",
+      batch: 1,
+      accelerator: null,
+      policy: DEFAULT_FUSION_POLICY,
+    };
   }
   for (const required of ["--model", "--width", "--height", "--precision"]) {
     if (!values.has(required)) throw new UsageError(`missing ${required}`);
   }
   const model = resolveModelId(values.get("--model")!);
-  if (!model) throw new UsageError(`unknown model ${JSON.stringify(values.get("--model"))}; one of ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}`);
+  if (!model)
+    throw new UsageError(
+      `unknown model ${JSON.stringify(values.get("--model"))}; one of ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}`,
+    );
   const precision = values.get("--precision")!;
-  if (!(PRECISIONS as readonly string[]).includes(precision)) throw new UsageError(`--precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(precision)}`);
+  if (!(PRECISIONS as readonly string[]).includes(precision))
+    throw new UsageError(
+      `--precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(precision)}`,
+    );
   const policy = values.get("--policy") ?? DEFAULT_FUSION_POLICY;
-  if (!(FUSION_POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--policy must be one of ${FUSION_POLICIES.join(", ")}, got ${JSON.stringify(policy)}`);
+  if (!(FUSION_POLICIES as readonly string[]).includes(policy))
+    throw new UsageError(
+      `--policy must be one of ${FUSION_POLICIES.join(", ")}, got ${JSON.stringify(policy)}`,
+    );
   const accelerator = values.get("--accelerator") ?? null;
-  if (accelerator !== null && !/^[a-z0-9][a-z0-9-]*$/.test(accelerator)) throw new UsageError(`--accelerator must be an accelerator id such as t4, got ${JSON.stringify(accelerator)}`);
+  if (accelerator !== null && !/^[a-z0-9][a-z0-9-]*$/.test(accelerator))
+    throw new UsageError(
+      `--accelerator must be an accelerator id such as t4, got ${JSON.stringify(accelerator)}`,
+    );
   return {
     ...base,
     mode: "simulate",
@@ -128,7 +169,14 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 /** Plain-text table; columns listed in `left` are left-aligned, the others (numbers) right-aligned. */
 const table = (rows: string[][], left: readonly number[] = [0]): string => {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r) => r.map((cell, c) => (left.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (left.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 };
 
 /** Runs the CLI on parsed arguments. */
@@ -136,7 +184,8 @@ export function runSimulate(args: SimulateArgs): CliResult {
   if (args.mode === "calibration") return runCalibration(args);
   if (args.mode === "validate") return runValidation(args);
   const profile = modelProfile(args.model, args.width, args.height);
-  if (args.graphJson) return { code: 0, stdout: `${JSON.stringify(graphToJson(profile.graph), null, 2)}\n`, stderr: "" };
+  if (args.graphJson)
+    return { code: 0, stdout: `${JSON.stringify(graphToJson(profile.graph), null, 2)}\n`, stderr: "" };
   const mem = memoryReport(profile.graph, profile.activations, args.precision, args.batch, args.policy);
   const result: Record<string, unknown> = {
     model: args.model,
@@ -156,38 +205,72 @@ export function runSimulate(args: SimulateArgs): CliResult {
     totalActivationBytes: mem.totalActivationBytes,
     flexLogixActivationBytes: mem.flexLogixActivationBytes,
   };
-  const warnings: string[] = profile.input.letterboxed ? [`input letterboxed from ${args.width}×${args.height} to ${profile.input.usedWidth}×${profile.input.usedHeight} (YOLOv3 needs multiples of 32)`] : [];
+  const warnings: string[] = profile.input.letterboxed
+    ? [
+        `input letterboxed from ${args.width}×${args.height} to ${profile.input.usedWidth}×${profile.input.usedHeight} (YOLOv3 needs multiples of 32)`,
+      ]
+    : [];
   if (args.accelerator !== null) {
     const perf = acceleratorPerf(args);
     if ("error" in perf) return perf.error;
     Object.assign(result, perf.fields);
   }
-  if (args.json) return { code: 0, stdout: `${JSON.stringify(result)}\n`, stderr: warnings.map((w) => `note: ${w}\n`).join("") };
+  if (args.json)
+    return {
+      code: 0,
+      stdout: `${JSON.stringify(result)}\n`,
+      stderr: warnings.map((w) => `note: ${w}\n`).join(""),
+    };
   const rows: string[][] = [
     ["quantity", "value"],
-    ["model", `${args.model} @ ${profile.input.usedWidth}×${profile.input.usedHeight}${profile.input.letterboxed ? ` (letterboxed from ${args.width}×${args.height})` : ""}`],
+    [
+      "model",
+      `${args.model} @ ${profile.input.usedWidth}×${profile.input.usedHeight}${profile.input.letterboxed ? ` (letterboxed from ${args.width}×${args.height})` : ""}`,
+    ],
     ["precision, batch, policy", `${args.precision}, ${args.batch}, ${args.policy}`],
     ["params (torch)", profile.totals.params.toLocaleString("en-US")],
-    ["MACs per image", `${profile.totals.macs.toLocaleString("en-US")} (${((2 * profile.totals.macs) / 1e9).toFixed(3)} GFLOP)`],
+    [
+      "MACs per image",
+      `${profile.totals.macs.toLocaleString("en-US")} (${((2 * profile.totals.macs) / 1e9).toFixed(3)} GFLOP)`,
+    ],
     ["weights (BN folded)", mb(mem.weightBytes)],
     ["weights (Flex Logix: main-path conv + FC)", mb(mem.flexLogixWeightBytes)],
     ["largest activation", mb(mem.largestActivationBytes)],
     ["layer I/O peak (Flex Logix storage)", mb(mem.layerIoPeakBytes)],
     [`peak working set (${args.policy})`, mb(mem.peakActivationBytes)],
-    ["all activations (main-path conv outputs)", `${mb(mem.totalActivationBytes)} (${mb(mem.flexLogixActivationBytes)})`],
+    [
+      "all activations (main-path conv outputs)",
+      `${mb(mem.totalActivationBytes)} (${mb(mem.flexLogixActivationBytes)})`,
+    ],
   ];
   if (args.accelerator !== null) {
     const r = result as Record<string, unknown>;
     rows.push(
-      ["accelerator, stack", `${args.accelerator}, ${String(r.stack)} (η=${Number(r.efficiency).toFixed(3)}, overhead ${Number(r.overheadMs).toFixed(3)} ms, layer floor ${Number(r.layerFloorMs).toFixed(4)} ms)`],
-      ["latency per batch", r.latencyMs === null ? `not feasible: ${String(r.infeasible)}` : `${Number(r.latencyMs).toFixed(3)} ms`],
+      [
+        "accelerator, stack",
+        `${args.accelerator}, ${String(r.stack)} (η=${Number(r.efficiency).toFixed(3)}, overhead ${Number(r.overheadMs).toFixed(3)} ms, layer floor ${Number(r.layerFloorMs).toFixed(4)} ms)`,
+      ],
+      [
+        "latency per batch",
+        r.latencyMs === null
+          ? `not feasible: ${String(r.infeasible)}`
+          : `${Number(r.latencyMs).toFixed(3)} ms`,
+      ],
       ["throughput", r.throughputImgS === null ? "-" : `${Number(r.throughputImgS).toFixed(1)} img/s`],
       ["smallest batch at 90% of peak throughput", String(r.batchAt90PctPeak ?? "-")],
     );
   }
   let out = `${table(rows, [0, 1])}\n`;
   if (args.layers) {
-    const layerRows = layerTable(profile.graph).map((l) => [l.name, l.kind, formatShape(l.out), l.macs.toLocaleString("en-US"), l.params.toLocaleString("en-US"), mb(l.weightBytes[args.precision]), mb(l.activationBytes[args.precision])]);
+    const layerRows = layerTable(profile.graph).map((l) => [
+      l.name,
+      l.kind,
+      formatShape(l.out),
+      l.macs.toLocaleString("en-US"),
+      l.params.toLocaleString("en-US"),
+      mb(l.weightBytes[args.precision]),
+      mb(l.activationBytes[args.precision]),
+    ]);
     out += `\n${table([["layer", "op", "output", "MACs", "params", "weights", "activation"], ...layerRows], [0, 1])}\n`;
   }
   return { code: 0, stdout: out, stderr: warnings.map((w) => `note: ${w}\n`).join("") };
@@ -200,14 +283,30 @@ function loadInputs(dataDir: string) {
 function acceleratorPerf(args: SimulateArgs): { fields: Record<string, unknown> } | { error: CliResult } {
   const { accelerators, params } = loadInputs(args.dataDir);
   const acc = accelerators.find((a) => a.id === args.accelerator);
-  if (!acc) return { error: usage(`unknown accelerator ${JSON.stringify(args.accelerator)}; one of ${accelerators.map((a) => a.id).join(", ") || `(none in ${args.dataDir}/accelerators)`}`) };
-  const device = deviceFor(acc, params.accelerators.find((a) => a.id === acc.id));
-  if (!isDevice(device)) return { error: { code: 1, stdout: "", stderr: `${acc.id} cannot be simulated: ${device.reason}\n` } };
-  if (!device.peak[args.precision]) return { error: usage(`${acc.id} has no ${args.precision} peak (no spec for it or for a fallback precision); try another --precision`) };
+  if (!acc)
+    return {
+      error: usage(
+        `unknown accelerator ${JSON.stringify(args.accelerator)}; one of ${accelerators.map((a) => a.id).join(", ") || `(none in ${args.dataDir}/accelerators)`}`,
+      ),
+    };
+  const device = deviceFor(
+    acc,
+    params.accelerators.find((a) => a.id === acc.id),
+  );
+  if (!isDevice(device))
+    return { error: { code: 1, stdout: "", stderr: `${acc.id} cannot be simulated: ${device.reason}\n` } };
+  if (!device.peak[args.precision])
+    return {
+      error: usage(
+        `${acc.id} has no ${args.precision} peak (no spec for it or for a fallback precision); try another --precision`,
+      ),
+    };
   const stack = resolveStack(calibrate(accelerators, params), params, acc.id, device.stack, args.precision);
   const perf = modelProfile(args.model, args.width, args.height).perf(args.policy);
   const r = simulateBatch(perf, device, args.precision, stack, args.batch);
-  const sweep = SWEEP_BATCHES.map((n) => simulateBatch(perf, device, args.precision, stack, n)).filter(isFeasible);
+  const sweep = SWEEP_BATCHES.map((n) => simulateBatch(perf, device, args.precision, stack, n)).filter(
+    isFeasible,
+  );
   const feasible = isFeasible(r);
   const fields = {
     accelerator: acc.id,
@@ -237,29 +336,76 @@ function runCalibration(args: SimulateArgs): CliResult {
   if (args.json) return { code: 0, stdout: `${JSON.stringify(cal)}\n`, stderr: "" };
   const rows = [
     ["table", "accelerator", "stack", "precision", "efficiency", "overhead ms", "layer floor ms", "note"],
-    ...cal.fits.map((f) => [f.table, f.accelerator, f.stack, f.precision, f.efficiency.toFixed(4), f.overheadMs.toFixed(3), f.layerFloorMs.toFixed(4), f.note ?? ""]),
+    ...cal.fits.map((f) => [
+      f.table,
+      f.accelerator,
+      f.stack,
+      f.precision,
+      f.efficiency.toFixed(4),
+      f.overheadMs.toFixed(3),
+      f.layerFloorMs.toFixed(4),
+      f.note ?? "",
+    ]),
   ];
   const skipped = cal.skipped.map((s) => `skipped ${s.table}: ${s.reason}`).join("\n");
-  return { code: 0, stdout: `calibration dataset: ${cal.dataset}\n${table(rows, [0, 1, 2, 3, 7])}\n${skipped ? `${skipped}\n` : ""}`, stderr: "" };
+  return {
+    code: 0,
+    stdout: `calibration dataset: ${cal.dataset}\n${table(rows, [0, 1, 2, 3, 7])}\n${skipped ? `${skipped}\n` : ""}`,
+    stderr: "",
+  };
 }
 
 function runValidation(args: SimulateArgs): CliResult {
   const data = loadData(args.dataDir, args.dataDir);
-  const report = validateMeasured(data.studies.flatMap(normalizeStudy), data.accelerators, loadSimulatorParams(REPO_DATA));
+  const report = validateMeasured(
+    data.studies.flatMap(normalizeStudy),
+    data.accelerators,
+    loadSimulatorParams(REPO_DATA),
+  );
   if (args.json) return { code: 0, stdout: `${JSON.stringify(report)}\n`, stderr: "" };
   const pctOf = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)}%`);
   const rows = [
-    ["series", "status", "split", "held-out", "calibration", "throughput MAPE", "latency MAPE", "worst throughput (batch)"],
-    ...report.series.map((s) => [s.series, s.status, s.split, String(s.held_out_points), String(s.calibration_points), pctOf(s.throughput_mape_pct), pctOf(s.latency_mape_pct), s.worst_throughput_batch === null ? s.reason : `${pctOf(s.worst_throughput_error_pct)} (${s.worst_throughput_batch})`]),
+    [
+      "series",
+      "status",
+      "split",
+      "held-out",
+      "calibration",
+      "throughput MAPE",
+      "latency MAPE",
+      "worst throughput (batch)",
+    ],
+    ...report.series.map((s) => [
+      s.series,
+      s.status,
+      s.split,
+      String(s.held_out_points),
+      String(s.calibration_points),
+      pctOf(s.throughput_mape_pct),
+      pctOf(s.latency_mape_pct),
+      s.worst_throughput_batch === null
+        ? s.reason
+        : `${pctOf(s.worst_throughput_error_pct)} (${s.worst_throughput_batch})`,
+    ]),
   ];
   const studies = [
     ["study", "series", "held-out points", "throughput MAPE", "latency MAPE"],
-    ...report.byStudy.map((s) => [s.study, String(s.series_validated), String(s.held_out_points), pctOf(s.throughput_mape_pct), pctOf(s.latency_mape_pct)]),
+    ...report.byStudy.map((s) => [
+      s.study,
+      String(s.series_validated),
+      String(s.held_out_points),
+      pctOf(s.throughput_mape_pct),
+      pctOf(s.latency_mape_pct),
+    ]),
   ];
   return { code: 0, stdout: `${table(rows, [0, 1, 2, 7])}\n\n${table(studies, [0])}\n`, stderr: "" };
 }
 
-const usage = (message: string): CliResult => ({ code: 2, stdout: "", stderr: `simulate: ${message}\n\n${USAGE}\n` });
+const usage = (message: string): CliResult => ({
+  code: 2,
+  stdout: "",
+  stderr: `simulate: ${message}\n\n${USAGE}\n`,
+});
 
 /** The whole CLI: argv in, exit code and output out. */
 export function simulateCli(argv: readonly string[]): CliResult {
@@ -269,7 +415,8 @@ export function simulateCli(argv: readonly string[]): CliResult {
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
     if (e instanceof ShapeError) return usage(`the network cannot be built at this input size: ${e.message}`);
-    if (e instanceof SourceError) return { code: 1, stdout: "", stderr: `simulate: the data files have problems:\n\n${e.message}\n` };
+    if (e instanceof SourceError)
+      return { code: 1, stdout: "", stderr: `simulate: the data files have problems:\n\n${e.message}\n` };
     throw e;
   }
 }

@@ -39,7 +39,12 @@ export type Op =
       readonly projection: boolean;
     }
   | { readonly kind: "relu" }
-  | { readonly kind: "maxpool" | "avgpool"; readonly k: number; readonly stride: number; readonly pad: number }
+  | {
+      readonly kind: "maxpool" | "avgpool";
+      readonly k: number;
+      readonly stride: number;
+      readonly pad: number;
+    }
   | { readonly kind: "globalavgpool" }
   | { readonly kind: "add"; readonly act: Activation }
   /** Channel concatenation; with one input it is Darknet's `route` alias. */
@@ -141,17 +146,38 @@ export function graphBuilder(graphName: string): GraphBuilder {
     throw new ShapeError(graphName, name, message);
   };
   const get = (name: string, id: number): Node => nodes[id] ?? fail(name, `unknown input tensor ${id}`);
-  const push = (name: string, op: Op, inputs: number[], out: Shape, costs: Partial<Pick<Node, "macs" | "weights" | "biases" | "bnChannels">> = {}): number => {
+  const push = (
+    name: string,
+    op: Op,
+    inputs: number[],
+    out: Shape,
+    costs: Partial<Pick<Node, "macs" | "weights" | "biases" | "bnChannels">> = {},
+  ): number => {
     if (nodes.some((n) => n.name === name)) fail(name, "duplicate node name");
-    if (!(out.c >= 1 && out.h >= 1 && out.w >= 1)) fail(name, `output shape ${formatShape(out)} is empty; the input is too small for this layer`);
+    if (!(out.c >= 1 && out.h >= 1 && out.w >= 1))
+      fail(name, `output shape ${formatShape(out)} is empty; the input is too small for this layer`);
     const id = nodes.length;
-    nodes.push({ id, name, op, inputs, out, macs: costs.macs ?? 0, weights: costs.weights ?? 0, biases: costs.biases ?? 0, bnChannels: costs.bnChannels ?? 0 });
+    nodes.push({
+      id,
+      name,
+      op,
+      inputs,
+      out,
+      macs: costs.macs ?? 0,
+      weights: costs.weights ?? 0,
+      biases: costs.biases ?? 0,
+      bnChannels: costs.bnChannels ?? 0,
+    });
     return id;
   };
   const window = (name: string, kind: "maxpool" | "avgpool", x: number, o: PoolOptions): number => {
     const s = get(name, x).out;
     const pad = o.pad ?? 0;
-    return push(name, { kind, k: o.k, stride: o.stride, pad }, [x], { c: s.c, h: windowOut(s.h, o.k, o.stride, pad), w: windowOut(s.w, o.k, o.stride, pad) });
+    return push(name, { kind, k: o.k, stride: o.stride, pad }, [x], {
+      c: s.c,
+      h: windowOut(s.h, o.k, o.stride, pad),
+      w: windowOut(s.w, o.k, o.stride, pad),
+    });
   };
 
   return {
@@ -175,8 +201,13 @@ export function graphBuilder(graphName: string): GraphBuilder {
         act: o.act ?? "linear",
         projection: o.projection ?? false,
       };
-      if (s.c % op.groups !== 0 || op.cout % op.groups !== 0) fail(name, `channels ${s.c}→${op.cout} are not divisible by groups=${op.groups}`);
-      const out = { c: op.cout, h: windowOut(s.h, op.k, op.stride, op.pad, op.dilation), w: windowOut(s.w, op.k, op.stride, op.pad, op.dilation) };
+      if (s.c % op.groups !== 0 || op.cout % op.groups !== 0)
+        fail(name, `channels ${s.c}→${op.cout} are not divisible by groups=${op.groups}`);
+      const out = {
+        c: op.cout,
+        h: windowOut(s.h, op.k, op.stride, op.pad, op.dilation),
+        w: windowOut(s.w, op.k, op.stride, op.pad, op.dilation),
+      };
       const weights = op.cout * (s.c / op.groups) * op.k * op.k;
       return push(name, op, [x], out, {
         macs: out.h * out.w * weights,
@@ -202,7 +233,8 @@ export function graphBuilder(graphName: string): GraphBuilder {
       const first = shapes[0] ?? fail(name, "add needs inputs");
       if (shapes.length < 2) fail(name, "add needs at least two inputs");
       for (const s of shapes) {
-        if (s.c !== first.c || s.h !== first.h || s.w !== first.w) fail(name, `add inputs differ: ${shapes.map(formatShape).join(" vs ")}`);
+        if (s.c !== first.c || s.h !== first.h || s.w !== first.w)
+          fail(name, `add inputs differ: ${shapes.map(formatShape).join(" vs ")}`);
       }
       return push(name, { kind: "add", act }, inputs, first);
     },
@@ -211,10 +243,17 @@ export function graphBuilder(graphName: string): GraphBuilder {
       const first = shapes[0] ?? fail(name, "concat needs inputs");
       for (const s of shapes) {
         if (s.h !== first.h || s.w !== first.w) {
-          fail(name, `concat inputs differ in height×width: ${shapes.map((t) => `${t.h}×${t.w}`).join(" vs ")}`);
+          fail(
+            name,
+            `concat inputs differ in height×width: ${shapes.map((t) => `${t.h}×${t.w}`).join(" vs ")}`,
+          );
         }
       }
-      return push(name, { kind: "concat" }, inputs, { c: shapes.reduce((sum, s) => sum + s.c, 0), h: first.h, w: first.w });
+      return push(name, { kind: "concat" }, inputs, {
+        c: shapes.reduce((sum, s) => sum + s.c, 0),
+        h: first.h,
+        w: first.w,
+      });
     },
     upsample(name, x, factor) {
       const s = get(name, x).out;
@@ -223,11 +262,17 @@ export function graphBuilder(graphName: string): GraphBuilder {
     linear(name, x, o) {
       const inFeatures = elements(get(name, x).out);
       const bias = o.bias ?? true;
-      return push(name, { kind: "linear", out: o.out, bias }, [x], { c: o.out, h: 1, w: 1 }, {
-        macs: inFeatures * o.out,
-        weights: inFeatures * o.out,
-        biases: bias ? o.out : 0,
-      });
+      return push(
+        name,
+        { kind: "linear", out: o.out, bias },
+        [x],
+        { c: o.out, h: 1, w: 1 },
+        {
+          macs: inFeatures * o.out,
+          weights: inFeatures * o.out,
+          biases: bias ? o.out : 0,
+        },
+      );
     },
     identity(name, x) {
       return push(name, { kind: "identity" }, [x], get(name, x).out);
@@ -238,7 +283,12 @@ export function graphBuilder(graphName: string): GraphBuilder {
     build(outputs) {
       if (!inputShape) return fail("(graph)", "no input node");
       for (const o of outputs) get("(outputs)", o);
-      return Object.freeze({ name: graphName, input: inputShape, nodes: Object.freeze([...nodes]), outputs: Object.freeze([...outputs]) });
+      return Object.freeze({
+        name: graphName,
+        input: inputShape,
+        nodes: Object.freeze([...nodes]),
+        outputs: Object.freeze([...outputs]),
+      });
     },
   };
 }

@@ -66,8 +66,14 @@ export function deviceFor(acc: Accelerator, sim: SimAccelerator | undefined): De
     if (key) peak[p] = { macsPerSecond: (value(key)! * 1e12) / 2, spec: key };
   }
   const bandwidth = sim?.dram_bandwidth_gb_s?.value ?? value("memory_bandwidth_gb_s");
-  if (bandwidth === null) return { id: acc.id, reason: "no memory_bandwidth_gb_s in data/accelerators and no dram_bandwidth_gb_s in data/simulator/accelerators.yaml" };
-  if (Object.keys(peak).length === 0) return { id: acc.id, reason: "no peak_*_tflops or peak_int8_tops spec" };
+  if (bandwidth === null)
+    return {
+      id: acc.id,
+      reason:
+        "no memory_bandwidth_gb_s in data/accelerators and no dram_bandwidth_gb_s in data/simulator/accelerators.yaml",
+    };
+  if (Object.keys(peak).length === 0)
+    return { id: acc.id, reason: "no peak_*_tflops or peak_int8_tops spec" };
   return {
     id: acc.id,
     name: acc.name,

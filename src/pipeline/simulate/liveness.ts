@@ -44,7 +44,8 @@ export interface Schedule {
   outputs: number[];
 }
 
-const foldable = (n: Node | undefined): boolean => n !== undefined && n.op.kind === "conv2d" && n.op.act === "linear";
+const foldable = (n: Node | undefined): boolean =>
+  n !== undefined && n.op.kind === "conv2d" && n.op.act === "linear";
 
 /** Turns a graph into steps under a fusion policy. */
 export function lower(graph: Graph, policy: FusionPolicy): Schedule {
@@ -60,7 +61,8 @@ export function lower(graph: Graph, policy: FusionPolicy): Schedule {
   for (const n of nodes) {
     const ins = n.inputs.flatMap(phys);
     if (n.op.kind === "identity" || n.op.kind === "concat") alias.set(n.id, ins);
-    else if (n.op.kind === "relu" && fused && ins.length === 1 && readers[n.inputs[0]!] === 1) alias.set(n.id, ins);
+    else if (n.op.kind === "relu" && fused && ins.length === 1 && readers[n.inputs[0]!] === 1)
+      alias.set(n.id, ins);
     else if (n.op.kind === "add" && fused && n.inputs.length === 2) {
       const [a, b] = n.inputs.map(phys) as [number[], number[]];
       // Fold into the later conv whose partner already exists; torchvision's order puts the projection last.
@@ -69,8 +71,13 @@ export function lower(graph: Graph, policy: FusionPolicy): Schedule {
         { conv: b, other: a, operand: n.inputs[1]! },
       ].filter(
         (o) =>
-          o.conv.length === 1 && o.other.length === 1 && o.operand === o.conv[0] && readers[o.operand] === 1 &&
-          foldable(nodes[o.operand]) && !residualOf.has(o.operand) && o.other[0]! < o.operand,
+          o.conv.length === 1 &&
+          o.other.length === 1 &&
+          o.operand === o.conv[0] &&
+          readers[o.operand] === 1 &&
+          foldable(nodes[o.operand]) &&
+          !residualOf.has(o.operand) &&
+          o.other[0]! < o.operand,
       );
       const pick = options.sort((x, y) => y.conv[0]! - x.conv[0]!)[0];
       if (pick) {
@@ -88,7 +95,15 @@ export function lower(graph: Graph, policy: FusionPolicy): Schedule {
     const residual = residualOf.get(n.id) ?? null;
     const reads = [...new Set([...n.inputs.flatMap(phys), ...(residual === null ? [] : [residual])])];
     tensorElements[n.id] = elements(n.out);
-    steps.push({ node: n.id, name: n.name, reads, residual, out: n.id, macs: n.macs, weightElements: n.weights + n.biases + n.bnChannels });
+    steps.push({
+      node: n.id,
+      name: n.name,
+      reads,
+      residual,
+      out: n.id,
+      macs: n.macs,
+      weightElements: n.weights + n.biases + n.bnChannels,
+    });
   }
   return { policy, steps, tensorElements, outputs: [...new Set(graph.outputs.flatMap(phys))] };
 }
@@ -136,7 +151,11 @@ export function liveness(schedule: Schedule): Liveness {
   steps.forEach((s, i) => {
     const out = size(s.out);
     // In place: the output overwrites the residual operand, which this step reads for the last time.
-    const inPlace = schedule.policy === "fused-inplace" && s.residual !== null && lastUse.get(s.residual) === i && size(s.residual) === out;
+    const inPlace =
+      schedule.policy === "fused-inplace" &&
+      s.residual !== null &&
+      lastUse.get(s.residual) === i &&
+      size(s.residual) === out;
     const ws = liveSum + (inPlace ? 0 : out);
     workingSet.push(ws);
     io.push(s.reads.reduce((sum, t) => sum + size(t), 0) + out);

@@ -30,7 +30,8 @@ export function activationProfile(graph: Graph): ActivationProfile {
   let largest = { elements: 0, node: "" };
   let pair = { elements: 0, node: "" };
   for (const n of graph.nodes) {
-    if (n.op.kind !== "identity" && n.op.kind !== "concat" && elements(n.out) > largest.elements) largest = { elements: elements(n.out), node: n.name };
+    if (n.op.kind !== "identity" && n.op.kind !== "concat" && elements(n.out) > largest.elements)
+      largest = { elements: elements(n.out), node: n.name };
     const main = graph.nodes[n.inputs[0] ?? -1];
     if (PAIR_KINDS.has(n.op.kind) && main) {
       const io = elements(main.out) + elements(n.out);
@@ -72,11 +73,19 @@ export interface MemoryReport {
   flexLogixActivationBytes: number;
 }
 
-export function memoryReport(graph: Graph, profile: ActivationProfile, precision: MathPrecision, batch: number, policy: FusionPolicy = DEFAULT_FUSION_POLICY): MemoryReport {
+export function memoryReport(
+  graph: Graph,
+  profile: ActivationProfile,
+  precision: MathPrecision,
+  batch: number,
+  policy: FusionPolicy = DEFAULT_FUSION_POLICY,
+): MemoryReport {
   const b = BYTES_PER_ELEMENT[precision];
   const t = totals(graph);
   const perBatch = (e: number): number => e * b * batch;
-  const byPolicy = Object.fromEntries(FUSION_POLICIES.map((p) => [p, perBatch(profile.peak[p].elements)])) as Record<FusionPolicy, number>;
+  const byPolicy = Object.fromEntries(
+    FUSION_POLICIES.map((p) => [p, perBatch(profile.peak[p].elements)]),
+  ) as Record<FusionPolicy, number>;
   return {
     precision,
     batch,
@@ -97,7 +106,8 @@ export const QUANTITY_DEFINITIONS = {
   params: "torch parameter count (batch norm: 2 per channel)",
   macs: "multiply-accumulates per image, conv and linear layers",
   weightBytes: "deployed parameters (batch norm folded into one bias per channel) × bytes per element",
-  flexLogixWeightBytes: "main-path conv weights (projection shortcuts left out) + FC weights, × bytes per element",
+  flexLogixWeightBytes:
+    "main-path conv weights (projection shortcuts left out) + FC weights, × bytes per element",
   largestActivationBytes: "largest single tensor × batch × bytes per element",
   layerIoPeakBytes: "largest main input + output of one conv/pool/linear/upsample layer × batch × bytes",
   peakActivationBytes: "liveness peak under the fusion policy × batch × bytes",
@@ -107,7 +117,13 @@ export const QUANTITY_DEFINITIONS = {
 export type Quantity = keyof typeof QUANTITY_DEFINITIONS;
 
 /** Every quantity for one configuration, e.g. to check a `simulated` claim test. */
-export function quantities(graph: Graph, profile: ActivationProfile, precision: MathPrecision, batch = 1, policy: FusionPolicy = DEFAULT_FUSION_POLICY): Record<Quantity, number> {
+export function quantities(
+  graph: Graph,
+  profile: ActivationProfile,
+  precision: MathPrecision,
+  batch = 1,
+  policy: FusionPolicy = DEFAULT_FUSION_POLICY,
+): Record<Quantity, number> {
   const m = memoryReport(graph, profile, precision, batch, policy);
   const t = totals(graph);
   return {

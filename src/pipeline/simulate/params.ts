@@ -8,7 +8,15 @@ import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { parseYaml } from "../ingest/yaml.ts";
 import { readUtf8 } from "../ingest/text.ts";
-import { httpUrlSchema, idSchema, PRECISIONS, SPEC_KEYS, specSchema, type Spec, type SpecKey } from "../schema.ts";
+import {
+  httpUrlSchema,
+  idSchema,
+  PRECISIONS,
+  SPEC_KEYS,
+  specSchema,
+  type Spec,
+  type SpecKey,
+} from "../schema.ts";
 
 const text = (max = 2000) => z.string().min(1).max(max);
 
@@ -32,7 +40,18 @@ export const stackSchema = z
     id: idSchema,
     name: text(300),
     /** Case-insensitive regular expressions tried on a measured row's `framework execution`; first stack wins. */
-    match: z.array(z.string().min(1).max(200).refine(safePattern, "a regular expression that compiles, with no repeated group and no back-reference")).max(20),
+    match: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(200)
+          .refine(
+            safePattern,
+            "a regular expression that compiles, with no repeated group and no back-reference",
+          ),
+      )
+      .max(20),
     /**
      * The form of the fixed cost: `per-batch` (one overhead per batch: a compiled graph launched once),
      * `per-layer` (a minimum time per layer: one kernel launch per op from the host), or `both`.
@@ -43,7 +62,9 @@ export const stackSchema = z
     /** Values for stacks without a fit; omitted: the median of the calibration fits (docs/simulator.md). */
     overhead_ms: specSchema.optional(),
     layer_floor_ms: specSchema.optional(),
-    efficiency: specSchema.refine((s) => s.value <= 1, "an efficiency is a fraction of peak, at most 1").optional(),
+    efficiency: specSchema
+      .refine((s) => s.value <= 1, "an efficiency is a fraction of peak, at most 1")
+      .optional(),
   })
   .strict();
 export type Stack = z.infer<typeof stackSchema>;
@@ -64,14 +85,27 @@ export const simAcceleratorSchema = z
     /** Off-chip bandwidth the simulator uses instead of the `memory_bandwidth_gb_s` spec. */
     dram_bandwidth_gb_s: specSchema.optional(),
     /** Spec values missing from data/accelerators/<id>.yaml; a value there always wins. */
-    specs: z.object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()]))).strict().optional(),
+    specs: z
+      .object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()])))
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((a) => a.weights === undefined || a.weights_reason !== undefined, { message: "say why the weights policy differs", path: ["weights_reason"] })
-  .refine((a) => a.calibration_from === undefined || a.calibration_reason !== undefined, { message: "say why another accelerator's fit applies", path: ["calibration_reason"] });
-export type SimAccelerator = Omit<z.infer<typeof simAcceleratorSchema>, "specs"> & { specs?: Partial<Record<SpecKey, Spec>> };
+  .refine((a) => a.weights === undefined || a.weights_reason !== undefined, {
+    message: "say why the weights policy differs",
+    path: ["weights_reason"],
+  })
+  .refine((a) => a.calibration_from === undefined || a.calibration_reason !== undefined, {
+    message: "say why another accelerator's fit applies",
+    path: ["calibration_reason"],
+  });
+export type SimAccelerator = Omit<z.infer<typeof simAcceleratorSchema>, "specs"> & {
+  specs?: Partial<Record<SpecKey, Spec>>;
+};
 
-export const simAcceleratorsFileSchema = z.object({ accelerators: z.array(simAcceleratorSchema).max(100) }).strict();
+export const simAcceleratorsFileSchema = z
+  .object({ accelerators: z.array(simAcceleratorSchema).max(100) })
+  .strict();
 
 const pointSchema = z
   .object({
@@ -119,7 +153,11 @@ export interface SimulatorParams {
   files: string[];
 }
 
-export const PARAM_FILES = { stacks: "stacks.yaml", accelerators: "accelerators.yaml", calibration: "calibration.yaml" } as const;
+export const PARAM_FILES = {
+  stacks: "stacks.yaml",
+  accelerators: "accelerators.yaml",
+  calibration: "calibration.yaml",
+} as const;
 
 /** Reads and validates `<dataDir>/simulator/*.yaml`; every problem of every file is reported at once. */
 export function loadSimulatorParams(dataDir: string, display = "data"): SimulatorParams {
@@ -130,7 +168,15 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
       return parseYaml(file, readUtf8(join(dataDir, "simulator", name), file), schema);
     } catch (e) {
       if (e instanceof SourceError) problems.push(...e.problems);
-      else problems.push({ file, line: 0, column: 0, message: "cannot read simulator parameters", expected: "a readable YAML file", found: (e as Error).message });
+      else
+        problems.push({
+          file,
+          line: 0,
+          column: 0,
+          message: "cannot read simulator parameters",
+          expected: "a readable YAML file",
+          found: (e as Error).message,
+        });
       return undefined;
     }
   };
@@ -150,14 +196,28 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
     ...params.calibration.tables.map((t) => ({ file: PARAM_FILES.calibration, id: t.stack })),
   ].filter((x) => !stackIds.has(x.id));
   for (const x of unknownStacks) {
-    problems.push({ file: `${display}/simulator/${x.file}`, line: 0, column: 0, message: "unknown stack id", expected: `one of ${[...stackIds].join(", ")}`, found: JSON.stringify(x.id) });
+    problems.push({
+      file: `${display}/simulator/${x.file}`,
+      line: 0,
+      column: 0,
+      message: "unknown stack id",
+      expected: `one of ${[...stackIds].join(", ")}`,
+      found: JSON.stringify(x.id),
+    });
   }
   // A fit has one unknown per point: efficiency plus one fixed cost, or plus both.
   for (const t of params.calibration.tables) {
     const form = params.stacks.find((s) => s.id === t.stack)?.fixed_cost;
     const needed = form === "both" ? 3 : 2;
     if (form && t.points.length !== needed) {
-      problems.push({ file: `${display}/simulator/${PARAM_FILES.calibration}`, line: 0, column: 0, message: `calibration table ${t.id} has the wrong number of points for stack ${t.stack} (fixed_cost: ${form})`, expected: `${needed} points`, found: `${t.points.length} points` });
+      problems.push({
+        file: `${display}/simulator/${PARAM_FILES.calibration}`,
+        line: 0,
+        column: 0,
+        message: `calibration table ${t.id} has the wrong number of points for stack ${t.stack} (fixed_cost: ${form})`,
+        expected: `${needed} points`,
+        found: `${t.points.length} points`,
+      });
     }
   }
   if (problems.length) throw new SourceError(problems);

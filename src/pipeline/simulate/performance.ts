@@ -46,7 +46,9 @@ export function perfProfile(graph: Graph, policy: FusionPolicy): PerfProfile {
   const index = new Map(steps.map((s, i) => [s.out, i]));
   const at = (t: number): number => index.get(t)!;
   const outputs = new Set(schedule.outputs);
-  const threshold = steps.map((s, i) => Math.max(live.io[i]!, ...live.readers[s.out]!.map((r) => live.io[r]!), live.heldPeak[s.out]!));
+  const threshold = steps.map((s, i) =>
+    Math.max(live.io[i]!, ...live.readers[s.out]!.map((r) => live.io[r]!), live.heldPeak[s.out]!),
+  );
   return {
     policy,
     steps: steps.length,
@@ -102,7 +104,14 @@ export const isFeasible = (r: BatchPerf | Infeasible): r is BatchPerf => "latenc
  * Latency and throughput of one batch. With `devices` > 1 the batch is split evenly (data
  * parallel, as on a 2-IPU C2 card): each device runs ⌈N/devices⌉ images at the same time.
  */
-export function simulateBatch(profile: PerfProfile, device: Device, precision: MathPrecision, stack: StackParams, batch: number, devices = 1): BatchPerf | Infeasible {
+export function simulateBatch(
+  profile: PerfProfile,
+  device: Device,
+  precision: MathPrecision,
+  stack: StackParams,
+  batch: number,
+  devices = 1,
+): BatchPerf | Infeasible {
   const peak = device.peak[precision];
   if (!peak) return { batch, reason: `${device.id} has no ${precision} peak` };
   const n = Math.ceil(batch / devices);
@@ -112,7 +121,10 @@ export function simulateBatch(profile: PerfProfile, device: Device, precision: M
   const resident = device.weights === "resident" && weightBytes <= device.sramBytes;
   const activationSram = device.sramBytes - (resident ? weightBytes : 0);
   if (device.memoryBytes !== null && weightBytes + profile.peakWorkingSet * n * bytes > device.memoryBytes) {
-    return { batch, reason: `weights + working set exceed the ${device.memoryBytes / 1e9} GB of device memory` };
+    return {
+      batch,
+      reason: `weights + working set exceed the ${device.memoryBytes / 1e9} GB of device memory`,
+    };
   }
   const scale = n * bytes;
   const inDram = profile.threshold.map((t, i) => profile.pinnedToDram[i]! || t * scale > activationSram);
@@ -141,7 +153,11 @@ export function simulateBatch(profile: PerfProfile, device: Device, precision: M
     if (t.bound === "memory") memoryBound++;
   }
   const latencyMs = stack.overheadMs + seconds * 1e3;
-  const whole = Math.max((n * profile.totalMacs) / macsPerSecond, (weightDram + activationDram) / device.dramBytesPerSecond, layers * floor);
+  const whole = Math.max(
+    (n * profile.totalMacs) / macsPerSecond,
+    (weightDram + activationDram) / device.dramBytesPerSecond,
+    layers * floor,
+  );
   return {
     batch,
     devices,

@@ -38,7 +38,14 @@ export function modelProfile(model: ModelId, width: number, height: number): Mod
 }
 
 /** All memory quantities of (model, input, precision, batch): what a `simulated` claim test names. */
-export function simulatedQuantities(model: ModelId, width: number, height: number, precision: MathPrecision, batch = 1, policy: FusionPolicy = DEFAULT_FUSION_POLICY): Record<Quantity, number> {
+export function simulatedQuantities(
+  model: ModelId,
+  width: number,
+  height: number,
+  precision: MathPrecision,
+  batch = 1,
+  policy: FusionPolicy = DEFAULT_FUSION_POLICY,
+): Record<Quantity, number> {
   const p = modelProfile(model, width, height);
   return quantities(p.graph, p.activations, precision, batch, policy);
 }

@@ -12,7 +12,12 @@ export interface LayerTime {
 }
 
 /** `macs` at `macsPerSecond` versus `bytes` at `bytesPerSecond`; a layer with neither takes no time. */
-export function layerTime(macs: number, bytes: number, macsPerSecond: number, bytesPerSecond: number): LayerTime {
+export function layerTime(
+  macs: number,
+  bytes: number,
+  macsPerSecond: number,
+  bytesPerSecond: number,
+): LayerTime {
   const computeSeconds = macs > 0 ? macs / macsPerSecond : 0;
   const memorySeconds = bytes > 0 ? bytes / bytesPerSecond : 0;
   const bound: Bound = memorySeconds > computeSeconds ? "memory" : "compute";

@@ -16,7 +16,11 @@ export interface SimulationResult {
   memory: MemoryBreakdownRow[];
 }
 
-export function runSimulator(dataDir: string, accelerators: Accelerator[], measured: CanonicalRow[]): SimulationResult {
+export function runSimulator(
+  dataDir: string,
+  accelerators: Accelerator[],
+  measured: CanonicalRow[],
+): SimulationResult {
   const params = loadSimulatorParams(dataDir);
   const twins = simulateMeasured(measured, accelerators, params);
   return {
@@ -30,7 +34,10 @@ export function runSimulator(dataDir: string, accelerators: Accelerator[], measu
 export function simulatedQuantity(t: Extract<ClaimTest, { kind: "simulated" }>): number | null {
   const model = resolveModelId(t.model);
   if (!model) return null;
-  const q = simulatedQuantities(model, t.input.width, t.input.height, t.precision, t.batch ?? 1) as Record<string, number>;
+  const q = simulatedQuantities(model, t.input.width, t.input.height, t.precision, t.batch ?? 1) as Record<
+    string,
+    number
+  >;
   return q[t.quantity] ?? null;
 }
 
@@ -39,5 +46,11 @@ export function simulatedQuantity(t: Extract<ClaimTest, { kind: "simulated" }>):
  * (docs/simulator.md) instead of repeating 300 characters on thousands of rows.
  */
 function compact(r: CanonicalRow): CanonicalRow {
-  return { ...r, derived: r.derived.replace(/^latency_ms=[^;]*;/, "latency_ms=simulated per-layer roofline (docs/simulator.md);") };
+  return {
+    ...r,
+    derived: r.derived.replace(
+      /^latency_ms=[^;]*;/,
+      "latency_ms=simulated per-layer roofline (docs/simulator.md);",
+    ),
+  };
 }

@@ -37,7 +37,8 @@ export const SIM_FORMULA =
   "throughput_img_s=batch_size/latency_ms; fraction_of_peak=throughput_img_s/max throughput_img_s of the series; " +
   "img_s_per_w=throughput_img_s/power_w; cost_usd_per_1000_img=price_usd_per_hour/3600/throughput_img_s·1000";
 
-export const round = (x: number, digits = SIGNIFICANT_DIGITS): number => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits)));
+export const round = (x: number, digits = SIGNIFICANT_DIGITS): number =>
+  x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits));
 
 export interface SweepOptions {
   models?: readonly ModelId[];
@@ -49,7 +50,11 @@ export interface SweepOptions {
   calibration?: CalibrationResult;
 }
 
-export function simulateSweep(accelerators: readonly Accelerator[], params: SimulatorParams, options: SweepOptions = {}): CanonicalRow[] {
+export function simulateSweep(
+  accelerators: readonly Accelerator[],
+  params: SimulatorParams,
+  options: SweepOptions = {},
+): CanonicalRow[] {
   const models = options.models ?? MODEL_IDS;
   const sizes = options.sizes ?? SWEEP_SIZES;
   const batches = options.batches ?? SWEEP_BATCHES;
@@ -60,7 +65,10 @@ export function simulateSweep(accelerators: readonly Accelerator[], params: Simu
   const rows: CanonicalRow[] = [];
   // 2. Accelerators in id order; those that cannot be simulated (no bandwidth, no peak) are left out.
   for (const acc of [...accelerators].sort((a, b) => a.id.localeCompare(b.id))) {
-    const device = deviceFor(acc, params.accelerators.find((a) => a.id === acc.id));
+    const device = deviceFor(
+      acc,
+      params.accelerators.find((a) => a.id === acc.id),
+    );
     if (!isDevice(device)) continue;
     for (const model of models) {
       for (const size of sizes) {
@@ -71,17 +79,42 @@ export function simulateSweep(accelerators: readonly Accelerator[], params: Simu
           if (!device.peak[precision]) continue;
           const stack = resolveStack(cal, params, acc.id, device.stack, precision);
           // 4. One series: every batch that fits in device memory.
-          const results = batches.map((n) => simulateBatch(perf, device, precision, stack, n)).filter(isFeasible);
+          const results = batches
+            .map((n) => simulateBatch(perf, device, precision, stack, n))
+            .filter(isFeasible);
           const best = Math.max(...results.map((r) => r.throughputImgS));
           const note = [
             `Simulated by the atlas's analytic model, not measured. Stack ${device.stack}: η=${round(stack.efficiency, 3)}, overhead ${round(stack.overheadMs, 3)} ms (${stack.source}).`,
             `Peak from ${device.peak[precision]!.spec}; ${policy} fusion.`,
-            profile.input.letterboxed ? `Input letterboxed to ${profile.input.usedWidth}×${profile.input.usedHeight}.` : "",
-            device.supplemented.length ? `From data/simulator/accelerators.yaml: ${device.supplemented.join(", ")}.` : "",
-            device.powerW !== null ? "power_w is the power spec (TDP or board power), not a measurement." : "",
-          ].filter(Boolean).join(" ");
+            profile.input.letterboxed
+              ? `Input letterboxed to ${profile.input.usedWidth}×${profile.input.usedHeight}.`
+              : "",
+            device.supplemented.length
+              ? `From data/simulator/accelerators.yaml: ${device.supplemented.join(", ")}.`
+              : "",
+            device.powerW !== null
+              ? "power_w is the power spec (TDP or board power), not a measurement."
+              : "",
+          ]
+            .filter(Boolean)
+            .join(" ");
           const series = `sim-${acc.id}-${modelSlug(model)}-${size.width}x${size.height}-${precision}`;
-          for (const r of results) rows.push(simulatedRow(r, { series, accelerator: acc.id, model, size, precision, stack: device.stack, policy, best, powerW: device.powerW, price: device.priceUsdPerHour, note }));
+          for (const r of results)
+            rows.push(
+              simulatedRow(r, {
+                series,
+                accelerator: acc.id,
+                model,
+                size,
+                precision,
+                stack: device.stack,
+                policy,
+                best,
+                powerW: device.powerW,
+                price: device.priceUsdPerHour,
+                note,
+              }),
+            );
         }
       }
     }
@@ -163,7 +196,14 @@ export interface MemoryBreakdownRow {
 }
 
 /** Weights vs activations vs working set per model × input size, batch 1 (every activation figure scales ×N). */
-export function memoryBreakdown(options: { models?: readonly ModelId[]; sizes?: readonly { width: number; height: number }[]; precisions?: readonly Precision[]; policy?: FusionPolicy } = {}): MemoryBreakdownRow[] {
+export function memoryBreakdown(
+  options: {
+    models?: readonly ModelId[];
+    sizes?: readonly { width: number; height: number }[];
+    precisions?: readonly Precision[];
+    policy?: FusionPolicy;
+  } = {},
+): MemoryBreakdownRow[] {
   const rows: MemoryBreakdownRow[] = [];
   for (const model of options.models ?? MODEL_IDS) {
     for (const size of options.sizes ?? SWEEP_SIZES) {
@@ -186,7 +226,9 @@ export function memoryBreakdown(options: { models?: readonly ModelId[]; sizes?: 
           largestActivationBytes: m.largestActivationBytes,
           layerIoPeakBytes: m.layerIoPeakBytes,
           peakActivationBytes: m.peakActivationBytes,
-          peakActivationBytesByPolicy: Object.fromEntries(FUSION_POLICIES.map((f) => [f, m.peakActivationBytesByPolicy[f]])) as Record<FusionPolicy, number>,
+          peakActivationBytesByPolicy: Object.fromEntries(
+            FUSION_POLICIES.map((f) => [f, m.peakActivationBytesByPolicy[f]]),
+          ) as Record<FusionPolicy, number>,
           totalActivationBytes: m.totalActivationBytes,
           onChipBytesForNoSpill: m.weightBytes + m.peakActivationBytes,
         });
@@ -200,17 +242,25 @@ export function memoryBreakdown(options: { models?: readonly ModelId[]; sizes?: 
  * Per series (measured or simulated rows alike): the smallest batch whose throughput reaches
  * `fraction` of the series' best, e.g. "MN-Core 2 reaches 90% of its peak at batch 4".
  */
-export function smallestBatchBySeries(rows: readonly CanonicalRow[], fraction = 0.9): { series: string; batch: number; bestThroughputImgS: number }[] {
+export function smallestBatchBySeries(
+  rows: readonly CanonicalRow[],
+  fraction = 0.9,
+): { series: string; batch: number; bestThroughputImgS: number }[] {
   const groups = new Map<string, { batch: number; throughputImgS: number }[]>();
   for (const r of rows) {
     if (r.batch_size === null || r.throughput_img_s === null) continue;
-    groups.set(r.series, [...(groups.get(r.series) ?? []), { batch: r.batch_size, throughputImgS: r.throughput_img_s }]);
+    groups.set(r.series, [
+      ...(groups.get(r.series) ?? []),
+      { batch: r.batch_size, throughputImgS: r.throughput_img_s },
+    ]);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([series, points]) => {
       const best = Math.max(...points.map((p) => p.throughputImgS));
-      const batch = [...points].sort((a, b) => a.batch - b.batch).find((p) => p.throughputImgS >= fraction * best)!.batch;
+      const batch = [...points]
+        .sort((a, b) => a.batch - b.batch)
+        .find((p) => p.throughputImgS >= fraction * best)!.batch;
       return { series, batch, bestThroughputImgS: best };
     });
 }

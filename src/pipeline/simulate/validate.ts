@@ -38,7 +38,18 @@ export function simulateMeasured(
 ): CanonicalRow[] {
   const cal = options.calibration ?? calibrate(accelerators, params);
   const policy = options.policy ?? DEFAULT_FUSION_POLICY;
-  const bySeries = new Map<string, { row: CanonicalRow; perf: BatchPerf; calibration: boolean; note: string; stack: string; powerW: number | null; price: number | null }[]>();
+  const bySeries = new Map<
+    string,
+    {
+      row: CanonicalRow;
+      perf: BatchPerf;
+      calibration: boolean;
+      note: string;
+      stack: string;
+      powerW: number | null;
+      price: number | null;
+    }[]
+  >();
   // Looked up by id once: a search per measured row grew with rows × accelerators (scripts/bench.ts).
   const accById = new Map(accelerators.map((a) => [a.id, a]));
   const simById = new Map(params.accelerators.map((a) => [a.id, a]));
@@ -60,13 +71,31 @@ export function simulateMeasured(
     // 3. Is this one of the two points a fit was made on?
     const calibration = params.calibration.tables.some(
       (t) =>
-        t.accelerator === m.accelerator && resolveModelId(t.model) === model && t.precision === m.precision && t.stack === stack &&
-        t.input.width === m.input_width && t.input.height === m.input_height && (t.devices ?? 1) === m.devices &&
-        t.points.some((p) => p.batch === m.batch_size && (near(m.latency_ms, p.latency_ms) || (m.latency_ms === null && near(m.throughput_img_s, p.throughput_img_s)))),
+        t.accelerator === m.accelerator &&
+        resolveModelId(t.model) === model &&
+        t.precision === m.precision &&
+        t.stack === stack &&
+        t.input.width === m.input_width &&
+        t.input.height === m.input_height &&
+        (t.devices ?? 1) === m.devices &&
+        t.points.some(
+          (p) =>
+            p.batch === m.batch_size &&
+            (near(m.latency_ms, p.latency_ms) ||
+              (m.latency_ms === null && near(m.throughput_img_s, p.throughput_img_s))),
+        ),
     );
     const note = `Simulated twin of measured series ${m.series} (stack ${stack}: η=${round(stackParams.efficiency, 3)}, overhead ${round(stackParams.overheadMs, 3)} ms, ${stackParams.source}).${calibration ? " Calibration point: used to fit η and overhead, not counted as validation error." : ""}`;
     const list = bySeries.get(m.series) ?? [];
-    list.push({ row: m, perf, calibration, note, stack, powerW: device.powerW, price: device.priceUsdPerHour });
+    list.push({
+      row: m,
+      perf,
+      calibration,
+      note,
+      stack,
+      powerW: device.powerW,
+      price: device.priceUsdPerHour,
+    });
     bySeries.set(m.series, list);
   }
   // 4. Rows per series, with fraction_of_peak relative to the series' best simulated point.
@@ -152,17 +181,24 @@ export interface ValidationReport {
   byStudy: ({ study: string } & ValidationSummary)[];
 }
 
-const pct = (sim: number | null, meas: number | null): number | null => (sim === null || meas === null || meas === 0 ? null : round(((sim - meas) / meas) * 100, 4));
+const pct = (sim: number | null, meas: number | null): number | null =>
+  sim === null || meas === null || meas === 0 ? null : round(((sim - meas) / meas) * 100, 4);
 const mape = (errors: (number | null)[]): number | null => {
   const xs = errors.filter((e): e is number => e !== null).map(Math.abs);
   return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length, 4) : null;
 };
-const worst = (points: ValidationPoint[], key: "throughput_error_pct" | "latency_error_pct"): ValidationPoint | undefined =>
-  points.filter((p) => p[key] !== null).sort((a, b) => Math.abs(b[key]!) - Math.abs(a[key]!) || a.batch_size - b.batch_size)[0];
+const worst = (
+  points: ValidationPoint[],
+  key: "throughput_error_pct" | "latency_error_pct",
+): ValidationPoint | undefined =>
+  points
+    .filter((p) => p[key] !== null)
+    .sort((a, b) => Math.abs(b[key]!) - Math.abs(a[key]!) || a.batch_size - b.batch_size)[0];
 
 /** Why a measured series has no simulated twin, read from its own fields. */
 function notSimulatedReason(m: CanonicalRow): string {
-  if (m.precision === "unknown") return "precision unknown: the simulator needs bytes per element and a peak rate";
+  if (m.precision === "unknown")
+    return "precision unknown: the simulator needs bytes per element and a peak rate";
   if (!resolveModelId(m.model)) return `model ${m.model} is not one of the simulator's models`;
   if (m.batch_size === null) return "no batch size";
   return "no simulated row (accelerator file missing, no peak for this precision, or the batch does not fit in device memory)";
@@ -173,10 +209,16 @@ function notSimulatedReason(m: CanonicalRow): string {
  * matches a measured one when its series is `sim-<measured series>` and the batch agrees; otherwise a
  * row of the same accelerator, model, input, precision and batch (e.g. from the sweep) is used.
  */
-export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: readonly CanonicalRow[]): ValidationReport {
+export function validate(
+  simulatedRows: readonly CanonicalRow[],
+  measuredRows: readonly CanonicalRow[],
+): ValidationReport {
   const sims = simulatedRows.filter((r) => r.kind === "simulated");
   const simSeries = groupBy(sims, (r) => r.series);
-  const key = (r: CanonicalRow) => [r.accelerator, r.model, r.input_width, r.input_height, mathPrecisionOf(r.precision), r.batch_size].join("|");
+  const key = (r: CanonicalRow) =>
+    [r.accelerator, r.model, r.input_width, r.input_height, mathPrecisionOf(r.precision), r.batch_size].join(
+      "|",
+    );
   // The fallback index over every simulated row (the whole sweep) is built only when a twin is missing.
   let byKey: Map<string, CanonicalRow> | null = null;
   const fallback = (m: CanonicalRow): CanonicalRow | undefined => {
@@ -187,7 +229,10 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
     return byKey.get(key(m));
   };
 
-  const groups = groupBy(measuredRows.filter((m) => m.kind === "measured"), (m) => m.series);
+  const groups = groupBy(
+    measuredRows.filter((m) => m.kind === "measured"),
+    (m) => m.series,
+  );
 
   const series: ValidationSeries[] = [];
   const allPoints: ValidationPoint[] = [];
@@ -216,7 +261,8 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
     const held = points.filter((p) => !p.calibration);
     const wt = worst(held, "throughput_error_pct");
     const wl = worst(held, "latency_error_pct");
-    const status = points.length === 0 ? "not-simulated" : held.length === 0 ? "calibration-only" : "validated";
+    const status =
+      points.length === 0 ? "not-simulated" : held.length === 0 ? "calibration-only" : "validated";
     series.push({
       series: id,
       study: first.study,
@@ -228,7 +274,12 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
       framework: first.framework,
       execution: first.execution,
       status,
-      reason: status === "not-simulated" ? notSimulatedReason(first) : status === "calibration-only" ? "every point was used for fitting" : "",
+      reason:
+        status === "not-simulated"
+          ? notSimulatedReason(first)
+          : status === "calibration-only"
+            ? "every point was used for fitting"
+            : "",
       split: points.some((p) => p.calibration) ? "calibration-series" : "held-out-series",
       held_out_points: held.length,
       calibration_points: points.length - held.length,
@@ -248,7 +299,13 @@ export function validate(simulatedRows: readonly CanonicalRow[], measuredRows: r
     summary: summarize(series, allPoints),
     byStudy: studies.map((study) => {
       const ids = new Set(series.filter((s) => s.study === study).map((s) => s.series));
-      return { study, ...summarize(series.filter((s) => ids.has(s.series)), allPoints.filter((p) => ids.has(p.series))) };
+      return {
+        study,
+        ...summarize(
+          series.filter((s) => ids.has(s.series)),
+          allPoints.filter((p) => ids.has(p.series)),
+        ),
+      };
     }),
   };
 }
@@ -268,6 +325,11 @@ function summarize(series: ValidationSeries[], points: ValidationPoint[]): Valid
 }
 
 /** Simulates every measured point and compares: `validate(simulateMeasured(...), measured)`. */
-export function validateMeasured(measured: readonly CanonicalRow[], accelerators: readonly Accelerator[], params: SimulatorParams, options: { policy?: FusionPolicy } = {}): ValidationReport {
+export function validateMeasured(
+  measured: readonly CanonicalRow[],
+  accelerators: readonly Accelerator[],
+  params: SimulatorParams,
+  options: { policy?: FusionPolicy } = {},
+): ValidationReport {
   return validate(simulateMeasured(measured, accelerators, params, options), measured);
 }

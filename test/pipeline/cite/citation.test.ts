@@ -4,7 +4,11 @@ import { cite, escapeBibtex, pinnedUrl } from "../../../src/pipeline/cite/citati
 import { dataHash, reportVersion } from "../../../src/pipeline/cite/version.ts";
 import type { Study } from "../../../src/pipeline/schema.ts";
 
-const meta = { title: "Inference Scaling Atlas", siteUrl: "https://atlas.example/", authors: [{ name: "Atlas contributors" }] };
+const meta = {
+  title: "Inference Scaling Atlas",
+  siteUrl: "https://atlas.example/",
+  authors: [{ name: "Atlas contributors" }],
+};
 const study = {
   id: "study-x",
   title: "Latency & throughput of 50% {odd} chips_with $pecial #chars",
@@ -13,8 +17,12 @@ const study = {
   url: "https://example.org/paper?a=1&b=2",
   citation: "Lovelace, A. (2020). Latency & throughput. ~Tilde^caret\\backslash.",
 } as unknown as Study;
-const released = reportVersion("1.2.0", "abcd1234", [{ version: "1.2.0", date: "2026-11-23", dataHash: "abcd1234", changes: [] }]);
-const dev = reportVersion("1.2.0", "ffff0000", [{ version: "1.2.0", date: "2026-11-23", dataHash: "abcd1234", changes: [] }]);
+const released = reportVersion("1.2.0", "abcd1234", [
+  { version: "1.2.0", date: "2026-11-23", dataHash: "abcd1234", changes: [] },
+]);
+const dev = reportVersion("1.2.0", "ffff0000", [
+  { version: "1.2.0", date: "2026-11-23", dataHash: "abcd1234", changes: [] },
+]);
 
 describe("citations", () => {
   it("pins a released figure to its immutable /v/<version>/ URL, and a development build to the live page", () => {
@@ -23,13 +31,20 @@ describe("citations", () => {
   });
 
   it("produces BibTeX that a strict parser reads without errors, with version, URL and the original study", () => {
-    const c = cite(meta, released, { key: "fig-a", title: "A figure with 100% of {braces} & _underscores_", url: "https://atlas.example/v/1.2.0/figures/fig-a/", originals: [study] });
+    const c = cite(meta, released, {
+      key: "fig-a",
+      title: "A figure with 100% of {braces} & _underscores_",
+      url: "https://atlas.example/v/1.2.0/figures/fig-a/",
+      originals: [study],
+    });
     const parsed = parse(c.bibtex, { sentenceCase: false });
     expect(parsed.errors).toEqual([]);
     expect(parsed.entries).toHaveLength(2);
     const [atlas, original] = parsed.entries;
     expect(atlas!.key).toBe("atlas-1.2.0-fig-a");
-    expect(atlas!.fields.title).toBe("A figure with 100% of {braces} & _underscores_. In Inference Scaling Atlas");
+    expect(atlas!.fields.title).toBe(
+      "A figure with 100% of {braces} & _underscores_. In Inference Scaling Atlas",
+    );
     expect(atlas!.fields.version).toBe("1.2.0");
     expect(atlas!.fields.year).toBe("2026");
     expect(atlas!.fields.url).toBe("https://atlas.example/v/1.2.0/figures/fig-a/");

@@ -32,13 +32,24 @@ function failWith(change: (dir: string) => void): string {
 const cases: [string, (dir: string) => void, string[]][] = [
   [
     "missing column",
-    (d) => edit(d, CSV, (t) => t.replace("Batch Size,Latency,Throughput,Run time (s)", "Batch Size,Latency,Run time (s)").replace(/,200\.0|,363\.6|,800\.0|,784\.3/g, "")),
-    ["data/studies/study-a/latency.csv:1:1: missing column \"Throughput\"", 'expected: header "Batch Size","Latency","Throughput","Run time (s)"'],
+    (d) =>
+      edit(d, CSV, (t) =>
+        t
+          .replace("Batch Size,Latency,Throughput,Run time (s)", "Batch Size,Latency,Run time (s)")
+          .replace(/,200\.0|,363\.6|,800\.0|,784\.3/g, ""),
+      ),
+    [
+      'data/studies/study-a/latency.csv:1:1: missing column "Throughput"',
+      'expected: header "Batch Size","Latency","Throughput","Run time (s)"',
+    ],
   ],
   [
     "non-numeric cell",
     (d) => edit(d, CSV, (t) => t.replace("363.6", "n/a")),
-    ['data/studies/study-a/latency.csv:3:11: column "Throughput" (throughput_img_s, img/s): not a valid value', 'found:    "n/a"'],
+    [
+      'data/studies/study-a/latency.csv:3:11: column "Throughput" (throughput_img_s, img/s): not a valid value',
+      'found:    "n/a"',
+    ],
   ],
   [
     "zero latency",
@@ -63,21 +74,34 @@ const cases: [string, (dir: string) => void, string[]][] = [
   [
     "unknown accelerator id",
     (d) => edit(d, META, (t) => t.replace("accelerator: acc-a", "accelerator: acc-zz")),
-    ["data/studies/study-a/study.yaml:15:18: unknown accelerator id in table latency.csv", 'found:    "acc-zz"'],
+    [
+      "data/studies/study-a/study.yaml:15:18: unknown accelerator id in table latency.csv",
+      'found:    "acc-zz"',
+    ],
   ],
   [
     "study id that does not match its folder (a duplicate id)",
     (d) => {
       // A second folder whose study.yaml declares the id of the first.
       mkdirSync(join(d, "studies/study-b"));
-      for (const f of ["study.yaml", "latency.csv"]) copyFileSync(join(d, "studies/study-a", f), join(d, "studies/study-b", f));
+      for (const f of ["study.yaml", "latency.csv"])
+        copyFileSync(join(d, "studies/study-a", f), join(d, "studies/study-b", f));
     },
-    ["data/studies/study-b/study.yaml:1:5: study id does not match its folder name", 'expected: "study-b"', 'found:    "study-a"'],
+    [
+      "data/studies/study-b/study.yaml:1:5: study id does not match its folder name",
+      'expected: "study-b"',
+      'found:    "study-a"',
+    ],
   ],
   [
     "ragged row (too many cells)",
     (d) => edit(d, CSV, (t) => t.replace("2.75", "2.75,9")),
-    ["data/studies/study-a/latency.csv:3:", "row has more cells than the header", "expected: 4 cells (as in the header)", "found:    5 cells"],
+    [
+      "data/studies/study-a/latency.csv:3:",
+      "row has more cells than the header",
+      "expected: 4 cells (as in the header)",
+      "found:    5 cells",
+    ],
   ],
   [
     "ragged row (too few cells)",
@@ -104,11 +128,7 @@ const cases: [string, (dir: string) => void, string[]][] = [
     (d) => edit(d, CSV, (t) => t.replace("2,5.50 ms", '2,"5.50 ms')),
     ["data/studies/study-a/latency.csv:", "CSV syntax error (MissingQuotes)"],
   ],
-  [
-    "empty file",
-    (d) => edit(d, CSV, () => ""),
-    ["data/studies/study-a/latency.csv:1:1: file is empty"],
-  ],
+  ["empty file", (d) => edit(d, CSV, () => ""), ["data/studies/study-a/latency.csv:1:1: file is empty"]],
   [
     "header only",
     (d) => edit(d, CSV, (t) => `${t.split("\n")[0]}\n`),
@@ -116,7 +136,15 @@ const cases: [string, (dir: string) => void, string[]][] = [
   ],
   [
     "not UTF-8",
-    (d) => writeFileSync(join(d, CSV), Buffer.concat([Buffer.from("Batch Size,Latency,Throughput,Run time (s)\n1,5.00 ms,200.0,5.00\n2,5.50 ms,36"), Buffer.from([0xff, 0xfe]), Buffer.from(",2.75\n")])),
+    (d) =>
+      writeFileSync(
+        join(d, CSV),
+        Buffer.concat([
+          Buffer.from("Batch Size,Latency,Throughput,Run time (s)\n1,5.00 ms,200.0,5.00\n2,5.50 ms,36"),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(",2.75\n"),
+        ]),
+      ),
     ["data/studies/study-a/latency.csv:3:", "file is not valid UTF-8"],
   ],
   [

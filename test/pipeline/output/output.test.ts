@@ -13,7 +13,12 @@ import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
 import { siteAtlas } from "../../../src/pipeline/output/site-atlas.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { dataHash } from "../../../src/pipeline/cite/version.ts";
-import { FIGURE_FONT_FILES, FIGURE_SUBSET_FONT_FILES, fontFilesFor, svgToPng } from "../../../src/pipeline/figures/png.ts";
+import {
+  FIGURE_FONT_FILES,
+  FIGURE_SUBSET_FONT_FILES,
+  fontFilesFor,
+  svgToPng,
+} from "../../../src/pipeline/figures/png.ts";
 import { Resvg } from "@resvg/resvg-js";
 import { publishFigure, renderFigure } from "../../../src/pipeline/figures/render.ts";
 import { groupBy } from "../../../src/pipeline/group.ts";
@@ -32,11 +37,33 @@ const temp = () => {
 /** `n` rows with a quoted comma, a newline, an empty value and a derived formula, so CSV quoting is exercised. */
 function rows(n: number): CanonicalRow[] {
   return Array.from({ length: n }, (_, i) => ({
-    study: "s", series: `s-${i % 7}`, accelerator: "a", devices: 1, model: "resnet50_v1.5", input_width: 224, input_height: 224,
-    precision: "fp32", framework: "Flow, v1", execution: "graph", batch_size: i + 1, latency_ms: i + 0.5, latency_p90_ms: null,
-    latency_p95_ms: null, latency_p99_ms: null, utilization_pct: null, memory_used_mb: null, throughput_img_s: 1000 / (i + 1),
-    power_w: null, img_s_per_w: null, cost_usd_per_1000_img: null, fraction_of_peak: null, kind: i % 3 === 0 ? "simulated" : "measured",
-    note: i % 5 === 0 ? 'a "quoted"\nnote' : "", derived: "throughput_img_s=batch_size/latency_ms", source_file: "data/x.csv", source_line: String(i + 2),
+    study: "s",
+    series: `s-${i % 7}`,
+    accelerator: "a",
+    devices: 1,
+    model: "resnet50_v1.5",
+    input_width: 224,
+    input_height: 224,
+    precision: "fp32",
+    framework: "Flow, v1",
+    execution: "graph",
+    batch_size: i + 1,
+    latency_ms: i + 0.5,
+    latency_p90_ms: null,
+    latency_p95_ms: null,
+    latency_p99_ms: null,
+    utilization_pct: null,
+    memory_used_mb: null,
+    throughput_img_s: 1000 / (i + 1),
+    power_w: null,
+    img_s_per_w: null,
+    cost_usd_per_1000_img: null,
+    fraction_of_peak: null,
+    kind: i % 3 === 0 ? "simulated" : "measured",
+    note: i % 5 === 0 ? 'a "quoted"\nnote' : "",
+    derived: "throughput_img_s=batch_size/latency_ms",
+    source_file: "data/x.csv",
+    source_line: String(i + 2),
   }));
 }
 
@@ -58,8 +85,12 @@ describe("the dataset written in pieces", () => {
 
   it("JSON pieces join to exactly JSON.stringify of the whole table", () => {
     const json = [...measurementsJsonChunks(many)].join("");
-    expect(json).toBe(`${JSON.stringify({ columns: CANONICAL_COLUMNS, rows: many.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) })}\n`);
-    expect([...measurementsJsonChunks([])].join("")).toBe(`{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[]}\n`);
+    expect(json).toBe(
+      `${JSON.stringify({ columns: CANONICAL_COLUMNS, rows: many.map((r) => CANONICAL_COLUMNS.map((c) => r[c])) })}\n`,
+    );
+    expect([...measurementsJsonChunks([])].join("")).toBe(
+      `{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[]}\n`,
+    );
   });
 
   it("a failure while writing pieces leaves the previous file and no temporary file", () => {
@@ -80,7 +111,12 @@ describe("the dataset written in pieces", () => {
 
 describe("the site's atlas", () => {
   const atlas = runPipeline("data");
-  const site = siteAtlas(atlas, atlas.figures.map(publishFigure), { version: "0.0.0", dataHash: "00000000", release: null }, []);
+  const site = siteAtlas(
+    atlas,
+    atlas.figures.map(publishFigure),
+    { version: "0.0.0", dataHash: "00000000", release: null },
+    [],
+  );
 
   it("keeps every measured and claim row and no simulated row", () => {
     expect(atlas.rows.some((r) => r.kind === "simulated")).toBe(true);
@@ -113,24 +149,39 @@ describe("figure PNGs", () => {
     expect([again.drawn, again.cached]).toEqual([0, 3]);
     expect(again.files).toEqual(first.files);
     // A changed SVG is drawn again; a figure no longer in the report loses its cache entry.
-    const changed = [{ ...figures[0]!, svg: figures[0]!.svg.replace("</svg>", '<rect width="1" height="1"/></svg>') }, figures[1]!];
+    const changed = [
+      { ...figures[0]!, svg: figures[0]!.svg.replace("</svg>", '<rect width="1" height="1"/></svg>') },
+      figures[1]!,
+    ];
     const third = await drawFigurePngs(changed, cache);
     expect([third.drawn, third.cached]).toEqual([1, 1]);
     expect(third.files.get(figures[0]!.id)).not.toBe(first.files.get(figures[0]!.id));
     expect(readFileSync(third.files.get(figures[0]!.id)!).equals(svgToPng(changed[0]!.svg))).toBe(true);
-    expect(readdirSync(cache).sort()).toEqual([...third.files.values()].map((p) => p.slice(cache.length + 1)).sort());
+    expect(readdirSync(cache).sort()).toEqual(
+      [...third.files.values()].map((p) => p.slice(cache.length + 1)).sort(),
+    );
     expect(existsSync(first.files.get(figures[2]!.id)!)).toBe(false);
   });
 
   it("use the subset fonts only where they give the same pixels as the full fonts", () => {
-    const svg = (text: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="24" font-family="DejaVu Sans">${text}</text></svg>`;
+    const svg = (text: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="24" font-family="DejaVu Sans">${text}</text></svg>`;
     expect(fontFilesFor(svg("η ≥ 90 % → ■ 2²¹ px, µs, “quotes”"))).toEqual(FIGURE_SUBSET_FONT_FILES);
     expect(fontFilesFor(svg("MN-Core 2 の測定"))).toEqual(FIGURE_FONT_FILES);
     expect(fontFilesFor(svg("&#x65E5;"))).toEqual(FIGURE_FONT_FILES);
     expect(fontFilesFor(svg("&#12354;"))).toEqual(FIGURE_FONT_FILES);
     // Every figure of the report whose text the subsets cover: identical bytes with either font set.
-    const full = (s: string) => new Resvg(s, { fitTo: { mode: "zoom", value: 2 }, background: "white", font: { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: "DejaVu Sans" } }).render().asPng();
-    const covered = atlas.figures.map((f) => renderFigure(f)).filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
+    const full = (s: string) =>
+      new Resvg(s, {
+        fitTo: { mode: "zoom", value: 2 },
+        background: "white",
+        font: { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: "DejaVu Sans" },
+      })
+        .render()
+        .asPng();
+    const covered = atlas.figures
+      .map((f) => renderFigure(f))
+      .filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
     expect(covered.length).toBeGreaterThan(atlas.figures.length / 2);
     for (const s of covered) expect(svgToPng(s).equals(full(s))).toBe(true);
   });
@@ -143,8 +194,11 @@ describe("figure PNGs", () => {
     drawer.addWorkers(3);
     const result = await done;
     expect([result.drawn, result.cached]).toEqual([8, 0]);
-    for (const f of many) expect(readFileSync(result.files.get(f.id)!).equals(svgToPng(f.svg)), f.id).toBe(true);
-    expect(readdirSync(join(result.files.get(many[0]!.id)!, "..")).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    for (const f of many)
+      expect(readFileSync(result.files.get(f.id)!).equals(svgToPng(f.svg)), f.id).toBe(true);
+    expect(readdirSync(join(result.files.get(many[0]!.id)!, "..")).filter((n) => n.endsWith(".tmp"))).toEqual(
+      [],
+    );
   });
 
   it("give each drawing's memory back before the next (thousands of figures must not pile up)", async () => {
@@ -156,7 +210,8 @@ describe("figure PNGs", () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     try {
-      for (let i = 0; i < 120; i++) drawer.add({ id: `copy-${i}`, svg: svg.replace("</svg>", `<!-- ${i} --></svg>`) });
+      for (let i = 0; i < 120; i++)
+        drawer.add({ id: `copy-${i}`, svg: svg.replace("</svg>", `<!-- ${i} --></svg>`) });
       expect((await drawer.finish()).drawn).toBe(120);
     } finally {
       clearInterval(sampler);
@@ -165,27 +220,38 @@ describe("figure PNGs", () => {
   });
 
   it("fail loudly when a worker cannot draw", async () => {
-    await expect(drawFigurePngs([{ id: "broken", svg: "<not an svg" }], join(temp(), "cache"))).rejects.toThrow();
+    await expect(
+      drawFigurePngs([{ id: "broken", svg: "<not an svg" }], join(temp(), "cache")),
+    ).rejects.toThrow();
   });
 });
 
 describe("csvLine", () => {
   it("quotes exactly as papaparse's unparse did (the published bytes must not change)", () => {
     const tricky = fc.constantFrom(",", '"', "\n", "\r", "\uFEFF", " ", "a", "é", "=", ";", "\t");
-    const field = fc.oneof(fc.string(), fc.array(tricky).map((cs) => cs.join("")));
+    const field = fc.oneof(
+      fc.string(),
+      fc.array(tricky).map((cs) => cs.join("")),
+    );
     fc.assert(
       fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), (fields) => {
         expect(csvLine(fields)).toBe(`${Papa.unparse([fields], { newline: "\n", quotes: false })}\n`);
       }),
       { numRuns: 2000 },
     );
-    expect(csvLine(["a b", " lead", "trail ", 'say "hi"', "x,y"])).toBe('a b," lead","trail ","say ""hi""","x,y"\n');
+    expect(csvLine(["a b", " lead", "trail ", 'say "hi"', "x,y"])).toBe(
+      'a b," lead","trail ","say ""hi""","x,y"\n',
+    );
   });
 });
 
 describe("groupBy", () => {
   it("keeps first-seen order of groups and items", () => {
     const g = groupBy(["b1", "a1", "b2", "c1", "a2"], (s) => s[0]!);
-    expect([...g.entries()]).toEqual([["b", ["b1", "b2"]], ["a", ["a1", "a2"]], ["c", ["c1"]]]);
+    expect([...g.entries()]).toEqual([
+      ["b", ["b1", "b2"]],
+      ["a", ["a1", "a2"]],
+      ["c", ["c1"]],
+    ]);
   });
 });

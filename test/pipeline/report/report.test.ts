@@ -16,30 +16,60 @@ const doc = (body: string) => `---\ntitle: T\n---\n${body}\n`;
 
 describe("data tokens in prose", () => {
   it("resolves ratios, percentages and values from the rows", () => {
-    const d = renderMarkdownDoc("f.md", doc("Batch 16 is {{ratio:study-a-fp32:16:1}} batch 1; batch 2 is {{pct:study-a-fp32:2:16}} of batch 16; latency {{value:study-a-fp32:latency_ms:8}} ms; 90 % at batch {{firstbatch:study-a-fp32:0.9}}."), resolve, known);
+    const d = renderMarkdownDoc(
+      "f.md",
+      doc(
+        "Batch 16 is {{ratio:study-a-fp32:16:1}} batch 1; batch 2 is {{pct:study-a-fp32:2:16}} of batch 16; latency {{value:study-a-fp32:latency_ms:8}} ms; 90 % at batch {{firstbatch:study-a-fp32:0.9}}.",
+      ),
+      resolve,
+      known,
+    );
     expect(d.tokens.map((t) => t.text)).toEqual(["4×", "45.5 %", "10", "8"]);
-    expect((d.blocks[0] as { html: string }).html).toContain("Batch 16 is 4× batch 1; batch 2 is 45.5 % of batch 16; latency 10 ms; 90 % at batch 8.");
+    expect((d.blocks[0] as { html: string }).html).toContain(
+      "Batch 16 is 4× batch 1; batch 2 is 45.5 % of batch 16; latency 10 ms; 90 % at batch 8.",
+    );
   });
 
   it("fails with file:line:column for a series or batch that does not exist", () => {
     try {
-      renderMarkdownDoc("data/findings/x.md", doc("ok line\nthe ratio {{ratio:no-such-series:16:1}} here"), resolve, known);
+      renderMarkdownDoc(
+        "data/findings/x.md",
+        doc("ok line\nthe ratio {{ratio:no-such-series:16:1}} here"),
+        resolve,
+        known,
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(SourceError);
-      expect((e as Error).message).toContain("data/findings/x.md:5:11: data token {{ratio:no-such-series:16:1}} cannot be resolved");
+      expect((e as Error).message).toContain(
+        "data/findings/x.md:5:11: data token {{ratio:no-such-series:16:1}} cannot be resolved",
+      );
       expect((e as Error).message).toContain('found:    no series "no-such-series"');
     }
   });
 
   it("splits figure and table references into blocks and rejects unknown ones", () => {
-    const d = renderMarkdownDoc("f.md", doc("Intro.\n\n{{figure:fig-a}}\n\n{{table:audit}}\n\nOutro."), resolve, known);
+    const d = renderMarkdownDoc(
+      "f.md",
+      doc("Intro.\n\n{{figure:fig-a}}\n\n{{table:audit}}\n\nOutro."),
+      resolve,
+      known,
+    );
     expect(d.blocks.map((b) => b.kind)).toEqual(["html", "figure", "table", "html"]);
-    expect(() => renderMarkdownDoc("f.md", doc("{{figure:fig-missing}}"), resolve, known)).toThrow(/unknown figure "fig-missing"/);
+    expect(() => renderMarkdownDoc("f.md", doc("{{figure:fig-missing}}"), resolve, known)).toThrow(
+      /unknown figure "fig-missing"/,
+    );
   });
 
   it("sanitizes HTML in prose: scripts and javascript: links never survive", () => {
-    const d = renderMarkdownDoc("f.md", doc('<script>window.__x=1</script>\n\n[click](javascript:alert(1)) <img src=x onerror="alert(1)"> **bold**'), resolve, known);
+    const d = renderMarkdownDoc(
+      "f.md",
+      doc(
+        '<script>window.__x=1</script>\n\n[click](javascript:alert(1)) <img src=x onerror="alert(1)"> **bold**',
+      ),
+      resolve,
+      known,
+    );
     const html = d.blocks.map((b) => (b.kind === "html" ? b.html : "")).join("");
     expect(html).not.toMatch(/<script|javascript:|onerror/i);
     expect(html).toContain("<strong>bold</strong>");
@@ -50,27 +80,115 @@ describe("claims ledger", () => {
   const study = (claims: Study["claims"]) => ({ id: "s", title: "S", claims }) as Study;
   it("supports a peak-fraction claim that the data meets and contradicts one it does not", () => {
     const ledger = evaluateClaims(
-      [study([
-        { id: "ok", text: "batch 8 reaches 90 %", where: "p1", test: { kind: "peak-fraction", series: "study-a-fp32", batch: 8, expected: 0.9 } },
-        { id: "no", text: "batch 2 reaches 90 %", where: "p1", test: { kind: "peak-fraction", series: "study-a-fp32", batch: 2, expected: 0.9 } },
-        { id: "nt", text: "something private", where: "p2", test: { kind: "none", reason: "no public data" } },
-      ])],
+      [
+        study([
+          {
+            id: "ok",
+            text: "batch 8 reaches 90 %",
+            where: "p1",
+            test: { kind: "peak-fraction", series: "study-a-fp32", batch: 8, expected: 0.9 },
+          },
+          {
+            id: "no",
+            text: "batch 2 reaches 90 %",
+            where: "p1",
+            test: { kind: "peak-fraction", series: "study-a-fp32", batch: 2, expected: 0.9 },
+          },
+          {
+            id: "nt",
+            text: "something private",
+            where: "p2",
+            test: { kind: "none", reason: "no public data" },
+          },
+        ]),
+      ],
       atlas.rows,
       () => null,
     );
-    expect(ledger.map((e) => [e.claim, e.verdict])).toEqual([["ok", "supported"], ["no", "contradicted"], ["nt", "not testable"]]);
+    expect(ledger.map((e) => [e.claim, e.verdict])).toEqual([
+      ["ok", "supported"],
+      ["no", "contradicted"],
+      ["nt", "not testable"],
+    ]);
     expect(ledger[1]!.evidence).toBe("study-a-fp32: 45.5 % of its peak at batch 2");
   });
   it("tests a throughput ratio against every matching series and lists them all", () => {
-    const [e] = evaluateClaims([study([{ id: "r", text: "4x", where: "p", test: { kind: "throughput-ratio", accelerator: "acc-a", model: "resnet50_v1.5", batch: 16, reference_batch: 1, expected: 4, tolerance: 0.05 } }])], atlas.rows, () => null);
-    expect(e).toMatchObject({ verdict: "supported", evidence: "1 of 1 series within tolerance. study-a-fp32: 4×" });
+    const [e] = evaluateClaims(
+      [
+        study([
+          {
+            id: "r",
+            text: "4x",
+            where: "p",
+            test: {
+              kind: "throughput-ratio",
+              accelerator: "acc-a",
+              model: "resnet50_v1.5",
+              batch: 16,
+              reference_batch: 1,
+              expected: 4,
+              tolerance: 0.05,
+            },
+          },
+        ]),
+      ],
+      atlas.rows,
+      () => null,
+    );
+    expect(e).toMatchObject({
+      verdict: "supported",
+      evidence: "1 of 1 series within tolerance. study-a-fp32: 4×",
+    });
   });
   it("compares two series with a ratio test", () => {
-    const [e] = evaluateClaims([study([{ id: "c", text: "comparable", where: "p", test: { kind: "ratio", series: "study-a-fp32", batch: 2, reference_series: "study-a-fp32", reference_batch: 16, field: "throughput_img_s", expected: 1, tolerance: 0.2 } }])], atlas.rows, () => null);
+    const [e] = evaluateClaims(
+      [
+        study([
+          {
+            id: "c",
+            text: "comparable",
+            where: "p",
+            test: {
+              kind: "ratio",
+              series: "study-a-fp32",
+              batch: 2,
+              reference_series: "study-a-fp32",
+              reference_batch: 16,
+              field: "throughput_img_s",
+              expected: 1,
+              tolerance: 0.2,
+            },
+          },
+        ]),
+      ],
+      atlas.rows,
+      () => null,
+    );
     expect(e).toMatchObject({ verdict: "contradicted", evidence: "363.6 ÷ 800 = 0.455" });
   });
   it("uses the simulator for memory claims and reports the bytes", () => {
-    const [e] = evaluateClaims([study([{ id: "m", text: "22.7MB", where: "p", test: { kind: "simulated", quantity: "weightBytes", model: "resnet50_v1.5", input: { width: 224, height: 224 }, precision: "int8", expected: 22.7e6, tolerance: 0.02 } }])], atlas.rows, () => 25.53e6);
+    const [e] = evaluateClaims(
+      [
+        study([
+          {
+            id: "m",
+            text: "22.7MB",
+            where: "p",
+            test: {
+              kind: "simulated",
+              quantity: "weightBytes",
+              model: "resnet50_v1.5",
+              input: { width: 224, height: 224 },
+              precision: "int8",
+              expected: 22.7e6,
+              tolerance: 0.02,
+            },
+          },
+        ]),
+      ],
+      atlas.rows,
+      () => 25.53e6,
+    );
     expect(e).toMatchObject({ verdict: "contradicted", evidence: "simulator: 25.53 MB (25,530,000 B)" });
   });
 });

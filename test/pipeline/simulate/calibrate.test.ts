@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { calibrate, fitPoints, mathPrecisionOf, resolveStack } from "../../../src/pipeline/simulate/calibrate.ts";
+import {
+  calibrate,
+  fitPoints,
+  mathPrecisionOf,
+  resolveStack,
+} from "../../../src/pipeline/simulate/calibrate.ts";
 import { deviceFor, isDevice, type Device } from "../../../src/pipeline/simulate/hardware.ts";
 import { isFeasible, simulateBatch, type StackParams } from "../../../src/pipeline/simulate/performance.ts";
 import { modelProfile } from "../../../src/pipeline/simulate/profile.ts";
@@ -8,7 +13,10 @@ import { fixtureAccelerators, simParams } from "./helpers.ts";
 const accelerators = fixtureAccelerators();
 const params = simParams();
 const t4 = (() => {
-  const d = deviceFor(accelerators.find((a) => a.id === "t4")!, params.accelerators.find((a) => a.id === "t4"));
+  const d = deviceFor(
+    accelerators.find((a) => a.id === "t4")!,
+    params.accelerators.find((a) => a.id === "t4"),
+  );
   if (!isDevice(d)) throw new Error(d.reason);
   return d;
 })();
@@ -21,7 +29,8 @@ const latency = (d: Device, s: StackParams, n: number) => {
 
 describe("fitting efficiency and fixed costs", () => {
   const truth: StackParams = { efficiency: 0.3, overheadMs: 2, layerFloorMs: 0.05 };
-  const points = (s: StackParams, batches: number[]) => batches.map((batch) => ({ batch, latency_ms: latency(t4, s, batch) }));
+  const points = (s: StackParams, batches: number[]) =>
+    batches.map((batch) => ({ batch, latency_ms: latency(t4, s, batch) }));
 
   it("recovers η, overhead and floor from three points of the model itself", () => {
     const fit = fitPoints(profile, t4, "fp16", points(truth, [1, 16, 256]), "both");
@@ -32,17 +41,48 @@ describe("fitting efficiency and fixed costs", () => {
   });
 
   it("recovers η and the one fixed cost from two points", () => {
-    const perBatch = fitPoints(profile, t4, "fp16", points({ ...truth, layerFloorMs: 0 }, [1, 256]), "per-batch");
-    expect([perBatch.efficiency, perBatch.overheadMs, perBatch.layerFloorMs]).toEqual([expect.closeTo(0.3, 6), expect.closeTo(2, 5), 0]);
-    const perLayer = fitPoints(profile, t4, "fp16", points({ ...truth, overheadMs: 0 }, [1, 256]), "per-layer");
-    expect([perLayer.efficiency, perLayer.overheadMs, perLayer.layerFloorMs]).toEqual([expect.closeTo(0.3, 6), 0, expect.closeTo(0.05, 6)]);
+    const perBatch = fitPoints(
+      profile,
+      t4,
+      "fp16",
+      points({ ...truth, layerFloorMs: 0 }, [1, 256]),
+      "per-batch",
+    );
+    expect([perBatch.efficiency, perBatch.overheadMs, perBatch.layerFloorMs]).toEqual([
+      expect.closeTo(0.3, 6),
+      expect.closeTo(2, 5),
+      0,
+    ]);
+    const perLayer = fitPoints(
+      profile,
+      t4,
+      "fp16",
+      points({ ...truth, overheadMs: 0 }, [1, 256]),
+      "per-layer",
+    );
+    expect([perLayer.efficiency, perLayer.overheadMs, perLayer.layerFloorMs]).toEqual([
+      expect.closeTo(0.3, 6),
+      0,
+      expect.closeTo(0.05, 6),
+    ]);
   });
 
   it("clamps and says so when the points are faster than the peak allows", () => {
-    const fit = fitPoints(profile, t4, "fp16", [{ batch: 1, latency_ms: 1 }, { batch: 256, latency_ms: 2 }], "per-batch");
+    const fit = fitPoints(
+      profile,
+      t4,
+      "fp16",
+      [
+        { batch: 1, latency_ms: 1 },
+        { batch: 256, latency_ms: 2 },
+      ],
+      "per-batch",
+    );
     expect(fit.efficiency).toBe(1);
     expect(fit.note).toContain("efficiency clamped at 1");
-    expect(() => fitPoints(profile, t4, "fp16", [{ batch: 1, latency_ms: 1 }], "per-batch")).toThrow("needs 2 points");
+    expect(() => fitPoints(profile, t4, "fp16", [{ batch: 1, latency_ms: 1 }], "per-batch")).toThrow(
+      "needs 2 points",
+    );
   });
 
   it("fits the named calibration dataset deterministically, every point met", () => {
@@ -61,13 +101,23 @@ describe("fitting efficiency and fixed costs", () => {
     for (const t of params.calibration.tables) {
       const f = a.fits.find((x) => x.table === t.id)!;
       const acc = accelerators.find((x) => x.id === t.accelerator)!;
-      const d = deviceFor(acc, params.accelerators.find((x) => x.id === acc.id));
+      const d = deviceFor(
+        acc,
+        params.accelerators.find((x) => x.id === acc.id),
+      );
       if (!isDevice(d)) throw new Error(d.reason);
-      const p = modelProfile(t.model === "resnet50_v1.5" ? "resnet50_v1.5" : "resnext101_32x4d", t.input.width, t.input.height).perf();
+      const p = modelProfile(
+        t.model === "resnet50_v1.5" ? "resnet50_v1.5" : "resnext101_32x4d",
+        t.input.width,
+        t.input.height,
+      ).perf();
       for (const pt of t.points) {
         const r = simulateBatch(p, d, mathPrecisionOf(t.precision)!, f, pt.batch, t.devices ?? 1);
         if (!isFeasible(r)) throw new Error(r.reason);
-        expect(Math.abs(r.latencyMs - pt.latency_ms) / pt.latency_ms, `${t.id} batch ${pt.batch}`).toBeLessThan(1e-3);
+        expect(
+          Math.abs(r.latencyMs - pt.latency_ms) / pt.latency_ms,
+          `${t.id} batch ${pt.batch}`,
+        ).toBeLessThan(1e-3);
       }
     }
   });
@@ -77,8 +127,12 @@ describe("which parameters an (accelerator, stack, precision) gets", () => {
   const cal = calibrate(accelerators, params);
 
   it("uses its own fit, and the FP16 fit for INT8", () => {
-    expect(resolveStack(cal, params, "t4", "tf1", "fp16").source).toBe("fitted on dle-rn50-calibration (cal-dle-tf1-rn50-t4-amp)");
-    expect(resolveStack(cal, params, "t4", "tf1", "int8").source).toBe("fitted on dle-rn50-calibration (cal-dle-tf1-rn50-t4-amp)");
+    expect(resolveStack(cal, params, "t4", "tf1", "fp16").source).toBe(
+      "fitted on dle-rn50-calibration (cal-dle-tf1-rn50-t4-amp)",
+    );
+    expect(resolveStack(cal, params, "t4", "tf1", "int8").source).toBe(
+      "fitted on dle-rn50-calibration (cal-dle-tf1-rn50-t4-amp)",
+    );
   });
 
   it("borrows through calibration_from, then takes stack values, then medians", () => {
@@ -92,7 +146,10 @@ describe("which parameters an (accelerator, stack, precision) gets", () => {
     expect(mn).toMatchObject({ efficiency: gc2.efficiency, overheadMs: gc2.overheadMs });
     expect(mn.source).toContain("per-batch stacks");
     // A100 at strict FP32 has no fit of its own: the median of the TF1 FP32 fits (V100 ×2, T4).
-    const fp32 = cal.fits.filter((f) => f.stack === "tf1" && f.precision === "fp32").map((f) => f.efficiency).sort();
+    const fp32 = cal.fits
+      .filter((f) => f.stack === "tf1" && f.precision === "fp32")
+      .map((f) => f.efficiency)
+      .sort();
     expect(resolveStack(cal, params, "a100-sxm4-40gb", "tf1", "fp32").efficiency).toBe(fp32[1]);
   });
 });

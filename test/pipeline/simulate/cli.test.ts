@@ -5,15 +5,34 @@ import { FIXTURES, REPO } from "./helpers.ts";
 
 /** Runs the real script the way `npm run -s simulate -- …` does. */
 const simulate = (...args: string[]) => {
-  const r = spawnSync("npx", ["tsx", "scripts/simulate.ts", ...args], { cwd: REPO, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("npx", ["tsx", "scripts/simulate.ts", ...args], {
+    cwd: REPO,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   // npx may add its own warnings about the environment's npm config; they are not ours.
-  const stderr = r.stderr.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n");
+  const stderr = r.stderr
+    .split("\n")
+    .filter((l) => !l.startsWith("npm warn"))
+    .join("\n");
   return { code: r.status, stdout: r.stdout, stderr };
 };
 
 describe("scripts/simulate.ts", () => {
   it("prints one JSON object with the memory quantities", () => {
-    const r = simulate("--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int8", "--batch", "10", "--json");
+    const r = simulate(
+      "--model",
+      "resnet50",
+      "--width",
+      "224",
+      "--height",
+      "224",
+      "--precision",
+      "int8",
+      "--batch",
+      "10",
+      "--json",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -30,10 +49,30 @@ describe("scripts/simulate.ts", () => {
   });
 
   it("adds latency and throughput with --accelerator", () => {
-    const r = simulate("--model", "yolov3", "--width", "1920", "--height", "1080", "--precision", "fp16", "--accelerator", "t4", "--data-dir", FIXTURES, "--json");
+    const r = simulate(
+      "--model",
+      "yolov3",
+      "--width",
+      "1920",
+      "--height",
+      "1080",
+      "--precision",
+      "fp16",
+      "--accelerator",
+      "t4",
+      "--data-dir",
+      FIXTURES,
+      "--json",
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.input).toEqual({ width: 1920, height: 1080, usedWidth: 1920, usedHeight: 1088, letterboxed: true });
+    expect(j.input).toEqual({
+      width: 1920,
+      height: 1080,
+      usedWidth: 1920,
+      usedHeight: 1088,
+      letterboxed: true,
+    });
     expect(j.accelerator).toBe("t4");
     expect(j.latencyMs).toBeGreaterThan(0);
     expect(j.throughputImgS).toBeCloseTo(1000 / j.latencyMs, 6);
@@ -41,7 +80,11 @@ describe("scripts/simulate.ts", () => {
   });
 
   it("exits 2 with a usage message on bad arguments", () => {
-    for (const args of [["--model", "vgg16", "--width", "224", "--height", "224", "--precision", "int8"], ["--model", "resnet50", "--width", "0", "--height", "224", "--precision", "int8"], ["--frobnicate"]]) {
+    for (const args of [
+      ["--model", "vgg16", "--width", "224", "--height", "224", "--precision", "int8"],
+      ["--model", "resnet50", "--width", "0", "--height", "224", "--precision", "int8"],
+      ["--frobnicate"],
+    ]) {
       const r = simulate(...args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
@@ -52,7 +95,9 @@ describe("scripts/simulate.ts", () => {
 
 describe("argument handling (in process)", () => {
   it("parses values, aliases and defaults", () => {
-    expect(parseSimulateArgs(["--model=resnet50", "--width", "640", "--height", "480", "--precision", "fp16"])).toMatchObject({
+    expect(
+      parseSimulateArgs(["--model=resnet50", "--width", "640", "--height", "480", "--precision", "fp16"]),
+    ).toMatchObject({
       model: "resnet50_v1.5",
       width: 640,
       height: 480,
@@ -65,18 +110,66 @@ describe("argument handling (in process)", () => {
 
   it("names the problem", () => {
     const err = (args: string[]) => simulateCli(args).stderr.split("\n")[0];
-    expect(err(["--model", "resnet50", "--width", "224", "--height", "224"])).toBe("simulate: missing --precision");
-    expect(err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int4"])).toBe('simulate: --precision must be one of int8, fp16, fp32, got "int4"');
-    expect(err(["--model", "resnet50", "--width", "2.5", "--height", "224", "--precision", "int8"])).toBe('simulate: --width must be a whole number from 1 to 16384, got "2.5"');
-    expect(err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int8", "--batch"])).toBe("simulate: --batch needs a value");
-    expect(err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "fp32", "--accelerator", "inferx-x1", "--data-dir", FIXTURES])).toBe(
+    expect(err(["--model", "resnet50", "--width", "224", "--height", "224"])).toBe(
+      "simulate: missing --precision",
+    );
+    expect(err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int4"])).toBe(
+      'simulate: --precision must be one of int8, fp16, fp32, got "int4"',
+    );
+    expect(err(["--model", "resnet50", "--width", "2.5", "--height", "224", "--precision", "int8"])).toBe(
+      'simulate: --width must be a whole number from 1 to 16384, got "2.5"',
+    );
+    expect(
+      err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int8", "--batch"]),
+    ).toBe("simulate: --batch needs a value");
+    expect(
+      err([
+        "--model",
+        "resnet50",
+        "--width",
+        "224",
+        "--height",
+        "224",
+        "--precision",
+        "fp32",
+        "--accelerator",
+        "inferx-x1",
+        "--data-dir",
+        FIXTURES,
+      ]),
+    ).toBe(
       "simulate: inferx-x1 has no fp32 peak (no spec for it or for a fallback precision); try another --precision",
     );
-    expect(simulateCli(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int8", "--accelerator", "nope", "--data-dir", FIXTURES]).code).toBe(2);
+    expect(
+      simulateCli([
+        "--model",
+        "resnet50",
+        "--width",
+        "224",
+        "--height",
+        "224",
+        "--precision",
+        "int8",
+        "--accelerator",
+        "nope",
+        "--data-dir",
+        FIXTURES,
+      ]).code,
+    ).toBe(2);
   });
 
   it("prints a readable table and the per-layer table", () => {
-    const r = simulateCli(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int8", "--layers"]);
+    const r = simulateCli([
+      "--model",
+      "resnet50",
+      "--width",
+      "224",
+      "--height",
+      "224",
+      "--precision",
+      "int8",
+      "--layers",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/layer I\/O peak \(Flex Logix storage\)\s+1\.20 MB\n/);
     expect(r.stdout).toMatch(/peak working set \(fused\)\s+1\.81 MB\n/);
@@ -84,7 +177,17 @@ describe("argument handling (in process)", () => {
   });
 
   it("prints the graph as JSON", () => {
-    const r = simulateCli(["--model", "yolov3", "--width", "416", "--height", "416", "--precision", "int8", "--graph-json"]);
+    const r = simulateCli([
+      "--model",
+      "yolov3",
+      "--width",
+      "416",
+      "--height",
+      "416",
+      "--precision",
+      "int8",
+      "--graph-json",
+    ]);
     expect(JSON.parse(r.stdout)).toMatchObject({ format: "atlas-layer-graph", name: "yolov3" });
   });
 });

@@ -16,10 +16,26 @@ const MB = 1e6;
 describe("Flex Logix figures within 2%", () => {
   const cases: [string, number, number][] = [
     // [claim, published MB, ours MB]
-    ["ResNet-50 INT8 weights 22.7 MB (main-path conv + FC weights)", 22.7, int8("resnet50_v1.5", 224, 224).flexLogixWeightBytes / MB],
-    ["ResNet-50 largest activation 0.8 MB at 224", 0.8, int8("resnet50_v1.5", 224, 224).largestActivationBytes / MB],
-    ["ResNet-50 1.2 MB activation storage at 224 (largest layer input + output)", 1.2, int8("resnet50_v1.5", 224, 224).layerIoPeakBytes / MB],
-    ["ResNet-50 largest activation 33.5 MB at 2 MP (2048×1024 = 2^21 px)", 33.5, int8("resnet50_v1.5", 2048, 1024).largestActivationBytes / MB],
+    [
+      "ResNet-50 INT8 weights 22.7 MB (main-path conv + FC weights)",
+      22.7,
+      int8("resnet50_v1.5", 224, 224).flexLogixWeightBytes / MB,
+    ],
+    [
+      "ResNet-50 largest activation 0.8 MB at 224",
+      0.8,
+      int8("resnet50_v1.5", 224, 224).largestActivationBytes / MB,
+    ],
+    [
+      "ResNet-50 1.2 MB activation storage at 224 (largest layer input + output)",
+      1.2,
+      int8("resnet50_v1.5", 224, 224).layerIoPeakBytes / MB,
+    ],
+    [
+      "ResNet-50 largest activation 33.5 MB at 2 MP (2048×1024 = 2^21 px)",
+      33.5,
+      int8("resnet50_v1.5", 2048, 1024).largestActivationBytes / MB,
+    ],
     ["YOLOv3 INT8 weights 62 MB", 62, int8("yolov3", 608, 608).weightBytes / MB],
     ["YOLOv3 ~18 MB at 608×608 (layer I/O peak)", 18, int8("yolov3", 608, 608).layerIoPeakBytes / MB],
     ["YOLOv3 ~18 MB at 608×608 (liveness peak)", 18, int8("yolov3", 608, 608).peakActivationBytes / MB],

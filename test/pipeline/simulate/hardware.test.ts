@@ -6,7 +6,10 @@ import { fixtureAccelerators, simParams } from "./helpers.ts";
 const accelerators = fixtureAccelerators();
 const params = simParams();
 const device = (id: string): Device => {
-  const d = deviceFor(accelerators.find((a) => a.id === id)!, params.accelerators.find((a) => a.id === id));
+  const d = deviceFor(
+    accelerators.find((a) => a.id === id)!,
+    params.accelerators.find((a) => a.id === id),
+  );
   if (!isDevice(d)) throw new Error(d.reason);
   return d;
 };
@@ -35,13 +38,27 @@ describe("peak rates and units from accelerator specs", () => {
     expect(x1.peak.fp16).toEqual({ macsPerSecond: 2.048e12, spec: "peak_bf16_tflops" });
     expect(x1.peak.fp32).toBeUndefined();
     expect(x1.dramBytesPerSecond).toBeCloseTo(17.064e9, 0);
-    expect(x1.supplemented).toEqual(expect.arrayContaining(["clock_ghz", "peak_int8_tops", "peak_bf16_tflops", "memory_bandwidth_gb_s"]));
+    expect(x1.supplemented).toEqual(
+      expect.arrayContaining(["clock_ghz", "peak_int8_tops", "peak_bf16_tflops", "memory_bandwidth_gb_s"]),
+    );
     expect(x1.supplemented).not.toContain("onchip_sram_mib"); // the accelerator file has it
   });
 
   it("never lets a simulator value override the accelerator file", () => {
-    const acc: Accelerator = { id: "inferx-x1", name: "X1", vendor: "Flex Logix", kind: "dla", specs: { peak_int8_tops: { value: 10, source: "test" }, memory_bandwidth_gb_s: { value: 20, source: "test" } } };
-    const d = deviceFor(acc, params.accelerators.find((a) => a.id === "inferx-x1"));
+    const acc: Accelerator = {
+      id: "inferx-x1",
+      name: "X1",
+      vendor: "Flex Logix",
+      kind: "dla",
+      specs: {
+        peak_int8_tops: { value: 10, source: "test" },
+        memory_bandwidth_gb_s: { value: 20, source: "test" },
+      },
+    };
+    const d = deviceFor(
+      acc,
+      params.accelerators.find((a) => a.id === "inferx-x1"),
+    );
     if (!isDevice(d)) throw new Error(d.reason);
     expect(d.peak.int8!.macsPerSecond).toBe(5e12);
     expect(d.dramBytesPerSecond).toBe(20e9);
@@ -55,7 +72,16 @@ describe("peak rates and units from accelerator specs", () => {
   });
 
   it("says why an accelerator cannot be simulated", () => {
-    const bare: Accelerator = { id: "bare", name: "Bare", vendor: "x", kind: "other", specs: { peak_fp32_tflops: { value: 1, source: "t" } } };
-    expect(deviceFor(bare, undefined)).toEqual({ id: "bare", reason: expect.stringContaining("no memory_bandwidth_gb_s") });
+    const bare: Accelerator = {
+      id: "bare",
+      name: "Bare",
+      vendor: "x",
+      kind: "other",
+      specs: { peak_fp32_tflops: { value: 1, source: "t" } },
+    };
+    expect(deviceFor(bare, undefined)).toEqual({
+      id: "bare",
+      reason: expect.stringContaining("no memory_bandwidth_gb_s"),
+    });
   });
 });

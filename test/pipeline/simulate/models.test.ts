@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { totals } from "../../../src/pipeline/simulate/accounting.ts";
 import { elements, ShapeError, type Graph } from "../../../src/pipeline/simulate/graph.ts";
 import { buildModel, modelInput, resolveModelId } from "../../../src/pipeline/simulate/models/index.ts";
-import { resnet50, resnext101_32x4d, resnext101_32x8d } from "../../../src/pipeline/simulate/models/resnet.ts";
+import {
+  resnet50,
+  resnext101_32x4d,
+  resnext101_32x8d,
+} from "../../../src/pipeline/simulate/models/resnet.ts";
 import { yolov3 } from "../../../src/pipeline/simulate/models/yolov3.ts";
 
 const shapeOf = (g: Graph, name: string): [number, number, number] => {
@@ -101,12 +105,20 @@ describe("YOLOv3 (Darknet cfg)", () => {
 
   it("cannot be built at 1920×1080: the route after the last upsample does not line up", () => {
     expect(() => yolov3(1920, 1080)).toThrow(ShapeError);
-    expect(() => yolov3(1920, 1080)).toThrow("yolov3/L98: concat inputs differ in height×width: 136×240 vs 135×240");
+    expect(() => yolov3(1920, 1080)).toThrow(
+      "yolov3/L98: concat inputs differ in height×width: 136×240 vs 135×240",
+    );
   });
 
   it("is letterboxed to 1920×1088 by the registry, which reports it", () => {
     const built = buildModel("yolov3", 1920, 1080);
-    expect(built.input).toEqual({ width: 1920, height: 1080, usedWidth: 1920, usedHeight: 1088, letterboxed: true });
+    expect(built.input).toEqual({
+      width: 1920,
+      height: 1080,
+      usedWidth: 1920,
+      usedHeight: 1088,
+      letterboxed: true,
+    });
     expect(shapeOf(built.graph, "L0")).toEqual([32, 1088, 1920]);
     expect(modelInput("yolov3", 608, 608).letterboxed).toBe(false);
     expect(modelInput("resnet50_v1.5", 1920, 1080)).toMatchObject({ usedHeight: 1080, letterboxed: false });
@@ -114,7 +126,11 @@ describe("YOLOv3 (Darknet cfg)", () => {
 
   it("outputs the three detection scales", () => {
     expect(g608.outputs.map((o) => g608.nodes[o]!.name)).toEqual(["L82", "L94", "L106"]);
-    expect(g608.outputs.map((o) => elements(g608.nodes[o]!.out))).toEqual([255 * 19 * 19, 255 * 38 * 38, 255 * 76 * 76]);
+    expect(g608.outputs.map((o) => elements(g608.nodes[o]!.out))).toEqual([
+      255 * 19 * 19,
+      255 * 38 * 38,
+      255 * 76 * 76,
+    ]);
   });
 });
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { graphBuilder } from "../../../src/pipeline/simulate/graph.ts";
 import type { Device } from "../../../src/pipeline/simulate/hardware.ts";
-import { isFeasible, perfProfile, simulateBatch, smallestBatchAtFraction, type BatchPerf, type StackParams } from "../../../src/pipeline/simulate/performance.ts";
+import {
+  isFeasible,
+  perfProfile,
+  simulateBatch,
+  smallestBatchAtFraction,
+  type BatchPerf,
+  type StackParams,
+} from "../../../src/pipeline/simulate/performance.ts";
 import { modelProfile } from "../../../src/pipeline/simulate/profile.ts";
 import { layerTime } from "../../../src/pipeline/simulate/roofline.ts";
 
@@ -37,7 +44,12 @@ const toy = () => {
 
 describe("roofline", () => {
   it("takes the longer of compute and memory time", () => {
-    expect(layerTime(2e6, 1e6, 1e6, 1e6)).toEqual({ seconds: 2, computeSeconds: 2, memorySeconds: 1, bound: "compute" });
+    expect(layerTime(2e6, 1e6, 1e6, 1e6)).toEqual({
+      seconds: 2,
+      computeSeconds: 2,
+      memorySeconds: 1,
+      bound: "compute",
+    });
     expect(layerTime(1e6, 3e6, 1e6, 1e6)).toMatchObject({ seconds: 3, bound: "memory" });
     expect(layerTime(0, 0, 1e6, 1e6).seconds).toBe(0);
   });
@@ -63,13 +75,21 @@ describe("a hand-computed tiny network", () => {
     expect(r.spilledTensors).toBe(1);
     expect(r.memoryBoundLayers).toBe(1);
     // Without the spill (large SRAM) the batch is purely compute-bound: 20 ms.
-    expect(run(simulateBatch(toy(), device({ sramBytes: 1e9 }), "fp32", ideal, 2)).latencyMs).toBeCloseTo(20, 9);
+    expect(run(simulateBatch(toy(), device({ sramBytes: 1e9 }), "fp32", ideal, 2)).latencyMs).toBeCloseTo(
+      20,
+      9,
+    );
   });
 
   it("adds the stack's efficiency, overhead and per-layer floor", () => {
-    expect(run(simulateBatch(toy(), device(), "fp32", { ...ideal, efficiency: 0.5 }, 1)).latencyMs).toBeCloseTo(20, 9);
+    expect(
+      run(simulateBatch(toy(), device(), "fp32", { ...ideal, efficiency: 0.5 }, 1)).latencyMs,
+    ).toBeCloseTo(20, 9);
     // c1 stays 9 ms, c2 is raised from 1 ms to the 5 ms floor, plus 2 ms overhead.
-    expect(run(simulateBatch(toy(), device(), "fp32", { efficiency: 1, overheadMs: 2, layerFloorMs: 5 }, 1)).latencyMs).toBeCloseTo(16, 9);
+    expect(
+      run(simulateBatch(toy(), device(), "fp32", { efficiency: 1, overheadMs: 2, layerFloorMs: 5 }, 1))
+        .latencyMs,
+    ).toBeCloseTo(16, 9);
   });
 
   it("reads resident weights from chip, leaving less SRAM for activations", () => {
@@ -77,7 +97,10 @@ describe("a hand-computed tiny network", () => {
     expect(r.weightDramBytes).toBe(0);
     // 444 B of weights leave 4556 B: c1's 4400 B still fits.
     expect(r.spilledTensors).toBe(0);
-    expect(run(simulateBatch(toy(), device({ weights: "resident", sramBytes: 4500 }), "fp32", ideal, 1)).spilledTensors).toBe(1);
+    expect(
+      run(simulateBatch(toy(), device({ weights: "resident", sramBytes: 4500 }), "fp32", ideal, 1))
+        .spilledTensors,
+    ).toBe(1);
   });
 
   it("splits a batch across devices (data parallel)", () => {
@@ -88,7 +111,10 @@ describe("a hand-computed tiny network", () => {
   });
 
   it("refuses a precision without a peak and a batch that does not fit in device memory", () => {
-    expect(simulateBatch(toy(), device(), "int8", ideal, 1)).toEqual({ batch: 1, reason: "toy has no int8 peak" });
+    expect(simulateBatch(toy(), device(), "int8", ideal, 1)).toEqual({
+      batch: 1,
+      reason: "toy has no int8 peak",
+    });
     const r = simulateBatch(toy(), device({ memoryBytes: 5000 }), "fp32", ideal, 2);
     expect(isFeasible(r)).toBe(false);
   });
@@ -114,22 +140,41 @@ describe("monotonicity on ResNet-50 and YOLOv3", () => {
     const p = profiles[0]!;
     for (const n of batches) {
       const base = run(simulateBatch(p, gpu, "fp16", stack, n)).latencyMs;
-      expect(run(simulateBatch(p, { ...gpu, sramBytes: 4 * gpu.sramBytes }, "fp16", stack, n)).latencyMs).toBeLessThanOrEqual(base);
-      expect(run(simulateBatch(p, { ...gpu, dramBytesPerSecond: 2 * gpu.dramBytesPerSecond }, "fp16", stack, n)).latencyMs).toBeLessThanOrEqual(base);
-      expect(run(simulateBatch(p, gpu, "fp16", { ...stack, efficiency: 0.6 }, n)).latencyMs).toBeLessThan(base);
-      expect(run(simulateBatch(p, gpu, "fp16", { ...stack, overheadMs: 0 }, n)).latencyMs).toBeCloseTo(base - 1, 9);
+      expect(
+        run(simulateBatch(p, { ...gpu, sramBytes: 4 * gpu.sramBytes }, "fp16", stack, n)).latencyMs,
+      ).toBeLessThanOrEqual(base);
+      expect(
+        run(simulateBatch(p, { ...gpu, dramBytesPerSecond: 2 * gpu.dramBytesPerSecond }, "fp16", stack, n))
+          .latencyMs,
+      ).toBeLessThanOrEqual(base);
+      expect(run(simulateBatch(p, gpu, "fp16", { ...stack, efficiency: 0.6 }, n)).latencyMs).toBeLessThan(
+        base,
+      );
+      expect(run(simulateBatch(p, gpu, "fp16", { ...stack, overheadMs: 0 }, n)).latencyMs).toBeCloseTo(
+        base - 1,
+        9,
+      );
     }
   });
 
   it("a small-SRAM edge device loses throughput once the batch spills (Flex Logix's argument)", () => {
     // 4096 MACs at 1 GHz, 17 GB/s, 8 MiB SRAM, INT8, weights streamed once per batch.
-    const edge = device({ peak: { int8: { macsPerSecond: 4.096e12, spec: "peak_int8_tops" } }, dramBytesPerSecond: 17e9, sramBytes: 8 * 2 ** 20 });
+    const edge = device({
+      peak: { int8: { macsPerSecond: 4.096e12, spec: "peak_int8_tops" } },
+      dramBytesPerSecond: 17e9,
+      sramBytes: 8 * 2 ** 20,
+    });
     const p = profiles[0]!;
     const thr = batches.map((n) => run(simulateBatch(p, edge, "int8", ideal, n)).throughputImgS);
     // Batching amortises the 25.5 MB of weights until the working set (1.8 MB per image) spills.
     expect(thr[1]!).toBeGreaterThan(thr[0]!);
     expect(Math.max(...thr)).toBeGreaterThan(thr[8]!);
-    expect(smallestBatchAtFraction(batches.map((n) => run(simulateBatch(p, edge, "int8", ideal, n))), 0.9)).toBeLessThanOrEqual(4);
+    expect(
+      smallestBatchAtFraction(
+        batches.map((n) => run(simulateBatch(p, edge, "int8", ideal, n))),
+        0.9,
+      ),
+    ).toBeLessThanOrEqual(4);
   });
 
   it("finds the smallest batch reaching a fraction of the best throughput", () => {

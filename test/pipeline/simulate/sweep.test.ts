@@ -28,8 +28,19 @@ describe("the sweep", () => {
     expect(new Set(first.map((r) => r.precision))).toEqual(new Set(["int8", "fp16", "fp32"]));
     // The X1 has no FP32 peak; device memory caps big batches at 2 MP.
     expect(first.some((r) => r.accelerator === "inferx-x1" && r.precision === "fp32")).toBe(false);
-    expect(first.some((r) => r.accelerator === "t4" && r.model === "yolov3" && r.input_width === 2048 && r.precision === "fp32" && r.batch_size === 256)).toBe(false);
-    expect(first.filter((r) => r.series === "sim-t4-resnet50-v1-5-224x224-int8").map((r) => r.batch_size)).toEqual([...SWEEP_BATCHES]);
+    expect(
+      first.some(
+        (r) =>
+          r.accelerator === "t4" &&
+          r.model === "yolov3" &&
+          r.input_width === 2048 &&
+          r.precision === "fp32" &&
+          r.batch_size === 256,
+      ),
+    ).toBe(false);
+    expect(
+      first.filter((r) => r.series === "sim-t4-resnet50-v1-5-224x224-int8").map((r) => r.batch_size),
+    ).toEqual([...SWEEP_BATCHES]);
   });
 
   it("writes canonical simulated rows", () => {
@@ -43,7 +54,13 @@ describe("the sweep", () => {
       expect(Number(r.throughput_img_s!.toPrecision(5))).toBe(r.throughput_img_s);
     }
     const row = first.find((r) => r.series === "sim-t4-yolov3-1920x1080-int8" && r.batch_size === 1)!;
-    expect(row).toMatchObject({ model: "yolov3", input_width: 1920, input_height: 1080, devices: 1, precision: "int8" });
+    expect(row).toMatchObject({
+      model: "yolov3",
+      input_width: 1920,
+      input_height: 1080,
+      devices: 1,
+      precision: "int8",
+    });
     expect(row.note).toContain("letterboxed to 1920×1088");
     expect(row.derived).toContain("latency_ms=overhead_ms+Σ_layers max(");
     expect(row.throughput_img_s! * row.latency_ms!).toBeCloseTo(1000, 0);
@@ -52,12 +69,15 @@ describe("the sweep", () => {
     expect(Math.max(...series.map((r) => r.fraction_of_peak!))).toBe(1);
   });
 
-  it.skipIf(!existsSync(`${REPO}data/accelerators/t4.yaml`))("also runs on the real accelerator files", () => {
-    const real = loadAccelerators(`${REPO}data`);
-    const rows = simulateSweep(real, params);
-    expect(rows.length).toBeGreaterThan(0);
-    expect(JSON.stringify(simulateSweep(real, params))).toBe(JSON.stringify(rows));
-  });
+  it.skipIf(!existsSync(`${REPO}data/accelerators/t4.yaml`))(
+    "also runs on the real accelerator files",
+    () => {
+      const real = loadAccelerators(`${REPO}data`);
+      const rows = simulateSweep(real, params);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(simulateSweep(real, params))).toBe(JSON.stringify(rows));
+    },
+  );
 });
 
 describe("memory breakdown per model × size", () => {
@@ -80,8 +100,11 @@ describe("memory breakdown per model × size", () => {
 describe("smallest batch at 90% of peak, per series", () => {
   it("works on any rows", async () => {
     const { smallestBatchBySeries } = await import("../../../src/pipeline/simulate/sweep.ts");
-    const r = (series: string, batch_size: number, throughput_img_s: number) => ({ series, batch_size, throughput_img_s }) as Parameters<typeof smallestBatchBySeries>[0][number];
-    expect(smallestBatchBySeries([r("a", 1, 10), r("a", 4, 91), r("a", 16, 100), r("b", 2, 5), r("b", 1, 5)])).toEqual([
+    const r = (series: string, batch_size: number, throughput_img_s: number) =>
+      ({ series, batch_size, throughput_img_s }) as Parameters<typeof smallestBatchBySeries>[0][number];
+    expect(
+      smallestBatchBySeries([r("a", 1, 10), r("a", 4, 91), r("a", 16, 100), r("b", 2, 5), r("b", 1, 5)]),
+    ).toEqual([
       { series: "a", batch: 4, bestThroughputImgS: 100 },
       { series: "b", batch: 1, bestThroughputImgS: 5 },
     ]);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CanonicalRow } from "../../../src/pipeline/schema.ts";
 import { calibrate } from "../../../src/pipeline/simulate/calibrate.ts";
-import { CALIBRATION_MARK, matchStack, simulateMeasured, validate } from "../../../src/pipeline/simulate/validate.ts";
+import {
+  CALIBRATION_MARK,
+  matchStack,
+  simulateMeasured,
+  validate,
+} from "../../../src/pipeline/simulate/validate.ts";
 import { fixtureAccelerators, simParams } from "./helpers.ts";
 
 const params = simParams();
@@ -22,7 +27,9 @@ const row = (over: Partial<CanonicalRow>): CanonicalRow => ({
   latency_ms: null,
   latency_p90_ms: null,
   latency_p95_ms: null,
-  latency_p99_ms: null, utilization_pct: null, memory_used_mb: null,
+  latency_p99_ms: null,
+  utilization_pct: null,
+  memory_used_mb: null,
   throughput_img_s: null,
   power_w: null,
   img_s_per_w: null,
@@ -44,7 +51,14 @@ describe("validate()", () => {
       row({ batch_size: 4, throughput_img_s: 400, latency_ms: 10 }),
     ];
     const simulated = [
-      row({ kind: "simulated", series: "sim-m", batch_size: 1, throughput_img_s: 50, latency_ms: 20, derived: `f; ${CALIBRATION_MARK}` }),
+      row({
+        kind: "simulated",
+        series: "sim-m",
+        batch_size: 1,
+        throughput_img_s: 50,
+        latency_ms: 20,
+        derived: `f; ${CALIBRATION_MARK}`,
+      }),
       row({ kind: "simulated", series: "sim-m", batch_size: 2, throughput_img_s: 220, latency_ms: 9 }),
       row({ kind: "simulated", series: "sim-m", batch_size: 4, throughput_img_s: 300, latency_ms: 12 }),
     ];
@@ -63,19 +77,46 @@ describe("validate()", () => {
       worst_latency_error_pct: 20,
       worst_latency_batch: 4,
     });
-    expect(r.points.find((p) => p.batch_size === 1)).toMatchObject({ calibration: true, throughput_error_pct: -50 });
-    expect(r.summary).toMatchObject({ series_validated: 1, held_out_points: 2, throughput_mape_pct: 17.5, held_out_series_throughput_mape_pct: null });
+    expect(r.points.find((p) => p.batch_size === 1)).toMatchObject({
+      calibration: true,
+      throughput_error_pct: -50,
+    });
+    expect(r.summary).toMatchObject({
+      series_validated: 1,
+      held_out_points: 2,
+      throughput_mape_pct: 17.5,
+      held_out_series_throughput_mape_pct: null,
+    });
     expect(r.byStudy).toEqual([{ study: "s", ...r.summary }]);
   });
 
   it("falls back to a sweep row with the same configuration, mapping mixed-fp16 to fp16", () => {
     const measured = [row({ series: "m2", batch_size: 8, throughput_img_s: 1000 })];
-    const sweep = [row({ kind: "simulated", series: "sim-t4-resnet50-v1-5-224x224-fp16", precision: "fp16", batch_size: 8, throughput_img_s: 900 })];
-    expect(validate(sweep, measured).series[0]).toMatchObject({ status: "validated", split: "held-out-series", throughput_mape_pct: 10 });
+    const sweep = [
+      row({
+        kind: "simulated",
+        series: "sim-t4-resnet50-v1-5-224x224-fp16",
+        precision: "fp16",
+        batch_size: 8,
+        throughput_img_s: 900,
+      }),
+    ];
+    expect(validate(sweep, measured).series[0]).toMatchObject({
+      status: "validated",
+      split: "held-out-series",
+      throughput_mape_pct: 10,
+    });
   });
 
   it("says why a series was not simulated", () => {
-    const r = validate([], [row({ series: "u", precision: "unknown" }), row({ series: "v", model: "vgg16" }), row({ series: "w", batch_size: null })]);
+    const r = validate(
+      [],
+      [
+        row({ series: "u", precision: "unknown" }),
+        row({ series: "v", model: "vgg16" }),
+        row({ series: "w", batch_size: null }),
+      ],
+    );
     expect(r.series.map((s) => [s.series, s.status, s.reason.split(":")[0]])).toEqual([
       ["u", "not-simulated", "precision unknown"],
       ["v", "not-simulated", "model vgg16 is not one of the simulator's models"],
@@ -86,11 +127,15 @@ describe("validate()", () => {
 
 describe("simulateMeasured()", () => {
   it("matches stacks by framework and execution text, specific stacks first", () => {
-    expect(matchStack(params, "PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX", "PopART graph")).toBe("popart");
+    expect(
+      matchStack(params, "PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX", "PopART graph"),
+    ).toBe("popart");
     expect(matchStack(params, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph + XLA")).toBe("tf1-xla");
     expect(matchStack(params, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph")).toBe("tf1");
     expect(matchStack(params, "PyTorch (NGC pytorch-21.03)", "PyTorch eager")).toBe("pytorch");
-    expect(matchStack(params, "TensorRT 7.2, CUDA 11.0", "TensorRT (MLPerf LoadGen harness)")).toBe("tensorrt");
+    expect(matchStack(params, "TensorRT 7.2, CUDA 11.0", "TensorRT (MLPerf LoadGen harness)")).toBe(
+      "tensorrt",
+    );
     expect(matchStack(params, "something else", "")).toBe("default");
   });
 
@@ -102,7 +147,9 @@ describe("simulateMeasured()", () => {
       row({ series: "dle-t4-amp", batch_size: 16, throughput_img_s: 914.26, latency_ms: 17.55 }),
       row({ series: "dle-t4-amp", batch_size: 256, throughput_img_s: 993.39, latency_ms: 257.71 }),
     ];
-    const sims = simulateMeasured(measured, accelerators, params, { calibration: calibrate(accelerators, params) });
+    const sims = simulateMeasured(measured, accelerators, params, {
+      calibration: calibrate(accelerators, params),
+    });
     expect(sims.map((s) => [s.series, s.batch_size, s.derived.includes(CALIBRATION_MARK)])).toEqual([
       ["sim-dle-t4-amp", 1, true],
       ["sim-dle-t4-amp", 8, false],
@@ -118,7 +165,16 @@ describe("simulateMeasured()", () => {
   });
 
   it("splits a C2 card batch over its two IPUs", () => {
-    const m = row({ series: "c2", accelerator: "graphcore-gc2", devices: 2, model: "resnext101_32x4d", framework: "PopART", execution: "PopART graph", batch_size: 2, latency_ms: 1.36 });
+    const m = row({
+      series: "c2",
+      accelerator: "graphcore-gc2",
+      devices: 2,
+      model: "resnext101_32x4d",
+      framework: "PopART",
+      execution: "PopART graph",
+      batch_size: 2,
+      latency_ms: 1.36,
+    });
     const [s] = simulateMeasured([m], accelerators, params);
     expect(s).toMatchObject({ devices: 2, batch_size: 2 });
     expect(s!.latency_ms).toBeCloseTo(1.36, 2); // the calibration point

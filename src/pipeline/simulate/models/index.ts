@@ -7,7 +7,11 @@ export const MODEL_IDS = ["resnet50_v1.5", "resnext101_32x4d", "yolov3"] as cons
 export type ModelId = (typeof MODEL_IDS)[number];
 
 /** Names the CLI accepts besides the canonical ids. */
-export const MODEL_ALIASES: Readonly<Record<string, ModelId>> = { resnet50: "resnet50_v1.5", "resnet50-v1.5": "resnet50_v1.5", resnext101: "resnext101_32x4d" };
+export const MODEL_ALIASES: Readonly<Record<string, ModelId>> = {
+  resnet50: "resnet50_v1.5",
+  "resnet50-v1.5": "resnet50_v1.5",
+  resnext101: "resnext101_32x4d",
+};
 
 export function resolveModelId(name: string): ModelId | null {
   if ((MODEL_IDS as readonly string[]).includes(name)) return name as ModelId;
@@ -47,4 +51,8 @@ export function buildModel(model: ModelId, width: number, height: number): Built
 }
 
 /** A file- and URL-safe form of a model id for series ids (`resnet50_v1.5` → `resnet50-v1-5`). */
-export const modelSlug = (model: string): string => model.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+export const modelSlug = (model: string): string =>
+  model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");

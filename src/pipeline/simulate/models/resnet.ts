@@ -15,15 +15,31 @@ interface ResNetSpec {
 }
 
 /** torchvision `Bottleneck`: 1×1 → 3×3 (stride, groups) → 1×1 ×4, plus a projection when shapes change. */
-function bottleneck(g: GraphBuilder, prefix: string, x: number, planes: number, stride: number, spec: ResNetSpec): number {
+function bottleneck(
+  g: GraphBuilder,
+  prefix: string,
+  x: number,
+  planes: number,
+  stride: number,
+  spec: ResNetSpec,
+): number {
   const inplanes = g.shape(x).c;
   const width = Math.floor(planes * (spec.widthPerGroup / 64)) * spec.groups;
   const c1 = g.conv(`${prefix}.conv1`, x, { cout: width, k: 1, act: "relu" });
-  const c2 = g.conv(`${prefix}.conv2`, c1, { cout: width, k: 3, stride, pad: 1, groups: spec.groups, act: "relu" });
+  const c2 = g.conv(`${prefix}.conv2`, c1, {
+    cout: width,
+    k: 3,
+    stride,
+    pad: 1,
+    groups: spec.groups,
+    act: "relu",
+  });
   const c3 = g.conv(`${prefix}.conv3`, c2, { cout: planes * 4, k: 1 });
   // The projection runs after conv3, as in torchvision's forward(); the schedule order matters for liveness.
   const identity =
-    stride !== 1 || inplanes !== planes * 4 ? g.conv(`${prefix}.downsample.0`, x, { cout: planes * 4, k: 1, stride, projection: true }) : x;
+    stride !== 1 || inplanes !== planes * 4
+      ? g.conv(`${prefix}.downsample.0`, x, { cout: planes * 4, k: 1, stride, projection: true })
+      : x;
   return g.add(`${prefix}.add`, [c3, identity], "relu");
 }
 
@@ -47,15 +63,27 @@ function resnet(spec: ResNetSpec, width: number, height: number): Graph {
 
 /** torchvision `resnet50` (ResNet-50 v1.5). */
 export function resnet50(width: number, height: number): Graph {
-  return resnet({ name: "resnet50_v1.5", layers: [3, 4, 6, 3], groups: 1, widthPerGroup: 64, classes: 1000 }, width, height);
+  return resnet(
+    { name: "resnet50_v1.5", layers: [3, 4, 6, 3], groups: 1, widthPerGroup: 64, classes: 1000 },
+    width,
+    height,
+  );
 }
 
 /** `ResNet(Bottleneck, [3, 4, 23, 3], groups=32, width_per_group=4)`; torchvision ships only 32x8d and 64x4d. */
 export function resnext101_32x4d(width: number, height: number): Graph {
-  return resnet({ name: "resnext101_32x4d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 4, classes: 1000 }, width, height);
+  return resnet(
+    { name: "resnext101_32x4d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 4, classes: 1000 },
+    width,
+    height,
+  );
 }
 
 /** torchvision `resnext101_32x8d`; used only to check the grouped-conv counting rule against torchvision. */
 export function resnext101_32x8d(width: number, height: number): Graph {
-  return resnet({ name: "resnext101_32x8d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 8, classes: 1000 }, width, height);
+  return resnet(
+    { name: "resnext101_32x8d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 8, classes: 1000 },
+    width,
+    height,
+  );
 }

@@ -32,7 +32,12 @@ export function yolov3(width: number, height: number, classes = 80): Graph {
   };
   const route = (...from: number[]): void => {
     const idx = L.length;
-    L.push(g.concat(`L${idx}`, from.map((f) => at(f < 0 ? idx + f : f))));
+    L.push(
+      g.concat(
+        `L${idx}`,
+        from.map((f) => at(f < 0 ? idx + f : f)),
+      ),
+    );
   };
   const residual = (blocks: number, c: number): void => {
     for (let b = 0; b < blocks; b++) {
