@@ -30,7 +30,8 @@ export function formatGraphJson(j: GraphJson): string {
     const comma = i < entries.length - 1 ? "," : "";
     if (Array.isArray(value) && (key === "nodes" || key === "notes")) {
       lines.push(`  ${JSON.stringify(key)}: [`);
-      value.forEach((item, k) => lines.push(`    ${JSON.stringify(item)}${k < value.length - 1 ? "," : ""}`));
+      for (const [k, item] of value.entries())
+        lines.push(`    ${JSON.stringify(item)}${k < value.length - 1 ? "," : ""}`);
       lines.push(`  ]${comma}`);
     } else {
       lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}`);

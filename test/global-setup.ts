@@ -20,9 +20,12 @@ export function buildSite(env: Record<string, string> = {}): string {
   return out;
 }
 
-export default function setup(project: TestProject): (() => void) | void {
+export default function setup(project: TestProject): (() => void) | undefined {
   // ATLAS_SKIP_SITE_BUILD=1 speeds up focused local runs of unit tests; tests that need the site then fail.
-  if (process.env.ATLAS_SKIP_SITE_BUILD) return project.provide("siteDir", "");
+  if (process.env.ATLAS_SKIP_SITE_BUILD) {
+    project.provide("siteDir", "");
+    return undefined;
+  }
   const site = buildSite();
   project.provide("siteDir", site);
   // The site and its work folder (hundreds of MB with the PNG cache) go when the run ends.

@@ -56,7 +56,7 @@ export function writeFigureManifest(
   });
   writeFileAtomic(
     join(site, "figures.json"),
-    JSON.stringify(
+    `${JSON.stringify(
       {
         version: version.version,
         release: version.release?.date ?? null,
@@ -65,7 +65,7 @@ export function writeFigureManifest(
       },
       null,
       1,
-    ) + "\n",
+    )}\n`,
   );
   return entries;
 }

@@ -156,7 +156,7 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const studyCount = real.studies * scale;
   const tableRows = Array.from({ length: scale }, () => real.tableRows).flat();
   const perStudy: number[][] = Array.from({ length: studyCount }, () => []);
-  tableRows.forEach((rows, i) => perStudy[i % studyCount]!.push(rows));
+  for (const [i, rows] of tableRows.entries()) perStudy[i % studyCount]!.push(rows);
   // Tables go to accelerators in turn over the whole data set, so each accelerator carries about as many
   // series at 100× as at 1× (the atlas grows by more accelerators and studies, not by denser ones).
   let dealt = 0;

@@ -113,12 +113,11 @@ export function parseCompare(query: string, params: ExploreParams): Parsed<Compa
     else refs.push(r);
   }
   const normText = q.get("norm");
-  const norm =
-    normText === null
-      ? d.norm
-      : (NORMALIZATIONS as readonly string[]).includes(normText)
-        ? (normText as Normalization)
-        : (problems.push(`norm=${normText} ignored: expected ${NORMALIZATIONS.join(", ")}`), d.norm);
+  let norm = d.norm;
+  if (normText !== null) {
+    if ((NORMALIZATIONS as readonly string[]).includes(normText)) norm = normText as Normalization;
+    else problems.push(`norm=${normText} ignored: expected ${NORMALIZATIONS.join(", ")}`);
+  }
   return { state: { series: q.has("s") && refs.length ? refs : d.series, norm }, problems };
 }
 

@@ -75,10 +75,10 @@ async function main(): Promise<void> {
 
   function add(text: string): void {
     const r = parseRef(text, params);
-    if (!r) return update(state, [`That series cannot be simulated (no peak at this precision?).`]);
-    if (state.series.some((x) => refKey(x) === refKey(r)))
-      return update(state, ["That series is already in the comparison."]);
-    update({ ...state, series: [...state.series, r].slice(0, MAX_SERIES) });
+    if (!r) update(state, [`That series cannot be simulated (no peak at this precision?).`]);
+    else if (state.series.some((x) => refKey(x) === refKey(r)))
+      update(state, ["That series is already in the comparison."]);
+    else update({ ...state, series: [...state.series, r].slice(0, MAX_SERIES) });
   }
 
   el<HTMLButtonElement>("compare-add-measured").addEventListener("click", () =>

@@ -44,6 +44,7 @@ export function formatProblem(p: SourceProblem): string {
 /** Control characters from a file or folder name never reach the terminal raw (no escape sequences, no fake lines). */
 function printable(text: string): string {
   return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
     /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -7,7 +7,9 @@ import { parse } from "yaml";
 import { measureData, writeSynthetic } from "../../scripts/lib/synthetic.ts";
 
 const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** Tables per accelerator of a synthetic data folder. */
 function tablesPerAccelerator(scale: number): Map<string, number> {

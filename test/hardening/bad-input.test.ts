@@ -50,6 +50,7 @@ describe("the bad-input corpus", () => {
       expect(p.expected.length).toBeGreaterThan(0);
     }
     // Printed messages stay readable: one problem per few lines, no raw control characters.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters.
     expect(e.message).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F]/);
     expect(e.message).toContain(c.expect);
   });

@@ -52,6 +52,7 @@ describe("the build CLI on bad input", () => {
       expect(run.stderr, c.name).toContain(c.expect);
       expect(run.stderr, c.name).toContain("nothing was written");
       expect(run.stderr, `${c.name}: stack trace on stderr`).not.toMatch(STACK_LINE);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters.
       expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F]/);
       expect(after.data, `${c.name}: data changed`).toBe(before.data);
       expect(after.dist, `${c.name}: previous dist changed`).toBe(before.dist);

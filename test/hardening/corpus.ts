@@ -290,10 +290,7 @@ export const METADATA_CASES: BadInput[] = [
     name: "table listed twice",
     apply: (d) =>
       edit(d, META, (t) =>
-        t.replace(
-          "claims:",
-          "  - file: latency.csv\n" + t.split("\n").slice(11, 26).join("\n") + "\nclaims:",
-        ),
+        t.replace("claims:", `  - file: latency.csv\n${t.split("\n").slice(11, 26).join("\n")}\nclaims:`),
       ),
     expect: at(META, 27, 11, "table listed twice"),
   },

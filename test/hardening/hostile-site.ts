@@ -156,7 +156,7 @@ export function hostileData(): string {
   ];
   writeFileSync(
     join(dir, "studies/study-a/latency.csv"),
-    [header, ...rows].map((r) => r.map(CSV_QUOTE).join(",")).join("\n") + "\n",
+    `${[header, ...rows].map((r) => r.map(CSV_QUOTE).join(",")).join("\n")}\n`,
   );
   const acc = {
     id: "acc-a",

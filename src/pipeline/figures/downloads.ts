@@ -14,22 +14,20 @@ export function figureJson(
   spec: Omit<FigureSpec, "plot">,
   meta: { version: string; dataHash: string; url: string; sources: { id: string; citation: string }[] },
 ): string {
-  return (
-    JSON.stringify(
-      {
-        id: spec.id,
-        title: spec.title,
-        caption: spec.caption,
-        description: spec.alt,
-        version: meta.version,
-        dataHash: meta.dataHash,
-        url: meta.url,
-        sources: meta.sources,
-        columns: spec.columns,
-        rows: spec.rows,
-      },
-      null,
-      1,
-    ) + "\n"
-  );
+  return `${JSON.stringify(
+    {
+      id: spec.id,
+      title: spec.title,
+      caption: spec.caption,
+      description: spec.alt,
+      version: meta.version,
+      dataHash: meta.dataHash,
+      url: meta.url,
+      sources: meta.sources,
+      columns: spec.columns,
+      rows: spec.rows,
+    },
+    null,
+    1,
+  )}\n`;
 }

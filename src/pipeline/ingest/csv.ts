@@ -182,13 +182,7 @@ export function parseCsv(file: string, text: string): CsvTable {
   const rows: CsvRow[] = [];
   for (const row of withPositions.slice(1)) {
     if (isBlankRecord(row.cells.map((c) => c.text))) {
-      fail(
-        row.line,
-        1,
-        "empty line inside the table",
-        "a row with " + header.length + " cells",
-        "an empty line",
-      );
+      fail(row.line, 1, "empty line inside the table", `a row with ${header.length} cells`, "an empty line");
       continue;
     }
     if (row.cells.length !== header.length) {

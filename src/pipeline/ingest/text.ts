@@ -12,7 +12,7 @@ export const MAX_FILE_BYTES = 20_000_000;
 export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTES): string {
   const whole = (message: string, expected: string, found: string) =>
     new SourceError([{ file: display, line: 0, column: 0, message, expected, found }]);
-  let stat;
+  let stat: ReturnType<typeof lstatSync>;
   try {
     stat = lstatSync(path);
   } catch {
@@ -54,6 +54,7 @@ export function decodeUtf8(bytes: Uint8Array, display: string): string {
  * C0 and C1 control characters other than tab and line breaks, and the bidirectional overrides that
  * make a file read differently in review than it parses ("Trojan Source"). A published table has none.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /** Refuses the first control character with its line and column. */

@@ -103,7 +103,10 @@ export function renderMarkdownDoc(
   };
   resolved.forEach((line, i) => {
     const m = BLOCK.exec(line.trim());
-    if (!m) return void chunk.push(line);
+    if (!m) {
+      chunk.push(line);
+      return;
+    }
     const [, kind, id] = m as unknown as [string, "figure" | "table", string];
     const set = kind === "figure" ? known.figures : known.tables;
     if (!set.has(id)) {

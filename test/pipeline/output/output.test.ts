@@ -27,7 +27,9 @@ import { csvLine } from "../../../src/pipeline/output/csv.ts";
 import fc from "fast-check";
 
 const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const temp = () => {
   const d = mkdtempSync(join(tmpdir(), "atlas-output-"));
   made.push(d);
