@@ -20,6 +20,7 @@ import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import type { ValidationReport } from "./simulate/validate.ts";
 import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
 import type { FigureSpec } from "./figures/spec.ts";
+import { normalizeMlperf, type MlperfResult } from "./mlperf/normalize.ts";
 
 /** A study table as the site shows it: the published header and cells, untouched. */
 export interface RawTable {
@@ -33,6 +34,8 @@ export interface AtlasStudy {
   study: Study;
   metaFile: string;
   tables: RawTable[];
+  /** An imported MLPerf round: its results.csv as written (header and cells). */
+  mlperf?: { file: string; header: string[]; rows: { line: number; cells: string[] }[] };
 }
 
 export interface Atlas {
@@ -51,6 +54,8 @@ export interface Atlas {
   memory: MemoryBreakdownRow[];
   /** Every figure of the report, made once here (pages, downloads and the manifest use these). */
   figures: FigureSpec[];
+  /** One entry per MLPerf result (system × scenario) of every imported round, valid or not. */
+  mlperf: MlperfResult[];
 }
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
@@ -66,10 +71,13 @@ export interface PipelineOptions {
 export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atlas {
   // 1. Ingest: read and validate every file; throws SourceError before anything is written.
   const data = loadData(dataDir);
-  // 2. Normalize: one canonical row per measured point.
-  const measured = data.studies.flatMap(normalizeStudy);
-  // 3. Audit: redundant published numbers checked against each other.
-  const audit = data.studies.flatMap(auditStudy);
+  // 2. Normalize: one canonical row per measured point (an MLPerf round: one per system and scenario).
+  const mlperf = data.studies.flatMap((s) =>
+    s.mlperf ? [normalizeMlperf(s.study, s.mlperf, data.mlperfAliases)] : [],
+  );
+  const measured = [...data.studies.flatMap(normalizeStudy), ...mlperf.flatMap((m) => m.rows)];
+  // 3. Audit: redundant published numbers checked against each other; MLPerf results left out of figures.
+  const audit = [...data.studies.flatMap(auditStudy), ...mlperf.flatMap((m) => m.audit)];
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
@@ -86,6 +94,15 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
         header: t.csv.header.map((c) => c.text),
         rows: t.csv.rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => c.text) })),
       })),
+      ...(s.mlperf
+        ? {
+            mlperf: {
+              file: s.mlperf.file,
+              header: s.mlperf.csv.header.map((c) => c.text),
+              rows: s.mlperf.csv.rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => c.text) })),
+            },
+          }
+        : {}),
     })),
     rows: sortRows([...measured, ...(sim?.rows ?? [])]),
     audit,
@@ -94,6 +111,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     validation: sim?.validation ?? null,
     memory: sim?.memory ?? [],
     figures: [],
+    mlperf: mlperf.flatMap((m) => m.results),
   };
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
   atlas.ledger = evaluateClaims(

@@ -202,6 +202,44 @@ export const claimSchema = z
   .strict();
 export type Claim = z.infer<typeof claimSchema>;
 
+/**
+ * An MLPerf Inference round imported by `npm run import:mlperf`: its rows live in one results.csv
+ * whose columns are fixed (src/pipeline/mlperf/columns.ts) and whose accelerator, count and scenario
+ * vary per row, so it is described here rather than as a `tables` entry.
+ */
+export const mlperfMetaSchema = z
+  .object({
+    round: z.string().regex(/^v\d+\.\d+$/, "a round such as v3.0"),
+    benchmark: z.enum(["resnet50", "retinanet"]),
+    repository: z
+      .string()
+      .max(140)
+      .regex(/^[A-Za-z0-9_.-]+\/inference_results_v\d+\.\d+$/, "owner/inference_results_v<round>"),
+    commit: z.string().regex(/^[0-9a-f]{40}$/, "a full commit hash"),
+    file: z
+      .string()
+      .max(100)
+      .regex(/^[a-z0-9][a-z0-9._-]*\.csv$/, "a CSV file name in the study folder"),
+    model: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/)
+      .max(64),
+    input: z
+      .object({
+        width: z.number().int().positive().max(65536),
+        height: z.number().int().positive().max(65536),
+        stated: z.boolean(),
+      })
+      .strict(),
+    rows: z.number().int().positive(),
+    skipped: z
+      .array(z.object({ path: text(500), reason: text(500) }).strict())
+      .max(1000)
+      .optional(),
+  })
+  .strict();
+export type MlperfMeta = z.infer<typeof mlperfMetaSchema>;
+
 export const studySchema = z
   .object({
     id: idSchema,
@@ -222,6 +260,7 @@ export const studySchema = z
     references_studies: z.array(idSchema).max(20).optional(),
     tables: z.array(tableSchema).max(200),
     claims: z.array(claimSchema).max(200).optional(),
+    mlperf: mlperfMetaSchema.optional(),
     notes: z.array(text()).max(50).optional(),
   })
   .strict();
@@ -274,7 +313,8 @@ export const acceleratorSchema = z
     name: text(200),
     vendor: text(200),
     architecture: text(200).optional(),
-    kind: z.enum(["gpu", "ipu", "dla", "other"]),
+    /** cpu: a processor that ran the benchmark itself (MLPerf systems with no accelerator). */
+    kind: z.enum(["gpu", "ipu", "dla", "cpu", "fpga", "other"]),
     summary: text().optional(),
     specs: z.object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()]))).strict(),
     notes: z.array(text()).max(50).optional(),

@@ -13,6 +13,7 @@ import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Release, ReportVersion } from "../pipeline/cite/version.ts";
 import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 import type { MemoryBreakdownRow } from "../pipeline/simulate/sweep.ts";
+import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
@@ -164,8 +165,14 @@ export function getAtlas(): Promise<PageAtlas> {
       validation: readSiteAtlas().validation,
       memory: (await reportEntry<{ rows: MemoryBreakdownRow[] }>("memory")).rows,
       figures: [...(await allFigures()).values()],
+      mlperf: await mlperfResults(),
     };
   });
+}
+
+/** Every MLPerf result of every imported round (valid or not), in the pipeline's order; read once. */
+export function mlperfResults(): Promise<MlperfResult[]> {
+  return once("mlperf", async () => readSiteAtlas().mlperf);
 }
 
 /** This build's version and the release history (from releases.json, never from the clock). */

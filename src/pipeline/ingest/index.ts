@@ -6,10 +6,13 @@ import { ID_PATTERN, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
 import { yamlPosition } from "./yaml.ts";
+import { loadAliasTable, type AliasTable } from "../mlperf/aliases.ts";
 
 export interface DataSet {
   accelerators: Accelerator[];
   studies: ParsedStudy[];
+  /** data/mlperf/accelerators.yaml: how MLPerf spellings map to accelerator ids (null without the file). */
+  mlperfAliases: AliasTable | null;
 }
 
 /** Loads and validates everything under `dataDir`; throws one SourceError listing every problem. */
@@ -67,9 +70,11 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     const s = collect(() => loadStudy(join(studiesDir, name), folder, name));
     if (s) studies.push(s);
   }
+  const mlperfAliases =
+    collect(() => loadAliasTable(dataDir, new Set(accelerators.map((a) => a.id)), display)) ?? null;
   if (problems.length === 0) problems.push(...crossCheck(accelerators, studies));
   if (problems.length) throw new SourceError(problems);
-  return { accelerators, studies };
+  return { accelerators, studies, mlperfAliases };
 }
 
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */

@@ -7,6 +7,7 @@ import { parseCsv, type CsvTable } from "./csv.ts";
 import { parseNumericCell, unitAccepted, unitFactor } from "./cells.ts";
 import { readUtf8 } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
+import { parseMlperfResults, type ParsedMlperf } from "../mlperf/ingest.ts";
 
 export interface CellValue {
   /** Value in the field's canonical unit. */
@@ -44,6 +45,8 @@ export interface ParsedStudy {
   /** The metadata text, kept to locate cross-file problems (unknown ids) by line. */
   metaText: string;
   tables: ParsedTable[];
+  /** An imported MLPerf round (study.yaml `mlperf`): its results.csv, validated. */
+  mlperf?: ParsedMlperf;
 }
 
 export const STUDY_META = "study.yaml";
@@ -88,6 +91,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       });
     declared.add(t.file);
   }
+  if (study.mlperf) declared.add(study.mlperf.file);
   const csvFiles = readdirSync(dir)
     .filter((f) => f.endsWith(".csv"))
     .sort();
@@ -138,8 +142,18 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       else throw e;
     }
   }
+  let mlperf: ParsedMlperf | undefined;
+  if (study.mlperf) {
+    const file = `${display}/${study.mlperf.file}`;
+    try {
+      mlperf = parseMlperfResults(file, readUtf8(join(dir, study.mlperf.file), file), study.mlperf);
+    } catch (e) {
+      if (e instanceof SourceError) all.push(e);
+      else throw e;
+    }
+  }
   if (all.length) throw new SourceError(all.flatMap((e) => e.problems));
-  return { study, metaFile, metaText, tables };
+  return { study, metaFile, metaText, tables, ...(mlperf ? { mlperf } : {}) };
 }
 
 /** Maps CSV columns to canonical fields and reads every cell; `at` locates a path under the table's entry in study.yaml. */

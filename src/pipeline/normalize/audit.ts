@@ -16,7 +16,12 @@ export type AuditCheck =
   | "cost-total"
   | "cost-per-1000"
   | "source-typo"
-  | "repeated-measurement";
+  | "repeated-measurement"
+  | "mlperf-invalid"
+  | "mlperf-unmapped"
+  | "mlperf-accelerator-count"
+  | "mlperf-multi-node"
+  | "mlperf-power-window";
 
 export interface AuditFinding {
   study: string;
