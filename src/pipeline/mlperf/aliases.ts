@@ -61,8 +61,11 @@ export interface SystemSpelling {
 /** A system runs on its host processor when it declares no accelerator (0 per node, or a "none" name). */
 export function isCpuOnly(table: AliasTable, s: SystemSpelling): boolean {
   const count = s.acceleratorsPerNode.trim();
+  if (count === "0") return true;
+  // An empty count, or one spelled like a missing accelerator ("N/A"), with no accelerator named.
   return (
-    count === "0" || ((count === "" || count === "0") && table.no_accelerator.includes(s.acceleratorModel))
+    table.no_accelerator.includes(s.acceleratorModel) &&
+    (count === "" || table.no_accelerator.includes(count))
   );
 }
 

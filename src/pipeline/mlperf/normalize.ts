@@ -151,8 +151,10 @@ export function normalizeMlperf(
       valueText: r.valueText,
       unit: r.unit,
       validity: r.validity,
-      throughput: throughput === null ? null : round6(throughput),
-      latencyMs: latencyMs === null ? null : round6(latencyMs),
+      // Reported values keep their digits (12 significant digits only remove unit-conversion noise);
+      // derived ones (throughput from a latency, efficiency) are rounded to 6.
+      throughput: throughput === null ? null : r.unit === "samples/s" ? throughput : round6(throughput),
+      latencyMs: latencyMs === null ? null : Number(latencyMs.toPrecision(12)),
       powerW: power,
       imgPerJoule: imgPerJoule === null ? null : round6(imgPerJoule),
       line: r.line,

@@ -1,0 +1,150 @@
+/**
+ * The build side of an imported round: the fixture checkout imported into a copy of the minimal data
+ * folder, with an alias table, run through the whole pipeline.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SourceError } from "../../../src/pipeline/errors.ts";
+import { importRound } from "../../../src/pipeline/mlperf/importer.ts";
+import { perAccelerator } from "../../../src/pipeline/mlperf/normalize.ts";
+import { resultsCsv, studyYaml } from "../../../src/pipeline/mlperf/study-files.ts";
+import { runPipeline } from "../../../src/pipeline/run.ts";
+import { copyFixture } from "../../helpers/fixtures.ts";
+import { COMMIT, FIXTURE } from "./fixture.ts";
+
+const ALIASES = `no_accelerator: ["N/A"]
+accelerators:
+  - id: acc-a
+    names: ["NVIDIA T4"]
+cpus:
+  - id: cpu-a
+    names: ["Fixture CPU 1000"]
+unmapped:
+  - names: ["Fixture NPU"]
+    reason: "a fixture part without an accelerator file"
+`;
+
+function dataDir(aliases = ALIASES): string {
+  const dir = copyFixture();
+  const imported = importRound(
+    { root: FIXTURE, repository: "mlcommons/inference_results_v3.0", commit: COMMIT },
+    "resnet50",
+  );
+  const study = join(dir, "studies", "mlperf-inference-v3-0-resnet50");
+  mkdirSync(study, { recursive: true });
+  writeFileSync(join(study, "results.csv"), resultsCsv(imported.rows));
+  writeFileSync(join(study, "study.yaml"), studyYaml(imported, { file: "LICENSE.md", apache2: true }));
+  writeFileSync(
+    join(dir, "accelerators", "cpu-a.yaml"),
+    'id: cpu-a\nname: "CPU A (fixture)"\nvendor: "Fixture Inc."\nkind: cpu\nspecs: {}\n',
+  );
+  mkdirSync(join(dir, "mlperf"));
+  writeFileSync(join(dir, "mlperf", "accelerators.yaml"), aliases);
+  return dir;
+}
+
+const dir = dataDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const atlas = runPipeline(dir, { simulate: false });
+const find = (system: string, scenario: string) =>
+  atlas.mlperf.find((r) => r.system === system && r.scenario === scenario)!;
+
+describe("an imported round in the pipeline", () => {
+  it("one result per system and scenario, from the reported line", () => {
+    expect(atlas.mlperf.map((r) => `${r.system} ${r.scenario}`)).toEqual([
+      "T4x1_TRT Offline",
+      "T4x1_TRT SingleStream",
+      "T4x8_TRT Offline",
+      "T4x8_TRT Server",
+      "edge_power Offline",
+      "edge_power SingleStream",
+      "cpu_only Offline",
+    ]);
+    expect(find("T4x1_TRT", "SingleStream")).toMatchObject({ value: 818169, latencyMs: 0.818169 });
+  });
+
+  it("maps spellings through the table: an accelerator, a CPU-only system's processor, an unmapped part", () => {
+    expect(find("T4x8_TRT", "Offline")).toMatchObject({
+      accelerator: "acc-a",
+      deviceKind: "accelerator",
+      perNode: 8,
+    });
+    expect(find("cpu_only", "Offline")).toMatchObject({
+      accelerator: "cpu-a",
+      deviceKind: "cpu",
+      perNode: 2,
+    });
+    expect(find("edge_power", "Offline")).toMatchObject({
+      accelerator: null,
+      unmappedReason: "a fixture part without an accelerator file",
+    });
+  });
+
+  it("canonical rows for valid, mapped results only; SingleStream throughput derived as batch 1", () => {
+    const rows = atlas.rows.filter((r) => r.study === "mlperf-inference-v3-0-resnet50");
+    expect(rows).toHaveLength(5);
+    const ss = rows.find((r) => r.latency_p90_ms !== null)!;
+    expect(ss).toMatchObject({
+      accelerator: "acc-a",
+      devices: 1,
+      throughput_img_s: Number((1e9 / 818169).toPrecision(6)),
+    });
+    expect(ss.derived).toContain("throughput_img_s=1000 / latency_p90_ms");
+    expect(rows.find((r) => r.series === find("T4x8_TRT", "Server").series)).toMatchObject({
+      devices: 8,
+      throughput_img_s: 44001.12,
+      execution: "MLPerf Server, closed division",
+    });
+  });
+
+  it("per accelerator: the system value shared out, single-node systems only", () => {
+    expect(perAccelerator(find("T4x8_TRT", "Offline"))).toBeCloseTo(48000.5 / 8, 9);
+    expect(perAccelerator({ ...find("T4x8_TRT", "Offline"), nodes: 2 })).toBeNull();
+  });
+
+  it("power runs give img/s/W from the importer's average power", () => {
+    expect(find("edge_power", "Offline")).toMatchObject({
+      powerW: 30.5,
+      imgPerJoule: Number((1500 / 30.5).toPrecision(6)),
+    });
+  });
+
+  it("lists what stays out of the figures in the audit: the INVALID result and the unmapped spelling", () => {
+    const checks = atlas.audit.filter((f) => f.study === "mlperf-inference-v3-0-resnet50");
+    expect(checks.map((f) => f.check).sort()).toEqual(["mlperf-invalid", "mlperf-unmapped"]);
+    const unmapped = checks.find((f) => f.check === "mlperf-unmapped")!;
+    expect(unmapped.rows).toHaveLength(2);
+    expect(unmapped.message).toContain('"Fixture NPU"');
+  });
+});
+
+describe("the alias table is checked", () => {
+  const error = (aliases: string) => {
+    const d = dataDir(aliases);
+    try {
+      runPipeline(d, { simulate: false });
+    } catch (e) {
+      if (e instanceof SourceError) return e.problems[0];
+      throw e;
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+    throw new Error("expected a SourceError");
+  };
+
+  it("refuses an id without an accelerator file, with its line", () => {
+    expect(error(ALIASES.replace("id: acc-a", "id: acc-z"))).toMatchObject({
+      file: "data/mlperf/accelerators.yaml",
+      line: 3,
+      message: "alias points to an unknown accelerator",
+    });
+  });
+
+  it("refuses a spelling listed twice", () => {
+    expect(error(ALIASES.replace('names: ["Fixture NPU"]', 'names: ["NVIDIA T4"]'))).toMatchObject({
+      message: "spelling listed twice",
+      found: '"NVIDIA T4" (also in accelerators[0])',
+    });
+  });
+});
