@@ -79,9 +79,10 @@ describe("row counts per table match the sources", () => {
     expect(byStudy("nvidia-dle-pytorch-resnext101")).toBe(36);
     expect(byStudy("graphcore-c2-resnext101")).toBe(6); // three tables merged per batch
     expect(byStudy("v100-p100-resnet50-course")).toBe(55);
-    expect(byStudy("mlperf-inference-resnet50")).toBe(10); // MultiStream samples/query stays text
     const csv = [...measurementsCsvChunks(atlas.rows)].join("").trimEnd().split("\n");
-    expect(csv.filter((l) => l.includes(",measured,")).length).toBe(368);
+    // MLPerf rounds are importer output, counted against their results.csv in test/data/mlperf.test.ts.
+    const transcribed = csv.filter((l) => l.includes(",measured,") && !l.startsWith("mlperf-inference-"));
+    expect(transcribed.length).toBe(358);
   });
 });
 
@@ -124,16 +125,6 @@ describe("values match the published numbers", () => {
     expect(run2.throughput_img_s).toBe(120.64);
     expect(run2.latency_ms).toBeCloseTo((32 * 1000) / 120.64, 3);
     expect(run2.derived).toContain("latency_ms=batch_size × 1000 / throughput_img_s");
-  });
-  it("MLPerf v3.0 H100 SXM Offline: 91825.7 samples/s", () => {
-    const r = measured.find((x) => x.study === "mlperf-inference-resnet50" && x.accelerator === "h100-sxm");
-    expect(r?.throughput_img_s).toBe(91825.7);
-  });
-  it("MLPerf v0.7 T4 SingleStream p90: 1,086,217 ns = 1.086217 ms", () => {
-    const r = measured.find(
-      (x) => x.study === "mlperf-inference-resnet50" && x.accelerator === "t4" && x.latency_p90_ms !== null,
-    );
-    expect(r?.latency_p90_ms).toBe(1.086217);
   });
 });
 
