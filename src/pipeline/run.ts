@@ -16,6 +16,7 @@ import { loadFindings, type Finding } from "./report/findings.ts";
 import { reportFigures, type FigureSource } from "./report/figures.ts";
 import { makeTokenResolver } from "./report/tokens.ts";
 import { simulatorTokens } from "./report/sim-tokens.ts";
+import { mlperfTokens } from "./report/mlperf-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import type { ValidationReport } from "./simulate/validate.ts";
 import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
@@ -134,7 +135,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       "audit-margin": `${AUDIT_MARGIN * 100} %`,
       "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %`,
     },
-    ...(sim ? { extra: simulatorTokens(atlas) } : {}),
+    extra: { ...(sim ? simulatorTokens(atlas) : {}), ...mlperfTokens(atlas) },
   });
   atlas.figures = reportFigures(atlas, options.figures ?? FIGURE_SOURCES);
   atlas.findings = loadFindings(dataDir, resolve, {

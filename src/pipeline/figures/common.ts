@@ -7,6 +7,7 @@ export const MODEL_NAMES: Record<string, string> = {
   resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
   yolov3: "YOLOv3",
+  retinanet_resnext50_32x4d_fpn: "RetinaNet (ResNeXt-50 32x4d FPN)",
 };
 export const modelName = (id: string) => MODEL_NAMES[id] ?? id;
 

@@ -11,6 +11,7 @@ import { speedupFigure } from "../figures/speedup.ts";
 import { efficiencyFigure, latencyThroughputFigure } from "../figures/tradeoff.ts";
 import { costFigure, costRows } from "../figures/cost.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
+import { mlperfFigures } from "./mlperf-figures.ts";
 
 /** Extra figures from later stages (the simulator's), appended after the measured ones. */
 export type FigureSource = (atlas: Atlas) => FigureSpec[];
@@ -34,6 +35,7 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
     }
   }
   figures.push(...findingFigures(atlas));
+  figures.push(...mlperfFigures(atlas));
   for (const source of extra) figures.push(...source(atlas));
   const ids = new Set<string>();
   for (const f of figures) {

@@ -1,0 +1,189 @@
+/**
+ * The comparisons the MLPerf findings and figures make, as pure functions of the results, so that a
+ * figure and the number a finding quotes come from the same code. Every comparison uses closed-division,
+ * valid, mapped results of single-node systems; what each point compares is named in the point.
+ */
+import type { CanonicalRow } from "../schema.ts";
+import { perAccelerator, type MlperfResult } from "./normalize.ts";
+import { compareRounds } from "./rounds.ts";
+
+/** Results a figure may show: closed division, VALID, accelerator known, one node. */
+export function usable(results: readonly MlperfResult[], benchmark = "resnet50"): MlperfResult[] {
+  return results.filter(
+    (r) =>
+      r.benchmark === benchmark &&
+      r.division === "closed" &&
+      r.validity === "VALID" &&
+      r.accelerator !== null &&
+      r.nodes === 1 &&
+      r.perNode !== null,
+  );
+}
+
+const systemKey = (r: MlperfResult) => `${r.round}\u0000${r.division}\u0000${r.submitter}\u0000${r.system}`;
+
+export type GainComparison = "offline-vs-singlestream" | "offline-vs-server" | "published-table";
+
+export const GAIN_LABELS: Record<GainComparison, string> = {
+  "offline-vs-singlestream": "MLPerf Offline ÷ SingleStream (batch 1), one-accelerator systems",
+  "offline-vs-server": "MLPerf Offline ÷ Server (latency-bounded), whole system",
+  "published-table": "published table: largest batch ÷ batch 1",
+};
+
+export interface GainPoint {
+  accelerator: string;
+  comparison: GainComparison;
+  gain: number;
+  /** Images per second of the larger and the smaller side. */
+  numerator: number;
+  denominator: number;
+  /** "v3.0 Dell XR5610_L4x1_TRT_MaxQ", or the series of a published table. */
+  label: string;
+  round: string | null;
+  /** Where both sides come from. */
+  source: string;
+}
+
+/**
+ * How much batching buys. MLPerf: Offline (the submitter's batching) ÷ SingleStream batch-1 throughput
+ * (1 / 90th-percentile latency) on systems with one accelerator, and Offline ÷ Server on any single-node
+ * system. Published tables (rows with batch sizes): largest-batch ÷ batch-1 throughput of a series.
+ */
+export function batchingGains(
+  results: readonly MlperfResult[],
+  rows: readonly CanonicalRow[] = [],
+): GainPoint[] {
+  const out: GainPoint[] = [];
+  const bySystem = new Map<string, MlperfResult[]>();
+  for (const r of usable(results)) bySystem.set(systemKey(r), [...(bySystem.get(systemKey(r)) ?? []), r]);
+  for (const group of bySystem.values()) {
+    const offline = group.find((r) => r.scenario === "Offline");
+    if (!offline?.throughput) continue;
+    const add = (other: MlperfResult, comparison: GainComparison) =>
+      out.push({
+        accelerator: offline.accelerator!,
+        comparison,
+        gain: offline.throughput! / other.throughput!,
+        numerator: offline.throughput!,
+        denominator: other.throughput!,
+        label: `${offline.round} ${offline.submitter} ${offline.system}`,
+        round: offline.round,
+        source: `${offline.source}; ${other.source}`,
+      });
+    const ss = group.find((r) => r.scenario === "SingleStream");
+    if (ss?.throughput && offline.perNode === 1) add(ss, "offline-vs-singlestream");
+    const server = group.find((r) => r.scenario === "Server");
+    if (server?.throughput) add(server, "offline-vs-server");
+  }
+  const series = new Map<string, CanonicalRow[]>();
+  for (const r of rows)
+    if (
+      r.kind === "measured" &&
+      r.model === "resnet50_v1.5" &&
+      r.batch_size !== null &&
+      r.throughput_img_s !== null &&
+      r.note === ""
+    )
+      series.set(r.series, [...(series.get(r.series) ?? []), r]);
+  for (const [id, points] of series) {
+    const one = points.find((p) => p.batch_size === 1);
+    const largest = points.reduce((a, b) => (b.batch_size! > a.batch_size! ? b : a));
+    if (!one || largest === one) continue;
+    out.push({
+      accelerator: one.accelerator,
+      comparison: "published-table",
+      gain: largest.throughput_img_s! / one.throughput_img_s!,
+      numerator: largest.throughput_img_s!,
+      denominator: one.throughput_img_s!,
+      label: `${id} (batch ${largest.batch_size} ÷ batch 1)`,
+      round: null,
+      source: `${one.source_file}:${one.source_line}; ${largest.source_file}:${largest.source_line}`,
+    });
+  }
+  return out;
+}
+
+export interface EfficiencyPoint {
+  result: MlperfResult;
+  throughput: number;
+  imgPerJoule: number;
+  powerW: number;
+  pareto: boolean;
+}
+
+/**
+ * Offline power runs (whole-system wall power) with their throughput; a point is on the Pareto front
+ * when no other point has both more throughput and more images per joule.
+ */
+export function efficiencyPoints(
+  results: readonly MlperfResult[],
+  benchmark = "resnet50",
+): EfficiencyPoint[] {
+  const points = usable(results, benchmark)
+    .filter(
+      (r) => r.scenario === "Offline" && r.imgPerJoule !== null && r.throughput !== null && r.powerW !== null,
+    )
+    .map((r) => ({
+      result: r,
+      throughput: r.throughput!,
+      imgPerJoule: r.imgPerJoule!,
+      powerW: r.powerW!,
+      pareto: false,
+    }));
+  for (const p of points)
+    p.pareto = !points.some(
+      (q) =>
+        q !== p &&
+        q.throughput >= p.throughput &&
+        q.imgPerJoule >= p.imgPerJoule &&
+        (q.throughput > p.throughput || q.imgPerJoule > p.imgPerJoule),
+    );
+  return points;
+}
+
+export interface RetinanetPair {
+  accelerator: string;
+  round: string;
+  label: string;
+  resnet50: number;
+  retinanet: number;
+  /** ResNet-50 images per second ÷ RetinaNet images per second on the same system. */
+  ratio: number;
+  source: string;
+}
+
+/** The same system's Offline throughput on both benchmarks in the same round (closed, single node). */
+export function retinanetPairs(results: readonly MlperfResult[]): RetinanetPair[] {
+  const rn50 = new Map(
+    usable(results, "resnet50")
+      .filter((r) => r.scenario === "Offline" && r.throughput)
+      .map((r) => [systemKey(r), r]),
+  );
+  const out: RetinanetPair[] = [];
+  for (const r of usable(results, "retinanet")) {
+    const other = rn50.get(systemKey(r));
+    if (r.scenario !== "Offline" || !r.throughput || !other) continue;
+    out.push({
+      accelerator: r.accelerator!,
+      round: r.round,
+      label: `${r.round} ${r.submitter} ${r.system}`,
+      resnet50: other.throughput!,
+      retinanet: r.throughput,
+      ratio: other.throughput! / r.throughput,
+      source: `${other.source}; ${r.source}`,
+    });
+  }
+  return out;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error("median of nothing");
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export const byRound = (a: { round: string }, b: { round: string }) => compareRounds(a.round, b.round);
+
+/** Per-accelerator Offline value of a usable result (derived: system ÷ accelerators). */
+export { perAccelerator };

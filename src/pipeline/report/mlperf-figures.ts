@@ -1,0 +1,61 @@
+/** The MLPerf figures of the report: per accelerator with MLPerf results, and the three finding figures. */
+import type { Atlas } from "../run.ts";
+import { collectFigures, type FigureSpec } from "../figures/spec.ts";
+import {
+  mlperfBatchingFigure,
+  mlperfEfficiencyFigure,
+  mlperfPowerFigure,
+  mlperfRetinanetAcceleratorFigure,
+  mlperfRetinanetFigure,
+  mlperfRoundsFigure,
+  mlperfScalingFigure,
+  mlperfScenariosFigure,
+} from "../figures/mlperf.ts";
+import { batchingGains, efficiencyPoints, retinanetPairs } from "../mlperf/analysis.ts";
+import { MLPERF_MACS } from "../mlperf/macs.ts";
+
+export const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
+
+export function mlperfFigures(atlas: Atlas): FigureSpec[] {
+  if (atlas.mlperf.length === 0) return [];
+  const makers: (() => FigureSpec)[] = [];
+  const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
+  const pairs = retinanetPairs(atlas.mlperf);
+  const withResults = new Set(atlas.mlperf.map((r) => r.accelerator));
+  for (const acc of atlas.accelerators.filter((a) => withResults.has(a.id))) {
+    makers.push(
+      () => mlperfRoundsFigure(atlas.mlperf, acc),
+      () => mlperfScenariosFigure(atlas.mlperf, acc),
+      () => mlperfScalingFigure(atlas.mlperf, acc),
+      () => mlperfRetinanetAcceleratorFigure(pairs, acc, MAC_RATIO),
+      () => mlperfPowerFigure(atlas.mlperf, acc),
+    );
+  }
+  const gains = batchingGains(atlas.mlperf, atlas.rows);
+  makers.push(
+    () =>
+      mlperfBatchingFigure(gains, names, {
+        id: "fig-mlperf-batching-gain",
+        title: "How much batching buys, accelerator by accelerator (ResNet-50)",
+        sources: [
+          ...new Set(
+            atlas.rows
+              .filter((r) => r.kind === "measured" && r.model === "resnet50_v1.5")
+              .map((r) => r.study),
+          ),
+        ].sort(),
+      }),
+    () =>
+      mlperfEfficiencyFigure(efficiencyPoints(atlas.mlperf), names, {
+        id: "fig-mlperf-efficiency",
+        title: "Images per joule against throughput, every MLPerf ResNet-50 Offline power run",
+      }),
+    () =>
+      mlperfRetinanetFigure(pairs, names, {
+        id: "fig-mlperf-retinanet-vs-resnet50",
+        title: "RetinaNet at 800×800 against ResNet-50 at 224×224 on the same systems",
+        macRatio: MAC_RATIO,
+      }),
+  );
+  return collectFigures(makers);
+}

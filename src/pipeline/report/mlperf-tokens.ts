@@ -1,0 +1,175 @@
+/**
+ * Numbers the MLPerf findings quote, computed from the imported results with the same functions the
+ * figures use (src/pipeline/mlperf/analysis.ts). Unknown names are errors, never blanks.
+ *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
+ *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
+ *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
+ *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>
+ *   {{mlperfretina:median}}                   RetinaNet ÷ ResNet-50: n, accelerators, median, min, max, minwho, maxwho, above, excess, macratio, resnet50-gmacs, retinanet-gmacs
+ *   {{mlperfretina:acc:l4}}                   median ratio of one accelerator
+ */
+import type { Atlas } from "../run.ts";
+import {
+  batchingGains,
+  efficiencyPoints,
+  median,
+  retinanetPairs,
+  type GainComparison,
+} from "../mlperf/analysis.ts";
+import { MLPERF_MACS } from "../mlperf/macs.ts";
+import { compareRounds } from "../mlperf/rounds.ts";
+import { formatNumber } from "./tokens.ts";
+
+const COMPARISONS: Record<string, GainComparison> = {
+  singlestream: "offline-vs-singlestream",
+  server: "offline-vs-server",
+  published: "published-table",
+};
+
+export function mlperfTokens(
+  atlas: Pick<Atlas, "mlperf" | "rows" | "accelerators">,
+): Record<string, (args: string[]) => string> {
+  const results = atlas.mlperf;
+  const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
+  const name = (id: string) => names.get(id) ?? id;
+  const times = (x: number) => `${formatNumber(x)}×`;
+  let gainsMemo: ReturnType<typeof batchingGains> | null = null;
+  const gains = () => (gainsMemo ??= batchingGains(results, atlas.rows));
+  const eff = efficiencyPoints(results);
+  const pairs = retinanetPairs(results);
+  const macRatio = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
+  const rounds = (b: string) =>
+    [...new Set(results.filter((r) => r.benchmark === b).map((r) => r.round))].sort(compareRounds);
+  const extreme = <T>(xs: T[], key: (x: T) => number, max: boolean): T => {
+    if (xs.length === 0) throw new Error("no data for this token");
+    return xs.reduce((a, b) => ((max ? key(b) > key(a) : key(b) < key(a)) ? b : a));
+  };
+
+  return {
+    mlperf: ([what]) => {
+      switch (what) {
+        case "rounds":
+          return String(rounds("resnet50").length);
+        case "round-list":
+          return rounds("resnet50").join(", ");
+        case "retinanet-rounds":
+          return rounds("retinanet").join(", ");
+        case "results":
+          return String(results.length);
+        case "accelerators":
+          return String(
+            new Set(results.filter((r) => r.validity === "VALID" && r.accelerator).map((r) => r.accelerator))
+              .size,
+          );
+        case "unmapped":
+          return String(results.filter((r) => r.accelerator === null).length);
+        case "power":
+          return String(results.filter((r) => r.powerW !== null).length);
+        case "submitters":
+          return String(new Set(results.map((r) => r.submitter)).size);
+        default:
+          throw new Error(`unknown mlperf count ${JSON.stringify(what)}`);
+      }
+    },
+    mlperfgain: ([comparison, stat, acc]) => {
+      const c = COMPARISONS[comparison ?? ""];
+      if (!c)
+        throw new Error(`unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published)`);
+      const ps = gains().filter((p) => p.comparison === c);
+      if (ps.length === 0) throw new Error(`no ${comparison} gains`);
+      const who = (p: (typeof ps)[number]) => `${name(p.accelerator)} (${p.label})`;
+      switch (stat) {
+        case "n":
+          return String(ps.length);
+        case "accelerators":
+          return String(new Set(ps.map((p) => p.accelerator)).size);
+        case "median":
+          return times(median(ps.map((p) => p.gain)));
+        case "min":
+          return times(extreme(ps, (p) => p.gain, false).gain);
+        case "max":
+          return times(extreme(ps, (p) => p.gain, true).gain);
+        case "minwho":
+          return who(extreme(ps, (p) => p.gain, false));
+        case "maxwho":
+          return who(extreme(ps, (p) => p.gain, true));
+        case "acc": {
+          const own = ps.filter((p) => p.accelerator === acc);
+          if (own.length === 0) throw new Error(`no ${comparison} gains for ${acc}`);
+          return times(median(own.map((p) => p.gain)));
+        }
+        default:
+          throw new Error(`unknown gain statistic ${JSON.stringify(stat)}`);
+      }
+    },
+    mlperfeff: ([stat, round]) => {
+      const who = (p: (typeof eff)[number]) =>
+        `${name(p.result.accelerator!)} (${p.result.submitter} ${p.result.system}, ${p.result.round})`;
+      const inRound = () => {
+        const rs = eff.filter((p) => p.result.round === round);
+        if (rs.length === 0) throw new Error(`no power runs in ${round}`);
+        return extreme(rs, (p) => p.imgPerJoule, true);
+      };
+      switch (stat) {
+        case "n":
+          return String(eff.length);
+        case "rounds":
+          return [...new Set(eff.map((p) => p.result.round))].sort(compareRounds).join(", ");
+        case "pareto":
+          return String(eff.filter((p) => p.pareto).length);
+        case "paretowho":
+          return [...new Set(eff.filter((p) => p.pareto).map((p) => name(p.result.accelerator!)))]
+            .sort()
+            .join(", ");
+        case "best":
+          return formatNumber(extreme(eff, (p) => p.imgPerJoule, true).imgPerJoule);
+        case "bestwho":
+          return who(extreme(eff, (p) => p.imgPerJoule, true));
+        case "topwho":
+          return who(extreme(eff, (p) => p.throughput, true));
+        case "round":
+          return formatNumber(inRound().imgPerJoule);
+        case "roundwho":
+          return who(inRound());
+        default:
+          throw new Error(`unknown efficiency statistic ${JSON.stringify(stat)}`);
+      }
+    },
+    mlperfretina: ([stat, acc]) => {
+      const who = (p: (typeof pairs)[number]) => `${name(p.accelerator)} (${p.label})`;
+      switch (stat) {
+        case "macratio":
+          return times(macRatio);
+        case "resnet50-gmacs":
+          return formatNumber(MLPERF_MACS.resnet50 / 1e9);
+        case "retinanet-gmacs":
+          return formatNumber(MLPERF_MACS.retinanet / 1e9);
+        case "n":
+          return String(pairs.length);
+        case "accelerators":
+          return String(new Set(pairs.map((p) => p.accelerator)).size);
+        case "median":
+          return times(median(pairs.map((p) => p.ratio)));
+        case "min":
+          return times(extreme(pairs, (p) => p.ratio, false).ratio);
+        case "max":
+          return times(extreme(pairs, (p) => p.ratio, true).ratio);
+        case "minwho":
+          return who(extreme(pairs, (p) => p.ratio, false));
+        case "maxwho":
+          return who(extreme(pairs, (p) => p.ratio, true));
+        case "above":
+          return String(pairs.filter((p) => p.ratio > macRatio).length);
+        case "excess":
+          return times(median(pairs.map((p) => p.ratio)) / macRatio);
+        case "acc": {
+          const own = pairs.filter((p) => p.accelerator === acc);
+          if (own.length === 0) throw new Error(`no RetinaNet and ResNet-50 pairs for ${acc}`);
+          return times(median(own.map((p) => p.ratio)));
+        }
+        default:
+          throw new Error(`unknown RetinaNet statistic ${JSON.stringify(stat)}`);
+      }
+    },
+  };
+}
