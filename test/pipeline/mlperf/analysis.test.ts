@@ -1,0 +1,133 @@
+/** The MLPerf comparisons behind the findings and figures, on hand-made results. */
+import { describe, expect, it } from "vitest";
+import {
+  batchingGains,
+  efficiencyPoints,
+  retinanetPairs,
+  usable,
+} from "../../../src/pipeline/mlperf/analysis.ts";
+import type { MlperfResult } from "../../../src/pipeline/mlperf/normalize.ts";
+import { mlperfTokens } from "../../../src/pipeline/report/mlperf-tokens.ts";
+import type { CanonicalRow } from "../../../src/pipeline/schema.ts";
+
+function result(o: Partial<MlperfResult> & Pick<MlperfResult, "system" | "scenario">): MlperfResult {
+  return {
+    study: "mlperf-inference-v3-0-resnet50",
+    round: "v3.0",
+    benchmark: "resnet50",
+    division: "closed",
+    submitter: "Acme",
+    systemName: o.system,
+    category: "edge",
+    availability: "available",
+    acceleratorModel: "X",
+    hostProcessor: "CPU",
+    framework: "F",
+    accelerator: "acc-a",
+    deviceKind: "accelerator",
+    unmappedReason: null,
+    perNode: 1,
+    nodes: 1,
+    metric: "m",
+    value: 1,
+    valueText: "1",
+    unit: "samples/s",
+    validity: "VALID",
+    throughput: null,
+    latencyMs: null,
+    powerW: null,
+    imgPerJoule: null,
+    line: 2,
+    source: `src:${o.system}:${o.scenario}`,
+    series: "s",
+    ...o,
+  };
+}
+
+const results: MlperfResult[] = [
+  result({ system: "one", scenario: "Offline", throughput: 5000 }),
+  result({ system: "one", scenario: "SingleStream", throughput: 1000, unit: "ns" }),
+  result({ system: "eight", scenario: "Offline", throughput: 40000, perNode: 8, category: "datacenter" }),
+  result({ system: "eight", scenario: "Server", throughput: 32000, perNode: 8, category: "datacenter" }),
+  // Multi-accelerator SingleStream gives no batch-1 point; multi-node, invalid and open results give none at all.
+  result({ system: "eight", scenario: "SingleStream", throughput: 900, perNode: 8 }),
+  result({ system: "multi", scenario: "Offline", throughput: 90000, nodes: 2 }),
+  result({ system: "multi", scenario: "SingleStream", throughput: 900, nodes: 2 }),
+  result({ system: "bad", scenario: "Offline", throughput: 9000, validity: "INVALID" }),
+  result({ system: "bad", scenario: "SingleStream", throughput: 100, validity: "INVALID" }),
+  result({ system: "open", scenario: "Offline", throughput: 9000, division: "open" }),
+  result({ system: "open", scenario: "SingleStream", throughput: 100, division: "open" }),
+];
+
+describe("batchingGains", () => {
+  const rows = [1, 8, 256].map(
+    (b, i) =>
+      ({
+        kind: "measured",
+        model: "resnet50_v1.5",
+        series: "table-a",
+        accelerator: "acc-b",
+        batch_size: b,
+        throughput_img_s: [100, 600, 1500][i],
+        note: "",
+        source_file: "t.csv",
+        source_line: String(i + 2),
+      }) as unknown as CanonicalRow,
+  );
+  const gains = batchingGains(results, rows);
+
+  it("Offline ÷ batch 1 on one-accelerator systems, Offline ÷ Server on any single node, tables batch max ÷ 1", () => {
+    expect(gains.map((g) => [g.comparison, g.label, g.gain])).toEqual([
+      ["offline-vs-singlestream", "v3.0 Acme one", 5],
+      ["offline-vs-server", "v3.0 Acme eight", 1.25],
+      ["published-table", "table-a (batch 256 ÷ batch 1)", 15],
+    ]);
+    expect(gains[0]!.source).toBe("src:one:Offline; src:one:SingleStream");
+  });
+});
+
+describe("efficiencyPoints and the Pareto front", () => {
+  const power = [
+    result({ system: "fast", scenario: "Offline", throughput: 10000, powerW: 100, imgPerJoule: 100 }),
+    result({ system: "frugal", scenario: "Offline", throughput: 1000, powerW: 4, imgPerJoule: 250 }),
+    result({ system: "dominated", scenario: "Offline", throughput: 900, powerW: 10, imgPerJoule: 90 }),
+    result({ system: "server", scenario: "Server", throughput: 9000, powerW: 10, imgPerJoule: 900 }),
+  ];
+  it("keeps Offline power runs and marks the runs nothing beats on both axes", () => {
+    expect(efficiencyPoints(power).map((p) => [p.result.system, p.pareto])).toEqual([
+      ["fast", true],
+      ["frugal", true],
+      ["dominated", false],
+    ]);
+  });
+});
+
+describe("retinanetPairs", () => {
+  it("pairs the same system's Offline results in the same round", () => {
+    const both = [
+      result({ system: "one", scenario: "Offline", throughput: 5000 }),
+      result({ system: "one", scenario: "Offline", throughput: 80, benchmark: "retinanet" }),
+      result({ system: "two", scenario: "Offline", throughput: 70, benchmark: "retinanet" }),
+      result({ system: "one", scenario: "Offline", throughput: 60, benchmark: "retinanet", round: "v4.1" }),
+    ];
+    expect(retinanetPairs(both).map((p) => [p.label, p.ratio])).toEqual([["v3.0 Acme one", 62.5]]);
+  });
+});
+
+describe("mlperfTokens", () => {
+  const t = mlperfTokens({
+    mlperf: results,
+    rows: [],
+    accelerators: [{ id: "acc-a", name: "Accelerator A", vendor: "V", kind: "gpu", specs: {} }],
+  });
+  it("quotes the same numbers the comparisons compute, and refuses unknown names", () => {
+    expect(t.mlperfgain!(["singlestream", "median"])).toBe("5×");
+    expect(t.mlperfgain!(["server", "maxwho"])).toBe("Accelerator A (v3.0 Acme eight)");
+    expect(t.mlperf!(["rounds"])).toBe("1");
+    expect(() => t.mlperfgain!(["batch", "median"])).toThrow(/unknown comparison/);
+    expect(() => t.mlperfeff!(["best"])).toThrow(/no data/);
+  });
+  it("usable() leaves out open, invalid and multi-node results", () => {
+    expect(usable(results).map((r) => r.system)).toEqual(["one", "one", "eight", "eight", "eight"]);
+  });
+});
