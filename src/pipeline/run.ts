@@ -82,7 +82,13 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
-      ? runSimulator(dataDir, data.accelerators, measured)
+      ? // Points without a batch size (MLPerf results) have no simulated twin; listing each of their
+        // thousands of series as "not simulated" would swamp the validation report.
+        runSimulator(
+          dataDir,
+          data.accelerators,
+          measured.filter((r) => r.batch_size !== null),
+        )
       : null;
   const atlas: Atlas = {
     accelerators: data.accelerators,
