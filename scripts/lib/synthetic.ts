@@ -3,12 +3,17 @@
  * rows and accelerators, shaped like the real tables (NVIDIA DLE style: batch, throughput, latency
  * and its percentiles; row counts drawn from the real tables'). Accelerators are the real ones plus
  * renamed clones, each clone with its original's simulator entry (up to the file's limit of 100;
- * the rest fall back to the simulator's default stack). No findings: the real ones name
- * real series.
+ * the rest fall back to the simulator's default stack). Imported MLPerf rounds are copied once per
+ * clone set, their accelerator spellings renamed to the set's clones (with an alias table to match),
+ * and the published-style tables go to the accelerators MLPerf does not cover. No findings: the real
+ * ones name real series.
  */
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Papa from "papaparse";
 import { parse, stringify } from "yaml";
+import { csvLine } from "../../src/pipeline/output/csv.ts";
+import { matchAccelerator, type AliasTable as MlperfAliases } from "../../src/pipeline/mlperf/aliases.ts";
 
 export interface DataSize {
   studies: number;
@@ -23,7 +28,18 @@ export interface DataSize {
 /** Counts what a data folder holds. */
 export function measureData(dataDir: string): DataSize {
   const studies = readdirSync(join(dataDir, "studies")).sort();
-  const tableRows = studies.flatMap((s) =>
+  const tableRows = tableRowsOf(dataDir, studies);
+  return {
+    studies: studies.length,
+    tables: tableRows.length,
+    rows: tableRows.reduce((a, b) => a + b, 0),
+    accelerators: readdirSync(join(dataDir, "accelerators")).filter((f) => f.endsWith(".yaml")).length,
+    tableRows,
+  };
+}
+
+function tableRowsOf(dataDir: string, studies: string[]): number[] {
+  return studies.flatMap((s) =>
     readdirSync(join(dataDir, "studies", s))
       .filter((f) => f.endsWith(".csv"))
       .sort()
@@ -34,13 +50,93 @@ export function measureData(dataDir: string): DataSize {
             .split("\n").length - 1,
       ),
   );
+}
+
+/** Studies written by the MLPerf importer (study.yaml has an `mlperf` block). */
+function mlperfStudies(dataDir: string): string[] {
+  return readdirSync(join(dataDir, "studies"))
+    .sort()
+    .filter((s) => /^mlperf:/m.test(readFileSync(join(dataDir, "studies", s, "study.yaml"), "utf8")));
+}
+
+interface AliasEntry {
+  id?: string;
+  names: string[];
+  [key: string]: unknown;
+}
+interface AliasTable {
+  no_accelerator: string[];
+  accelerators: AliasEntry[];
+  cpus: AliasEntry[];
+  unmapped: AliasEntry[];
+}
+
+/**
+ * The alias table for clone sets 1…scale−1: each clone is spelled by its own id (a compact table: the
+ * real file is listed once, clones add one short entry each). Unmapped spellings stay as they are.
+ */
+function cloneAliases(
+  table: AliasTable,
+  ids: string[],
+  cloneId: (id: string, k: number) => string,
+  scale: number,
+) {
+  const clones = (entries: AliasEntry[]) =>
+    [...new Set(entries.map((e) => e.id!))].flatMap((id) =>
+      Array.from({ length: scale - 1 }, (_, k) => ({ id: cloneId(id, k + 1), names: [cloneId(id, k + 1)] })),
+    );
   return {
-    studies: studies.length,
-    tables: tableRows.length,
-    rows: tableRows.reduce((a, b) => a + b, 0),
-    accelerators: readdirSync(join(dataDir, "accelerators")).filter((f) => f.endsWith(".yaml")).length,
-    tableRows,
+    ...table,
+    accelerators: [...table.accelerators, ...clones(table.accelerators).filter((e) => ids.includes(e.id))],
+    cpus: [...table.cpus, ...clones(table.cpus).filter((e) => ids.includes(e.id))],
   };
+}
+
+/** An imported round again, as clone set k ≥ 1: each mapped spelling replaced by its clone's id. */
+function cloneMlperfStudy(
+  realDir: string,
+  out: string,
+  study: string,
+  k: number,
+  table: MlperfAliases,
+  cloneId: (id: string, k: number) => string,
+): number {
+  const meta = parse(readFileSync(join(realDir, "studies", study, "study.yaml"), "utf8")) as {
+    id: string;
+    mlperf: { file: string };
+  };
+  const text = readFileSync(join(realDir, "studies", study, meta.mlperf.file), "utf8");
+  const id = k === 0 ? study : `syn${k}-${study}`.slice(0, 64);
+  const dir = join(out, "studies", id);
+  mkdirSync(dir, { recursive: true });
+  if (k === 0) {
+    writeFileSync(join(dir, meta.mlperf.file), text);
+    writeFileSync(
+      join(dir, "study.yaml"),
+      readFileSync(join(realDir, "studies", study, "study.yaml"), "utf8"),
+    );
+    return text.trimEnd().split("\n").length - 1;
+  }
+  const csv = Papa.parse<string[]>(text.trimEnd(), { delimiter: "," }).data;
+  const header = csv[0]!;
+  const col = (name: string) => header.indexOf(name);
+  const rows = csv.slice(1).map((cells) => {
+    const match = matchAccelerator(table, {
+      acceleratorModel: cells[col("Accelerator model")]!,
+      acceleratorMemory: cells[col("Accelerator memory")]!,
+      acceleratorsPerNode: cells[col("Accelerators per node")]!,
+      hostProcessor: cells[col("Host processor")]!,
+    });
+    if (match.kind === "unmapped") return cells;
+    const target = col(match.kind === "cpu" ? "Host processor" : "Accelerator model");
+    return cells.map((c, i) => (i === target ? cloneId(match.id, k) : c));
+  });
+  writeFileSync(join(dir, meta.mlperf.file), [header, ...rows].map(csvLine).join(""));
+  writeFileSync(
+    join(dir, "study.yaml"),
+    stringify({ ...meta, id }, { aliasDuplicateObjects: false, lineWidth: 0 }),
+  );
+  return rows.length;
 }
 
 /** Batch sizes of a DLE table, extended for the few longer published tables. */
@@ -94,6 +190,10 @@ const COLUMNS = [
  */
 export function writeSynthetic(realDir: string, out: string, scale: number): DataSize {
   const real = measureData(realDir);
+  const mlperf = mlperfStudies(realDir);
+  const published = readdirSync(join(realDir, "studies"))
+    .sort()
+    .filter((s) => !mlperf.includes(s));
   const rand = random(scale * 7919);
   // Accelerators: the real files, then clones "s<k>-<id>" of each, `scale` sets in all.
   mkdirSync(join(out, "accelerators"), { recursive: true });
@@ -112,20 +212,21 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
     ).tables.map((t) => t.accelerator),
   );
   const accIds: string[] = [];
+  const cloneId = (id: string, k: number) => (k === 0 ? id : `s${k}-${id}`.slice(0, 64));
   const simEntries = [...simFile.accelerators];
   for (let k = 0; k < scale; k++) {
     for (const id of realAccs) {
       const text = readFileSync(join(realDir, "accelerators", `${id}.yaml`), "utf8");
-      const cloneId = k === 0 ? id : `s${k}-${id}`.slice(0, 64);
-      accIds.push(cloneId);
+      const clone = cloneId(id, k);
+      accIds.push(clone);
       if (k === 0) {
         writeFileSync(join(out, "accelerators", `${id}.yaml`), text);
         continue;
       }
       writeFileSync(
-        join(out, "accelerators", `${cloneId}.yaml`),
+        join(out, "accelerators", `${clone}.yaml`),
         text
-          .replace(/^id: .*$/m, `id: ${cloneId}`)
+          .replace(/^id: .*$/m, `id: ${clone}`)
           .replace(
             /^name: "?(.*?)"?$/m,
             (_, n: string) => `name: ${JSON.stringify(`${n} (synthetic clone ${k})`)}`,
@@ -134,14 +235,14 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
       const entry = simFile.accelerators.find((a) => a.id === id);
       // The simulator file takes at most 100 entries; later clones fall back to the default stack.
       if (entry && simEntries.length < MAX_SIM_ACCELERATORS) {
-        const clone: Record<string, unknown> = { ...entry, id: cloneId };
+        const simClone: Record<string, unknown> = { ...entry, id: clone };
         // A clone has no calibration data of its own: it borrows its original's fits (or what they borrow).
-        if (!clone.calibration_from && calibrated.has(id))
-          Object.assign(clone, {
+        if (!simClone.calibration_from && calibrated.has(id))
+          Object.assign(simClone, {
             calibration_from: id,
             calibration_reason: "synthetic benchmark clone of this accelerator",
           });
-        simEntries.push(clone);
+        simEntries.push(simClone);
       }
     }
   }
@@ -152,9 +253,33 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
     stringify({ accelerators: simEntries }, { aliasDuplicateObjects: false }),
   );
 
+  // Imported MLPerf rounds: each clone set gets them again, its accelerators spelled by their clone ids.
+  const mlperfRows: number[] = [];
+  const aliases = mlperf.length
+    ? (parse(readFileSync(join(realDir, "mlperf", "accelerators.yaml"), "utf8")) as AliasTable)
+    : null;
+  if (aliases) {
+    mkdirSync(join(out, "mlperf"), { recursive: true });
+    writeFileSync(
+      join(out, "mlperf", "accelerators.yaml"),
+      stringify(cloneAliases(aliases, accIds, cloneId, scale), {
+        aliasDuplicateObjects: false,
+        lineWidth: 0,
+      }),
+    );
+    for (let k = 0; k < scale; k++)
+      for (const study of mlperf)
+        mlperfRows.push(
+          cloneMlperfStudy(realDir, out, study, k, aliases as unknown as MlperfAliases, cloneId),
+        );
+  }
+  // Published-style tables go to the accelerators MLPerf does not cover, so every accelerator has data.
+  const covered = new Set(aliases ? [...aliases.accelerators, ...aliases.cpus].map((e) => e.id!) : []);
+  const tableAccs = accIds.filter((id) => !covered.has(id.replace(/^s\d+-/, "")));
+
   // Studies: as many as the real data times scale; tables dealt out round-robin, row counts from the real tables.
-  const studyCount = real.studies * scale;
-  const tableRows = Array.from({ length: scale }, () => real.tableRows).flat();
+  const studyCount = published.length * scale;
+  const tableRows = Array.from({ length: scale }, () => tableRowsOf(realDir, published)).flat();
   const perStudy: number[][] = Array.from({ length: studyCount }, () => []);
   for (const [i, rows] of tableRows.entries()) perStudy[i % studyCount]!.push(rows);
   // Tables go to accelerators in turn over the whole data set, so each accelerator carries about as many
@@ -174,7 +299,7 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
         title: `Inference performance, batch sizes 1 to ${BATCHES[rows - 1]} (synthetic table ${t + 1})`,
         source: `Table ${t + 1}`,
         series: `${id}-t${t + 1}`,
-        accelerator: accIds[dealt++ % accIds.length]!,
+        accelerator: tableAccs[dealt++ % tableAccs.length]!,
         model: MODELS[n % MODELS.length]!,
         input: { width: 224, height: 224, stated: true },
         ...setup,
@@ -198,10 +323,10 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
     writeFileSync(join(dir, "study.yaml"), stringify(study, { aliasDuplicateObjects: false }));
   });
   return {
-    studies: studyCount,
-    tables: tableRows.length,
-    rows: tableRows.reduce((a, b) => a + b, 0),
+    studies: studyCount + mlperf.length * scale,
+    tables: tableRows.length + mlperfRows.length,
+    rows: [...tableRows, ...mlperfRows].reduce((a, b) => a + b, 0),
     accelerators: accIds.length,
-    tableRows,
+    tableRows: [...tableRows, ...mlperfRows],
   };
 }

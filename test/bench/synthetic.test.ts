@@ -4,14 +4,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import Papa from "papaparse";
 import { measureData, writeSynthetic } from "../../scripts/lib/synthetic.ts";
+import { loadAliasTable, matchAccelerator } from "../../src/pipeline/mlperf/aliases.ts";
 
 const made: string[] = [];
 afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-/** Tables per accelerator of a synthetic data folder. */
+/** Tables per accelerator of a synthetic data folder (an imported MLPerf round counts once for each accelerator it has results of). */
 function tablesPerAccelerator(scale: number): Map<string, number> {
   const dir = mkdtempSync(join(tmpdir(), "atlas-synthetic-"));
   made.push(dir);
@@ -19,11 +21,33 @@ function tablesPerAccelerator(scale: number): Map<string, number> {
   const counts = new Map<string, number>(
     readdirSync(join(dir, "accelerators")).map((f) => [f.replace(/\.yaml$/, ""), 0]),
   );
+  const aliases = loadAliasTable(dir, new Set(counts.keys()));
   for (const s of readdirSync(join(dir, "studies"))) {
     const study = parse(readFileSync(join(dir, "studies", s, "study.yaml"), "utf8")) as {
       tables: { accelerator: string }[];
+      mlperf?: { file: string };
     };
     for (const t of study.tables) counts.set(t.accelerator, counts.get(t.accelerator)! + 1);
+    if (!study.mlperf || !aliases) continue;
+    const rows = Papa.parse<Record<string, string>>(
+      readFileSync(join(dir, "studies", s, study.mlperf.file), "utf8"),
+      {
+        header: true,
+        skipEmptyLines: true,
+      },
+    ).data;
+    const ids = new Set(
+      rows.map((r) => {
+        const m = matchAccelerator(aliases, {
+          acceleratorModel: r["Accelerator model"]!,
+          acceleratorMemory: r["Accelerator memory"]!,
+          acceleratorsPerNode: r["Accelerators per node"]!,
+          hostProcessor: r["Host processor"]!,
+        });
+        return m.kind === "unmapped" ? null : m.id;
+      }),
+    );
+    for (const id of ids) if (id) counts.set(id, counts.get(id)! + 1);
   }
   expect(counts.size).toBe(size.accelerators);
   return counts;
