@@ -189,7 +189,6 @@ const COLUMNS = [
  * data/simulator copied with an entry per clone, and synthetic studies. Returns what it wrote.
  */
 export function writeSynthetic(realDir: string, out: string, scale: number): DataSize {
-  const real = measureData(realDir);
   const mlperf = mlperfStudies(realDir);
   const published = readdirSync(join(realDir, "studies"))
     .sort()
