@@ -36,7 +36,7 @@ async function timed<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
 // (more SVGs, the dataset, Astro's pages); they are downloads, added at the end like the dataset.
 const pngs = new FigurePngDrawer(join(work, "png-cache"));
 const ingested = await timed("ingest, simulate, figures (SVG)", () =>
-  ingest(dataDirOf(root), (figure) => pngs.add(figure)),
+  ingest(dataDirOf(root), (figure) => pngs.add(figure), join(work, "sim-cache")),
 );
 if (!ingested) process.exit(1);
 const drawn = pngs.finish();

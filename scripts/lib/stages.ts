@@ -36,9 +36,11 @@ export interface Ingested {
 export function ingest(
   dataDir: string,
   onFigure: (figure: PublishedFigure) => void = () => {},
+  /** Where the simulator keeps its GPU fit between runs (refitted only when its inputs change). */
+  cacheDir?: string,
 ): Ingested | null {
   try {
-    const atlas = runPipeline(dataDir);
+    const atlas = runPipeline(dataDir, { cacheDir });
     const figures = atlas.figures.map((spec) => {
       const figure = publishFigure(spec);
       onFigure(figure);

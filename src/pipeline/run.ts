@@ -18,6 +18,7 @@ import { makeTokenResolver } from "./report/tokens.ts";
 import { simulatorTokens } from "./report/sim-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import type { ValidationReport } from "./simulate/validate.ts";
+import { exploreModel, type ExploreModel } from "./simulate/explore-model.ts";
 import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
 import type { FigureSpec } from "./figures/spec.ts";
 
@@ -47,6 +48,8 @@ export interface Atlas {
   ledger: LedgerEntry[];
   /** Simulated twins against measurements, per series; null when the simulator did not run. */
   validation: ValidationReport | null;
+  /** The simulator's resolved devices and stacks for the explore pages; null without the simulator. */
+  explore: ExploreModel | null;
   /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
   memory: MemoryBreakdownRow[];
   /** Every figure of the report, made once here (pages, downloads and the manifest use these). */
@@ -59,6 +62,8 @@ export const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memor
 export interface PipelineOptions {
   /** Runs the simulator (parameters from data/simulator/): sweep, simulated twins, validation, memory. Default: when data/simulator/ exists. */
   simulate?: boolean;
+  /** Folder where the simulator caches its GPU fit (keyed by a hash of its inputs); no cache without one. */
+  cacheDir?: string;
   /** Figures beyond the measured-data ones. Default: the simulator's (figure-sources.ts). */
   figures?: FigureSource[];
 }
@@ -73,7 +78,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
-      ? runSimulator(dataDir, data.accelerators, measured)
+      ? runSimulator(dataDir, data.accelerators, measured, { cacheDir: options.cacheDir })
       : null;
   const atlas: Atlas = {
     accelerators: data.accelerators,
@@ -92,6 +97,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     findings: [],
     ledger: [],
     validation: sim?.validation ?? null,
+    explore: sim ? exploreModel(sim.context, measured) : null,
     memory: sim?.memory ?? [],
     figures: [],
   };

@@ -240,6 +240,10 @@ export const SPEC_UNITS = {
   memory_gb: "GB",
   memory_bandwidth_gb_s: "GB/s",
   onchip_sram_mib: "MiB",
+  /** Streaming multiprocessors (GPU): the units that run one GEMM tile each in the simulator's wave model. */
+  sm_count: "SMs",
+  /** Last-level on-chip cache of a GPU, the simulator's L2 reuse limit. */
+  l2_cache_mib: "MiB",
   tdp_w: "W",
   board_power_w: "W",
   price_usd_per_hour: "USD/h",

@@ -162,6 +162,7 @@ export function getAtlas(): Promise<PageAtlas> {
       ledger: await ledger(),
       // Per series: grows with the data, so it is read from atlas.json like the records above.
       validation: readSiteAtlas().validation,
+      explore: readSiteAtlas().explore,
       memory: (await reportEntry<{ rows: MemoryBreakdownRow[] }>("memory")).rows,
       figures: [...(await allFigures()).values()],
     };

@@ -27,11 +27,7 @@ export function siteAtlas(
   return {
     ...atlas,
     rows: atlas.rows.filter((r) => r.kind !== "simulated"),
-    validation: atlas.validation && {
-      series: atlas.validation.series,
-      summary: atlas.validation.summary,
-      byStudy: atlas.validation.byStudy,
-    },
+    validation: atlas.validation && (({ points: _, ...rest }) => rest)(atlas.validation),
     figures,
     version,
     releases,
