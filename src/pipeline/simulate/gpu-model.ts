@@ -74,7 +74,28 @@ const pow2AtLeast = (x: number, lo: number): number => {
   return p;
 };
 
-/** Waves and tile work of one GEMM: the seconds it takes at 100 % of the SMs' peak (before efficiency). */
+/** One schedule of a GEMM: tiles of Tm × Tn, one per SM at a time, the reduction split s ways. */
+function scheduleCost(m: number, n: number, k: number, groups: number, smCount: number, minTileN: number) {
+  const tm = pow2AtLeast(m, 16);
+  const tn = pow2AtLeast(n, minTileN);
+  const tiles = groups * Math.ceil(m / tm) * Math.ceil(n / tn);
+  let best = { macs: Infinity, waves: 0, splitK: 1, tiles };
+  for (let s = 1; s <= Math.max(1, Math.floor(smCount / tiles)); s++) {
+    const waves = Math.ceil((tiles * s) / smCount);
+    // MACs one SM performs: a tile's rows × columns × its K slice, once per wave.
+    const macs = waves * Math.max(Math.ceil(k / s), Math.min(k, MIN_SPLIT_K)) * tm * tn;
+    if (macs < best.macs) best = { macs, waves, splitK: s, tiles };
+  }
+  return best;
+}
+
+/**
+ * Waves and tile work of one GEMM: the seconds it takes at 100 % of the SMs' peak (before efficiency).
+ * One tile runs per SM at a time. When tiles leave SMs idle, the reduction is split over them
+ * (split-K, slices of at least MIN_SPLIT_K). A library can always run the rows in d equal parts one
+ * after another, so the cheapest of d = 1, 2, 4 … 64 is taken: time never falls when M, N, K or the
+ * group count grows, and twice the rows never take more than twice the time.
+ */
 export function gemmUnitSeconds(
   m: number,
   n: number,
@@ -83,15 +104,19 @@ export function gemmUnitSeconds(
   smCount: number,
   macsPerSecond: number,
   minTileN: number,
-): { seconds: number; tiles: number; waves: number; splitK: number } {
-  const tm = pow2AtLeast(m, 16);
-  const tn = pow2AtLeast(n, minTileN);
-  const tiles = groups * Math.ceil(m / tm) * Math.ceil(n / tn);
-  const splitK =
-    tiles >= smCount ? 1 : Math.max(1, Math.min(Math.floor(smCount / tiles), Math.floor(k / MIN_SPLIT_K)));
-  const kSlice = Math.ceil(k / splitK);
-  const waves = Math.ceil((tiles * splitK) / smCount);
-  return { seconds: (waves * tm * tn * kSlice * smCount) / macsPerSecond, tiles, waves, splitK };
+): { seconds: number; tiles: number; waves: number; splitK: number; parts: number } {
+  let best = { ...scheduleCost(m, n, k, groups, smCount, minTileN), parts: 1 };
+  for (let d = 2; d <= 64 && d <= m; d *= 2) {
+    const part = scheduleCost(Math.ceil(m / d), n, k, groups, smCount, minTileN);
+    if (d * part.macs < best.macs) best = { ...part, macs: d * part.macs, waves: d * part.waves, parts: d };
+  }
+  return {
+    seconds: (best.macs * smCount) / macsPerSecond,
+    tiles: best.tiles,
+    waves: best.waves,
+    splitK: best.splitK,
+    parts: best.parts,
+  };
 }
 
 /**
