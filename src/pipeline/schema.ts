@@ -59,8 +59,17 @@ export const columnSchema = z
     suffix: z.string().max(40).optional(),
     /** A cell may end with "(note)", e.g. "32 (run 2)". */
     allow_note: z.boolean().optional(),
+    /**
+     * `text` columns only: false keeps the column in the published table but out of each row's note
+     * (a column that repeats the table's setup, or values the atlas does not normalise, e.g. speedups).
+     */
+    row_note: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.row_note === undefined || c.field === "text", {
+    message: "row_note applies to text columns only",
+    path: ["row_note"],
+  });
 export type Column = z.infer<typeof columnSchema>;
 
 export const correctionSchema = z

@@ -28,6 +28,7 @@ export const MODEL_LABEL: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
   resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
+  se_resnext101_32x4d: "SE-ResNeXt101-32x4d",
   yolov3: "YOLOv3",
 };
 

@@ -140,7 +140,13 @@ function firstPerBatch<T extends { series: string; batch: number }>(points: T[])
 }
 
 const STUDY_SHORT: [RegExp, string][] = [
+  // Before the TF1 rule: the 2019 tables share precision and execution with the 2020 ones, and equal
+  // labels would merge two series into one line.
+  [/^nvidia-dle-tf1-resnet50-2019$/, "NVIDIA DLE, TF1, 2019"],
   [/^nvidia-dle-tf1-/, "NVIDIA DLE, TF1"],
+  [/^nvidia-dle-mxnet-/, "NVIDIA DLE, MXNet"],
+  [/^nvidia-dle-paddle-/, "NVIDIA DLE, PaddlePaddle"],
+  [/^nvidia-dle-triton-/, "NVIDIA DLE, Triton"],
   [/^nvidia-dle-pytorch-/, "NVIDIA DLE, PyTorch"],
   [/^mlperf-/, "MLPerf"],
   [/^graphcore-/, "Kacher et al."],

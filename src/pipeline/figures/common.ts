@@ -6,6 +6,7 @@ export const MODEL_NAMES: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
   resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
+  se_resnext101_32x4d: "SE-ResNeXt101-32x4d",
   yolov3: "YOLOv3",
 };
 export const modelName = (id: string) => MODEL_NAMES[id] ?? id;
@@ -83,6 +84,7 @@ const MODEL_SLUGS: Record<string, string> = {
   "resnet50_v1.5": "resnet50",
   resnet50: "resnet50-unversioned",
   resnext101_32x4d: "resnext101",
+  se_resnext101_32x4d: "se-resnext101",
   yolov3: "yolov3",
 };
 /** Short model name for figure ids (ids never contain dots or underscores). */

@@ -251,7 +251,7 @@ function readRows(
         return;
       }
       if (col.field === "text") {
-        if (text.trim()) notes.push(`${col.name}: ${text.trim()}`);
+        if (text.trim() && col.row_note !== false) notes.push(`${col.name}: ${text.trim()}`);
         return;
       }
       const res = parseNumericCell(text, col.field, { suffix: col.suffix, allowNote: col.allow_note });

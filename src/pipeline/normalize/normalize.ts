@@ -120,8 +120,9 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
     const computed = points.map((p) => ({ p, d: derivePoint(p) }));
     const peak = Math.max(...computed.map(({ d }) => d.values.throughput_img_s ?? -Infinity));
     for (const { p, d } of computed) {
-      // Text-only rows (e.g. MLPerf MultiStream samples/query) stay on the study page, not in the dataset.
-      if (Object.keys(p.values).length === 0) continue;
+      // Rows without a measured value (MLPerf MultiStream samples/query is text; a published "N/A" read
+      // as empty leaves only the batch size) stay on the study page, not in the dataset.
+      if (Object.keys(p.values).every((f) => f === "batch_size")) continue;
       const t = p.tables[0]!.meta;
       const v = d.values;
       const derived = [...d.derived];
