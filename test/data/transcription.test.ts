@@ -445,13 +445,12 @@ describe("tables added for issue 16 match the source notes", () => {
     }
   });
 
-  it("SE-ResNeXt101 has its own model id and, with no simulator graph, no simulated twin", () => {
+  it("SE-ResNeXt101 has its own model id, and every measured point a simulated twin", () => {
     const rows = atlas.rows.filter((r) => r.model === "se_resnext101_32x4d");
     expect(rows.filter((r) => r.kind === "measured")).toHaveLength(144);
-    expect(rows.filter((r) => r.kind === "simulated")).toHaveLength(0);
+    expect(rows.filter((r) => r.kind === "simulated")).toHaveLength(144);
     const v = atlas.validation!.series.find((s) => s.series === "dle-tf1-sernx101-t4-amp");
-    expect(v).toMatchObject({ status: "not-simulated" });
-    expect(v!.reason).toContain("is not one of the simulator's models");
+    expect(v).toMatchObject({ engine: "kernels", stack: "tf1", points: 8 });
   });
 
   it("Paddle-TRT INT8 on A100 80GB: precision int8 end to end, p90/p95/p99 at batch 64", () => {

@@ -17,7 +17,7 @@ import { auditStudy } from "../../src/pipeline/normalize/audit.ts";
 import { normalizeStudy } from "../../src/pipeline/normalize/normalize.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { graphToJson } from "../../src/pipeline/simulate/graph-json.ts";
-import { buildModel, MODEL_IDS } from "../../src/pipeline/simulate/models/index.ts";
+import { buildModel, SWEEP_MODELS as MODEL_IDS } from "../../src/pipeline/simulate/models/index.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const MEASURE = join(ROOT, "scripts", "measure");

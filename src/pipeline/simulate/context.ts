@@ -139,7 +139,7 @@ export function stackModel(
     kernel: fit.kernel,
     source: fitted
       ? `kernel model fitted on ${ctx.params.calibration.name} (${fit.trainingPoints} points)`
-      : `kernel model fitted on ${ctx.params.calibration.name}; host costs of ${stackId} are its priors (no published table of it in the training set)`,
+      : `kernel model fitted on ${ctx.params.calibration.name}; ${stackId} has no published table there and takes the ${stack.launch} family's fitted costs`,
   };
 }
 

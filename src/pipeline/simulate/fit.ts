@@ -128,12 +128,14 @@ export function parameterList(params: SimulatorParams): Omit<ParameterValue, "va
     scale: p.scale,
     prior: p.prior.value,
   }));
+  // Each stack's factors on its family's costs: prior 1, so a stack without tables takes its family's.
   for (const s of params.stacks) {
     if (s.engine !== "kernels") continue;
+    if (s.launch === "eager")
+      list.push({ id: `stack.${s.id}.host-per-kernel-factor`, scale: "positive", prior: 1 });
     list.push(
-      { id: `stack.${s.id}.host-per-kernel-us`, scale: "positive", prior: s.host_per_kernel_us.value },
-      { id: `stack.${s.id}.host-per-batch-ms`, scale: "positive", prior: s.host_per_batch_ms.value },
-      { id: `stack.${s.id}.kernel-gap-us`, scale: "positive", prior: s.kernel_gap_us.value },
+      { id: `stack.${s.id}.host-per-batch-factor`, scale: "positive", prior: 1 },
+      { id: `stack.${s.id}.kernel-gap-factor`, scale: "positive", prior: 1 },
     );
     if (!s.same_kernels_as && s.id !== params.calibration.reference_stack)
       list.push({ id: `stack.${s.id}.device-speed`, scale: "positive", prior: 1 });
@@ -165,12 +167,16 @@ export function modelOf(
   const stacks: Record<string, StackCosts> = {};
   for (const s of params.stacks) {
     if (s.engine !== "kernels") continue;
+    const family = `family.${s.launch}`;
     stacks[s.id] = {
       launch: s.launch,
-      perKernelUs: v(`stack.${s.id}.host-per-kernel-us`),
-      perBatchMs: v(`stack.${s.id}.host-per-batch-ms`),
+      perKernelUs:
+        s.launch === "eager"
+          ? v(`${family}.host-per-kernel-us`) * v(`stack.${s.id}.host-per-kernel-factor`)
+          : 0,
+      perBatchMs: v(`${family}.host-per-batch-ms`) * v(`stack.${s.id}.host-per-batch-factor`),
       deviceSpeed: deviceSpeedOf(s),
-      kernelGapUs: v(`stack.${s.id}.kernel-gap-us`),
+      kernelGapUs: v(`${family}.kernel-gap-us`) * v(`stack.${s.id}.kernel-gap-factor`),
     };
   }
   return { kernel, stacks };
@@ -191,11 +197,17 @@ function activeParameters(points: readonly FitPoint[], params: SimulatorParams):
       if (slot % 3 === 2) active.add("op-factor.conv-grouped");
     }
     const stack = kernelStacks.get(p.stack)!;
-    active.add(`stack.${p.stack}.host-per-batch-ms`);
-    active.add(`stack.${p.stack}.kernel-gap-us`);
+    const family = `family.${stack.launch}`;
+    for (const x of ["host-per-batch", "kernel-gap"]) {
+      active.add(`${family}.${x}-${x === "kernel-gap" ? "us" : "ms"}`);
+      active.add(`stack.${p.stack}.${x}-factor`);
+    }
+    if (stack.launch === "eager") {
+      active.add(`${family}.host-per-kernel-us`);
+      active.add(`stack.${p.stack}.host-per-kernel-factor`);
+    }
     const speedOf = stack.same_kernels_as ?? p.stack;
     if (speedOf !== params.calibration.reference_stack) active.add(`stack.${speedOf}.device-speed`);
-    if (stack.launch === "eager") active.add(`stack.${p.stack}.host-per-kernel-us`);
   }
   return active;
 }
@@ -230,8 +242,11 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / row[i]!);
 }
 
-/** Fits the parameters on `points` (their training flag is not consulted: the caller chooses). */
-export function fitGpu(points: readonly FitPoint[], params: SimulatorParams): GpuFit {
+/**
+ * Fits the parameters on `points` (their training flag is not consulted: the caller chooses), starting
+ * from `start` (another fit's values, e.g. the full fit for a cross-validation fold) or the priors.
+ */
+export function fitGpu(points: readonly FitPoint[], params: SimulatorParams, start?: GpuFit): GpuFit {
   const list = parameterList(params);
   const active = activeParameters(points, params);
   const free = list.filter((p) => active.has(p.id));
@@ -248,7 +263,8 @@ export function fitGpu(points: readonly FitPoint[], params: SimulatorParams): Gp
     return r;
   };
   const cost = (r: readonly number[]) => r.reduce((s, e) => s + e * e, 0);
-  let x = [...priorX];
+  const from = new Map(start?.parameters.map((p) => [p.id, p.value]) ?? []);
+  let x = free.map((p, i) => (from.has(p.id) ? toScale(from.get(p.id)!, p.scale) : priorX[i]!));
   let r = residuals(x);
   let c = cost(r);
   let damping = 1e-2;
@@ -317,7 +333,7 @@ export function fitAndCrossValidate(points: readonly FitPoint[], params: Simulat
     for (const id of [...new Set(points.map(key))].sort()) {
       const rest = training.filter((p) => key(p) !== id);
       // A group absent from training is predicted by the full fit already.
-      fits.set(id, rest.length === training.length ? fit : fitGpu(rest, params));
+      fits.set(id, rest.length === training.length ? fit : fitGpu(rest, params, fit));
       folds.push({ kind, id, trainingPoints: rest.length });
     }
     return fits;

@@ -58,8 +58,9 @@ const stackBase = {
 };
 
 /**
- * A GPU stack for the kernel model (docs/simulator.md, "GPU model"): which kernels a pass launches,
- * how the host issues them, and the priors of its host costs (fitted where published data exist).
+ * A GPU stack for the kernel model (docs/simulator.md, "GPU model"): which kernels a pass launches and
+ * how the host issues them. Its costs are its launch family's (eager or replay) times factors of its own,
+ * fitted where published tables of the stack exist (calibration.yaml).
  */
 export const kernelStackSchema = z
   .object({
@@ -75,12 +76,6 @@ export const kernelStackSchema = z
     same_kernels_as: idSchema.optional(),
     /** Why this fusion, launch and casting describe the stack. */
     reason: text(),
-    /** Prior host time per dispatched kernel (eager), µs; the fit starts here and stays here without data. */
-    host_per_kernel_us: specSchema,
-    /** Prior host time per batch, ms. */
-    host_per_batch_ms: specSchema,
-    /** Prior device time between two kernels of this stack (launch latency, ramp-up, tail), µs. */
-    kernel_gap_us: specSchema,
   })
   .strict();
 

@@ -8,7 +8,7 @@ import { PRECISIONS, type Precision } from "./accounting.ts";
 import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
 import { memoryReport } from "./memory.ts";
-import { MODEL_IDS, modelSlug, type ModelId } from "./models/index.ts";
+import { modelSlug, SWEEP_MODELS, type ModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 
@@ -47,7 +47,7 @@ export interface SweepOptions {
 }
 
 export function simulateSweep(ctx: SimulatorContext, options: SweepOptions = {}): CanonicalRow[] {
-  const models = options.models ?? MODEL_IDS;
+  const models = options.models ?? SWEEP_MODELS;
   const sizes = options.sizes ?? SWEEP_SIZES;
   const batches = options.batches ?? SWEEP_BATCHES;
   const precisions = options.precisions ?? PRECISIONS;
@@ -197,7 +197,7 @@ export function memoryBreakdown(
   } = {},
 ): MemoryBreakdownRow[] {
   const rows: MemoryBreakdownRow[] = [];
-  for (const model of options.models ?? MODEL_IDS) {
+  for (const model of options.models ?? SWEEP_MODELS) {
     for (const size of options.sizes ?? SWEEP_SIZES) {
       const p = modelProfile(model, size.width, size.height);
       for (const precision of options.precisions ?? PRECISIONS) {

@@ -9,6 +9,7 @@
 import type { CanonicalRow } from "../schema.ts";
 import { stackModel, type SimulatorContext } from "./context.ts";
 import { mathPrecisionOf, matchStack, rowsOfTable } from "./fit.ts";
+import { precisionClassOf } from "./gpu-model.ts";
 import { DEFAULT_FUSION_POLICY } from "./liveness.ts";
 import { resolveModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
@@ -101,6 +102,13 @@ export interface ValidationPoint {
   lomo_throughput_img_s: number | null;
   /** The point is in the fit's training set (or a roofline fit point). */
   training: boolean;
+  /**
+   * GPU points: whether the fold without the point's accelerator (LOAO) / model (LOMO) still trained on
+   * the point's stack at its precision class; when not, that prediction rests on the priors and the
+   * stack's launch family only.
+   */
+  loao_covered: boolean | null;
+  lomo_covered: boolean | null;
   /** False for studies the calibration dataset declares out of the model's scope. */
   in_scope: boolean;
   engine: "kernels" | "roofline";
@@ -126,6 +134,11 @@ export interface ValidationSummary {
   loao_bias_pct: number | null;
   lomo_mape_pct: number | null;
   lomo_bias_pct: number | null;
+  /** The same, over the points whose stack and precision class the fold still trained on. */
+  loao_covered_points: number;
+  loao_covered_mape_pct: number | null;
+  lomo_covered_points: number;
+  lomo_covered_mape_pct: number | null;
   /** Roofline accelerators (no tile structure): held-out points of their series. */
   roofline_points: number;
   roofline_mape_pct: number | null;
@@ -203,6 +216,10 @@ export function validate(
   const outOfScope = new Map(ctx.params.calibration.out_of_scope.map((o) => [o.study, o.reason]));
   const points: ValidationPoint[] = [];
   // GPU points: the context's fit points with their cross-validated predictions.
+  const trained = ctx.points.filter((p) => p.training);
+  const slot = (p: (typeof ctx.points)[number]) => `${p.stack}|${precisionClassOf(p.precision)}`;
+  const covered = (p: (typeof ctx.points)[number], apart: (q: (typeof ctx.points)[number]) => boolean) =>
+    trained.some((q) => apart(q) && slot(q) === slot(p));
   ctx.points.forEach((p, i) => {
     const pred = ctx.gpu.predictions[i]!;
     points.push({
@@ -218,6 +235,8 @@ export function validate(
       loao_throughput_img_s: round(pred.leaveAcceleratorOut),
       lomo_throughput_img_s: round(pred.leaveModelOut),
       training: p.training,
+      loao_covered: covered(p, (q) => q.row.accelerator !== p.row.accelerator),
+      lomo_covered: covered(p, (q) => q.model !== p.model),
       in_scope: !outOfScope.has(p.row.study),
       engine: "kernels",
     });
@@ -243,6 +262,8 @@ export function validate(
       loao_throughput_img_s: null,
       lomo_throughput_img_s: null,
       training: t.derived.includes(CALIBRATION_MARK),
+      loao_covered: null,
+      lomo_covered: null,
       in_scope: !outOfScope.has(m.study),
       engine: "roofline",
     });
@@ -266,6 +287,20 @@ export function validate(
   const lomo = stats(
     "all",
     gpu.map(lomoErr).filter((e): e is number => e !== null),
+  );
+  const loaoCovered = stats(
+    "covered",
+    gpu
+      .filter((p) => p.loao_covered)
+      .map(loaoErr)
+      .filter((e): e is number => e !== null),
+  );
+  const lomoCovered = stats(
+    "covered",
+    gpu
+      .filter((p) => p.lomo_covered)
+      .map(lomoErr)
+      .filter((e): e is number => e !== null),
   );
   const inSample = stats(
     "training",
@@ -340,6 +375,10 @@ export function validate(
       loao_bias_pct: loao.bias_pct,
       lomo_mape_pct: lomo.mape_pct,
       lomo_bias_pct: lomo.bias_pct,
+      loao_covered_points: loaoCovered.points,
+      loao_covered_mape_pct: loaoCovered.mape_pct,
+      lomo_covered_points: lomoCovered.points,
+      lomo_covered_mape_pct: lomoCovered.mape_pct,
       roofline_points: roofline.points,
       roofline_mape_pct: roofline.mape_pct,
     },

@@ -21,9 +21,14 @@ export function realData(): { accelerators: Accelerator[]; measured: CanonicalRo
 }
 
 let ctx: SimulatorContext | null = null;
-/** The simulator prepared on the repository's data (fitted once per test file, never cached on disk). */
+/**
+ * The simulator prepared on the repository's data, its fit cached where the build caches it (keyed by a
+ * hash of every input, so a stale fit is never read); fit.test.ts checks a fresh fit gives the same bits.
+ */
 export function realContext(): SimulatorContext {
-  ctx ??= prepareSimulator(simParams(), realData().accelerators, realData().measured);
+  ctx ??= prepareSimulator(simParams(), realData().accelerators, realData().measured, {
+    cacheDir: `${REPO}.build/sim-cache`,
+  });
   return ctx;
 }
 
