@@ -255,7 +255,7 @@ export function fitGpu(points: readonly FitPoint[], params: SimulatorParams, sta
   const priorX = free.map((p) => toScale(p.prior, p.scale));
   const target = points.map((p) => Math.log(p.row.throughput_img_s!));
   const residuals = (x: readonly number[]): number[] => {
-    free.forEach((p, i) => values.set(p.id, fromScale(x[i]!, p.scale)));
+    for (const [i, p] of free.entries()) values.set(p.id, fromScale(x[i]!, p.scale));
     const m = modelOf(values, params);
     const eff = slotEfficiencies(m.kernel);
     const r = points.map((p, i) => Math.log(predictPoint(p, m, eff)) - target[i]!);
@@ -297,7 +297,7 @@ export function fitGpu(points: readonly FitPoint[], params: SimulatorParams, sta
     }
     if (!improved) break;
   }
-  free.forEach((p, i) => values.set(p.id, fromScale(x[i]!, p.scale)));
+  for (const [i, p] of free.entries()) values.set(p.id, fromScale(x[i]!, p.scale));
   return {
     ...modelOf(values, params),
     parameters: list.map((p) => ({ ...p, value: values.get(p.id)!, fitted: active.has(p.id) })),

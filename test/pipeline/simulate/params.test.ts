@@ -43,7 +43,9 @@ describe("data/simulator", () => {
         ...(a.dram_bandwidth_gb_s ? [a.dram_bandwidth_gb_s] : []),
       ]),
       ...params.stacks.flatMap((s) =>
-        s.engine === "roofline" ? [s.efficiency, s.overhead_ms, s.layer_floor_ms].filter((v) => v !== undefined) : [],
+        s.engine === "roofline"
+          ? [s.efficiency, s.overhead_ms, s.layer_floor_ms].filter((v) => v !== undefined)
+          : [],
       ),
       ...params.calibration.parameters.map((p) => p.prior),
     ];
@@ -69,7 +71,12 @@ describe("data/simulator", () => {
     try {
       cpSync(`${REPO}data/simulator`, join(dir, "simulator"), { recursive: true });
       const file = join(dir, "simulator", "calibration.yaml");
-      writeFileSync(file, readFileSync(file, "utf8").replace("    stack: popart\n", "    stack: tf1\n").replace("batches: [2, 12]", "batches: [2, 4, 12]"));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8")
+          .replace("    stack: popart\n", "    stack: tf1\n")
+          .replace("batches: [2, 12]", "batches: [2, 4, 12]"),
+      );
       expect(() => loadSimulatorParams(dir)).toThrow(/GPU kernel stack[\s\S]*wrong number of batches/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
