@@ -107,9 +107,9 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const calibrated = new Set(
     (
       parse(readFileSync(join(realDir, "simulator", "calibration.yaml"), "utf8")) as {
-        tables: { accelerator: string }[];
+        roofline: { accelerator: string }[];
       }
-    ).tables.map((t) => t.accelerator),
+    ).roofline.map((t) => t.accelerator),
   );
   const accIds: string[] = [];
   const simEntries = [...simFile.accelerators];
@@ -135,7 +135,8 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
       // The simulator file takes at most 100 entries; later clones fall back to the default stack.
       if (entry && simEntries.length < MAX_SIM_ACCELERATORS) {
         const clone: Record<string, unknown> = { ...entry, id: cloneId };
-        // A clone has no calibration data of its own: it borrows its original's fits (or what they borrow).
+        // A roofline clone has no calibration data of its own: it borrows its original's fit (GPU clones
+        // need nothing: the kernel model's parameters are shared by every GPU).
         if (!clone.calibration_from && calibrated.has(id))
           Object.assign(clone, {
             calibration_from: id,
