@@ -8,7 +8,7 @@ import { SourceError } from "../errors.ts";
 import { loadAccelerators } from "../ingest/accelerators.ts";
 import { loadData } from "../ingest/index.ts";
 import { normalizeStudy } from "../normalize/normalize.ts";
-import type { Accelerator } from "../schema.ts";
+import type { Accelerator, CanonicalRow } from "../schema.ts";
 import { BYTES_PER_ELEMENT, layerTable, type MathPrecision } from "./accounting.ts";
 import { defaultStack, prepareSimulator, stackModel, type SimulatorContext } from "./context.ts";
 import { formatShape, ShapeError } from "./graph.ts";
@@ -50,7 +50,8 @@ export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --he
   --graph-json   print the layer graph as JSON (for the PyTorch harness) and nothing else
   --stacks       list the software stacks (ids, model, launch mode)
   --calibration  print the fitted parameters of the GPU kernel model and the roofline fits
-  --validate     compare the simulator with every measured series (cross-validated for GPUs)
+  --validate     compare the simulator with every measured series of the repository (cross-validated
+                 for GPUs)
   --data-dir     folder holding accelerators/ (default data); simulator parameters always come
                  from the repository's data/simulator/`;
 
@@ -323,17 +324,16 @@ const storageOf = (p: MathPrecision): "int8" | "fp16" | "fp32" =>
  * The prepared simulator: its parameters and training data always come from the repository's data/
  * (the fit is cached in .build/sim-cache); accelerators from DIR/accelerators override the repository's.
  */
-function context(dataDir: string): SimulatorContext {
+function context(dataDir: string): { ctx: SimulatorContext; measured: CanonicalRow[] } {
   const data = loadData(REPO_DATA, "data");
   const own = loadAccelerators(dataDir, dataDir);
   const byId = new Map<string, Accelerator>(data.accelerators.map((a) => [a.id, a]));
   for (const a of own) byId.set(a.id, a);
-  return prepareSimulator(
-    loadSimulatorParams(REPO_DATA),
-    [...byId.values()],
-    data.studies.flatMap(normalizeStudy),
-    { cacheDir: join(REPO_DATA, "..", ".build", "sim-cache") },
-  );
+  const measured = data.studies.flatMap(normalizeStudy);
+  const ctx = prepareSimulator(loadSimulatorParams(REPO_DATA), [...byId.values()], measured, {
+    cacheDir: join(REPO_DATA, "..", ".build", "sim-cache"),
+  });
+  return { ctx, measured };
 }
 
 function acceleratorPerf(
@@ -347,7 +347,7 @@ function acceleratorPerf(
         `unknown accelerator ${JSON.stringify(args.accelerator)}; one of ${own.map((a) => a.id).join(", ") || `(none in ${args.dataDir}/accelerators)`}`,
       ),
     };
-  const ctx = context(args.dataDir);
+  const { ctx } = context(args.dataDir);
   const device = ctx.devices.get(acc.id);
   if (!device)
     return {
@@ -423,7 +423,7 @@ function runStacks(args: SimulateArgs): CliResult {
 }
 
 function runCalibration(args: SimulateArgs): CliResult {
-  const ctx = context(args.dataDir);
+  const { ctx } = context(args.dataDir);
   const fit = ctx.gpu.fit;
   if (args.json)
     return { code: 0, stdout: `${JSON.stringify({ gpu: fit, roofline: ctx.roofline })}\n`, stderr: "" };
@@ -470,9 +470,10 @@ function runCalibration(args: SimulateArgs): CliResult {
   };
 }
 
+/** The repository's measured series against the simulator (DIR only adds accelerators, as everywhere). */
 function runValidation(args: SimulateArgs): CliResult {
-  const data = loadData(args.dataDir, args.dataDir);
-  const report = validateMeasured(data.studies.flatMap(normalizeStudy), context(args.dataDir));
+  const { ctx, measured } = context(args.dataDir);
+  const report = validateMeasured(measured, ctx);
   if (args.json) return { code: 0, stdout: `${JSON.stringify(report)}\n`, stderr: "" };
   const pctOf = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)}%`);
   const sum = report.summary;
