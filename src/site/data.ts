@@ -5,7 +5,7 @@
  */
 import { getCollection } from "astro:content";
 import type { Accelerator, CanonicalRow, Claim } from "../pipeline/schema.ts";
-import type { AtlasStudy } from "../pipeline/run.ts";
+import type { AtlasStudy } from "../pipeline/atlas.ts";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
 import type { LedgerEntry } from "../pipeline/report/claims.ts";

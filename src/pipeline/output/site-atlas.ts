@@ -4,7 +4,7 @@
  * the figures; the pages need nothing else from them, and carrying them would make this file grow
  * with accelerators × sweep points.
  */
-import type { Atlas } from "../run.ts";
+import type { Atlas } from "../atlas.ts";
 import type { PublishedFigure } from "../figures/spec.ts";
 import type { Release, ReportVersion } from "../cite/version.ts";
 import type { ValidationReport } from "../simulate/validate.ts";

@@ -2,7 +2,7 @@
  * Every figure in the report, with its stable id. Figure families are generic; the choices of which
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
 import { groupBy } from "../group.ts";
 import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import { batchScalingFigure } from "../figures/batch-scaling.ts";
@@ -13,9 +13,9 @@ import { costFigure, costRows } from "../figures/cost.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
 
 /** Extra figures from later stages (the simulator's), appended after the measured ones. */
-export type FigureSource = (atlas: Atlas) => FigureSpec[];
+export type FigureSource = (atlas: AtlasData) => FigureSpec[];
 
-export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureSpec[] {
+export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): FigureSpec[] {
   const titles = Object.fromEntries(atlas.studies.map((s) => [s.study.id, s.study.title]));
   const figures: FigureSpec[] = [];
   // Accelerator pages: throughput and latency against batch for each model measured on each accelerator.
@@ -45,7 +45,7 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
 
 const DLE_TF1 = "nvidia-dle-tf1-resnet50";
 
-function findingFigures(atlas: Atlas): FigureSpec[] {
+function findingFigures(atlas: AtlasData): FigureSpec[] {
   const rows = atlas.rows;
   // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
   // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).

@@ -6,7 +6,7 @@
  *   {{valby:<accelerator|model|precision|regime|stack|study>:<key>:<loao|lomo>}}  MAPE of one group ("12.1 % (bias +3.0 %, 87 points)")
  *   {{simbatch:<sweep series>}}  smallest batch reaching 90 % of the series' best throughput
  */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
 import { simulatedQuantities } from "../simulate/profile.ts";
 import { resolveModelId } from "../simulate/models/index.ts";
 import { PRECISIONS, type Precision } from "../simulate/accounting.ts";
@@ -16,7 +16,7 @@ import { formatNumber } from "./tokens.ts";
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 4)} MB`;
 
-export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) => string> {
+export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[]) => string> {
   let firstBatch: Map<string, number> | null = null;
   return {
     sim: ([quantity, model, size, precision, batch]) => {

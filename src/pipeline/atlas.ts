@@ -1,0 +1,51 @@
+/**
+ * The atlas: what the pipeline makes from data/ and everything after it reads (the site, the
+ * downloads, the figures). Types only, in a module of their own, so later stages depend on the
+ * data they read and not on the pipeline that makes it.
+ */
+import type { AuditFinding } from "./normalize/audit.ts";
+import type { LedgerEntry } from "./report/claims.ts";
+import type { Finding } from "./report/findings.ts";
+import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
+import type { ExploreModel } from "./simulate/explore-model.ts";
+import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
+import type { ValidationReport } from "./simulate/validate.ts";
+import type { FigureSpec } from "./figures/spec.ts";
+
+/** A study table as the site shows it: the published header and cells, untouched. */
+export interface RawTable {
+  file: string;
+  meta: Study["tables"][number];
+  header: string[];
+  rows: { line: number; cells: string[] }[];
+}
+
+export interface AtlasStudy {
+  study: Study;
+  metaFile: string;
+  tables: RawTable[];
+}
+
+/** The data of the atlas: what its figures and the findings' data tokens are made from. */
+export interface AtlasData {
+  accelerators: Accelerator[];
+  studies: AtlasStudy[];
+  /** Every canonical row: measured, simulated and claims; sorted. */
+  rows: CanonicalRow[];
+  audit: AuditFinding[];
+  /** Every claim in words, with the data that tests it and a verdict. */
+  ledger: LedgerEntry[];
+  /** Simulated twins against measurements, per series; null when the simulator did not run. */
+  validation: ValidationReport | null;
+  /** The simulator's resolved devices and stacks for the explore pages; null without the simulator. */
+  explore: ExploreModel | null;
+  /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
+  memory: MemoryBreakdownRow[];
+}
+
+export interface Atlas extends AtlasData {
+  /** Every figure of the report, made once (pages, downloads and the manifest use these). */
+  figures: FigureSpec[];
+  /** Finding pages, their prose resolved against the data. */
+  findings: Finding[];
+}
