@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
-import { normalizeStudy } from "./normalize/normalize.ts";
+import { checkFiniteRows, normalizeStudies } from "./normalize/normalize.ts";
 import { auditStudy, type AuditFinding } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
 import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
@@ -66,8 +66,8 @@ export interface PipelineOptions {
 export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atlas {
   // 1. Ingest: read and validate every file; throws SourceError before anything is written.
   const data = loadData(dataDir);
-  // 2. Normalize: one canonical row per measured point.
-  const measured = data.studies.flatMap(normalizeStudy);
+  // 2. Normalize: one canonical row per measured point; derived values are range-checked.
+  const measured = normalizeStudies(data.studies);
   // 3. Audit: redundant published numbers checked against each other.
   const audit = data.studies.flatMap(auditStudy);
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
@@ -95,6 +95,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     memory: sim?.memory ?? [],
     figures: [],
   };
+  // Nothing not finite is ever published (measurements.csv, .json, figures).
+  checkFiniteRows(atlas.rows);
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
   atlas.ledger = evaluateClaims(
     data.studies.map((s) => s.study),
@@ -122,6 +124,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   atlas.findings = loadFindings(dataDir, resolve, {
     figures: new Set(atlas.figures.map((f) => f.id)),
     tables: new Set(REPORT_TABLES),
+    studies: new Set(data.studies.map((s) => s.study.id)),
+    accelerators: new Set(data.accelerators.map((a) => a.id)),
   });
   return atlas;
 }

@@ -1,10 +1,9 @@
 /** Reads data/accelerators/*.yaml into validated accelerator records, sorted by id. */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { SourceError, type SourceProblem } from "../errors.ts";
+import { SourceError, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { acceleratorSchema, type Accelerator } from "../schema.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
-import { readUtf8 } from "./text.ts";
+import { listFolder, readUtf8 } from "./text.ts";
 
 export function parseAccelerator(file: string, text: string, expectedId: string): Accelerator {
   const acc = parseYaml(file, text, acceleratorSchema) as Accelerator;
@@ -27,7 +26,8 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
   const dir = join(dataDir, "accelerators");
   const problems: SourceProblem[] = [];
   const out: Accelerator[] = [];
-  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) {
+  const names = listFolder(dir, `${display}/accelerators`);
+  if (!names) {
     throw new SourceError([
       {
         file: `${display}/accelerators`,
@@ -39,7 +39,7 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
       },
     ]);
   }
-  for (const name of readdirSync(dir).sort()) {
+  for (const name of names) {
     const file = `${display}/accelerators/${name}`;
     if (!name.endsWith(".yaml")) {
       problems.push({
@@ -48,7 +48,20 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
         column: 0,
         message: "unexpected file in data/accelerators",
         expected: "<accelerator-id>.yaml",
-        found: JSON.stringify(name),
+        found: quoteName(name),
+      });
+      continue;
+    }
+    const other = firstNonAscii(name);
+    if (other) {
+      problems.push({
+        file,
+        line: 0,
+        column: 0,
+        message: "accelerator file name is not a safe id",
+        expected: "<accelerator-id>.yaml with lower-case ASCII letters, digits and dashes",
+        found: `${quoteName(name)}: ${other}`,
+        hint: "a look-alike letter from another alphabet makes an id that reads as valid and is not",
       });
       continue;
     }
