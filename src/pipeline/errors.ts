@@ -35,7 +35,7 @@ export class SourceError extends Error {
 
 export function formatProblem(p: SourceProblem): string {
   const lines = [
-    `${printable(p.file)}:${p.line}:${p.column}: ${printable(p.message)}`,
+    `${printablePath(p.file)}:${p.line}:${p.column}: ${printable(p.message)}`,
     `  expected: ${printable(p.expected)}`,
     `  found:    ${printable(p.found)}`,
   ];
@@ -99,17 +99,26 @@ export function printable(text: string): string {
   });
 }
 
+/** A path as messages show it: data paths are ASCII, so anything else is escaped (a look-alike letter shows as \u0443). */
+function printablePath(path: string): string {
+  return escapeNonAscii(path, MAX_PRINTED_CHARS);
+}
+
+/** Every character outside printable ASCII as `\uXXXX`, the text cut at `max` characters. */
+function escapeNonAscii(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return cut.replace(/[^\u0020-\u007E…]/gu, (c) => {
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+  });
+}
+
 /**
  * An id or a file name as found, with every character outside printable ASCII escaped (`stud\u0443-a`),
  * so a look-alike (Cyrillic у for Latin y) or an invisible character cannot pass for a valid id.
  */
 export function quoteName(name: string, max = 120): string {
-  const cut = name.length > max ? `${name.slice(0, max)}…` : name;
-  const escaped = cut.replace(/[^\u0020-\u007E…]/gu, (c) => {
-    const cp = c.codePointAt(0)!;
-    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-  });
-  return `"${escaped.replace(/"/g, '\\"')}"`;
+  return `"${escapeNonAscii(name, max).replace(/"/g, '\\"')}"`;
 }
 
 /** "U+0443 at character 5 is not ASCII" for the first character of `name` outside ASCII, or null. */

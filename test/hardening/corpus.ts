@@ -13,17 +13,19 @@ export interface BadInput {
   apply: (dir: string) => void;
   /** The start of the problem the case must report: `file:line:column: message`. */
   expect: string;
+  /** Further text the message must hold (a hint, the other line of a duplicate, an escaped character). */
+  also?: string[];
 }
 
 export const CSV = "studies/study-a/latency.csv";
 export const META = "studies/study-a/study.yaml";
 export const ACC = "accelerators/acc-a.yaml";
-const HEADER = "Batch Size,Latency,Throughput,Run time (s)";
-const at = (rel: string, line: number, column: number, message: string) =>
+export const HEADER = "Batch Size,Latency,Throughput,Run time (s)";
+export const at = (rel: string, line: number, column: number, message: string) =>
   `data/${rel}:${line}:${column}: ${message}`;
 
 /** Replaces line `n` (1-based) of a file. */
-function setLine(dir: string, rel: string, n: number, text: string): void {
+export function setLine(dir: string, rel: string, n: number, text: string): void {
   edit(dir, rel, (t) =>
     t
       .split("\n")
@@ -44,7 +46,7 @@ export function finding(
 }
 
 /** A folder outside the data folder, for links that point out of it. */
-function outside(dir: string): string {
+export function outside(dir: string): string {
   const o = `${dir}-outside`;
   mkdirSync(o, { recursive: true });
   writeFileSync(join(o, "secret.csv"), `${HEADER}\n1,5.00 ms,200.0,5.00\n`);
@@ -52,11 +54,11 @@ function outside(dir: string): string {
 }
 
 /** The repository's simulator parameters in the copy, with stacks.yaml changed. */
-function withSimulator(dir: string, change: (text: string) => string): void {
+export function withSimulator(dir: string, change: (text: string) => string): void {
   cpSync(join(REPO_DATA, "simulator"), join(dir, "simulator"), { recursive: true });
   edit(dir, "simulator/stacks.yaml", change);
 }
-const REPO_DATA = join(import.meta.dirname, "..", "..", "data");
+export const REPO_DATA = join(import.meta.dirname, "..", "..", "data");
 
 const laughs = (n: number) =>
   [
