@@ -39,13 +39,16 @@ export function expectFiniteDataset(rows: Parameters<typeof measurementsCsvChunk
     const i = header.indexOf(column);
     const j = json.columns.indexOf(column);
     expect(i, column).toBeGreaterThanOrEqual(0);
-    parsed.slice(1).forEach((cells, r) => {
+    for (const [r, cells] of parsed.slice(1).entries()) {
       const text = cells[i]!;
       const value = json.rows[r]![j];
-      if (text === "") return void expect(value, `${column} row ${r}`).toBeNull();
+      if (text === "") {
+        expect(value, `${column} row ${r}`).toBeNull();
+        continue;
+      }
       expect(text, `${column} row ${r}`).toMatch(/^\d+(\.\d+)?(e-\d+)?$/);
       expect(Number.isFinite(Number(text)), `${column} row ${r}: ${text}`).toBe(true);
       expect(value, `${column} row ${r}`).toBe(Number(text));
-    });
+    }
   }
 }

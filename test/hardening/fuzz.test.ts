@@ -303,7 +303,7 @@ describe("fuzzing unit conversion and derivation", () => {
           ...t.columns.map((c) => ({ name: c.name, field: c.field, unit: c.unit })),
         ];
         const meta = STUDY_YAML.replace(
-          /    images_per_run: 1000\n    columns:\n[\s\S]*?\nclaims:/,
+          / {4}images_per_run: 1000\n {4}columns:\n[\s\S]*?\nclaims:/,
           `${t.images ? `    images_per_run: ${t.images}\n` : ""}${t.price ? `    price_usd_per_hour: ${t.price}\n` : ""}    columns:\n${columns
             .map((c) => `      - { name: "${c.name}", field: ${c.field}, unit: "${c.unit}" }`)
             .join("\n")}\nclaims:`,
