@@ -398,6 +398,11 @@ const WRONG: BadInput[] = [
     expect: at("findings/pixel.md", 7, 6, "image from another site in a finding"),
   },
   {
+    name: "finding with a javascript: image (refused before the sanitizer sees it)",
+    apply: (d) => finding(d, "jsimage.md", "![image](javascript:window.__pwned='md-image')\n"),
+    expect: at("findings/jsimage.md", 7, 1, "image in a finding"),
+  },
+  {
     name: "finding with a remote image in its headline",
     apply: (d) =>
       finding(

@@ -1,9 +1,8 @@
 /** Reads data/accelerators/*.yaml into validated accelerator records, sorted by id. */
-import { join } from "node:path";
 import { SourceError, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { acceleratorSchema, type Accelerator } from "../schema.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
-import { listFolder, readUtf8 } from "./text.ts";
+import { listDataFolder, readDataFile } from "./text.ts";
 
 export function parseAccelerator(file: string, text: string, expectedId: string): Accelerator {
   const acc = parseYaml(file, text, acceleratorSchema) as Accelerator;
@@ -23,10 +22,10 @@ export function parseAccelerator(file: string, text: string, expectedId: string)
 
 /** `dataDir` is the repository's data/ folder; `display` is how paths appear in messages. */
 export function loadAccelerators(dataDir: string, display = "data"): Accelerator[] {
-  const dir = join(dataDir, "accelerators");
+  const root = { dir: dataDir, display };
   const problems: SourceProblem[] = [];
   const out: Accelerator[] = [];
-  const names = listFolder(dir, `${display}/accelerators`);
+  const names = listDataFolder(root, "accelerators");
   if (!names) {
     throw new SourceError([
       {
@@ -66,7 +65,9 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
       continue;
     }
     try {
-      out.push(parseAccelerator(file, readUtf8(join(dir, name), file), name.slice(0, -".yaml".length)));
+      out.push(
+        parseAccelerator(file, readDataFile(root, `accelerators/${name}`), name.slice(0, -".yaml".length)),
+      );
     } catch (e) {
       if (e instanceof SourceError) problems.push(...e.problems);
       else throw e;

@@ -1,11 +1,10 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
-import { join } from "node:path";
 import { SourceError, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { modelSlug } from "../figures/common.ts";
 import { ID_PATTERN, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
-import { entryKind, linkProblem, listFolder } from "./text.ts";
+import { dataEntryKind, linkProblem, listDataFolder } from "./text.ts";
 import { yamlPosition } from "./yaml.ts";
 
 export interface DataSet {
@@ -26,12 +25,12 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     }
   };
   const accelerators = collect(() => loadAccelerators(dataDir, display)) ?? [];
-  const studiesDir = join(dataDir, "studies");
+  const root = { dir: dataDir, display };
   const studies: ParsedStudy[] = [];
-  for (const name of collect(() => listFolder(studiesDir, `${display}/studies`)) ?? []) {
+  for (const name of collect(() => listDataFolder(root, "studies")) ?? []) {
     const folder = `${display}/studies/${name}`;
     // A symbolic link is refused, not followed (it could lead outside data/).
-    const kind = collect(() => entryKind(join(studiesDir, name), folder));
+    const kind = collect(() => dataEntryKind(root, `studies/${name}`));
     if (kind === undefined) continue;
     if (kind === "link") {
       problems.push(...linkProblem(folder, "study folder").problems);
@@ -63,7 +62,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
       });
       continue;
     }
-    const s = collect(() => loadStudy(join(studiesDir, name), folder, name));
+    const s = collect(() => loadStudy(root, name));
     if (s) studies.push(s);
   }
   if (problems.length === 0) problems.push(...crossCheck(accelerators, studies));

@@ -1,5 +1,4 @@
 /** One study folder → validated metadata plus its tables, each row with values in canonical units. */
-import { join } from "node:path";
 import { describeValue, outOfBounds } from "../bounds.ts";
 import { ProblemList, SourceError, quoteFound, quoteName, type SourceProblem } from "../errors.ts";
 import {
@@ -12,7 +11,7 @@ import {
 } from "../schema.ts";
 import { parseCsv, type CsvTable } from "./csv.ts";
 import { parseNumericCell, unitAccepted, unitFactor } from "./cells.ts";
-import { entryKind, linkProblem, listFolder, readUtf8 } from "./text.ts";
+import { dataEntryKind, linkProblem, listDataFolder, readDataFile, type DataRoot } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
 
 export interface CellValue {
@@ -60,10 +59,12 @@ export const STUDY_META = "study.yaml";
 /** The unit values of `field` are stored in (its first-listed unit). */
 const canonicalUnit = (field: NumericField) => FIELD_UNITS[field][0];
 
-/** Reads and validates one study folder. `display` is the folder as shown in messages. */
-export function loadStudy(dir: string, display: string, folderName: string): ParsedStudy {
+/** Reads and validates the study folder `data/studies/<folderName>`. */
+export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
+  const folder = `studies/${folderName}`;
+  const display = `${root.display}/${folder}`;
   const metaFile = `${display}/${STUDY_META}`;
-  if (entryKind(join(dir, STUDY_META), metaFile) === "missing") {
+  if (dataEntryKind(root, `${folder}/${STUDY_META}`) === "missing") {
     throw new SourceError([
       {
         file: metaFile,
@@ -76,7 +77,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       },
     ]);
   }
-  const metaText = readUtf8(join(dir, STUDY_META), metaFile);
+  const metaText = readDataFile(root, `${folder}/${STUDY_META}`);
   const study = parseYaml(metaFile, metaText, studySchema);
   // Where a value sits in study.yaml, for problems found after schema validation.
   const at = (path: (string | number)[]) => ({ file: metaFile, ...yamlPosition(metaText, path) });
@@ -101,7 +102,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       });
     else declared.set(t.file, i);
   }
-  for (const p of unknownEntries(dir, display, new Set(declared.keys()))) problems.add(p);
+  for (const p of unknownEntries(root, folder, new Set(declared.keys()))) problems.add(p);
   const claimIds = new Map<string, number>();
   for (const [i, c] of (study.claims ?? []).entries()) {
     const first = claimIds.get(c.id);
@@ -121,8 +122,8 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   for (const [i, meta] of study.tables.entries()) {
     const file = `${display}/${meta.file}`;
     try {
-      const path = join(dir, meta.file);
-      const kind = entryKind(path, file);
+      const rel = `${folder}/${meta.file}`;
+      const kind = dataEntryKind(root, rel);
       if (kind === "link") throw linkProblem(file, "file");
       if (kind !== "file") {
         throw new SourceError([
@@ -134,7 +135,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
           },
         ]);
       }
-      const csv = parseCsv(file, readUtf8(path, file));
+      const csv = parseCsv(file, readDataFile(root, rel));
       tables.push({ meta, file, csv, rows: readRows(file, meta, csv, (path) => at(["tables", i, ...path])) });
     } catch (e) {
       if (e instanceof SourceError) all.push(e);
@@ -151,12 +152,12 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
  * Everything in a study folder besides study.yaml and the tables it lists: an undeclared CSV, a
  * table saved as `Extra.CSV` or `.tsv`, a stray subfolder. None would be published, so each is reported.
  */
-function unknownEntries(dir: string, display: string, declared: Set<string>): SourceProblem[] {
+function unknownEntries(root: DataRoot, folder: string, declared: Set<string>): SourceProblem[] {
   const problems: SourceProblem[] = [];
-  for (const name of listFolder(dir, display) ?? []) {
+  for (const name of listDataFolder(root, folder) ?? []) {
     if (name === STUDY_META || declared.has(name)) continue;
-    const file = `${display}/${name}`;
-    const kind = entryKind(join(dir, name), file);
+    const file = `${root.display}/${folder}/${name}`;
+    const kind = dataEntryKind(root, `${folder}/${name}`);
     const whole = { file, line: 0, column: 0 };
     if (kind === "link") problems.push(...linkProblem(file, "file").problems);
     else if (kind === "file" && name.endsWith(".csv"))

@@ -4,35 +4,16 @@
  * character a reviewer cannot see. Bad bytes and hidden characters become located errors.
  */
 import { lstatSync, readFileSync, readdirSync, realpathSync, type Stats } from "node:fs";
-import { resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { INVISIBLE, SourceError, codePoint } from "../errors.ts";
 
 /** Larger files are refused before they are read: no published table is anywhere near this. */
 export const MAX_FILE_BYTES = 20_000_000;
 
-/**
- * Paths are given twice: as they are on disk and as messages show them (`data/studies/x/t.csv`).
- * The shown path is `<data folder name>/<path inside the data folder>`, so the data folder on disk is
- * the disk path without that tail; nothing outside it is read.
- */
-interface DataPath {
-  /** The data folder on disk. */
-  root: string;
-  /** Names from the data folder down to the entry. */
-  parts: string[];
-  /** Display names of the same, e.g. ["data", "data/studies", "data/studies/x"]. */
-  shown: string[];
-}
-
-function dataPath(path: string, display: string): DataPath {
-  const [top, ...parts] = display.split("/");
-  const full = resolve(path);
-  const tail = parts.join(sep);
-  if (!(full === tail || full.endsWith(`${sep}${tail}`)) || parts.length === 0)
-    throw new Error(`internal: ${display} does not name ${path}`);
-  const root = full.slice(0, full.length - tail.length - 1) || sep;
-  const shown = parts.map((_, i) => [top, ...parts.slice(0, i + 1)].join("/"));
-  return { root, parts, shown: [top!, ...shown] };
+/** The data folder: where it is on disk, and how messages name it (`data`). */
+export interface DataRoot {
+  dir: string;
+  display: string;
 }
 
 const whole = (file: string, message: string, expected: string, found: string, hint?: string) =>
@@ -41,50 +22,58 @@ const whole = (file: string, message: string, expected: string, found: string, h
 const realRoots = new Map<string, string>();
 
 /**
- * Walks from the data folder to the entry with lstat: a symbolic link anywhere on the way (a linked
+ * Walks from the data folder to `rel` with lstat: a symbolic link anywhere on the way (a linked
  * `data/findings` as much as a linked file) is refused, and the resolved path must still lie inside
  * the data folder. Returns the entry's own lstat (a link itself is returned, not followed), or null
  * when it does not exist.
  */
-function checkInside(path: string, display: string): Stats | null {
-  const p = dataPath(path, display);
+function checkInside(root: DataRoot, rel: string): Stats | null {
+  const parts = rel.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === ".."))
+    throw new Error(`internal: ${JSON.stringify(rel)} is not a path inside the data folder`);
+  const shown = (i: number) => [root.display, ...parts.slice(0, i + 1)].join("/");
   let rootStat: Stats;
   try {
-    rootStat = lstatSync(p.root);
+    rootStat = lstatSync(root.dir);
   } catch {
-    throw whole(p.shown[0]!, "data folder does not exist", "a folder", "no such folder");
+    throw whole(root.display, "data folder does not exist", "a folder", "no such folder");
   }
   if (rootStat.isSymbolicLink())
     throw whole(
-      p.shown[0]!,
+      root.display,
       "data folder is a symbolic link",
       "the repository's own data folder",
       "a symbolic link",
       "symbolic links could lead outside the repository; copy the files in instead",
     );
-  let at = p.root;
+  let at = root.dir;
   let stat: Stats | null = null;
-  for (const [i, part] of p.parts.entries()) {
-    at = `${at}${sep}${part}`;
+  for (const [i, part] of parts.entries()) {
+    at = join(at, part);
     try {
       stat = lstatSync(at);
     } catch {
       return null;
     }
-    if (i === p.parts.length - 1) break;
-    if (stat.isSymbolicLink()) throw linked(p.shown[i + 1]!, "folder");
+    if (i === parts.length - 1) break;
+    if (stat.isSymbolicLink()) throw linked(shown(i), "folder");
     if (!stat.isDirectory()) return null;
   }
   if (stat?.isSymbolicLink()) return stat;
   // Belt and braces: whatever the walk saw, the resolved path must lie inside the data folder.
-  let realRoot = realRoots.get(p.root);
+  let realRoot = realRoots.get(root.dir);
   if (realRoot === undefined) {
-    realRoot = realpathSync(p.root);
-    realRoots.set(p.root, realRoot);
+    realRoot = realpathSync(root.dir);
+    realRoots.set(root.dir, realRoot);
   }
   const real = realpathSync(at);
-  if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`))
-    throw whole(display, "path leads outside data/", "a file inside data/", "a path outside it");
+  if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : `${realRoot}${sep}`))
+    throw whole(
+      shown(parts.length - 1),
+      "path leads outside data/",
+      "a file inside data/",
+      "a path outside it",
+    );
   return stat;
 }
 
@@ -98,36 +87,42 @@ const linked = (shown: string, what: "file" | "folder" | "study folder") =>
   );
 
 /**
- * What is at a data path, without following a link: used to list and report folder contents.
- * `link` is only ever returned for the entry itself; a linked folder on the way is an error.
+ * What is at `rel` in the data folder, without following a link: used to list and report folder
+ * contents. `link` is only ever returned for the entry itself; a linked folder on the way is an error.
  */
-export function entryKind(path: string, display: string): "file" | "folder" | "link" | "missing" | "special" {
-  const stat = checkInside(path, display);
+export function dataEntryKind(
+  root: DataRoot,
+  rel: string,
+): "file" | "folder" | "link" | "missing" | "special" {
+  const stat = checkInside(root, rel);
   if (!stat) return "missing";
   if (stat.isSymbolicLink()) return "link";
   return stat.isFile() ? "file" : stat.isDirectory() ? "folder" : "special";
 }
 
-/** Names in a data folder, sorted; the folder must be a real folder inside data/. Null when it does not exist. */
-export function listFolder(path: string, display: string): string[] | null {
-  const stat = checkInside(path, display);
+/** Names in a folder of the data folder, sorted; it must be a real folder inside it. Null when it does not exist. */
+export function listDataFolder(root: DataRoot, rel: string): string[] | null {
+  const stat = checkInside(root, rel);
+  const display = `${root.display}/${rel}`;
   if (!stat) return null;
   if (stat.isSymbolicLink()) throw linked(display, "folder");
   if (!stat.isDirectory()) throw whole(display, "not a folder", "a folder", "a file");
-  return readdirSync(path).sort();
+  return readdirSync(join(root.dir, rel)).sort();
 }
 
-/** A study folder or other entry that is a symbolic link, reported as such. */
+/** An entry that is a symbolic link, reported as such. */
 export function linkProblem(display: string, what: "file" | "folder" | "study folder"): SourceError {
   return linked(display, what);
 }
 
 /**
- * Reads a data file. Only regular files inside data/ are read: a symbolic link could point outside
- * data/, and a folder or a named pipe where a file belongs would crash or block the build.
+ * The one way a data file is read: `rel` inside the data folder, a regular file (a symbolic link
+ * could point outside data/, and a folder or a named pipe where a file belongs would crash or block
+ * the build), strict UTF-8, no byte-order mark, no control or invisible characters.
  */
-export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTES): string {
-  const stat = checkInside(path, display);
+export function readDataFile(root: DataRoot, rel: string, maxBytes = MAX_FILE_BYTES): string {
+  const display = `${root.display}/${rel}`;
+  const stat = checkInside(root, rel);
   if (!stat) throw whole(display, "file does not exist", "a file", "no such file");
   if (stat.isSymbolicLink()) throw linked(display, "file");
   if (!stat.isFile())
@@ -139,10 +134,24 @@ export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTE
     );
   if (stat.size > maxBytes)
     throw whole(display, "file is too large", `at most ${maxBytes} bytes`, `${stat.size} bytes`);
-  const text = decodeUtf8(readFileSync(path), display);
+  const text = decodeUtf8(readFileSync(join(root.dir, rel)), display);
   checkByteOrderMark(text, display);
   checkControlCharacters(text, display);
   return text;
+}
+
+/**
+ * `readDataFile` for callers that hold a path and its display name (`data/simulator/stacks.yaml`):
+ * the display name's first segment names the data folder, the rest is the path inside it.
+ */
+export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTES): string {
+  const slash = display.indexOf("/");
+  const rel = display.slice(slash + 1);
+  const full = resolve(path);
+  if (slash <= 0 || !full.endsWith(`${sep}${rel.split("/").join(sep)}`))
+    throw new Error(`internal: ${display} does not name ${path}`);
+  const dir = full.slice(0, full.length - rel.length - 1);
+  return readDataFile({ dir, display: display.slice(0, slash) }, rel, maxBytes);
 }
 
 export function decodeUtf8(bytes: Uint8Array, display: string): string {

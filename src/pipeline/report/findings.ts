@@ -1,9 +1,8 @@
 /** data/findings/*.md → validated finding pages: front matter checked, data tokens resolved, links and figures known. */
-import { join } from "node:path";
 import { z } from "zod";
 import { SourceError, quoteName, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
-import { listFolder, readUtf8 } from "../ingest/text.ts";
+import { listDataFolder, readDataFile } from "../ingest/text.ts";
 import { parseYaml, yamlPositionIn } from "../ingest/yaml.ts";
 import {
   markdownToHtml,
@@ -61,10 +60,10 @@ export function loadFindings(
   known: Omit<KnownIds, "findings" | "page">,
   display = "data",
 ): Finding[] {
-  const dir = join(dataDir, "findings");
+  const root = { dir: dataDir, display };
   const problems: SourceProblem[] = [];
   const out: Finding[] = [];
-  const names = listFolder(dir, `${display}/findings`) ?? [];
+  const names = listDataFolder(root, "findings") ?? [];
   const ids = new Set(names.filter((n) => FINDING_FILE.test(n)).map((n) => n.slice(0, -".md".length)));
   for (const name of names) {
     const file = `${display}/findings/${name}`;
@@ -82,7 +81,12 @@ export function loadFindings(
     }
     try {
       const page = { ...known, findings: ids, page: `/findings/${id}/` };
-      const doc = renderMarkdownDoc(file, readUtf8(join(dir, name), file, MAX_FINDING_BYTES), resolve, page);
+      const doc = renderMarkdownDoc(
+        file,
+        readDataFile(root, `findings/${name}`, MAX_FINDING_BYTES),
+        resolve,
+        page,
+      );
       const front = parseYaml(file, doc.frontText, frontSchema, { firstLine: 2, what: "front matter" });
       // Where a token or link inside a front-matter value is in the file (its YAML starts on line 2).
       const within =

@@ -229,7 +229,7 @@ function checkLinks(text: string, known: KnownIds): (Omit<SourceProblem, "file">
     const at = { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
     const url = node.url ?? "";
     if (node.type === "image" || node.type === "imageReference") {
-      const remote = /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(url);
+      const remote = /^(https?:)?\/\//i.test(url.trim());
       problems.push({
         ...at,
         needle: url || "![",
