@@ -13,6 +13,8 @@ export interface SourceProblem extends SourceLocation {
   expected: string;
   found: string;
   hint?: string;
+  /** On the problem that closes a list cut at MAX_PROBLEMS_KEPT: how many were counted but not kept. */
+  omitted?: number;
 }
 
 /** At most this many problems are printed; a file with thousands of bad rows says how many more there are. */
@@ -25,8 +27,10 @@ export class SourceError extends Error {
   readonly problems: SourceProblem[];
   constructor(problems: SourceProblem[]) {
     const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map(formatProblem);
-    if (problems.length > MAX_PROBLEMS_SHOWN)
-      shown.push(`… and ${problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+    // Lists cut at MAX_PROBLEMS_KEPT end with a problem that counts the rest; the count includes them.
+    let total = 0;
+    for (const p of problems) total += p.omitted === undefined ? 1 : p.omitted;
+    if (total > shown.length) shown.push(`… and ${total - shown.length} more problems`);
     super(shown.join("\n\n"));
     this.name = "SourceError";
     this.problems = problems;
@@ -140,16 +144,46 @@ export function quoteFound(value: unknown, max = 80): string {
   return escaped;
 }
 
+/**
+ * Problems one check keeps in full; beyond this a list counts the rest, so that a 100,000-row table
+ * with a bad cell on every line costs memory for a thousand problems, not for half a million.
+ */
+export const MAX_PROBLEMS_KEPT = 1000;
+
 /** Collects problems for one file so all of them are reported together. */
 export class ProblemList {
   readonly items: SourceProblem[] = [];
+  private omitted = 0;
   add(p: SourceProblem): void {
-    this.items.push(p);
+    if (this.items.length < MAX_PROBLEMS_KEPT) this.items.push(p);
+    else this.omitted++;
   }
   get empty(): boolean {
     return this.items.length === 0;
   }
-  throwIfAny(): void {
-    if (this.items.length > 0) throw new SourceError(this.items);
+  /** The problems, ending with one that counts those not kept. */
+  all(): SourceProblem[] {
+    if (this.omitted === 0) return this.items;
+    const first = this.items[0]!;
+    return [
+      ...this.items,
+      {
+        file: first.file,
+        line: 0,
+        column: 0,
+        message: `${this.omitted} more problems of this kind are not listed`,
+        expected: "the problems above fixed first",
+        found: `${this.items.length + this.omitted} problems in all`,
+        omitted: this.omitted,
+      },
+    ];
   }
+  throwIfAny(): void {
+    if (this.items.length > 0) throw new SourceError(this.all());
+  }
+}
+
+/** Appends `more` to `to` one by one: spreading half a million problems into push() overflows the stack. */
+export function addProblems(to: SourceProblem[], more: readonly SourceProblem[]): void {
+  for (const p of more) to.push(p);
 }

@@ -5,6 +5,7 @@
  */
 import { cpSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MAX_PROBLEMS_SHOWN } from "../../src/pipeline/errors.ts";
 import { edit } from "../helpers/fixtures.ts";
 import {
   ACC,
@@ -230,6 +231,14 @@ const CRASHES: BadInput[] = [
     also: ["found:    U+FFFF (noncharacter)"],
   },
 ];
+
+/** Problems past the first thousand of one check are counted, not kept (and never spread into a call). */
+CRASHES.push({
+  name: "a bad cell in every column of 99,999 rows (400,000 problems; a stack overflow before)",
+  apply: (d) => writeFileSync(join(d, CSV), `${HEADER}\n${"x,y,z,w\n".repeat(99_999)}`),
+  expect: at(CSV, 2, 1, 'column "Batch Size" (batch_size, images): not a valid value'),
+  also: [`… and ${399_996 - MAX_PROBLEMS_SHOWN} more problems`],
+});
 
 /** A key of `n` nested flow mappings, as in the issue (700 levels: 1.4 KB). */
 export const nestedKey = (n: number) => `${"{".repeat(n)}${"}".repeat(n)}: 1`;

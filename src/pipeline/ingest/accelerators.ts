@@ -1,5 +1,5 @@
 /** Reads data/accelerators/*.yaml into validated accelerator records, sorted by id. */
-import { SourceError, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
+import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { acceleratorSchema, type Accelerator } from "../schema.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
 import { listDataFolder, readDataFile } from "./text.ts";
@@ -69,7 +69,7 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
         parseAccelerator(file, readDataFile(root, `accelerators/${name}`), name.slice(0, -".yaml".length)),
       );
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
     }
   }

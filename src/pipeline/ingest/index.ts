@@ -1,5 +1,5 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
-import { SourceError, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
+import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { modelSlug } from "../figures/common.ts";
 import { ID_PATTERN, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
@@ -19,7 +19,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     try {
       return f();
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
       return undefined;
     }
@@ -33,7 +33,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     const kind = collect(() => dataEntryKind(root, `studies/${name}`));
     if (kind === undefined) continue;
     if (kind === "link") {
-      problems.push(...linkProblem(folder, "study folder").problems);
+      addProblems(problems, linkProblem(folder, "study folder").problems);
       continue;
     }
     if (kind !== "folder") {
@@ -65,7 +65,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     const s = collect(() => loadStudy(root, name));
     if (s) studies.push(s);
   }
-  if (problems.length === 0) problems.push(...crossCheck(accelerators, studies));
+  if (problems.length === 0) addProblems(problems, crossCheck(accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies };
 }

@@ -1,6 +1,13 @@
 /** One study folder → validated metadata plus its tables, each row with values in canonical units. */
 import { describeValue, outOfBounds } from "../bounds.ts";
-import { ProblemList, SourceError, quoteFound, quoteName, type SourceProblem } from "../errors.ts";
+import {
+  ProblemList,
+  SourceError,
+  addProblems,
+  quoteFound,
+  quoteName,
+  type SourceProblem,
+} from "../errors.ts";
 import {
   FIELD_UNITS,
   studySchema,
@@ -159,7 +166,7 @@ function unknownEntries(root: DataRoot, folder: string, declared: Set<string>): 
     const file = `${root.display}/${folder}/${name}`;
     const kind = dataEntryKind(root, `${folder}/${name}`);
     const whole = { file, line: 0, column: 0 };
-    if (kind === "link") problems.push(...linkProblem(file, "file").problems);
+    if (kind === "link") addProblems(problems, linkProblem(file, "file").problems);
     else if (kind === "file" && name.endsWith(".csv"))
       problems.push({
         ...whole,
@@ -205,7 +212,7 @@ const describeKey = (row: TableRow) => {
  * value, so both cells are reported (never one kept and the other dropped).
  */
 function conflictingCells(tables: ParsedTable[]): SourceProblem[] {
-  const problems: SourceProblem[] = [];
+  const problems = new ProblemList();
   const seen = new Map<string, CellValue>();
   for (const table of tables) {
     table.rows.forEach((row, index) => {
@@ -222,7 +229,7 @@ function conflictingCells(tables: ParsedTable[]): SourceProblem[] {
           [other, cell],
           [cell, other],
         ] as const)
-          problems.push({
+          problems.add({
             ...here.at,
             message: `series ${table.meta.series} gets ${field} for ${describeKey(row)} from two tables`,
             expected: "each quantity of a point in one table only",
@@ -232,7 +239,7 @@ function conflictingCells(tables: ParsedTable[]): SourceProblem[] {
       }
     });
   }
-  return problems;
+  return problems.empty ? [] : problems.all();
 }
 
 /** Maps CSV columns to canonical fields and reads every cell; `at` locates a path under the table's entry in study.yaml. */

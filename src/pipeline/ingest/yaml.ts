@@ -104,7 +104,7 @@ export function parseYaml<T>(
       ...hint(suggestionFor(issue, value)),
     });
   }
-  throw new SourceError(problems.items);
+  throw new SourceError(problems.all());
 }
 
 const hint = (text: string | undefined) => (text ? { hint: text } : {});

@@ -3,7 +3,7 @@
  * quantities are derived from the ones published, and every derived field names its formula.
  */
 import { describeValue, outOfBounds, type BoundedQuantity } from "../bounds.ts";
-import { SourceError, type SourceProblem } from "../errors.ts";
+import { ProblemList, SourceError, addProblems, type SourceProblem } from "../errors.ts";
 import type { CanonicalRow, NumericField, Study } from "../schema.ts";
 import {
   pointKey,
@@ -178,15 +178,15 @@ function derivedProblem(d: Derivation, value: number, fallback: SourceProblem["f
 /** All canonical measured rows of one study, with each series' fraction of its own peak. */
 export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
   const out: CanonicalRow[] = [];
-  const problems: SourceProblem[] = [];
+  const problems = new ProblemList();
   for (const [series, points] of mergeSeries(parsed)) {
     const computed = points.map((p) => ({ p, d: derivePoint(p) }));
     for (const { d } of computed)
       for (const x of d.derived) {
         const problem = derivedProblem(x, d.values[x.field as NumericField]!, parsed.metaFile);
-        if (problem) problems.push(problem);
+        if (problem) problems.add(problem);
       }
-    if (problems.length) continue;
+    if (!problems.empty) continue;
     const peak = Math.max(...computed.map(({ d }) => d.values.throughput_img_s ?? -Infinity));
     for (const { p, d } of computed) {
       // Text-only rows (e.g. MLPerf MultiStream samples/query) stay on the study page, not in the dataset.
@@ -230,7 +230,7 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
       });
     }
   }
-  if (problems.length) throw new SourceError(problems);
+  problems.throwIfAny();
   return out;
 }
 
@@ -242,7 +242,7 @@ export function normalizeStudies(studies: ParsedStudy[]): CanonicalRow[] {
     try {
       for (const row of normalizeStudy(s)) rows.push(row);
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
     }
   }

@@ -1,6 +1,6 @@
 /** data/findings/*.md → validated finding pages: front matter checked, data tokens resolved, links and figures known. */
 import { z } from "zod";
-import { SourceError, quoteName, type SourceProblem } from "../errors.ts";
+import { SourceError, addProblems, quoteName, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
 import { listDataFolder, readDataFile } from "../ingest/text.ts";
 import { parseYaml, yamlPositionIn } from "../ingest/yaml.ts";
@@ -126,7 +126,7 @@ export function loadFindings(
         blocks: doc.blocks,
       });
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
     }
   }
@@ -140,7 +140,7 @@ function collect<T>(problems: SourceProblem[], f: () => T): T | undefined {
     return f();
   } catch (e) {
     if (!(e instanceof SourceError)) throw e;
-    problems.push(...e.problems);
+    addProblems(problems, e.problems);
     return undefined;
   }
 }
