@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Atlas, AtlasData } from "./atlas.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
-import { normalizeStudy } from "./normalize/normalize.ts";
+import { checkFiniteRows, normalizeStudies } from "./normalize/normalize.ts";
 import { auditStudy } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
 import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
@@ -36,8 +36,8 @@ export interface PipelineOptions {
 export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atlas {
   // 1. Ingest: read and validate every file; throws SourceError before anything is written.
   const loaded = loadData(dataDir);
-  // 2. Normalize: one canonical row per measured point.
-  const measured = loaded.studies.flatMap(normalizeStudy);
+  // 2. Normalize: one canonical row per measured point; derived values are range-checked.
+  const measured = normalizeStudies(loaded.studies);
   // 3. Audit: redundant published numbers checked against each other.
   const audit = loaded.studies.flatMap(auditStudy);
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
@@ -46,6 +46,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       ? runSimulator(dataDir, loaded.accelerators, measured, { cacheDir: options.cacheDir })
       : null;
   const rows = sortRows([...measured, ...(sim?.rows ?? [])]);
+  // Nothing not finite is ever published (measurements.csv, .json, figures).
+  checkFiniteRows(rows);
   // 5. Report: claims tested against the data, figures made once, finding prose resolved against both.
   const data: AtlasData = {
     accelerators: loaded.accelerators,
@@ -91,6 +93,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const findings = loadFindings(dataDir, resolve, {
     figures: new Set(figures.map((f) => f.id)),
     tables: new Set(REPORT_TABLES),
+    studies: new Set(data.studies.map((s) => s.study.id)),
+    accelerators: new Set(data.accelerators.map((a) => a.id)),
   });
   return { ...data, figures, findings };
 }

@@ -3,15 +3,35 @@
  * from these, so the documentation, the validation and the code cannot drift apart.
  */
 import { z } from "zod";
+import { MAX_BATCH, MAX_IMAGES_PER_RUN, MAX_INPUT_PX, SPEC_BOUNDS, withinBound } from "./bounds.ts";
+import { firstNonAscii } from "./errors.ts";
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-/** An id that is safe as a file name and URL segment: lower case, digits and dashes. */
+/** An id that is safe as a file name and URL segment: lower case ASCII letters, digits and dashes. */
 export const idSchema = z
   .string()
   .max(64)
-  .regex(ID_PATTERN, "an id of lower-case letters, digits and dashes (e.g. v100-sxm2-32gb)");
+  .superRefine((id, ctx) => {
+    if (ID_PATTERN.test(id)) return;
+    // A look-alike letter (Cyrillic у for y) makes an id that reads as valid: say which character is wrong.
+    const other = firstNonAscii(id);
+    ctx.addIssue({
+      code: "custom",
+      message: `an id of lower-case ASCII letters, digits and dashes (e.g. v100-sxm2-32gb)${other ? `; ${other}` : ""}`,
+    });
+  });
 
-const text = (max = 2000) => z.string().min(1).max(max);
+/** Text a reader sees: not empty and not only spaces (a blank title shows as nothing). */
+const text = (max = 2000) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.trim() !== "", "text that is not blank");
+/** A count of images in one batch, as claims name it. */
+const batchSchema = z.number().int().positive().max(MAX_BATCH);
+/** An image side in pixels. */
+const pixelsSchema = z.number().int().positive().max(MAX_INPUT_PX);
 /** Links from data files end up in href attributes: only http(s), never javascript: or data:. */
 export const httpUrlSchema = z
   .string()
@@ -103,17 +123,20 @@ export const tableSchema = z
     ),
     input: z
       .object({
-        width: z.number().int().positive().max(65536),
-        height: z.number().int().positive().max(65536),
+        width: pixelsSchema,
+        height: pixelsSchema,
         stated: z.boolean(),
       })
       .strict(),
     precision: z.enum(PRECISIONS),
     framework: text(200),
     execution: text(200),
-    images_per_run: z.number().int().positive().optional(),
+    images_per_run: z.number().int().positive().max(MAX_IMAGES_PER_RUN).optional(),
     images_per_run_source: text(1000).optional(),
-    price_usd_per_hour: z.number().positive().finite().optional(),
+    price_usd_per_hour: z
+      .number()
+      .refine((v) => withinBound(v, SPEC_BOUNDS.price_usd_per_hour), SPEC_BOUNDS.price_usd_per_hour.text)
+      .optional(),
     price_source: text(1000).optional(),
     columns: z.array(columnSchema).min(1).max(64),
     corrections: z.array(correctionSchema).max(1000).optional(),
@@ -121,6 +144,22 @@ export const tableSchema = z
   })
   .strict();
 export type Table = z.infer<typeof tableSchema>;
+
+/** Dataset columns a `value` or `ratio` claim may test (a typo is an error, not an untestable claim). */
+export const CLAIM_FIELDS = [
+  "batch_size",
+  "latency_ms",
+  "latency_p90_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "throughput_img_s",
+  "power_w",
+  "img_s_per_w",
+  "cost_usd_per_1000_img",
+  "fraction_of_peak",
+  "utilization_pct",
+  "memory_used_mb",
+] as const satisfies readonly (keyof CanonicalRow)[];
 
 const claimTestSchema = z.discriminatedUnion("kind", [
   z
@@ -130,8 +169,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
       /** Test one series only; by default every series of the accelerator and model is tested. */
       series: idSchema.optional(),
       model: z.string().min(1).max(64),
-      batch: z.number().int().positive(),
-      reference_batch: z.number().int().positive(),
+      batch: batchSchema,
+      reference_batch: batchSchema,
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
     })
@@ -140,7 +179,7 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("peak-fraction"),
       series: idSchema,
-      batch: z.number().int().positive(),
+      batch: batchSchema,
       expected: z.number().positive().max(1),
       comparison: z.enum(["at-least", "at-most"]).optional(),
     })
@@ -149,8 +188,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("value"),
       series: idSchema,
-      field: z.string().min(1).max(64),
-      batch: z.number().int().positive().optional(),
+      field: z.enum(CLAIM_FIELDS),
+      batch: batchSchema.optional(),
       aggregate: z.enum(["min", "max"]).optional(),
       expected: z.number().finite(),
       tolerance: z.number().nonnegative().max(1),
@@ -161,10 +200,10 @@ const claimTestSchema = z.discriminatedUnion("kind", [
       kind: z.literal("ratio"),
       /** `field` of `series` (at `batch`, or its only row) ÷ the same field of `reference_series`. */
       series: idSchema,
-      batch: z.number().int().positive().optional(),
+      batch: batchSchema.optional(),
       reference_series: idSchema,
-      reference_batch: z.number().int().positive().optional(),
-      field: z.string().min(1).max(64),
+      reference_batch: batchSchema.optional(),
+      field: z.enum(CLAIM_FIELDS),
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
     })
@@ -184,9 +223,9 @@ const claimTestSchema = z.discriminatedUnion("kind", [
         "flexLogixActivationBytes",
       ]),
       model: z.string().min(1).max(64),
-      input: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict(),
+      input: z.object({ width: pixelsSchema, height: pixelsSchema }).strict(),
       precision: z.enum(["int8", "fp16", "fp32"]),
-      batch: z.number().int().positive().optional(),
+      batch: batchSchema.optional(),
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
       comparison: z.enum(["approx", "greater-than", "less-than"]).optional(),
@@ -289,7 +328,21 @@ export const acceleratorSchema = z
     architecture: text(200).optional(),
     kind: z.enum(["gpu", "ipu", "dla", "other"]),
     summary: text().optional(),
-    specs: z.object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()]))).strict(),
+    specs: z
+      .object(
+        Object.fromEntries(
+          SPEC_KEYS.map((k) => [
+            k,
+            specSchema
+              .refine((s) => withinBound(s.value, SPEC_BOUNDS[k]), {
+                message: SPEC_BOUNDS[k].text,
+                path: ["value"],
+              })
+              .optional(),
+          ]),
+        ),
+      )
+      .strict(),
     notes: z.array(text()).max(50).optional(),
   })
   .strict();

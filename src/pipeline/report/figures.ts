@@ -3,6 +3,7 @@
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
 import type { AtlasData } from "../atlas.ts";
+import { SourceError } from "../errors.ts";
 import { groupBy } from "../group.ts";
 import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import { batchScalingFigure } from "../figures/batch-scaling.ts";
@@ -35,9 +36,24 @@ export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): Fig
   }
   figures.push(...findingFigures(atlas));
   for (const source of extra) figures.push(...source(atlas));
+  // Ingest refuses the data that would collide (crossCheck); should another family collide, the data
+  // it came from is named, not a stack trace.
   const ids = new Set<string>();
   for (const f of figures) {
-    if (ids.has(f.id)) throw new Error(`duplicate figure id ${f.id}`);
+    if (ids.has(f.id)) {
+      const study = atlas.studies.find((s) => f.sources.includes(s.study.id));
+      throw new SourceError([
+        {
+          file: f.accelerator ? `data/accelerators/${f.accelerator}.yaml` : (study?.metaFile ?? "data"),
+          line: 0,
+          column: 0,
+          message: `two figures get the id ${f.id}`,
+          expected: "data whose figure ids differ",
+          found: `${f.id} twice`,
+          hint: "two model or accelerator ids differ only in punctuation; rename one",
+        },
+      ]);
+    }
     ids.add(f.id);
   }
   return figures;
