@@ -15,7 +15,10 @@ export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTE
   let stat: ReturnType<typeof lstatSync>;
   try {
     stat = lstatSync(path);
-  } catch {
+  } catch (e) {
+    // Missing, or a path through a file; any other failure (permissions, I/O) is thrown as it is.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
     throw whole("file does not exist", "a file", "no such file");
   }
   if (stat.isSymbolicLink())
@@ -32,7 +35,9 @@ export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTE
 export function decodeUtf8(bytes: Uint8Array, display: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
+  } catch (e) {
+    // A fatal decoder throws this TypeError on bytes that are not UTF-8, and nothing else is expected.
+    if ((e as NodeJS.ErrnoException).code !== "ERR_ENCODING_INVALID_ENCODED_DATA") throw e;
     // Find the first bad byte to point at it.
     const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
     const { line, column } = positionOf(text, text.indexOf("\uFFFD"));

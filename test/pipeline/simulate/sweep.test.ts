@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadAccelerators } from "../../../src/pipeline/ingest/accelerators.ts";
 import { memoryBreakdown, simulateSweep, SWEEP_BATCHES } from "../../../src/pipeline/simulate/sweep.ts";
 import { fixtureAccelerators, REPO, simParams } from "./helpers.ts";
@@ -8,12 +8,10 @@ const accelerators = fixtureAccelerators();
 const params = simParams();
 
 describe("the sweep", () => {
-  // First: the timing includes building and analysing every graph and the calibration.
+  // Its speed is measured by `npm run bench` (simulator sweep), not asserted against the wall clock here.
   let first: ReturnType<typeof simulateSweep> = [];
-  it("runs in under 2 s", () => {
-    const t = performance.now();
+  beforeAll(() => {
     first = simulateSweep(accelerators, params);
-    expect(performance.now() - t).toBeLessThan(2000);
   });
 
   it("is deterministic to the byte", () => {
