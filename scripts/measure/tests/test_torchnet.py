@@ -108,6 +108,25 @@ class TorchNetTest(unittest.TestCase):
             self.assertTrue(os.path.exists(record))
             self.assertIn("PyTorch networks match the simulator's graphs", out.getvalue())
 
+    def test_a_harness_bug_stops_the_run_instead_of_passing_as_a_skipped_point(self):
+        import io
+        import os
+        import tempfile
+        from unittest import mock
+
+        from atlas_measure import cli
+        from atlas_measure import runner as R
+
+        with tempfile.TemporaryDirectory() as d, mock.patch.object(R.Runner, "time_calls", side_effect=TypeError("a bug")):
+            out_dir = os.path.join(d, "atlas-cpu-bug")
+            out, err = io.StringIO(), io.StringIO()
+            with self.assertRaisesRegex(TypeError, "a bug"):
+                cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",
+                          "--executions", "eager", "--max-batch", "1"], out=out, err=err)
+            self.assertIn("error in the harness", err.getvalue())
+            self.assertNotIn("skipped", out.getvalue())
+            self.assertFalse(os.path.exists(out_dir) and os.listdir(out_dir))
+
     def test_module_names_follow_the_graph(self):
         g, net = self.nets["resnet50_v1.5"]
         self.assertIn("layer1_0_downsample_0", net.layers)
