@@ -95,7 +95,8 @@ class TorchNetTest(unittest.TestCase):
             out, err = io.StringIO(), io.StringIO()
             code = cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--contiguous", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",
                              "--executions", "eager", "cuda-graph", "--max-batch", "2", "--budget-s", "60", "--window-s", "0.05",
-                             "--record", record], out=out, err=err)
+                             # A point budget that a loaded machine's forecast for batch 2 cannot exceed.
+                             "--point-budget-s", "30", "--record", record], out=out, err=err)
             self.assertEqual(code, 0, err.getvalue())
             self.assertEqual(sorted(os.listdir(out_dir)), ["rn50-32x32-fp32-eager.csv", "study.yaml"])
             with open(os.path.join(out_dir, "study.yaml"), encoding="utf-8") as f:
@@ -104,7 +105,7 @@ class TorchNetTest(unittest.TestCase):
             self.assertIn("CPU SMOKE TEST", text)
             self.assertIn("CUDA graphs need a CUDA device", text)
             with open(os.path.join(out_dir, "rn50-32x32-fp32-eager.csv"), encoding="utf-8") as f:
-                self.assertEqual([line.split(",")[0] for line in f.read().splitlines()], ["Batch size", "1", "2"])
+                self.assertEqual([line.split(",")[0] for line in f.read().splitlines()], ["Batch size", "1", "2"], out.getvalue())
             self.assertTrue(os.path.exists(record))
             self.assertIn("PyTorch networks match the simulator's graphs", out.getvalue())
 
