@@ -7,7 +7,7 @@
  * 4. the published dataset, the PNGs, the release archive and the figure manifest are added beside the pages
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
-import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
 import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
@@ -15,6 +15,7 @@ import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
 import { swapInto } from "./lib/swap.ts";
 import { FigurePngDrawer } from "./lib/figure-pngs.ts";
+import { linkOrCopy } from "./lib/link-or-copy.ts";
 import { writeFileAtomic } from "../src/pipeline/output/files.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
@@ -92,12 +93,3 @@ process.stdout.write(
     .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
     .join(", ")})\n`,
 );
-
-/** A hard link (both sides are replaced by rename, never written in place), or a copy across file systems. */
-function linkOrCopy(from: string, to: string): void {
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
-  }
-}

@@ -265,6 +265,33 @@ describe("search", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("says the index is missing where there is none (the development server), and reports a broken one as an error", async () => {
+    const MISSING =
+      "The search index is missing: it is written by `npm run build`, not by the development server.";
+    const searchPage = async (pagefindJs: { status: number; body: string }) => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.route("**/pagefind/pagefind.js", (route) =>
+        route.fulfill({ ...pagefindJs, contentType: "text/javascript" }),
+      );
+      await page.goto(`${server.url}/search/?q=Graphcore`);
+      return { page, errors };
+    };
+    const missing = await searchPage({ status: 404, body: "not found" });
+    await missing.page.waitForFunction(
+      (m) => document.getElementById("search-status")?.textContent === m,
+      MISSING,
+    );
+    expect(missing.errors).toEqual([]);
+    await missing.page.close();
+    // A module that loads but fails is not "missing": the error reaches the console.
+    const broken = await searchPage({ status: 200, body: 'throw new Error("pagefind broke");' });
+    await expect.poll(() => broken.errors).toEqual(["pagefind broke"]);
+    expect(await broken.page.textContent("#search-status")).not.toBe(MISSING);
+    await broken.page.close();
+  });
 });
 
 describe("without JavaScript, on a phone, in print", () => {

@@ -21,6 +21,12 @@ const whole = (file: string, message: string, expected: string, found: string, h
 
 const realRoots = new Map<string, string>();
 
+/** A path that does not exist, or runs through a file: the only failures read as "no such file". */
+const isMissing = (e: unknown): boolean => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+};
+
 /**
  * Walks from the data folder to `rel` with lstat: a symbolic link anywhere on the way (a linked
  * `data/findings` as much as a linked file) is refused, and the resolved path must still lie inside
@@ -35,7 +41,9 @@ function checkInside(root: DataRoot, rel: string): Stats | null {
   let rootStat: Stats;
   try {
     rootStat = lstatSync(root.dir);
-  } catch {
+  } catch (e) {
+    // Missing, or a path through a file; any other failure (permissions, I/O) is thrown as it is.
+    if (!isMissing(e)) throw e;
     throw whole(root.display, "data folder does not exist", "a folder", "no such folder");
   }
   if (rootStat.isSymbolicLink())
@@ -52,7 +60,8 @@ function checkInside(root: DataRoot, rel: string): Stats | null {
     at = join(at, part);
     try {
       stat = lstatSync(at);
-    } catch {
+    } catch (e) {
+      if (!isMissing(e)) throw e;
       return null;
     }
     if (i === parts.length - 1) break;
@@ -157,7 +166,9 @@ export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTE
 export function decodeUtf8(bytes: Uint8Array, display: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
+  } catch (e) {
+    // A fatal decoder throws this TypeError on bytes that are not UTF-8, and nothing else is expected.
+    if ((e as NodeJS.ErrnoException).code !== "ERR_ENCODING_INVALID_ENCODED_DATA") throw e;
     // Find the first bad byte to point at it.
     const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
     const { line, column } = positionOf(text, text.indexOf("\uFFFD"));

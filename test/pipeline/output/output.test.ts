@@ -111,6 +111,9 @@ describe("the dataset written in pieces", () => {
   });
 });
 
+/** Text as an SVG element's content: the three characters XML escapes there. */
+const xmlText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 describe("the site's atlas", () => {
   const atlas = runPipeline("data");
   const site = siteAtlas(
@@ -130,7 +133,13 @@ describe("the site's atlas", () => {
     expect(site.figures.map((f) => f.id)).toEqual(atlas.figures.map((f) => f.id));
     const spec = atlas.figures.find((f) => f.id === "fig-batch-scaling-architectures")!;
     const published = site.figures.find((f) => f.id === spec.id)!;
-    expect(published.svg).toBe(renderFigure(spec));
+    // Rendered: this figure's SVG, labelled by its own title and description, with Plot's
+    // process-global ids renumbered per figure.
+    expect(published.svg).toMatch(/^<svg [^>]*role="img"/);
+    expect(published.svg).toContain(`aria-labelledby="${spec.id}-title ${spec.id}-desc"`);
+    expect(published.svg).toContain(`<title id="${spec.id}-title">${xmlText(spec.title)}</title>`);
+    expect(published.svg).toContain(`<desc id="${spec.id}-desc">${xmlText(spec.alt)}</desc>`);
+    expect(published.svg).not.toMatch(/plot-(?:clip|filter|pattern|marker)-\d/);
     expect(published).not.toHaveProperty("plot");
     expect(published.rows).toEqual(spec.rows);
     // Simulated curves stay in the figures even though the rows are gone.
