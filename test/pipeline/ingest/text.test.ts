@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SourceError } from "../../../src/pipeline/errors.ts";
-import { readUtf8 } from "../../../src/pipeline/ingest/text.ts";
+import { readDataFile } from "../../../src/pipeline/ingest/text.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "atlas-text-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,22 +21,27 @@ function problemOf(run: () => unknown) {
   throw new Error("no error");
 }
 
-describe("readUtf8", () => {
+const root = { dir, display: "data" };
+
+describe("readDataFile", () => {
   it("reads a UTF-8 file", () => {
-    expect(readUtf8(join(dir, "table.csv"), "data/table.csv")).toBe("a,b\n");
+    expect(readDataFile(root, "table.csv")).toBe("a,b\n");
   });
 
   it("says a missing file does not exist, also below a path that is a file", () => {
-    for (const path of [join(dir, "missing.csv"), join(dir, "table.csv", "x.csv")]) {
-      expect(problemOf(() => readUtf8(path, "data/x.csv"))).toMatchObject({
-        file: "data/x.csv",
+    for (const [rel, shown] of [
+      ["missing.csv", "data/missing.csv"],
+      ["table.csv/x.csv", "data/table.csv/x.csv"],
+    ] as const) {
+      expect(problemOf(() => readDataFile(root, rel))).toMatchObject({
+        file: shown,
         message: "file does not exist",
       });
     }
   });
 
   it("points at the first byte that is not UTF-8", () => {
-    expect(problemOf(() => readUtf8(join(dir, "latin1.csv"), "data/latin1.csv"))).toMatchObject({
+    expect(problemOf(() => readDataFile(root, "latin1.csv"))).toMatchObject({
       file: "data/latin1.csv",
       line: 2,
       column: 2,
@@ -44,8 +49,7 @@ describe("readUtf8", () => {
   });
 
   it("lets other failures through as they are, not as a missing file", () => {
-    const tooLong = join(dir, `${"x".repeat(300)}.csv`);
-    expect(() => readUtf8(tooLong, "data/long.csv")).toThrow(
+    expect(() => readDataFile(root, `${"x".repeat(300)}.csv`)).toThrow(
       expect.objectContaining({ code: "ENAMETOOLONG" }),
     );
   });
