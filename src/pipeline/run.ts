@@ -5,6 +5,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
+import { loadSimulatorParams } from "./simulate/params.ts";
+import { simulatorSpecs, type SimulatorSpecs } from "./report/specs.ts";
+import { acceleratorSummaries, type AcceleratorSummary } from "./report/summary.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
 import { normalizeStudy } from "./normalize/normalize.ts";
@@ -51,6 +54,10 @@ export interface Atlas {
   memory: MemoryBreakdownRow[];
   /** Every figure of the report, made once here (pages, downloads and the manifest use these). */
   figures: FigureSpec[];
+  /** Specifications the simulator adds to or overrides in the accelerator files, by accelerator; empty without it. */
+  simulatorSpecs: SimulatorSpecs[];
+  /** The home page's summary: per accelerator, its key numbers with their sources (report/summary.ts). */
+  summary: AcceleratorSummary[];
 }
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
@@ -94,7 +101,15 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     validation: sim?.validation ?? null,
     memory: sim?.memory ?? [],
     figures: [],
+    simulatorSpecs: sim ? simulatorSpecs(loadSimulatorParams(dataDir).accelerators) : [],
+    summary: [],
   };
+  atlas.summary = acceleratorSummaries(
+    atlas.accelerators,
+    data.studies.map((s) => s.study),
+    atlas.rows,
+    atlas.simulatorSpecs,
+  );
   // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
   atlas.ledger = evaluateClaims(
     data.studies.map((s) => s.study),

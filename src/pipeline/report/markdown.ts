@@ -32,15 +32,68 @@ export interface MarkdownDoc {
   tokens: { token: string; text: string }[];
 }
 
+/** A node of the HTML tree rehype works on (only what the two plugins below read and write). */
+interface HastNode {
+  type: string;
+  tagName?: string;
+  value?: string;
+  properties?: Record<string, unknown>;
+  children?: HastNode[];
+}
+
+const textOf = (n: HastNode): string => n.value ?? (n.children ?? []).map(textOf).join("");
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
+export function slugify(text: string, seen: Map<string, number>): string {
+  const base = text
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+  const n = seen.get(base) ?? 0;
+  seen.set(base, n + 1);
+  return n === 0 ? base : `${base}-${n}`;
+}
+
+/**
+ * After sanitizing (which would prefix ids): headings get GitHub's ids, so a document's own
+ * `[Contents](#section)` links resolve, and tables get a box that scrolls on its own on a phone.
+ */
+function rehypeAtlas() {
+  return (tree: HastNode) => {
+    const seen = new Map<string, number>();
+    const walk = (node: HastNode) => {
+      node.children = (node.children ?? []).map((child) => {
+        if (child.type !== "element") return child;
+        if (/^h[1-6]$/.test(child.tagName!))
+          child.properties = { ...child.properties, id: slugify(textOf(child), seen) };
+        walk(child);
+        return child.tagName === "table"
+          ? { type: "element", tagName: "div", properties: { className: ["table-wrap"] }, children: [child] }
+          : child;
+      });
+    };
+    walk(tree);
+  };
+}
+
 const processor = unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkRehype)
   .use(rehypeSanitize)
+  .use(rehypeAtlas)
   .use(rehypeStringify);
 
 export function markdownToHtml(md: string): string {
   return String(processor.processSync(md));
+}
+
+/** One line of Markdown (a study's summary, a note, a caveat) as inline HTML, without the paragraph. */
+export function inlineMarkdown(md: string): string {
+  const html = markdownToHtml(md).trim();
+  const one = /^<p>([\s\S]*)<\/p>$/.exec(html);
+  return one && !one[1]!.includes("<p>") ? one[1]! : html;
 }
 
 const BLOCK = /^\{\{(figure|table):([a-z0-9][a-z0-9-]*)\}\}$/;
