@@ -177,6 +177,7 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
     sources: studies,
     accelerator: o.accelerator.id,
     columns: [
+      ...(faceted ? [{ key: "panel", label: "panel" }] : []),
       { key: "series", label: "series" },
       { key: "kind", label: "kind" },
       { key: "batch", label: "batch size" },
@@ -184,7 +185,10 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
       { key: "note", label: "note" },
       { key: "source", label: "source row" },
     ],
-    rows: tableRows(points.map(({ panel: _p, ...rest }) => rest)),
+    // The panel (small multiple) each point is drawn in, by its title, where there are several.
+    rows: tableRows(
+      points.map(({ panel, ...rest }) => (faceted ? { panel: groups[panel]!.title, ...rest } : rest)),
+    ),
     legend,
     plot: (frame: Frame) => {
       const panels = panelGrid(

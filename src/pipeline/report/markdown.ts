@@ -68,8 +68,15 @@ function rehypeAtlas() {
         if (/^h[1-6]$/.test(child.tagName!))
           child.properties = { ...child.properties, id: slugify(textOf(child), seen) };
         walk(child);
+        // Scrolling boxes take the keyboard focus, so they can be scrolled without a mouse.
+        if (child.tagName === "pre") child.properties = { ...child.properties, tabIndex: 0 };
         return child.tagName === "table"
-          ? { type: "element", tagName: "div", properties: { className: ["table-wrap"] }, children: [child] }
+          ? {
+              type: "element",
+              tagName: "div",
+              properties: { className: ["table-wrap"], tabIndex: 0 },
+              children: [child],
+            }
           : child;
       });
     };
@@ -89,11 +96,14 @@ export function markdownToHtml(md: string): string {
   return String(processor.processSync(md));
 }
 
-/** One line of Markdown (a study's summary, a note, a caveat) as inline HTML, without the paragraph. */
-export function inlineMarkdown(md: string): string {
-  const html = markdownToHtml(md).trim();
-  const one = /^<p>([\s\S]*)<\/p>$/.exec(html);
-  return one && !one[1]!.includes("<p>") ? one[1]! : html;
+/**
+ * A prose field of a data file (a study's summary, a note, a caveat) as HTML: plain text, escaped, in
+ * which `code spans` render as code. Not full Markdown: such fields quote sources verbatim, and their
+ * `*`, `_` and `<` must stay the characters the source printed.
+ */
+export function proseHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escaped.replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
 
 const BLOCK = /^\{\{(figure|table):([a-z0-9][a-z0-9-]*)\}\}$/;
