@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { FigureSpec, PublishedFigure } from "./spec.ts";
+import { plotOptions, type FigureSpec, type PublishedFigure } from "./spec.ts";
 import { FONT_SIZE, NARROW, textWidth, WIDE, type Frame, type LegendEntry } from "./common.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -32,7 +32,7 @@ export function renderInline(spec: FigureSpec): { wide: string; narrow: string }
 
 function renderFrame(spec: FigureSpec, frame: Frame, idBase: string): string {
   const document = documentForPlots();
-  const options = spec.plot(frame);
+  const options = plotOptions(spec, frame);
   const el = Plot.plot({
     ...options,
     width: frame.width,

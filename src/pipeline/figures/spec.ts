@@ -22,8 +22,12 @@ export interface FigureSpec {
   /** Exactly the rows plotted, with the columns the data table and CSV download show. */
   columns: FigureColumn[];
   rows: Record<string, string | number | null>[];
-  /** Plot options for a frame (without `document`): each family lays itself out wide and narrow; render.ts draws both. */
-  plot: (frame: Frame) => Plot.PlotOptions;
+  /**
+   * Plot options for a frame (without `document`): each family lays itself out wide and narrow and
+   * render.ts draws both. Fixed options (a family written before the design system) are drawn at both
+   * widths as they are; the browser tests then flag their text as too small on a phone.
+   */
+  plot: ((frame: Frame) => Plot.PlotOptions) | Plot.PlotOptions;
   /** Drawn by render.ts below the chart, outside the plotting area, wrapped to the frame's width. */
   legend?: LegendEntry[];
 }
@@ -38,6 +42,10 @@ export type PublishedFigure = Omit<FigureSpec, "plot" | "legend"> & {
   svg: string;
   inline: { wide: string; narrow: string };
 };
+
+/** A spec's Plot options for a frame. */
+export const plotOptions = (spec: Pick<FigureSpec, "plot">, frame: Frame): Plot.PlotOptions =>
+  typeof spec.plot === "function" ? spec.plot(frame) : spec.plot;
 
 /** A figure's data is not in the atlas (e.g. a fixture without that study); callers may skip the figure. */
 export class MissingDataError extends Error {

@@ -9,6 +9,7 @@ import { runPipeline } from "../../../src/pipeline/run.ts";
 import { brokenDerivations } from "../../../src/pipeline/report/assumptions.ts";
 import { markdownToHtml, proseHtml } from "../../../src/pipeline/report/markdown.ts";
 import { MAX_SERIES, NARROW, WIDE } from "../../../src/pipeline/figures/common.ts";
+import { plotOptions } from "../../../src/pipeline/figures/spec.ts";
 
 const atlas = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
 const summary = (id: string) => atlas.summary.find((s) => s.accelerator === id)!;
@@ -113,7 +114,9 @@ describe("figures of the report", () => {
   });
   it("lay out wide and narrow with the same data", () => {
     for (const f of atlas.figures)
-      expect((f.plot(WIDE).marks ?? []).length, f.id).toBe((f.plot(NARROW).marks ?? []).length);
+      expect((plotOptions(f, WIDE).marks ?? []).length, f.id).toBe(
+        (plotOptions(f, NARROW).marks ?? []).length,
+      );
   });
   it("say on the simulated figure which assumed specifications its predictions rest on", () => {
     const x1 = atlas.figures.find((f) => f.id === "fig-simulated-inferx-x1")!;
