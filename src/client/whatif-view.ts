@@ -86,7 +86,7 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
 }
 
 function figure(id: string, title: string, chart: string, series: ChartSeries[], caption: string): string {
-  return `<figure class="explore-figure" id="${id}"><div class="chart-box">${chart}</div>${legendHtml(series)}<figcaption><strong>${esc(title)}.</strong> ${esc(caption)}</figcaption></figure>`;
+  return `<figure class="explore-figure" id="${id}"><div class="chart-box" tabindex="0">${chart}</div>${legendHtml(series)}<figcaption><strong>${esc(title)}.</strong> ${esc(caption)}</figcaption></figure>`;
 }
 
 function chartsHtml(r: WhatIfResult): string {
@@ -223,7 +223,7 @@ function memoryTableHtml(r: WhatIfResult): string {
     ["All activations", m.totalActivationBytes, "× images: DRAM traffic if nothing stayed on chip"],
   ];
   return (
-    `<div class="table-wrap"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
     `<thead><tr><th scope="col">Quantity</th><th scope="col">MB</th><th scope="col">With the batch</th></tr></thead><tbody>` +
     rows
       .map(
@@ -261,7 +261,7 @@ function resultsTableHtml(r: WhatIfResult): string {
     );
   });
   return (
-    `<div class="table-wrap"><table id="whatif-table"><caption>Simulated results per batch size (★ smallest batch reaching 90 % of the best throughput)</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-table"><caption>Simulated results per batch size (★ smallest batch reaching 90 % of the best throughput)</caption>` +
     `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`
   );
 }
@@ -278,7 +278,7 @@ function measuredTableHtml(r: WhatIfResult): string {
   );
   const stacks = [...new Set(r.measured.map((m) => m.series.stack))].filter((s) => s !== r.stackId);
   return (
-    `<div class="table-wrap"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
     `<thead><tr><th scope="col">Series</th><th scope="col">Framework</th><th scope="col">Batch</th><th scope="col">Measured (img/s)</th><th scope="col">Simulated (img/s)</th><th scope="col">Simulated vs measured</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` +
     (stacks.length
       ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>`

@@ -6,6 +6,8 @@
 import type { AuditFinding } from "./normalize/audit.ts";
 import type { LedgerEntry } from "./report/claims.ts";
 import type { Finding } from "./report/findings.ts";
+import type { SimulatorSpecs } from "./report/specs.ts";
+import type { AcceleratorSummary } from "./report/summary.ts";
 import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
 import type { ExploreModel } from "./simulate/explore-model.ts";
 import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
@@ -41,6 +43,10 @@ export interface AtlasData {
   explore: ExploreModel | null;
   /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
   memory: MemoryBreakdownRow[];
+  /** Specifications the simulator adds to or overrides in the accelerator files, by accelerator; empty without it. */
+  simulatorSpecs: SimulatorSpecs[];
+  /** The home page's summary: per accelerator, its key numbers with their sources (report/summary.ts). */
+  summary: AcceleratorSummary[];
 }
 
 export interface Atlas extends AtlasData {

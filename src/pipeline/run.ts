@@ -5,6 +5,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Atlas, AtlasData } from "./atlas.ts";
+import { simulatorSpecs } from "./report/specs.ts";
+import { acceleratorSummaries } from "./report/summary.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
 import { checkFiniteRows, normalizeStudies } from "./normalize/normalize.ts";
@@ -48,6 +50,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const rows = sortRows([...measured, ...(sim?.rows ?? [])]);
   // Nothing not finite is ever published (measurements.csv, .json, figures).
   checkFiniteRows(rows);
+  const specs = sim ? simulatorSpecs(sim.context.params.accelerators) : [];
   // 5. Report: claims tested against the data, figures made once, finding prose resolved against both.
   const data: AtlasData = {
     accelerators: loaded.accelerators,
@@ -71,6 +74,13 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     validation: sim?.validation ?? null,
     explore: sim ? exploreModel(sim.context, measured) : null,
     memory: sim?.memory ?? [],
+    simulatorSpecs: specs,
+    summary: acceleratorSummaries(
+      loaded.accelerators,
+      loaded.studies.map((s) => s.study),
+      rows,
+      specs,
+    ),
   };
   const prices = new Map(
     loaded.studies.flatMap((s) =>

@@ -245,6 +245,15 @@ export const claimSchema = z
       .strict()
       .optional(),
     test: claimTestSchema.optional(),
+    /**
+     * Where testing the claim needs a definition the source leaves to the reader or defines otherwise
+     * ("2 MP"): the atlas's choice, the source's own, and the test under the source's definition.
+     * The ledger gives both results and calls the verdict "holds under a definition" when they differ.
+     */
+    definition: z
+      .object({ chosen: text(300), source: text(300), source_test: claimTestSchema })
+      .strict()
+      .optional(),
     note: text().optional(),
   })
   .strict();
@@ -376,6 +385,7 @@ export interface CanonicalRow {
   throughput_img_s: number | null;
   power_w: number | null;
   img_s_per_w: number | null;
+  /** The atlas's cost of 1,000 images: price_usd_per_hour / 3600 / throughput × 1000, where a price is stated. */
   cost_usd_per_1000_img: number | null;
   fraction_of_peak: number | null;
   /** Accelerator utilisation as the study reports it (%); reported only, never derived. */
@@ -389,6 +399,11 @@ export interface CanonicalRow {
   /** `file:line` of every source row merged into this one; `;`-separated. */
   source_file: string;
   source_line: string;
+  /**
+   * A cost per 1,000 images as the study printed it, by the study's own definition (which may not be
+   * the atlas's `cost_usd_per_1000_img`); absent where none is printed.
+   */
+  published_cost_usd_per_1000_img?: number | null;
 }
 
 export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
@@ -419,4 +434,5 @@ export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
   "memory_used_mb",
   "note",
   "derived",
+  "published_cost_usd_per_1000_img",
 ];

@@ -14,6 +14,9 @@ import type { Release, ReportVersion } from "../pipeline/cite/version.ts";
 import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 import type { MemoryBreakdownRow } from "../pipeline/simulate/sweep.ts";
 import { groupBy } from "../pipeline/group.ts";
+import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
+import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
+import { brokenDerivations, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -146,6 +149,26 @@ export async function ledger(): Promise<LedgerEntry[]> {
   return (await reportEntry<{ entries: LedgerEntry[] }>("ledger")).entries;
 }
 
+/** Derived values whose assumption the audit shows broken, by row (src/pipeline/report/assumptions.ts). */
+export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
+  return once("broken derivations", async () =>
+    brokenDerivations(
+      await allRows(),
+      (await allStudies()).flatMap((s) => s.audit),
+    ),
+  );
+}
+
+/** The home page's per-accelerator summary (src/pipeline/report/summary.ts). */
+export async function summary(): Promise<AcceleratorSummary[]> {
+  return (await reportEntry<{ rows: AcceleratorSummary[] }>("summary")).rows;
+}
+
+/** Specifications the simulator adds or overrides, per accelerator. */
+export async function simulatorSpecsOf(): Promise<SimulatorSpecs[]> {
+  return (await reportEntry<{ entries: SimulatorSpecs[] }>("simulator-specs")).entries;
+}
+
 /** The atlas as pages see it (no simulated rows: those are drawn in the figures and published in data/). */
 export type PageAtlas = Omit<SiteAtlas, "version" | "releases">;
 
@@ -165,6 +188,8 @@ export function getAtlas(): Promise<PageAtlas> {
       explore: readSiteAtlas().explore,
       memory: (await reportEntry<{ rows: MemoryBreakdownRow[] }>("memory")).rows,
       figures: [...(await allFigures()).values()],
+      simulatorSpecs: await simulatorSpecsOf(),
+      summary: await summary(),
     };
   });
 }

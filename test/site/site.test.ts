@@ -214,4 +214,61 @@ describe("the built site", () => {
       expect(html, page).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     }
   });
+
+  it("resolves every in-page anchor of the documentation (headings carry GitHub's ids)", () => {
+    for (const doc of readdirSync(join(first, "docs")).filter((d) =>
+      statSync(join(first, "docs", d)).isDirectory(),
+    )) {
+      const html = readFileSync(join(first, "docs", doc, "index.html"), "utf8");
+      const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+      const anchors = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+      expect(
+        anchors.filter((a) => !ids.has(a)),
+        doc,
+      ).toEqual([]);
+    }
+    const simulator = readFileSync(join(first, "docs", "simulator", "index.html"), "utf8");
+    expect(simulator).toContain('<h2 id="pipeline-and-api">');
+  });
+
+  it("reads as prose: Markdown rendered, plurals agreed, units spaced", () => {
+    const pages = readdirSync(first, { recursive: true, encoding: "utf8" }).filter(
+      (p) => p.endsWith("index.html") && !p.startsWith("v/"),
+    );
+    const problems: string[] = [];
+    for (const p of pages) {
+      // Visible text only: no scripts, no code, no tags.
+      const text = readFileSync(join(first, p), "utf8")
+        .replace(/<(script|style|code|pre|title|desc)[\s\S]*?<\/\1>/g, " ")
+        .replace(/<[^>]+>/g, " ");
+      if (text.includes("`")) problems.push(`${p}: raw Markdown backtick`);
+      for (const m of text.matchAll(/(?<![\w.,])1 (points|tables|findings|claims|warnings|infos)\b/g))
+        problems.push(`${p}: "${m[0]}"`);
+      if (/\d+(infos|warnings)\b/.test(text)) problems.push(`${p}: count and word run together`);
+      // Values with units in tables (sources' own words are quoted verbatim and may write "300W").
+      const html = readFileSync(join(first, p), "utf8");
+      for (const m of html.matchAll(/<td class="num"[^>]*>([^<]*)<\/td>/g))
+        if (/\d(TFLOPS|TOPS|GB\/s|GB|MiB|GHz|W|USD)\b/.test(m[1]!)) problems.push(`${p}: "${m[1]}"`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("answers first on the home page: counts from the data, then the summary table", () => {
+    const rows = Papa.parse<Record<string, string>>(
+      readFileSync(join(first, "data", "measurements.csv"), "utf8"),
+      {
+        header: true,
+        skipEmptyLines: true,
+      },
+    ).data;
+    const measured = new Set(rows.filter((r) => r.kind === "measured").map((r) => r.accelerator));
+    const all = readdirSync(join(first, "accelerators")).filter((d) => d !== "index.html");
+    const home = readFileSync(join(first, "index.html"), "utf8");
+    expect(home).toContain(
+      `measured on ${measured.size} accelerators; claims or specifications only for ${all.length - measured.size} more`,
+    );
+    expect(home.indexOf('<table class="summary stack">')).toBeLessThan(home.indexOf('id="key-findings"'));
+    // MN-Core 2's simulated efficiency rests on an assumed board power, and says so.
+    expect(home).toMatch(/board power 500 W is assumed/);
+  });
 });

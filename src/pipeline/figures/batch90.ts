@@ -5,7 +5,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { ValidationReport } from "../simulate/validate.ts";
-import { FRAME, inlineLegend, PALETTE, withoutColor } from "./common.ts";
+import { margins, tableRows, tickNumber, tip, type Frame } from "./common.ts";
+import { categorical, NEUTRAL, SYMBOLS } from "./palette.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
 
 export function batchAt90Figure(
@@ -22,7 +23,9 @@ export function batchAt90Figure(
   );
   if (series.length === 0) throw new MissingDataError(o.id, "no GPU series with enough batch sizes");
   const stacks = [...new Set(series.map((s) => s.stack))].sort();
-  const color = new Map(stacks.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
+  const style = new Map(
+    stacks.map((s, i) => [s, { color: categorical(i), symbol: SYMBOLS[i % SYMBOLS.length]! }]),
+  );
   // Series sharing a (measured, predicted) pair are spread sideways so every point stays visible.
   const seen = new Map<string, number>();
   const data = series.map((s) => {
@@ -36,7 +39,12 @@ export function batchAt90Figure(
       predicted: s.batch_at_90_predicted!,
       // A tenth of a doubling to the right per repeat: visibly apart, still clearly at its batch size.
       shown: s.batch_at_90_measured! * 2 ** (k * 0.1),
-      color: color.get(s.stack)!,
+      color: style.get(s.stack)!.color,
+      symbol: style.get(s.stack)!.symbol,
+      tip: tip(
+        s.series,
+        `batch at 90 %: measured ${s.batch_at_90_measured}, predicted ${s.batch_at_90_predicted}`,
+      ),
     };
   });
   const agree = data.filter((d) => d.measured === d.predicted).length;
@@ -44,7 +52,18 @@ export function batchAt90Figure(
     (d) => Math.max(d.measured / d.predicted, d.predicted / d.measured) <= 2,
   ).length;
   const values = data.flatMap((d) => [d.measured, d.predicted]);
-  const domain: [number, number] = [Math.min(...values) / 1.5, Math.max(...values) * 1.5];
+  const lo = Math.min(...values) / 1.5;
+  const hi = Math.max(...values) * 1.5;
+  const ticks = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096].filter((t) => t >= lo && t <= hi);
+  const axis = (label: string) => ({
+    type: "log" as const,
+    base: 2,
+    domain: [lo, hi],
+    label,
+    ticks,
+    tickFormat: tickNumber,
+    grid: true,
+  });
   return {
     id: o.id,
     title: o.title,
@@ -57,46 +76,34 @@ export function batchAt90Figure(
       { key: "measured", label: "measured batch at 90 %" },
       { key: "predicted", label: "predicted batch at 90 % (fit without this accelerator)" },
     ],
-    rows: withoutColor(data).map(({ shown: _, ...r }) => r),
-    plot: {
-      ...FRAME,
-      height: 420,
-      x: {
-        type: "log",
-        base: 2,
-        domain,
-        label: "Measured batch at 90 % of peak →",
-        tickFormat: (d: number) => String(d),
-        grid: true,
-      },
-      y: {
-        type: "log",
-        base: 2,
-        domain,
-        label: "↑ Predicted batch at 90 % of peak",
-        tickFormat: (d: number) => String(d),
-        grid: true,
-      },
+    rows: tableRows(data).map(({ shown: _, ...r }) => r),
+    legend: [
+      ...stacks.map((s) => ({ label: s, color: style.get(s)!.color, symbol: style.get(s)!.symbol })),
+      { label: "exact prediction (diagonal)", color: NEUTRAL, line: "dashed" as const },
+    ],
+    plot: (frame: Frame) => ({
+      ...margins(frame),
+      height: frame.narrow ? 320 : 420,
+      x: axis("Measured batch at 90 % of peak (images) →"),
+      y: axis("↑ Predicted batch at 90 % of peak (images)"),
       marks: [
         Plot.line(
           [
-            [domain[0], domain[0]],
-            [domain[1], domain[1]],
+            [lo, lo],
+            [hi, hi],
           ],
-          { stroke: "#888", strokeDasharray: "4,3" },
+          { stroke: NEUTRAL, strokeOpacity: 0.6, strokeDasharray: "5,3" },
         ),
         Plot.dot(data, {
           x: "shown",
           y: "predicted",
           fill: "color",
+          symbol: "symbol",
           r: 4,
           fillOpacity: 0.85,
+          title: "tip",
         }),
-        ...inlineLegend(
-          stacks.map((s) => ({ label: s, color: color.get(s)! })),
-          "top-left",
-        ),
       ],
-    },
+    }),
   };
 }

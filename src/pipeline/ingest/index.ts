@@ -1,6 +1,6 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
 import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
-import { modelSlug } from "../figures/common.ts";
+import { modelSlug } from "../labels.ts";
 import { ID_PATTERN, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";

@@ -141,7 +141,10 @@ export function derivePoint(point: MergedPoint): PointValues {
       "power_w",
     ]);
   }
-  if (v.cost_usd_per_1000_img === undefined && price !== undefined && v.throughput_img_s !== undefined) {
+  // A printed cost per 1,000 images keeps the study's definition (normalizeStudy publishes it apart); this
+  // field is always the atlas's own: price ÷ throughput.
+  delete v.cost_usd_per_1000_img;
+  if (price !== undefined && v.throughput_img_s !== undefined) {
     set(
       "cost_usd_per_1000_img",
       (price / 3600 / v.throughput_img_s) * 1000,
@@ -220,6 +223,7 @@ export function normalizeStudy(parsed: ParsedStudy): CanonicalRow[] {
         power_w: v.power_w ?? null,
         img_s_per_w: v.img_s_per_w ?? null,
         cost_usd_per_1000_img: v.cost_usd_per_1000_img ?? null,
+        published_cost_usd_per_1000_img: p.values.cost_usd_per_1000_img?.value ?? null,
         fraction_of_peak: fraction,
         utilization_pct: v.utilization_pct ?? null,
         memory_used_mb: v.memory_used_mb ?? null,

@@ -8,6 +8,7 @@ import { sramFigure } from "../figures/sram.ts";
 import { validationFigure } from "../figures/validation.ts";
 import { batchAt90Figure } from "../figures/batch90.ts";
 import { simulatedScalingFigure } from "../figures/sim-scaling.ts";
+import { assumedSpecs, PERFORMANCE_SPECS } from "./specs.ts";
 
 const FLEX = ["flex-logix-batching", "flex-logix-megapixel"];
 
@@ -88,6 +89,11 @@ const simulatorFigures: FigureSource = (atlas) => {
       simulatedScalingFigure(byAccelerator.get(acc.id) ?? [], {
         accelerator: acc,
         precisions: ["fp16", "int8", "fp32"],
+        assumed: assumedSpecs(
+          acc,
+          atlas.simulatorSpecs.find((s) => s.accelerator === acc.id),
+          PERFORMANCE_SPECS,
+        ),
         curves: [
           { model: "resnet50_v1.5", width: 224, height: 224 },
           { model: "resnet50_v1.5", width: 2048, height: 1024 },

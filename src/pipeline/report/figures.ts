@@ -12,6 +12,8 @@ import { speedupFigure } from "../figures/speedup.ts";
 import { efficiencyFigure, latencyThroughputFigure } from "../figures/tradeoff.ts";
 import { costFigure, costRows } from "../figures/cost.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
+import { acceleratorColors } from "../figures/palette.ts";
+import { brokenDerivations } from "./assumptions.ts";
 
 /** Extra figures from later stages (the simulator's), appended after the measured ones. */
 export type FigureSource = (atlas: AtlasData) => FigureSpec[];
@@ -22,6 +24,7 @@ export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): Fig
   // Accelerator pages: throughput and latency against batch for each model measured on each accelerator.
   // Grouped once: filtering every row per accelerator grew with accelerators × rows (scripts/bench.ts).
   const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
+  const broken = brokenDerivations(atlas.rows, atlas.audit);
   for (const acc of atlas.accelerators) {
     const rows = byAccelerator.get(acc.id) ?? [];
     const models = [
@@ -29,7 +32,7 @@ export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): Fig
     ].sort();
     for (const model of models) {
       for (const metric of ["throughput", "latency"] as const) {
-        const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles });
+        const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles, broken });
         if (f) figures.push(f);
       }
     }
@@ -68,6 +71,8 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
   const mnCore = atlas.studies.find((s) => s.study.id === "mn-core-2-poster");
+  // One colour per accelerator on every page (palette.ts).
+  const colors = acceleratorColors(atlas.accelerators.map((a) => a.id));
 
   when(() =>
     peakFractionFigure(rows, {
@@ -99,6 +104,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         "The MN-Core 2 marker is the poster's claim, drawn as a claim: its per-batch numbers are only in the poster's figures and were not published. " +
         "Precision and framework differ between the MN-Core 2 run (FP16 via MLSDK) and the GPU tables, so only the shape of the curves is comparable.",
       sources: [DLE_TF1, "nvidia-dle-pytorch-resnet50", "mn-core-2-poster"],
+      colors,
     }),
   );
   when(() =>
@@ -132,6 +138,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         "Ratio of throughputs at equal batch size within NVIDIA's DeepLearningExamples TF1 ResNet-50 v1.5 tables (same container, same script, same GPU). " +
         "The README notes that performance without XLA is low because of a BN + ReLU fusion bug, which favours the XLA lines.",
       sources: [DLE_TF1],
+      colors,
     }),
   );
   when(() =>
@@ -159,6 +166,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         "Ratios of throughputs at equal batch size in Sridhar and Arumugam's V100/P100 ResNet-50 report. " +
         "Caveats: the naive FP32 runs imply about 10,000 images per run and the other runs 1,000 (see the data-quality audit); P100 has no Tensor Cores, and the report itself says its mixed precision falls back to FP32.",
       sources: ["v100-p100-resnet50-course"],
+      colors,
     }),
   );
   when(() =>
@@ -170,6 +178,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         "Each point is one card batch size from Kacher et al. (2020), Tables 1 and 2: one C2 card (two GC2 IPUs, one inference session each), PopART mixed precision. " +
         "Latency is per card batch and includes pre-processing and the copy back from the device. Input size is not stated in the paper.",
       sources: ["graphcore-c2-resnext101"],
+      color: colors.get("graphcore-gc2"),
     }),
   );
   when(() =>
@@ -181,6 +190,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         "Images per second per watt from Kacher et al. (2020), Table 3 (power from gc-monitor, averaged over a few minutes of inference). " +
         "The power column is derived here as throughput ÷ efficiency; it is not published.",
       sources: ["graphcore-c2-resnext101"],
+      color: colors.get("graphcore-gc2"),
     }),
   );
   const course = atlas.studies.find((s) => s.study.id === "v100-p100-resnet50-course");

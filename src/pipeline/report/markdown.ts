@@ -44,15 +44,78 @@ export interface MarkdownDoc {
   tokens: { token: string; text: string }[];
 }
 
+/** A node of the HTML tree rehype works on (only what the two plugins below read and write). */
+interface HastNode {
+  type: string;
+  tagName?: string;
+  value?: string;
+  properties?: Record<string, unknown>;
+  children?: HastNode[];
+}
+
+const textOf = (n: HastNode): string => n.value ?? (n.children ?? []).map(textOf).join("");
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
+export function slugify(text: string, seen: Map<string, number>): string {
+  const base = text
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+  const n = seen.get(base) ?? 0;
+  seen.set(base, n + 1);
+  return n === 0 ? base : `${base}-${n}`;
+}
+
+/**
+ * After sanitizing (which would prefix ids): headings get GitHub's ids, so a document's own
+ * `[Contents](#section)` links resolve, and tables get a box that scrolls on its own on a phone.
+ */
+function rehypeAtlas() {
+  return (tree: HastNode) => {
+    const seen = new Map<string, number>();
+    const walk = (node: HastNode) => {
+      node.children = (node.children ?? []).map((child) => {
+        if (child.type !== "element") return child;
+        if (/^h[1-6]$/.test(child.tagName!))
+          child.properties = { ...child.properties, id: slugify(textOf(child), seen) };
+        walk(child);
+        // Scrolling boxes take the keyboard focus, so they can be scrolled without a mouse.
+        if (child.tagName === "pre") child.properties = { ...child.properties, tabIndex: 0 };
+        return child.tagName === "table"
+          ? {
+              type: "element",
+              tagName: "div",
+              properties: { className: ["table-wrap"], tabIndex: 0 },
+              children: [child],
+            }
+          : child;
+      });
+    };
+    walk(tree);
+  };
+}
+
 const processor = unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkRehype)
   .use(rehypeSanitize)
+  .use(rehypeAtlas)
   .use(rehypeStringify);
 
 export function markdownToHtml(md: string): string {
   return String(processor.processSync(md));
+}
+
+/**
+ * A prose field of a data file (a study's summary, a note, a caveat) as HTML: plain text, escaped, in
+ * which `code spans` render as code. Not full Markdown: such fields quote sources verbatim, and their
+ * `*`, `_` and `<` must stay the characters the source printed.
+ */
+export function proseHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escaped.replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
 
 const BLOCK = /^\{\{(figure|table):([a-z0-9][a-z0-9-]*)\}\}$/;

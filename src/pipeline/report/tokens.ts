@@ -33,6 +33,7 @@ const FIELDS = new Set<string>([
   "power_w",
   "img_s_per_w",
   "cost_usd_per_1000_img",
+  "published_cost_usd_per_1000_img",
   "fraction_of_peak",
 ]);
 

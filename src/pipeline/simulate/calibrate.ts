@@ -273,6 +273,6 @@ export function resolveRooflineStack(
     efficiency: median(pool.map((f) => f.efficiency)),
     overheadMs: median(pool.map((f) => f.overheadMs)),
     layerFloorMs: median(pool.map((f) => f.layerFloorMs)),
-    source: `${label} on ${cal.dataset} (${pool.length} tables)`,
+    source: `${label} on ${cal.dataset} (${pool.length} table${pool.length === 1 ? "" : "s"})`,
   };
 }
