@@ -228,7 +228,7 @@ describe("the built site", () => {
       ).toEqual([]);
     }
     const simulator = readFileSync(join(first, "docs", "simulator", "index.html"), "utf8");
-    expect(simulator).toContain('<h2 id="pipeline-and-api">');
+    expect(simulator).toContain('<h2 id="pipeline-and-modules">');
   });
 
   it("reads as prose: Markdown rendered, plurals agreed, units spaced", () => {

@@ -9,7 +9,7 @@ import { loadAccelerators } from "../ingest/accelerators.ts";
 import { loadData } from "../ingest/index.ts";
 import { normalizeStudy } from "../normalize/normalize.ts";
 import type { Accelerator, CanonicalRow } from "../schema.ts";
-import { BYTES_PER_ELEMENT, layerTable, type MathPrecision } from "./accounting.ts";
+import { layerTable, type MathPrecision } from "./accounting.ts";
 import { defaultStack, prepareSimulator, stackModel, type SimulatorContext } from "./context.ts";
 import { formatShape, ShapeError } from "./graph.ts";
 import { graphToJson } from "./graph-json.ts";

@@ -9,15 +9,7 @@ import { SourceError, type SourceProblem } from "../errors.ts";
 import { parseYaml } from "../ingest/yaml.ts";
 import { readUtf8 } from "../ingest/text.ts";
 import { FUSION_STYLES } from "./kernels.ts";
-import {
-  httpUrlSchema,
-  idSchema,
-  PRECISIONS,
-  SPEC_KEYS,
-  specSchema,
-  type Spec,
-  type SpecKey,
-} from "../schema.ts";
+import { idSchema, SPEC_KEYS, specSchema, type Spec, type SpecKey } from "../schema.ts";
 
 const text = (max = 2000) => z.string().min(1).max(max);
 

@@ -39,7 +39,7 @@ export function simulateMeasured(measured: readonly CanonicalRow[], ctx: Simulat
     const model = resolveModelId(m.model);
     const precision = mathPrecisionOf(m.precision);
     const device = ctx.devices.get(m.accelerator);
-    if (!model || !precision || !device || !device.peak[precision]) continue;
+    if (!model || !precision || !device?.peak[precision]) continue;
     const stack = matchStack(ctx.params, m.framework, m.execution);
     const sm = stackModel(ctx, m.accelerator, stack, precision);
     if ("error" in sm) continue;

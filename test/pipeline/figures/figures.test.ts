@@ -18,6 +18,7 @@ import { sramFigure } from "../../../src/pipeline/figures/sram.ts";
 import { auditSummaryFigure } from "../../../src/pipeline/figures/audit-summary.ts";
 import { efficiencyFigure, latencyThroughputFigure } from "../../../src/pipeline/figures/tradeoff.ts";
 import { validationFigure } from "../../../src/pipeline/figures/validation.ts";
+import { batchAt90Figure } from "../../../src/pipeline/figures/batch90.ts";
 import { simulatedScalingFigure } from "../../../src/pipeline/figures/sim-scaling.ts";
 import { lightSvg, renderFigure, renderInline, stableIds } from "../../../src/pipeline/figures/render.ts";
 import { MissingDataError, plotOptions, type FigureSpec } from "../../../src/pipeline/figures/spec.ts";
@@ -488,24 +489,41 @@ describe("audit summary figure", () => {
 });
 
 describe("validation figure", () => {
-  it("plots held-out points only, by study", async () => {
-    const point = (series: string, b: number, m: number, s: number, calibration = false) => ({
+  it("plots held-out predictions only (leave-one-accelerator-out, or the full fit off its training set), by study", async () => {
+    const point = (
+      series: string,
+      b: number,
+      m: number,
+      full: number,
+      loao: number | null,
+      training = false,
+      in_scope = true,
+    ) => ({
       series,
+      study: series === "s-amp" ? "study-b" : "study-a",
       accelerator: "acc-a",
       model: "resnet50_v1.5",
       precision: "fp32",
+      stack: "pytorch-eager",
       batch_size: b,
       measured_throughput_img_s: m,
-      simulated_throughput_img_s: s,
-      throughput_error_pct: ((s - m) / m) * 100,
-      measured_latency_ms: null,
-      simulated_latency_ms: null,
-      latency_error_pct: null,
-      calibration,
+      simulated_throughput_img_s: full,
+      loao_throughput_img_s: loao,
+      lomo_throughput_img_s: null,
+      training,
+      loao_covered: loao === null ? null : true,
+      lomo_covered: null,
+      in_scope,
+      engine: loao === null ? "roofline" : "kernels",
     });
     const report = {
       series: [],
-      points: [point("s-fp32", 1, 100, 110), point("s-fp32", 2, 180, 170, true), point("s-amp", 4, 430, 400)],
+      points: [
+        point("s-fp32", 1, 100, 105, 110, true),
+        point("s-fp32", 2, 180, 181, null, true),
+        point("s-amp", 4, 430, 420, 400),
+        point("s-amp", 8, 800, 700, 650, false, false),
+      ],
       summary: {},
       byStudy: [{ study: "study-a", throughput_mape_pct: 8.5 }],
     } as unknown as ValidationReport;
@@ -522,8 +540,59 @@ describe("validation figure", () => {
         sources: [],
       },
     );
-    expect(spec.rows.map((r) => r.batch)).toEqual([1, 4]);
+    // The training point is plotted at its LOAO prediction, not its in-sample fit; a roofline training
+    // point has no held-out prediction; an out-of-scope point is left out.
+    expect(spec.rows.map((r) => [r.batch, r.simulated])).toEqual([
+      [1, 110],
+      [4, 400],
+    ]);
     await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/validation.svg");
+  });
+});
+
+describe("batch-at-90 % figure", () => {
+  const series = (
+    id: string,
+    stack: string,
+    measured: number | null,
+    predicted: number | null,
+    more = {},
+  ) => ({
+    series: id,
+    stack,
+    engine: "kernels",
+    in_scope: true,
+    batch_at_90_measured: measured,
+    batch_at_90_predicted: predicted,
+    ...more,
+  });
+  const report = (s: unknown[]) =>
+    ({ series: s, points: [], summary: {}, byStudy: [] }) as unknown as ValidationReport;
+  const o = { id: "fig-test-b90", title: "T", caption: "C", sources: [] };
+
+  it("plots one point per GPU series with both answers, spreading coincident points sideways", async () => {
+    const spec = batchAt90Figure(
+      report([
+        series("a-fp16", "tensorrt", 16, 16),
+        series("b-fp16", "tensorrt", 16, 16),
+        series("c-fp32", "pytorch-eager", 8, 32),
+        series("d-fp32", "pytorch-eager", null, 4),
+        series("e-ipu", "popart", 4, 4, { engine: "roofline" }),
+        series("f-out", "mxnet", 2, 2, { in_scope: false }),
+      ]),
+      o,
+    );
+    expect(spec.rows.map((r) => [r.series, r.measured, r.predicted])).toEqual([
+      ["a-fp16", 16, 16],
+      ["b-fp16", 16, 16],
+      ["c-fp32", 8, 32],
+    ]);
+    await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/batch90.svg");
+  });
+
+  it("refuses to draw without GPU series that have both answers", () => {
+    expect(() => batchAt90Figure(report([series("d", "tensorrt", null, 4)]), o)).toThrow(MissingDataError);
+    expect(() => batchAt90Figure(null, o)).toThrow(MissingDataError);
   });
 });
 
