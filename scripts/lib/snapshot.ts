@@ -35,8 +35,9 @@ export function buildSnapshot(root: string, ref: string, version: string, out: s
       ATLAS_WORK_DIR: join(tree, ".build"),
       ATLAS_NO_ARCHIVE: "1",
     };
-    // The snapshot is the repository's own data, never a folder named from outside.
-    delete env.ATLAS_DATA_DIR;
+    // The snapshot is the repository's own data, never a folder named from outside; and Vite's own
+    // variables from a calling process (a test runner sets BASE_URL and MODE) must not reach Astro.
+    for (const k of ["ATLAS_DATA_DIR", "BASE_URL", "MODE", "DEV", "PROD", "SSR"]) delete env[k];
     const res = spawnSync(
       process.execPath,
       ["--max-semi-space-size=64", "--import", "tsx", "scripts/build.ts"],

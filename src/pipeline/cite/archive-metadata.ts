@@ -91,7 +91,8 @@ export function citationCff(meta: RepositoryMeta, release: Release, originals: C
     url: siteUrl(meta, "/"),
     keywords: meta.keywords,
     "preferred-citation": cffReference(preferred),
-    references: originals.map(cffReference),
+    // CFF requires at least one reference when the key is present.
+    references: originals.length ? originals.map(cffReference) : undefined,
   });
   return `# Written by \`npm run release\` and \`npm run citation-files\` from report.config.json, releases.json,\n# dois.json and the studies' metadata: edit those, not this file.\n${stringify(cff, { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`;
 }
