@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { measurementsCsvChunks } from "../src/pipeline/output/measurements.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
 import { SEMVER, compareSemver, dataHash, type Release } from "../src/pipeline/cite/version.ts";
+import { releaseChangelog, unreleasedChanges } from "./lib/changelog.ts";
 import { writeCitationFiles } from "./lib/citation-files.ts";
 import { git, tagExists, uncommitted } from "./lib/git.ts";
 import { buildSnapshot } from "./lib/snapshot.ts";
@@ -62,17 +63,7 @@ if (latest && compareSemver(version, latest.version) <= 0)
 if (existsSync(join(root, "archive", "v", version))) fail(`archive/v/${version}/ already exists`);
 if (tagExists(root, `v${version}`)) fail(`the tag v${version} already exists`);
 const changelog = readFileSync(join(root, "CHANGELOG.md"), "utf8");
-const unreleased = /## \[Unreleased\]\n([\s\S]*?)(?=\n## \[|$)/.exec(changelog);
-// One change per bullet; indented continuation lines belong to the bullet above.
-const changes = (unreleased?.[1] ?? "")
-  .split(/\n(?=- )/)
-  .filter((b) => b.startsWith("- "))
-  .map((b) =>
-    b
-      .slice(2)
-      .replace(/\s*\n\s*/g, " ")
-      .trim(),
-  );
+const changes = unreleasedChanges(changelog);
 if (changes.length === 0)
   fail("CHANGELOG.md has no entries under ## [Unreleased]; describe the release there first");
 
@@ -93,10 +84,7 @@ try {
     if (json.packages?.[""]) json.packages[""].version = version;
     writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
   }
-  writeFileSync(
-    join(root, "CHANGELOG.md"),
-    changelog.replace("## [Unreleased]\n", `## [Unreleased]\n\n## [${version}] - ${date}\n`),
-  );
+  writeFileSync(join(root, "CHANGELOG.md"), releaseChangelog(changelog, version, date));
   writeCitationFiles(
     root,
     release,

@@ -82,7 +82,7 @@ beforeAll(() => {
   );
   writeFileSync(
     join(repo, "CHANGELOG.md"),
-    "# Changelog\n\n## [Unreleased]\n\n### Added\n- The fork's first release:\n  fixture study A.\n",
+    "# Changelog\n\n## [Unreleased]\n\n### Added\n- The fork's first release:\n  fixture study A.\n\n### Fixed\n- A typo.\n",
   );
   symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"));
   git(repo, "init", "-q", "-b", "main");
@@ -138,7 +138,7 @@ describe("npm run release", () => {
     expect(release).toMatchObject({
       version: "0.2.0",
       date: "2026-12-01",
-      changes: ["The fork's first release: fixture study A."],
+      changes: ["The fork's first release: fixture study A.", "A typo."],
     });
     expect(release!.sourceHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(read("package.json")).version).toBe("0.2.0");
