@@ -19,7 +19,7 @@ export interface FigureContext {
   version: string;
   dataHash: string;
   /** Where the downloads are: the immutable /v/<version>/ copies on a release build, the live files otherwise. */
-  downloads: Record<"svg" | "png" | "csv" | "json" | "bib", string>;
+  downloads: Record<"svg" | "png" | "csv" | "json" | "bib" | "atlasBib", string>;
 }
 
 /** Made once per figure: its page and its downloads ask for it. */
@@ -53,7 +53,14 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
     url,
     version: version.version,
     dataHash: version.dataHash,
-    downloads: { svg: file("svg"), png: file("png"), csv: file("csv"), json: file("json"), bib: file("bib") },
+    downloads: {
+      svg: file("svg"),
+      png: file("png"),
+      csv: file("csv"),
+      json: file("json"),
+      bib: file("bib"),
+      atlasBib: downloadUrl("/cite/atlas.bib", release),
+    },
   };
 }
 

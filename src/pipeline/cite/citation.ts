@@ -21,6 +21,9 @@ export interface Citation {
   sources: Cited[];
   /** The .bib download: the main entry, then the studies. */
   bibFile: string;
+  /** The two halves of bibFile, shown and copied apart: several citations share their studies. */
+  mainBibFile: string;
+  sourcesBibFile: string;
   /** CSL-JSON of the main entry and the studies. */
   csl: CslItem[];
 }
@@ -36,6 +39,8 @@ export function citation(main: CitationRecord, sources: CitationRecord[] = []): 
     main: all[0]!,
     sources: all.slice(1),
     bibFile: toBibFile(all.map((c) => c.record)),
+    mainBibFile: toBibFile([main]),
+    sourcesBibFile: sources.length ? toBibFile(sources) : "",
     csl: all.map((c) => c.csl),
   };
 }

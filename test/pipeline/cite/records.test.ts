@@ -297,6 +297,10 @@ describe("CSL-JSON and plain text", () => {
       ...studies.slice(0, 3).map((s) => s.id),
     ]);
     expect(c.csl.map((i) => i.id)).toEqual(parsed.entries.map((e) => e.key));
+    // Shown apart on the page, so several citations can share their studies' entries.
+    expect(`${c.mainBibFile}\n${c.sourcesBibFile}`).toBe(c.bibFile);
+    expect(parse(c.mainBibFile).entries.map((e) => e.key)).toEqual(["atlas-1.2.0-fig-a"]);
+    expect(citation(atlasRecord(meta, [release])).sourcesBibFile).toBe("");
     expect(c.sources.map((s) => s.text)).toEqual(
       studies.slice(0, 3).map((s) => plainText(toCsl(originalRecord(s)))),
     );
