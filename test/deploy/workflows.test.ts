@@ -39,10 +39,11 @@ describe("the deploy workflow", () => {
     const build = w.jobs.build!;
     expect(build.steps.map((s) => s.run).filter(Boolean)).toContain("npm ci && npm run build");
     const node = build.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
+    // setup-node's "20" is the newest Node 20, which meets the engines range (">=20.3", "^20.19.0").
     const engines = (
       JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }
     ).engines.node;
-    expect(engines).toBe(">=20.3");
+    expect(engines).toMatch(/^(>=|\^)20\.\d+(\.\d+)?$/);
     expect(node.with).toMatchObject({ "node-version": "20", cache: "npm" });
     const upload = build.steps.find((s) => s.uses?.startsWith("actions/upload-pages-artifact@"))!;
     expect(upload.with).toEqual({ path: "dist" });
