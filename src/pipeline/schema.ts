@@ -259,6 +259,60 @@ export const claimSchema = z
   .strict();
 export type Claim = z.infer<typeof claimSchema>;
 
+/**
+ * How the original of a study is cited (docs/data-format.md, "cite"): its kind, and the authors as
+ * people (family and given names) or organisations. Without it a study is cited as a web page (or an
+ * unpublished document when it has no url) by its `authors`, each taken as an organisation.
+ */
+export const CITE_TYPES = ["webpage", "dataset", "arxiv", "poster", "report", "unpublished"] as const;
+export const personSchema = z.union([
+  z.object({ family: text(100), given: text(100) }).strict(),
+  z.object({ literal: text(200) }).strict(),
+]);
+export type Person = z.infer<typeof personSchema>;
+const isoDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "a date YYYY, YYYY-MM or YYYY-MM-DD");
+export const studyCiteSchema = z
+  .object({
+    type: z.enum(CITE_TYPES),
+    authors: z.array(personSchema).min(1).max(100).optional(),
+    /** Publication date when more precise than `year`. */
+    date: isoDate.optional(),
+    /** The link to cite when it differs from the study's `url`; null when the original has none. */
+    url: httpUrlSchema.nullable().optional(),
+    /** When the atlas last read `url`, if that was recorded. */
+    accessed: isoDate.optional(),
+    publisher: text(300).optional(),
+    /** The website, blog or series the original appeared in. */
+    container: text(300).optional(),
+    /** What kind of document it is, in words ("Poster", "Course report"). */
+    genre: text(300).optional(),
+    /** arXiv identifier, e.g. 2002.11670 (type arxiv only). */
+    eprint: z
+      .string()
+      .regex(/^\d{4}\.\d{4,5}(v\d+)?$/, "an arXiv identifier such as 2002.11670")
+      .optional(),
+    doi: z
+      .string()
+      .regex(/^10\.\d{4,9}\/[^\s]+$/, "a DOI such as 10.48550/arXiv.2002.11670 (no https://doi.org/)")
+      .optional(),
+  })
+  .strict()
+  .refine((c) => (c.type === "arxiv") === (c.eprint !== undefined), {
+    message: "type arxiv needs an eprint, and only type arxiv has one",
+    path: ["eprint"],
+  })
+  .refine((c) => c.type !== "report" || c.publisher !== undefined, {
+    message: "type report needs its publisher (the institution); a document without one is unpublished",
+    path: ["publisher"],
+  })
+  .refine((c) => c.container === undefined || c.type === "webpage", {
+    message: "container (the website or blog) is for type webpage only",
+    path: ["container"],
+  });
+export type StudyCite = z.infer<typeof studyCiteSchema>;
+
 export const studySchema = z
   .object({
     id: idSchema,
@@ -267,6 +321,7 @@ export const studySchema = z
     year: z.number().int().min(1950).max(2100),
     url: httpUrlSchema.optional(),
     citation: text(1000),
+    cite: studyCiteSchema.optional(),
     license: z
       .object({
         redistribution: z.enum(["allowed", "not-allowed", "unknown"]),

@@ -375,7 +375,7 @@ describe("scripts", () => {
     };
   }
 
-  it("loads under 150 KB of compressed JavaScript on each explore page, and none elsewhere", () => {
+  it("loads under 150 KB of compressed JavaScript on each explore page, and none elsewhere but the copy buttons of citations", () => {
     for (const page of ["explore/what-if", "explore/compare", "search"]) {
       const s = pageScripts(page);
       expect(s.files.length, page).toBeGreaterThan(0);
@@ -392,6 +392,26 @@ describe("scripts", () => {
       }
     };
     walk(site);
-    expect(withScript.sort()).toEqual(["explore/compare", "explore/what-if", "search"]);
+    // Pages with a citation (figures, studies, /cite/) load only the copy-button script (src/client/copy.ts):
+    // one small file that imports nothing and only shows and wires the hidden copy buttons.
+    const cite = (p: string) => p === "cite" || /^(figures|studies)\/[^/]+$/.test(p);
+    expect(withScript.filter((p) => !cite(p)).sort()).toEqual([
+      "explore/compare",
+      "explore/what-if",
+      "search",
+    ]);
+    const citePages = withScript.filter(cite);
+    expect(citePages.length).toBeGreaterThan(40);
+    for (const page of citePages) {
+      const html = readFileSync(join(site, page, "index.html"), "utf8");
+      const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts, page).toHaveLength(1);
+      const [, attrs, body] = scripts[0]!;
+      const src = /\bsrc="([^"]+)"/.exec(attrs!)?.[1];
+      const code = src ? readFileSync(join(site, src), "utf8") : body!;
+      expect(code, page).toMatch(/^for\(const \w+ of document\.querySelectorAll\("button\[data-copy\]"\)\)/);
+      expect(code, page).not.toMatch(/\bimport\b/);
+      expect(gzipSync(code).length, page).toBeLessThan(1_000);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative } from "node:path";
 import Papa from "papaparse";
 import { buildSite } from "../global-setup.ts";
+import { treeSourceHash } from "../../scripts/lib/source-tree.ts";
 
 function hashes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -100,7 +101,7 @@ describe("the built site", () => {
     expect(manifest.figures.length).toBeGreaterThan(20);
     for (const f of manifest.figures) {
       expect(existsSync(join(first, f.page, "index.html")), f.page).toBe(true);
-      expect(Object.keys(f.downloads)).toEqual(expect.arrayContaining(["svg", "png"]));
+      expect(Object.keys(f.downloads)).toEqual(expect.arrayContaining(["svg", "png", "bib"]));
       for (const d of Object.values(f.downloads)) {
         const bytes = readFileSync(join(first, d.path));
         expect(createHash("sha256").update(bytes).digest("hex"), d.path).toBe(d.sha256);
@@ -110,7 +111,7 @@ describe("the built site", () => {
     // Every figure file on disk is in the manifest.
     const listed = new Set(manifest.figures.flatMap((f) => Object.values(f.downloads).map((d) => d.path)));
     const onDisk = readdirSync(join(first, "figures"))
-      .filter((n) => /\.(svg|png|csv|json)$/.test(n))
+      .filter((n) => /\.(svg|png|csv|json|bib)$/.test(n))
       .map((n) => `figures/${n}`);
     expect(onDisk.filter((p) => !listed.has(p))).toEqual([]);
   });
@@ -190,22 +191,31 @@ describe("the built site", () => {
     expect(mncore).toContain("No published measurements of this accelerator exist in the atlas");
   });
 
-  it("shows the version, data hash and release date (from releases.json, not the clock) in page footers", () => {
+  it("shows the version and data hash in page footers, and 'release X.Y.Z' only when the built tree is that release", () => {
     const csvHash = createHash("sha256")
       .update(readFileSync(join(first, "data", "measurements.csv")))
       .digest("hex")
       .slice(0, 8);
-    const version = (
-      JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
-        version: string;
-      }
-    ).version;
-    const releases = JSON.parse(
-      readFileSync(join(import.meta.dirname, "..", "..", "releases.json"), "utf8"),
-    ) as { version: string; date: string; dataHash: string }[];
-    const release = releases.find((r) => r.version === version && r.dataHash === csvHash);
+    const root = join(import.meta.dirname, "..", "..");
+    const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string })
+      .version;
+    const releases = JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as {
+      version: string;
+      date: string;
+      dataHash: string;
+      sourceHash?: string;
+    }[];
+    // The same data is not enough: the whole source tree must be the released one (0.1.0 recorded none).
+    const source = treeSourceHash(root);
+    const release = releases.find(
+      (r) =>
+        r.version === version &&
+        r.dataHash === csvHash &&
+        r.sourceHash !== undefined &&
+        r.sourceHash === source,
+    );
     const expected = release
-      ? `version ${version} (data ${csvHash}), released ${release.date}`
+      ? `release ${version} (${release.date}, data ${csvHash})`
       : `version ${version}+dev (data ${csvHash}), not a release`;
     for (const page of ["index.html", "methodology/index.html", "figures/fig-audit-summary/index.html"]) {
       const html = readFileSync(join(first, page), "utf8");

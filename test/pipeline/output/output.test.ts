@@ -119,7 +119,7 @@ describe("the site's atlas", () => {
   const site = siteAtlas(
     atlas,
     atlas.figures.map(publishFigure),
-    { version: "0.0.0", dataHash: "00000000", release: null },
+    { version: "0.0.0", dataHash: "00000000", sourceHash: null, release: null },
     [],
   );
 
