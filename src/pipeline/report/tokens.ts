@@ -6,6 +6,7 @@ import { groupBy } from "../group.ts";
 import type { CanonicalRow } from "../schema.ts";
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { TokenResolver } from "./markdown.ts";
+import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 
 export interface TokenContext {
   rows: CanonicalRow[];
@@ -78,12 +79,15 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     peak: ([s]) => formatNumber(num(peakRow(s), "throughput_img_s")),
     peakbatch: ([s]) => String(peakRow(s).batch_size),
     firstbatch: ([s, f]) => {
-      // Smallest batch whose throughput reaches the fraction `f` of the series' peak.
-      const hit = series(s)
-        .filter((r) => r.note === "" && r.fraction_of_peak !== null && r.fraction_of_peak >= Number(f))
-        .sort((a, b) => a.batch_size! - b.batch_size!)[0];
-      if (!hit) throw new Error(`series ${s} never reaches ${f} of its peak`);
-      return String(hit.batch_size);
+      // Rows with a note (a flagged value) do not count, neither as the peak nor as the answer.
+      const points = series(s).flatMap((r) =>
+        r.note === "" && r.throughput_img_s !== null && r.batch_size !== null
+          ? [{ batch: r.batch_size, throughputImgS: r.throughput_img_s }]
+          : [],
+      );
+      const batch = smallestBatchAtFraction(points, Number(f));
+      if (batch === null) throw new Error(`series ${s} never reaches ${f} of its peak`);
+      return String(batch);
     },
     max: ([s, f]) => formatNumber(Math.max(...series(s).map((r) => num(r, f!)))),
     min: ([s, f]) => formatNumber(Math.min(...series(s).map((r) => num(r, f!)))),
