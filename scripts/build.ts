@@ -23,6 +23,7 @@ import { swapInto } from "./lib/swap.ts";
 import { FigurePngDrawer } from "./lib/figure-pngs.ts";
 import { linkOrCopy } from "./lib/link-or-copy.ts";
 import { writeFileAtomic } from "../src/pipeline/output/files.ts";
+import { handOverSiteAtlas } from "../src/site/atlas-file.ts";
 import { stampedFigureSvg } from "../src/pipeline/cite/stamp.ts";
 import type { Study } from "../src/pipeline/schema.ts";
 
@@ -62,6 +63,7 @@ if (!ingested) process.exit(1);
 const drawn = pngs.finish();
 drawn.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
 const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work));
+handOverSiteAtlas(atlas);
 
 // In the repository's .build/ whatever the work folder: Astro renders a site that lies outside its
 // working directory through ./.astro/ and then copies that whole folder in, its own content-layer files
