@@ -9,10 +9,7 @@ export const HOW_TO_GET_CHROMIUM =
   "npm test needs Chromium for its browser tests: install Debian's (sudo apt-get install chromium) " +
   "or set CHROMIUM_PATH to a Chrome or Chromium executable.";
 
-export type ChromiumChoice =
-  | { kind: "use"; path: string }
-  | { kind: "install" }
-  | { kind: "stop"; message: string };
+type ChromiumChoice = { kind: "use"; path: string } | { kind: "install" } | { kind: "stop"; message: string };
 
 /** Pure: the decision, given the environment, a test for executable files and whether apt may run. */
 export function chooseChromium(

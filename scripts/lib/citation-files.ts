@@ -8,7 +8,7 @@ import type { Study } from "../../src/pipeline/schema.ts";
 import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 import { readDois } from "./stages.ts";
 
-export function readRepositoryMeta(root: string): RepositoryMeta {
+function readRepositoryMeta(root: string): RepositoryMeta {
   const meta = JSON.parse(readFileSync(join(root, "report.config.json"), "utf8")) as RepositoryMeta;
   return { ...meta, doi: readDois(root).concept };
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
-export interface PageWeight {
+interface PageWeight {
   /** URL path, e.g. `/studies/x/`. */
   page: string;
   htmlBytes: number;

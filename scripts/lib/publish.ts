@@ -30,7 +30,7 @@ export function copyArchive(root: string, site: string, releases: Release[]): vo
   }
 }
 
-export interface ManifestFigure {
+interface ManifestFigure {
   id: string;
   title: string;
   page: string;
@@ -90,7 +90,7 @@ const retiredSchema = z.array(
     })
     .strict(),
 );
-export type RetiredFigure = z.infer<typeof retiredSchema>[number];
+type RetiredFigure = z.infer<typeof retiredSchema>[number];
 
 export function readRetiredFigures(root: string): RetiredFigure[] {
   const file = join(root, "retired-figures.json");

@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { addWorktree, removeWorktree } from "./git.ts";
 
 /** The path the site is served under, from report.config.json's siteUrl ("/" or "/repo/"). */
-export function sitePath(root: string): string {
+function sitePath(root: string): string {
   const { siteUrl } = JSON.parse(readFileSync(join(root, "report.config.json"), "utf8")) as {
     siteUrl: string;
   };
@@ -55,7 +55,7 @@ export function buildSnapshot(root: string, ref: string, version: string, out: s
 }
 
 /** Every file under `dir` by relative path, with its SHA-256. */
-export function treeDigests(dir: string): Map<string, string> {
+function treeDigests(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
@@ -68,7 +68,7 @@ export function treeDigests(dir: string): Map<string, string> {
   return out;
 }
 
-export interface TreeDifference {
+interface TreeDifference {
   /** Files of the expected tree the other lacks. */
   missing: string[];
   /** Files the other tree has beyond the expected one. */

@@ -40,7 +40,7 @@ export function readReportMeta(root: string): ReportMeta {
   return JSON.parse(readFileSync(join(root, "report.config.json"), "utf8")) as ReportMeta;
 }
 
-export function packageVersion(root: string): string {
+function packageVersion(root: string): string {
   return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 }
 
@@ -50,7 +50,7 @@ export function dataDirOf(root: string): string {
 }
 
 /** What ingest makes before writing anything: the pipeline's atlas, this build's version and every figure rendered to SVG. */
-export interface Ingested {
+interface Ingested {
   atlas: Atlas;
   figures: PublishedFigure[];
   version: ReportVersion;
@@ -62,7 +62,7 @@ export interface Ingested {
  * tree, which makes it a release only when the tree is exactly a released one. Data from outside the
  * repository (ATLAS_DATA_DIR, as tests and the bench use) is never a release.
  */
-export function buildVersion(atlas: Atlas, root: string, releases: Release[]): ReportVersion {
+function buildVersion(atlas: Atlas, root: string, releases: Release[]): ReportVersion {
   const source = process.env.ATLAS_DATA_DIR ? null : treeSourceHash(root);
   const version = reportVersion(
     packageVersion(root),

@@ -15,7 +15,7 @@ export const PALETTE = Array.from({ length: 8 }, (_, i) => categorical(i));
 const BG = "var(--chart-bg, #fff)";
 const FG = "var(--chart-fg, #1b1f24)";
 
-export interface Axis {
+interface Axis {
   label: string;
   scale: "log2" | "log10" | "linear";
 }
@@ -29,7 +29,7 @@ export interface ChartSeries {
   marker?: "dot" | "ring" | "none";
 }
 
-export interface ChartRule {
+interface ChartRule {
   axis: "x" | "y";
   value: number;
   label: string;
@@ -38,7 +38,7 @@ export interface ChartRule {
   labelAt?: "left" | "right";
 }
 
-export interface ChartSpec {
+interface ChartSpec {
   id: string;
   title: string;
   desc: string;

@@ -7,7 +7,7 @@
  */
 import type { NumericField, SpecKey } from "./schema.ts";
 
-export interface Bound {
+interface Bound {
   min: number;
   max: number;
   /** Whole numbers only (counts). */

@@ -1,5 +1,5 @@
 /** A problem in a contributor's file, reported with where it is, what was expected and what was found. */
-export interface SourceLocation {
+interface SourceLocation {
   /** Path relative to the repository root, e.g. `data/studies/x/table.csv`. */
   file: string;
   /** 1-based line; 0 when the problem concerns the whole file. */
@@ -37,7 +37,7 @@ export class SourceError extends Error {
   }
 }
 
-export function formatProblem(p: SourceProblem): string {
+function formatProblem(p: SourceProblem): string {
   const lines = [
     `${printablePath(p.file)}:${p.line}:${p.column}: ${printable(p.message)}`,
     `  expected: ${printable(p.expected)}`,
@@ -95,7 +95,7 @@ export function codePoint(ch: string): string {
 }
 
 /** Invisible characters from a file or folder name never reach the terminal raw (no escape sequences, no fake lines, no look-alikes). */
-export function printable(text: string): string {
+function printable(text: string): string {
   const cut = text.length > MAX_PRINTED_CHARS ? `${text.slice(0, MAX_PRINTED_CHARS)}…` : text;
   return cut.replace(INVISIBLE_ALL, (c) => {
     const cp = c.codePointAt(0)!;
@@ -148,7 +148,7 @@ export function quoteFound(value: unknown, max = 80): string {
  * Problems one check keeps in full; beyond this a list counts the rest, so that a 100,000-row table
  * with a bad cell on every line costs memory for a thousand problems, not for half a million.
  */
-export const MAX_PROBLEMS_KEPT = 1000;
+const MAX_PROBLEMS_KEPT = 1000;
 
 /** Collects problems for one file so all of them are reported together. */
 export class ProblemList {

@@ -5,7 +5,7 @@
  */
 import type { Precision } from "./schema.ts";
 
-export const MODEL_NAMES: Record<string, string> = {
+const MODEL_NAMES: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
   resnet50: "ResNet-50 (version not stated)",
   resnext101_32x4d: "ResNeXt101-32x4d",
@@ -63,7 +63,7 @@ export interface SeriesMeta {
 }
 
 /** "mixed FP16, TF1 graph + XLA" (", 2 devices" when several): precision and how the network ran. */
-export function seriesLabel(s: Pick<SeriesMeta, "precision" | "execution" | "devices">): string {
+function seriesLabel(s: Pick<SeriesMeta, "precision" | "execution" | "devices">): string {
   const devices = s.devices > 1 ? `, ${s.devices} devices` : "";
   return `${precisionName(s.precision)}, ${s.execution}${devices}`;
 }

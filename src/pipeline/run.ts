@@ -21,12 +21,12 @@ import { simulatorTokens } from "./report/sim-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import { exploreModel } from "./simulate/explore-model.ts";
 
-export type { Atlas, AtlasData, AtlasStudy, RawTable } from "./atlas.ts";
+export type { Atlas } from "./atlas.ts";
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
-export const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
+const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
 
-export interface PipelineOptions {
+interface PipelineOptions {
   /** Runs the simulator (parameters from data/simulator/): sweep, simulated twins, validation, memory. Default: when data/simulator/ exists. */
   simulate?: boolean;
   /** Folder where the simulator caches its GPU fit (keyed by a hash of its inputs); no cache without one. */

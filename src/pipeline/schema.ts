@@ -33,7 +33,7 @@ const batchSchema = z.number().int().positive().max(MAX_BATCH);
 /** An image side in pixels. */
 const pixelsSchema = z.number().int().positive().max(MAX_INPUT_PX);
 /** Links from data files end up in href attributes: only http(s), never javascript: or data:. */
-export const httpUrlSchema = z
+const httpUrlSchema = z
   .string()
   .max(500)
   .url()
@@ -92,7 +92,7 @@ export const columnSchema = z
   });
 export type Column = z.infer<typeof columnSchema>;
 
-export const correctionSchema = z
+const correctionSchema = z
   .object({
     line: z.number().int().min(2),
     column: z.string().min(1).max(200),
@@ -101,7 +101,6 @@ export const correctionSchema = z
     reason: text(),
   })
   .strict();
-export type Correction = z.infer<typeof correctionSchema>;
 
 export const tableSchema = z
   .object({
@@ -146,7 +145,7 @@ export const tableSchema = z
 export type Table = z.infer<typeof tableSchema>;
 
 /** Dataset columns a `value` or `ratio` claim may test (a typo is an error, not an untestable claim). */
-export const CLAIM_FIELDS = [
+const CLAIM_FIELDS = [
   "batch_size",
   "latency_ms",
   "latency_p90_ms",
@@ -264,7 +263,7 @@ export type Claim = z.infer<typeof claimSchema>;
  * people (family and given names) or organisations. Without it a study is cited as a web page (or an
  * unpublished document when it has no url) by its `authors`, each taken as an organisation.
  */
-export const CITE_TYPES = ["webpage", "dataset", "arxiv", "poster", "report", "unpublished"] as const;
+const CITE_TYPES = ["webpage", "dataset", "arxiv", "poster", "report", "unpublished"] as const;
 export const personSchema = z.union([
   z.object({ family: text(100), given: text(100) }).strict(),
   z.object({ literal: text(200) }).strict(),
@@ -273,7 +272,7 @@ export type Person = z.infer<typeof personSchema>;
 const isoDate = z
   .string()
   .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "a date YYYY, YYYY-MM or YYYY-MM-DD");
-export const studyCiteSchema = z
+const studyCiteSchema = z
   .object({
     type: z.enum(CITE_TYPES),
     authors: z.array(personSchema).min(1).max(100).optional(),
@@ -311,7 +310,6 @@ export const studyCiteSchema = z
     message: "container (the website or blog) is for type webpage only",
     path: ["container"],
   });
-export type StudyCite = z.infer<typeof studyCiteSchema>;
 
 export const studySchema = z
   .object({
@@ -413,9 +411,6 @@ export const acceleratorSchema = z
 export type Accelerator = Omit<z.infer<typeof acceleratorSchema>, "specs"> & {
   specs: Partial<Record<SpecKey, Spec>>;
 };
-
-/** How a canonical value came to be: copied from a cell, or computed with a stated formula. */
-export type Provenance = "reported" | "derived";
 
 /**
  * One canonical row per measured (or simulated, or claimed) point. Column names of

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 
-export const ATLAS_JSON = process.env.ATLAS_JSON ?? ".build/atlas.json";
+const ATLAS_JSON = process.env.ATLAS_JSON ?? ".build/atlas.json";
 
 // On globalThis, not in a module variable: Vite loads this module afresh for the pages it renders.
 const HANDED_OVER = Symbol.for("inference-scaling-atlas.site-atlas");

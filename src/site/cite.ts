@@ -21,7 +21,7 @@ export function studyCitation(study: Study): Promise<Citation> {
   });
 }
 
-export interface AtlasCitation {
+interface AtlasCitation {
   /** The atlas as a whole, every version. */
   atlas: Cited;
   /** The release to cite: this build when it is a release, otherwise the newest release (or, before the first, this build). */

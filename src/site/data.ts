@@ -76,7 +76,7 @@ export function allStudies(): Promise<SiteStudy[]> {
 }
 
 /** Every measured and claim row of every study, in the pipeline's stable order. */
-export function allRows(): Promise<CanonicalRow[]> {
+function allRows(): Promise<CanonicalRow[]> {
   return once("rows", async () => (await allStudies()).flatMap((s) => s.rows));
 }
 

@@ -8,7 +8,7 @@ import { stampedFigureSvg } from "../pipeline/cite/stamp.ts";
 import { once, studiesById, versionInfo } from "./data.ts";
 import { downloadUrl } from "./urls.ts";
 
-export interface FigureContext {
+interface FigureContext {
   sources: Study[];
   /** False when any source forbids redistribution: the figure is shown, its data is not offered. */
   dataDownloads: boolean;

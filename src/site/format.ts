@@ -1,6 +1,6 @@
 /** Number and label formatting for pages: one place, so every table reads the same. */
 import type { CanonicalRow } from "../pipeline/schema.ts";
-import { MODEL_NAMES, modelName, PRECISION_NAMES } from "../pipeline/labels.ts";
+import { modelName, PRECISION_NAMES } from "../pipeline/labels.ts";
 
 // One formatter for the build: toLocaleString builds a new one per call, a measurable share of page rendering.
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
@@ -17,7 +17,6 @@ export function fmtPct(x: number | null | undefined): string {
 
 /** Names come from the one labels module (src/pipeline/labels.ts); these aliases keep the pages' imports short. */
 export const PRECISION_LABEL = PRECISION_NAMES;
-export const MODEL_LABEL = MODEL_NAMES;
 export const modelLabel = modelName;
 export { count } from "../pipeline/labels.ts";
 

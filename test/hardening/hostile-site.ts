@@ -40,7 +40,7 @@ export const VISIBLE: { page: string; tags: string[] }[] = [
 const CSV_QUOTE = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** Markdown images never get this far: ingest refuses them (corpus-v2.ts, "finding with a javascript: image"). */
-export const FINDING = `
+const FINDING = `
 Visible finding prose: hostile-markdown-rendered.
 
 <script>window.__pwned = "md-script"</script>

@@ -55,7 +55,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
 }
 
 /** `npm test` (scripts/test.ts) sets CHROMIUM_PATH to the Chromium it found or installed. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUM;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUM;
 
 /** Headless chromium with the flags this sandbox needs (no background network, no sandbox as root). */
 export function launchChromium(): Promise<Browser> {
@@ -75,7 +75,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** What a browser test file reads: the site this test run built (test/global-setup.ts), served, and chromium. */
-export interface SiteInChromium {
+interface SiteInChromium {
   site: string;
   server: StaticServer;
   browser: Browser;

@@ -34,7 +34,7 @@ function cffPerson(p: Person): Record<string, string> {
 }
 
 /** A CFF reference from a citation record. */
-export function cffReference(r: CitationRecord): Record<string, unknown> {
+function cffReference(r: CitationRecord): Record<string, unknown> {
   const year = r.date ? Number(r.date.slice(0, 4)) : undefined;
   const ref: Record<string, unknown> = {
     type: CFF_TYPE[r.type],

@@ -17,7 +17,7 @@ export const BIBTEX_TYPE: Record<RecordType, string> = {
 };
 
 /** Keys: letters, digits and - _ : . only (biber and BibTeX both accept these). */
-export const BIBTEX_KEY = /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/;
+const BIBTEX_KEY = /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/;
 
 /** One entry. Field order is fixed, so the same record always gives the same bytes. */
 export function toBibtex(r: CitationRecord): string {

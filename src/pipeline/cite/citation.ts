@@ -28,7 +28,7 @@ export interface Citation {
   csl: CslItem[];
 }
 
-export function cited(record: CitationRecord): Cited {
+function cited(record: CitationRecord): Cited {
   const csl = toCsl(record);
   return { record, text: plainText(csl), bibtex: toBibtex(record), csl };
 }

@@ -68,7 +68,7 @@ function atlasAuthors(meta: ReportMeta): Person[] {
 }
 
 /** "0.2.0" for a release build, "0.2.0+dev" otherwise. */
-export function editionLabel(v: ReportVersion): string {
+function editionLabel(v: ReportVersion): string {
   return v.release ? v.version : `${v.version}+dev`;
 }
 

@@ -6,7 +6,7 @@ import type { Study } from "../schema.ts";
 import { originalRecord, pinnedUrl, shortAuthors, type ReportMeta } from "./record.ts";
 import { versionLabel, type ReportVersion } from "./version.ts";
 
-export interface StampLine {
+interface StampLine {
   text: string;
   bold?: boolean;
 }

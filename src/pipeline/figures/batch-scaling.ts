@@ -31,7 +31,7 @@ import {
 } from "../labels.ts";
 import { rowKey, type BrokenDerivation } from "../report/assumptions.ts";
 
-export type BatchMetric = "throughput" | "latency";
+type BatchMetric = "throughput" | "latency";
 
 const METRIC = {
   throughput: {
@@ -50,7 +50,7 @@ const METRIC = {
   },
 } as const;
 
-export interface BatchScalingOptions {
+interface BatchScalingOptions {
   accelerator: { id: string; name: string };
   model: string;
   metric: BatchMetric;

@@ -129,7 +129,7 @@ export interface LegendEntry {
 }
 
 /** Panels of a small-multiples figure in a grid: two columns wide, one column narrow. */
-export interface Panel {
+interface Panel {
   key: string;
   title: string;
   fx: number;

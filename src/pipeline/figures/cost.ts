@@ -8,7 +8,7 @@ import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { margins, num, round, sourceRef, tableRows, tip, valueAxis, type Frame } from "./common.ts";
 import { categorical } from "./palette.ts";
 
-export interface CostRow {
+interface CostRow {
   configuration: string;
   published: number | null;
   implied: number;

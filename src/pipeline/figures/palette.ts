@@ -30,7 +30,7 @@ export const HUES: readonly Hue[] = [
   { name: "indigo", light: ["#4B4BC8", "#36369A", "#222266"], dark: ["#A3A3FF", "#C4C4FF", "#E1E1FF"] },
   { name: "grey", light: ["#6E7781", "#4B5259", "#2C3136"], dark: ["#A8B1BB", "#C9D0D7", "#E6EAEE"] },
 ];
-export const SHADES = 3;
+const SHADES = 3;
 
 /** Backgrounds the shades are checked against (the site's --bg in light and dark mode). */
 export const BACKGROUNDS = { light: "#ffffff", dark: "#0d1117" } as const;

@@ -5,7 +5,7 @@ import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { batchAxis, margins, num, round, sourceRef, tableRows, tip, type Frame } from "./common.ts";
 import { categorical, distinctColors, NEUTRAL, SYMBOLS } from "./palette.ts";
 
-export interface PeakFractionOptions {
+interface PeakFractionOptions {
   id: string;
   title: string;
   /** Series to show, with the label each gets. */

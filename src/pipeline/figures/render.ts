@@ -118,7 +118,7 @@ const SWATCH = 26;
 const GAP = 18;
 const PAD = 8;
 
-export interface LegendItem {
+interface LegendItem {
   entry: LegendEntry;
   x: number;
   y: number;

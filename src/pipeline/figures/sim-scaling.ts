@@ -7,7 +7,7 @@ import { batchAxis, margins, num, tableRows, tip, valueAxis, type Frame } from "
 import { categorical, SYMBOLS } from "./palette.ts";
 import { modelName, precisionName } from "../labels.ts";
 
-export interface SimCurve {
+interface SimCurve {
   model: string;
   width: number;
   height: number;

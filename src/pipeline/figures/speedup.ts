@@ -5,7 +5,7 @@ import { MissingDataError, type FigureSpec } from "./spec.ts";
 import { batchAxis, margins, num, round, tableRows, tickNumber, tip, type Frame } from "./common.ts";
 import { categorical, distinctColors, NEUTRAL, SYMBOLS } from "./palette.ts";
 
-export interface SpeedupOptions {
+interface SpeedupOptions {
   id: string;
   title: string;
   caption: string;

@@ -36,7 +36,7 @@ const POSITIVE_FIELDS = new Set<Field>(
     .map((f) => f as Field),
 );
 
-export interface ParsedNumber {
+interface ParsedNumber {
   /** Value in the column's unit, exactly as written. */
   value: number;
   /** Digits after the decimal point as written; used for rounding-aware consistency checks. */
@@ -45,7 +45,7 @@ export interface ParsedNumber {
   note: string | null;
 }
 
-export type CellResult = { ok: true; parsed: ParsedNumber | null } | { ok: false; expected: string };
+type CellResult = { ok: true; parsed: ParsedNumber | null } | { ok: false; expected: string };
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

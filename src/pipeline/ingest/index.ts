@@ -7,7 +7,7 @@ import { loadStudy, type ParsedStudy } from "./study.ts";
 import { dataEntryKind, linkProblem, listDataFolder } from "./text.ts";
 import { yamlPosition } from "./yaml.ts";
 
-export interface DataSet {
+interface DataSet {
   accelerators: Accelerator[];
   studies: ParsedStudy[];
 }
@@ -71,7 +71,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
 }
 
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */
-export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
+function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
   const problems: SourceProblem[] = [];
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));

@@ -61,7 +61,7 @@ export interface ParsedStudy {
   tables: ParsedTable[];
 }
 
-export const STUDY_META = "study.yaml";
+const STUDY_META = "study.yaml";
 
 /** The unit values of `field` are stored in (its first-listed unit). */
 const canonicalUnit = (field: NumericField) => FIELD_UNITS[field][0];

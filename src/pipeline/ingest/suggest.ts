@@ -54,11 +54,7 @@ function unwrap(schema: z.ZodTypeAny, data: unknown): z.ZodTypeAny {
 }
 
 /** The schema that validates the value at `path` of `data`, or null where the path leaves the schema. */
-export function schemaAt(
-  schema: z.ZodTypeAny,
-  data: unknown,
-  path: (string | number)[],
-): z.ZodTypeAny | null {
+function schemaAt(schema: z.ZodTypeAny, data: unknown, path: (string | number)[]): z.ZodTypeAny | null {
   let s = unwrap(schema, data);
   let d = data;
   for (const key of path) {

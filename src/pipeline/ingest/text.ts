@@ -8,7 +8,7 @@ import { join, resolve, sep } from "node:path";
 import { INVISIBLE, SourceError, codePoint } from "../errors.ts";
 
 /** Larger files are refused before they are read: no published table is anywhere near this. */
-export const MAX_FILE_BYTES = 20_000_000;
+const MAX_FILE_BYTES = 20_000_000;
 
 /** The data folder: where it is on disk, and how messages name it (`data`). */
 export interface DataRoot {
@@ -163,7 +163,7 @@ export function readUtf8(path: string, display: string, maxBytes = MAX_FILE_BYTE
   return readDataFile({ dir, display: display.slice(0, slash) }, rel, maxBytes);
 }
 
-export function decodeUtf8(bytes: Uint8Array, display: string): string {
+function decodeUtf8(bytes: Uint8Array, display: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {
@@ -187,7 +187,7 @@ export function decodeUtf8(bytes: Uint8Array, display: string): string {
 }
 
 /** A byte-order mark is refused in every data file, with the same message whatever the format. */
-export function checkByteOrderMark(text: string, display: string): void {
+function checkByteOrderMark(text: string, display: string): void {
   if (text.charCodeAt(0) !== 0xfeff) return;
   throw new SourceError([
     {
@@ -208,7 +208,7 @@ export function checkByteOrderMark(text: string, display: string): void {
  * (an id or a label with one looks valid and is not), and noncharacters (U+FFFE, U+FFFF), which SVG
  * and PNG renderers refuse. A published table has none.
  */
-export function checkControlCharacters(text: string, display: string): void {
+function checkControlCharacters(text: string, display: string): void {
   const m = INVISIBLE.exec(text);
   if (!m) return;
   const { line, column } = positionOf(text, m.index);

@@ -25,9 +25,9 @@ import { ProblemList, SourceError, quoteFound, type SourceProblem } from "../err
 import { didYouMean, knownKeysAt } from "./suggest.ts";
 
 /** Metadata files are small; a larger one is almost certainly a mistake (or hostile). */
-export const MAX_METADATA_BYTES = 1_000_000;
+const MAX_METADATA_BYTES = 1_000_000;
 /** Levels of mappings and lists; study.yaml needs 5 (tables → columns → column → …). */
-export const MAX_NESTING = 12;
+const MAX_NESTING = 12;
 
 /** Every document is read with these, whatever it says about itself (directives are refused anyway). */
 const OPTIONS: DocumentOptions & SchemaOptions & ParseOptions = {
@@ -38,7 +38,7 @@ const OPTIONS: DocumentOptions & SchemaOptions & ParseOptions = {
   prettyErrors: false,
 };
 
-export interface ParseYamlOptions {
+interface ParseYamlOptions {
   /** Line of the file the text starts on (a finding's front matter starts on line 2). */
   firstLine?: number;
   /** What the text is, as messages name it ("front matter"); nothing for a whole YAML file. */

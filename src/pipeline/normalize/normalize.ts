@@ -64,7 +64,7 @@ export const FORMULAS = {
   fractionOfPeak: "throughput_img_s / max(throughput_img_s in the series)",
 } as const;
 
-export interface Derivation {
+interface Derivation {
   field: NumericField | "fraction_of_peak";
   formula: string;
   /** The published cells the value was computed from, for locating a value out of range. */
@@ -74,7 +74,7 @@ export interface Derivation {
 }
 
 /** Values after derivation, with the list of formulas used. */
-export interface PointValues {
+interface PointValues {
   values: Partial<Record<NumericField, number>>;
   derived: Derivation[];
 }
@@ -83,7 +83,7 @@ export interface PointValues {
  * Derives missing quantities from published ones. Order matters: throughput first (many tables give
  * only latency or run time), then latency, power and efficiency, then cost.
  */
-export function derivePoint(point: MergedPoint): PointValues {
+function derivePoint(point: MergedPoint): PointValues {
   const table = point.tables[0]!.meta;
   const v: Partial<Record<NumericField, number>> = {};
   for (const [f, cell] of Object.entries(point.values) as [NumericField, CellValue][]) v[f] = cell.value;

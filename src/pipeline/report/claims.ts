@@ -55,7 +55,7 @@ export interface LedgerEntry {
 /** A published number shown as published (up to 6 significant digits), not rounded for prose. */
 const exact = (x: number) => Number(x.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 
-export type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
+type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
 
 /** The outcome of one test: what was compared and, per series (or "simulator"), whether it agrees. */
 interface Outcome {

@@ -5,7 +5,6 @@ import { idSchema } from "../schema.ts";
 import { listDataFolder, readDataFile } from "../ingest/text.ts";
 import { parseYaml, yamlPositionIn } from "../ingest/yaml.ts";
 import {
-  markdownToHtml,
   renderInlineMarkdown,
   renderMarkdownDoc,
   resolvePlainTokens,
@@ -38,7 +37,7 @@ const frontSchema = z
   .strict();
 
 /** A finding is a page of prose (the largest is about 5 KB); rendering Markdown gets slow long before 20 MB. */
-export const MAX_FINDING_BYTES = 64_000;
+const MAX_FINDING_BYTES = 64_000;
 
 const FINDING_FILE = /^[a-z0-9][a-z0-9-]*\.md$/;
 
@@ -144,5 +143,3 @@ function collect<T>(problems: SourceProblem[], f: () => T): T | undefined {
     return undefined;
   }
 }
-
-export { markdownToHtml };

@@ -35,7 +35,7 @@ export interface KnownIds {
   page?: string;
 }
 
-export interface MarkdownDoc {
+interface MarkdownDoc {
   front: Record<string, unknown>;
   /** The front matter as written (it starts on line 2 of the file), for locating errors in it. */
   frontText: string;
@@ -56,7 +56,7 @@ interface HastNode {
 const textOf = (n: HastNode): string => n.value ?? (n.children ?? []).map(textOf).join("");
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
-export function slugify(text: string, seen: Map<string, number>): string {
+function slugify(text: string, seen: Map<string, number>): string {
   const base = text
     .toLowerCase()
     .trim()
@@ -203,7 +203,7 @@ export function renderMarkdownDoc(
 }
 
 /** Where a token or link in a one-line text (a front-matter value) is in the file. */
-export type Locate = (needle: string, occurrence: number) => { line: number; column: number };
+type Locate = (needle: string, occurrence: number) => { line: number; column: number };
 
 /**
  * A front-matter value as inline Markdown (the headline): tokens resolved and links checked like
@@ -337,10 +337,7 @@ function checkLinks(text: string, known: KnownIds): (Omit<SourceProblem, "file">
  * The front matter between the opening and closing `---` lines, and the body after it. Windows line
  * ends are read as plain ones (a CRLF file is a valid finding; line and column numbers do not change).
  */
-export function splitFrontMatter(
-  file: string,
-  raw: string,
-): { frontText: string; body: string; bodyLine: number } {
+function splitFrontMatter(file: string, raw: string): { frontText: string; body: string; bodyLine: number } {
   const fail = (
     line: number,
     column: number,
@@ -393,9 +390,9 @@ export function splitFrontMatter(
 }
 
 /** Nesting levels (quotes, lists) per line and columns of indentation a finding may use. */
-export const MAX_MARKDOWN_NESTING = 16;
+const MAX_MARKDOWN_NESTING = 16;
 /** Emphasis, link, code and HTML markers per paragraph: remark's time grows with their square. */
-export const MAX_INLINE_MARKERS = 1000;
+const MAX_INLINE_MARKERS = 1000;
 
 /**
  * Finds the first line that would make remark slow or overflow its stack (hostile or broken prose):

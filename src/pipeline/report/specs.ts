@@ -57,7 +57,7 @@ export const SPEC_NAMES: Record<SpecKey, string> = {
   price_usd_per_hour: "Price",
 };
 
-export interface EffectiveSpec {
+interface EffectiveSpec {
   key: SpecKey;
   spec: Spec;
   from: "accelerator file" | "simulator parameters";

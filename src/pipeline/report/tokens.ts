@@ -8,7 +8,7 @@ import type { AuditFinding } from "../normalize/audit.ts";
 import type { TokenResolver } from "./markdown.ts";
 import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 
-export interface TokenContext {
+interface TokenContext {
   rows: CanonicalRow[];
   audit: AuditFinding[];
   /** Hourly price stated for a series' table, where the study gives one. */

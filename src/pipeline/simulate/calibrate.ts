@@ -16,7 +16,7 @@ import type { RooflineFit, RooflineStack, SimulatorParams } from "./params.ts";
 import { isFeasible, simulateBatch, type PerfProfile, type StackParams } from "./performance.ts";
 import { modelProfile } from "./profile.ts";
 
-export type FixedCost = RooflineStack["fixed_cost"];
+type FixedCost = RooflineStack["fixed_cost"];
 
 export interface Fit extends StackParams {
   /** Roofline fit id (calibration.yaml). */
@@ -42,7 +42,7 @@ const MIN_EFFICIENCY = 1e-4;
 type Point = { batch: number; latency_ms: number };
 
 /** Points each fixed-cost form needs: one per unknown (η plus one or two fixed costs). */
-export const POINTS_NEEDED: Readonly<Record<FixedCost, number>> = { "per-batch": 2, "per-layer": 2, both: 3 };
+const POINTS_NEEDED: Readonly<Record<FixedCost, number>> = { "per-batch": 2, "per-layer": 2, both: 3 };
 
 /** Bisection for a decreasing function: the x in [lo, hi] where f(x) crosses 0. */
 function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): number {
@@ -198,7 +198,7 @@ const RELATED: Readonly<Record<MathPrecision, readonly MathPrecision[]>> = {
   fp32: ["fp32"],
 };
 
-export interface ResolvedStack extends StackParams {
+interface ResolvedStack extends StackParams {
   /** Where the values came from, in words (shown in rows and in the CLI). */
   source: string;
 }

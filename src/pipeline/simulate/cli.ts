@@ -23,15 +23,9 @@ import { SWEEP_BATCHES } from "./sweep.ts";
 import { validateMeasured } from "./validate.ts";
 
 /** Precisions the CLI takes: storage and math (TF32 and BF16 store as FP32 and FP16). */
-export const CLI_PRECISIONS = [
-  "fp32",
-  "tf32",
-  "fp16",
-  "bf16",
-  "int8",
-] as const satisfies readonly MathPrecision[];
+const CLI_PRECISIONS = ["fp32", "tf32", "fp16", "bf16", "int8"] as const satisfies readonly MathPrecision[];
 
-export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H --precision ${CLI_PRECISIONS.join("|")}
+const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H --precision ${CLI_PRECISIONS.join("|")}
                             [--batch N] [--accelerator ID [--stack ID]] [--policy ${FUSION_POLICIES.join("|")}]
                             [--json] [--layers] [--graph-json] [--data-dir DIR]
        npm run -s simulate -- --stacks [--json]
@@ -58,7 +52,7 @@ export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --he
 /** The repository's data/ folder, where the simulator's own parameters live. */
 const REPO_DATA = join(fileURLToPath(new URL("../../../", import.meta.url)), "data");
 
-export interface SimulateArgs {
+interface SimulateArgs {
   mode: "simulate" | "calibration" | "validate" | "stacks";
   model: ModelId;
   width: number;
@@ -74,7 +68,7 @@ export interface SimulateArgs {
   dataDir: string;
 }
 
-export class UsageError extends Error {
+class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -181,7 +175,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   };
 }
 
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -202,7 +196,7 @@ const table = (rows: string[][], left: readonly number[] = [0]): string => {
 };
 
 /** Runs the CLI on parsed arguments. */
-export function runSimulate(args: SimulateArgs): CliResult {
+function runSimulate(args: SimulateArgs): CliResult {
   if (args.mode === "calibration") return runCalibration(args);
   if (args.mode === "validate") return runValidation(args);
   if (args.mode === "stacks") return runStacks(args);

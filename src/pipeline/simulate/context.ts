@@ -16,7 +16,7 @@ import type { SimulatorParams } from "./params.ts";
 import { gpuSpecsOf, type StackModel } from "./simulate.ts";
 
 /** Bumped whenever the kernel model or the fit changes in a way a cached fit would not show. */
-export const FIT_MODEL_VERSION = 1;
+const FIT_MODEL_VERSION = 1;
 
 export interface SimulatorContext {
   params: SimulatorParams;
@@ -31,7 +31,7 @@ export interface SimulatorContext {
   cached: boolean;
 }
 
-export interface PrepareOptions {
+interface PrepareOptions {
   /** Folder for the fit cache; no caching without one. */
   cacheDir?: string;
 }

@@ -100,7 +100,7 @@ export function kernelFitPoints(
 }
 
 /** A parameter of the fit: where it starts, how it is scaled, and whether the training data move it. */
-export interface ParameterValue {
+interface ParameterValue {
   id: string;
   scale: "fraction" | "positive";
   prior: number;

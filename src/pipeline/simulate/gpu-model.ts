@@ -131,10 +131,10 @@ export interface KernelCosts {
   dramBytes: Float64Array;
 }
 
-export const OP_FACTOR_CLASSES = ["conv-1x1", "conv-grouped"] as const;
+const OP_FACTOR_CLASSES = ["conv-1x1", "conv-grouped"] as const;
 
 /** Slot of a (precision class, op class): efficiency[pc] × (opFactor[oc] or 1). */
-export const slotOf = (pc: PrecisionClass, oc: OpClass): number =>
+const slotOf = (pc: PrecisionClass, oc: OpClass): number =>
   oc === "memory" ? -1 : PRECISION_CLASSES.indexOf(pc) * 3 + ["conv-kxk", ...OP_FACTOR_CLASSES].indexOf(oc);
 
 export function kernelCosts(
@@ -189,7 +189,7 @@ export function slotEfficiencies(p: KernelParams): Float64Array {
 
 export type KernelBound = "compute" | "memory" | "host";
 
-export interface PassTiming {
+interface PassTiming {
   latencySeconds: number;
   /** Sum of kernel times on the device (what the GPU is busy with). */
   deviceSeconds: number;

@@ -56,8 +56,6 @@ export type Op =
   /** A named alias with no work, e.g. Darknet's `yolo` output layers. */
   | { readonly kind: "identity" };
 
-export type OpKind = Op["kind"];
-
 export interface Node {
   /** Index in `Graph.nodes`; also the id of the node's output tensor. */
   readonly id: number;

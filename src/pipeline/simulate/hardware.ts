@@ -52,7 +52,7 @@ export interface Device {
 }
 
 /** Why an accelerator cannot be simulated (e.g. no bandwidth in any file). */
-export interface DeviceProblem {
+interface DeviceProblem {
   id: string;
   reason: string;
 }

@@ -92,12 +92,12 @@ export const rooflineStackSchema = z
   })
   .strict();
 
-export const stackSchema = z.discriminatedUnion("engine", [kernelStackSchema, rooflineStackSchema]);
+const stackSchema = z.discriminatedUnion("engine", [kernelStackSchema, rooflineStackSchema]);
 export type KernelStack = z.infer<typeof kernelStackSchema>;
 export type RooflineStack = z.infer<typeof rooflineStackSchema>;
 export type Stack = KernelStack | RooflineStack;
 
-export const stacksFileSchema = z.object({ stacks: z.array(stackSchema).min(1).max(50) }).strict();
+const stacksFileSchema = z.object({ stacks: z.array(stackSchema).min(1).max(50) }).strict();
 
 export const simAcceleratorSchema = z
   .object({
@@ -131,9 +131,7 @@ export type SimAccelerator = Omit<z.infer<typeof simAcceleratorSchema>, "specs">
   specs?: Partial<Record<SpecKey, Spec>>;
 };
 
-export const simAcceleratorsFileSchema = z
-  .object({ accelerators: z.array(simAcceleratorSchema).max(100) })
-  .strict();
+const simAcceleratorsFileSchema = z.object({ accelerators: z.array(simAcceleratorSchema).max(100) }).strict();
 
 /** Rows of a study table, named instead of copied: the study stays the one source of the numbers. */
 const tableRefSchema = z
@@ -159,7 +157,6 @@ const parameterSchema = z
     prior: specSchema,
   })
   .strict();
-export type FitParameter = z.infer<typeof parameterSchema>;
 
 /** Two or three named points that fit a roofline stack's efficiency and fixed cost (non-GPU accelerators). */
 export const rooflineFitSchema = z
@@ -174,7 +171,7 @@ export const rooflineFitSchema = z
   .strict();
 export type RooflineFit = z.infer<typeof rooflineFitSchema>;
 
-export const calibrationFileSchema = z
+const calibrationFileSchema = z
   .object({
     /** The calibration dataset's name, quoted wherever a fitted value is shown. */
     name: idSchema,
@@ -207,7 +204,7 @@ export interface SimulatorParams {
   files: string[];
 }
 
-export const PARAM_FILES = {
+const PARAM_FILES = {
   stacks: "stacks.yaml",
   accelerators: "accelerators.yaml",
   calibration: "calibration.yaml",

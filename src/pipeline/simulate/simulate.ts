@@ -64,7 +64,6 @@ export interface BatchResult {
   spilledTensors: number | null;
 }
 
-export { isFeasible, type Infeasible };
 export const isBatchResult = (r: BatchResult | Infeasible): r is BatchResult => "latencyMs" in r;
 
 /** The kernel model's view of a device, or null when it lacks what the model needs. */
@@ -94,7 +93,7 @@ export function kernelsFor(profile: ModelProfile, fusion: FusionStyle, casts: bo
   return kernels;
 }
 
-export interface SimulateOptions {
+interface SimulateOptions {
   /** Devices running the batch data-parallel (each runs ⌈batch / devices⌉ images). */
   devices?: number;
   /** The storage precision is mixed FP16 (FP32 weights cast on every pass by stacks that do so). */

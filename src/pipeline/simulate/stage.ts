@@ -10,7 +10,7 @@ import { simulateMeasured, validate, type ValidationReport } from "./validate.ts
 import { simulatedQuantities } from "./profile.ts";
 import { resolveModelId } from "./models/index.ts";
 
-export interface SimulationResult {
+interface SimulationResult {
   /** Sweep rows plus one simulated twin per measured series (series `sim-<measured series>`). */
   rows: CanonicalRow[];
   validation: ValidationReport;

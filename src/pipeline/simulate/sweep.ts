@@ -12,9 +12,9 @@ import { modelSlug, SWEEP_MODELS, type ModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 
-export const SIM_STUDY = "atlas-simulator";
-export const SIM_SOURCE = "src/pipeline/simulate";
-export const SIGNIFICANT_DIGITS = 5;
+const SIM_STUDY = "atlas-simulator";
+const SIM_SOURCE = "src/pipeline/simulate";
+const SIGNIFICANT_DIGITS = 5;
 
 /** From 224² to 2 MP: YOLO sizes, squares, 2²¹ px (Flex Logix's "2 MP") and 1080p (YOLO letterboxes to 1088). */
 export const SWEEP_SIZES: readonly { width: number; height: number }[] = [
@@ -30,7 +30,7 @@ export const SWEEP_SIZES: readonly { width: number; height: number }[] = [
 export const SWEEP_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
 /** How every simulated row's numbers were derived, as `derived` (the models are in docs/simulator.md). */
-export const SIM_FORMULA =
+const SIM_FORMULA =
   "latency_ms=simulated (docs/simulator.md: GPU kernel model with host/device timelines, or layer roofline for other accelerators); " +
   "throughput_img_s=batch_size/latency_ms; fraction_of_peak=throughput_img_s/max throughput_img_s of the series; " +
   "img_s_per_w=throughput_img_s/power_w; cost_usd_per_1000_img=price_usd_per_hour/3600/throughput_img_s·1000";
@@ -38,7 +38,7 @@ export const SIM_FORMULA =
 export const round = (x: number, digits = SIGNIFICANT_DIGITS): number =>
   x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits));
 
-export interface SweepOptions {
+interface SweepOptions {
   models?: readonly ModelId[];
   sizes?: readonly { width: number; height: number }[];
   batches?: readonly number[];

@@ -205,7 +205,7 @@ const groupStats = (
 };
 
 /** Batch regimes the issue of simulator accuracy cares about: small batches are host- and latency-bound. */
-export const regimeOf = (batch: number): string => (batch < 16 ? "batch < 16" : "batch ≥ 16");
+const regimeOf = (batch: number): string => (batch < 16 ? "batch < 16" : "batch ≥ 16");
 
 /** The validation report from the context (its cross-validated predictions) and the twin rows. */
 export function validate(
