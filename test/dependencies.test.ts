@@ -103,7 +103,8 @@ describe("package.json", () => {
         /\bimport\s+type\b[^;]*?\bfrom\s*["'][^"']*["']/g,
         "",
       );
-      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"']+)["']/g)) {
+      // A specifier has no spaces or commas: `"--import", "tsx"` in an argument list is not an import.
+      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\s,]+)["']/g)) {
         const name = packageOf(m[1]!);
         if (name) used.add(name);
       }
