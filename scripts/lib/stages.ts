@@ -12,7 +12,7 @@ import {
   type Release,
   type ReportVersion,
 } from "../../src/pipeline/cite/version.ts";
-import { siteAtlas, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
+import { siteAtlas, siteAtlasJsonChunks, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
 import { publishFigure } from "../../src/pipeline/figures/render.ts";
 import type { PublishedFigure } from "../../src/pipeline/figures/spec.ts";
 import type { ReportMeta } from "../../src/pipeline/cite/record.ts";
@@ -113,7 +113,7 @@ export function writeIngested({ atlas, figures, version, releases }: Ingested, o
   writeFileAtomic(join(out, "data", "measurements.csv"), measurementsCsvChunks(atlas.rows));
   writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
   const site = siteAtlas(atlas, figures, version, releases);
-  writeFileAtomic(join(out, "atlas.json"), JSON.stringify(site));
+  writeFileAtomic(join(out, "atlas.json"), siteAtlasJsonChunks(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(
     `ingest: ${atlas.studies.length} studies, ${atlas.accelerators.length} accelerators, ${measured} measured rows, ` +

@@ -33,3 +33,22 @@ export function siteAtlas(
     releases,
   };
 }
+
+/**
+ * The bytes of JSON.stringify(atlas), in pieces: at 100× the data the figures alone (two renderings and
+ * a download SVG each) pass the longest string V8 can hold. Top-level arrays go an element at a time.
+ */
+export function* siteAtlasJsonChunks(atlas: SiteAtlas): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(atlas)) {
+    if (value === undefined) continue;
+    yield `${first ? "{" : ","}${JSON.stringify(key)}:`;
+    first = false;
+    if (Array.isArray(value)) {
+      yield "[";
+      for (let i = 0; i < value.length; i++) yield `${i ? "," : ""}${JSON.stringify(value[i]) ?? "null"}`;
+      yield "]";
+    } else yield JSON.stringify(value);
+  }
+  yield first ? "{}" : "}";
+}

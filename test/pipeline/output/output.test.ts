@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { CANONICAL_COLUMNS, type CanonicalRow } from "../../../src/pipeline/schema.ts";
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
 import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
-import { siteAtlas } from "../../../src/pipeline/output/site-atlas.ts";
+import { siteAtlas, siteAtlasJsonChunks } from "../../../src/pipeline/output/site-atlas.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { dataHash } from "../../../src/pipeline/cite/version.ts";
 import {
@@ -144,6 +144,15 @@ describe("the site's atlas", () => {
     expect(published.rows).toEqual(spec.rows);
     // Simulated curves stay in the figures even though the rows are gone.
     expect(site.figures.find((f) => f.id.startsWith("fig-simulated-"))!.rows.length).toBeGreaterThan(0);
+  });
+
+  it("is written in pieces whose concatenation is exactly JSON.stringify of it", () => {
+    const chunks = [...siteAtlasJsonChunks(site)];
+    expect(chunks.length).toBeGreaterThan(site.figures.length);
+    expect(chunks.join("")).toBe(JSON.stringify(site));
+    // Keys whose value is undefined are left out, as JSON.stringify leaves them out.
+    const sparse = { ...site, validation: undefined } as unknown as typeof site;
+    expect([...siteAtlasJsonChunks(sparse)].join("")).toBe(JSON.stringify(sparse));
   });
 });
 
