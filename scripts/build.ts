@@ -7,15 +7,25 @@
  * 4. the published dataset, the PNGs, the release archive and the figure manifest are added beside the pages
  * 5. the temporary folder replaces dist/ (the previous dist/ survives any failure before this step)
  */
-import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "astro";
-import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
-import { copyArchive, writeFigureManifest } from "./lib/publish.ts";
+import { dataDirOf, ingest, readReportMeta, writeIngested } from "./lib/stages.ts";
+import {
+  copyArchive,
+  readRetiredFigures,
+  releasedFigureIds,
+  writeFigureManifest,
+  writeRetiredFigurePages,
+} from "./lib/publish.ts";
 import { writeSearchIndex } from "./lib/search-index.ts";
 import { swapInto } from "./lib/swap.ts";
 import { FigurePngDrawer } from "./lib/figure-pngs.ts";
+import { linkOrCopy } from "./lib/link-or-copy.ts";
 import { writeFileAtomic } from "../src/pipeline/output/files.ts";
+import { handOverSiteAtlas } from "../src/site/atlas-file.ts";
+import { stampedFigureSvg } from "../src/pipeline/cite/stamp.ts";
+import type { Study } from "../src/pipeline/schema.ts";
 
 process.env.ASTRO_TELEMETRY_DISABLED = "1";
 const root = process.cwd();
@@ -33,15 +43,27 @@ async function timed<T>(stage: string, run: () => T | Promise<T>): Promise<T> {
 }
 
 // PNGs are drawn on worker threads from the moment each figure's SVG exists, while this thread goes on
-// (more SVGs, the dataset, Astro's pages); they are downloads, added at the end like the dataset.
+// (more SVGs, the dataset, Astro's pages); they are downloads, added at the end like the dataset, and
+// carry the same footer (title, sources, version, permalink) as the SVG download.
 const pngs = new FigurePngDrawer(join(work, "png-cache"));
+const meta = readReportMeta(root);
+let studies: Map<string, Study> | null = null;
 const ingested = await timed("ingest, simulate, figures (SVG)", () =>
-  ingest(dataDirOf(root), (figure) => pngs.add(figure)),
+  ingest(
+    dataDirOf(root),
+    root,
+    (figure, { atlas, version }) => {
+      studies ??= new Map(atlas.studies.map((s) => [s.study.id, s.study]));
+      pngs.add({ id: figure.id, svg: stampedFigureSvg(meta, version, figure, studies) });
+    },
+    join(work, "sim-cache"),
+  ),
 );
 if (!ingested) process.exit(1);
 const drawn = pngs.finish();
 drawn.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled meanwhile
-const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work, root));
+const atlas = await timed("dataset and atlas.json", () => writeIngested(ingested, work));
+handOverSiteAtlas(atlas);
 
 // In the repository's .build/ whatever the work folder: Astro renders a site that lies outside its
 // working directory through ./.astro/ and then copies that whole folder in, its own content-layer files
@@ -71,6 +93,12 @@ try {
     for (const [id, png] of files) linkOrCopy(png, join(staging, "figures", `${id}.png`));
     // Releases are built once, by `npm run release`, and only copied from then on.
     if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
+    writeRetiredFigurePages(
+      staging,
+      readRetiredFigures(root),
+      new Set(atlas.figures.map((f) => f.id)),
+      releasedFigureIds(root, atlas.releases),
+    );
     writeFigureManifest(staging, atlas.version, atlas.figures);
   });
 } catch (e) {
@@ -92,12 +120,3 @@ process.stdout.write(
     .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
     .join(", ")})\n`,
 );
-
-/** A hard link (both sides are replaced by rename, never written in place), or a copy across file systems. */
-function linkOrCopy(from: string, to: string): void {
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
-  }
-}

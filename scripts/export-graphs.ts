@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { graphToJson, type GraphJson } from "../src/pipeline/simulate/graph-json.ts";
-import { buildModel, MODEL_IDS, type ModelId } from "../src/pipeline/simulate/models/index.ts";
+import { buildModel, SWEEP_MODELS, type ModelId } from "../src/pipeline/simulate/models/index.ts";
 
 /** Size each graph is exported at: the ResNets' ImageNet size, YOLOv3's Darknet default. */
-export const REFERENCE_SIZES: Readonly<Record<ModelId, { width: number; height: number }>> = {
+export const REFERENCE_SIZES: Readonly<Partial<Record<ModelId, { width: number; height: number }>>> = {
   "resnet50_v1.5": { width: 224, height: 224 },
   resnext101_32x4d: { width: 224, height: 224 },
   yolov3: { width: 416, height: 416 },
@@ -44,8 +44,8 @@ export function formatGraphJson(j: GraphJson): string {
 /** File name (relative to GRAPHS_DIR) → contents, for every model. */
 export function exportGraphs(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const model of MODEL_IDS) {
-    const { width, height } = REFERENCE_SIZES[model];
+  for (const model of SWEEP_MODELS) {
+    const { width, height } = REFERENCE_SIZES[model]!;
     const built = buildModel(model, width, height);
     if (built.input.letterboxed)
       throw new Error(`${model}: reference size ${width}×${height} would be letterboxed`);

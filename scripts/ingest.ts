@@ -6,6 +6,6 @@ import { join } from "node:path";
 import { dataDirOf, ingest, writeIngested } from "./lib/stages.ts";
 
 const root = process.cwd();
-const ingested = ingest(dataDirOf(root));
+const ingested = ingest(dataDirOf(root), root, undefined, join(root, ".build", "sim-cache"));
 if (!ingested) process.exit(1);
-writeIngested(ingested, join(root, ".build"), root);
+writeIngested(ingested, join(root, ".build"));

@@ -56,6 +56,8 @@ export const collections = {
       { id: "ledger", data: { entries: a.ledger } },
       { id: "version", data: { version: a.version, releases: a.releases } },
       { id: "memory", data: { rows: a.memory } },
+      { id: "summary", data: { rows: a.summary } },
+      { id: "simulator-specs", data: { entries: a.simulatorSpecs } },
     ]),
     schema: passthrough,
   }),

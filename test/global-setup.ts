@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 
-export const ROOT = join(import.meta.dirname, "..");
+const ROOT = join(import.meta.dirname, "..");
 
 /** Runs scripts/build.ts into a fresh temporary folder and returns the dist path. */
 export function buildSite(env: Record<string, string> = {}): string {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { PNG_SCALE, pngOptions } from "../../src/pipeline/figures/png.ts";
 
-export interface FigurePngs {
+interface FigurePngs {
   drawn: number;
   cached: number;
   /** Figure id → its PNG in the cache folder. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as pagefind from "pagefind";
 import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 
-export const SEARCH_DIR = "pagefind";
+const SEARCH_DIR = "pagefind";
 
 /** Page parts that are not worth searching: data tables, code, chart internals, download links. */
 const EXCLUDE = ["table", "pre", "svg", "form", ".downloads", "[data-no-js]"];
@@ -22,7 +22,7 @@ const UNUSED = /^pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)$/;
  * the pages and of Pagefind's time). A glob of the site's own top-level entries, so new sections are
  * searched with no change here.
  */
-export function pagesToSearch(site: string): string {
+function pagesToSearch(site: string): string {
   const parts = readdirSync(site, { withFileTypes: true })
     .map((e) =>
       e.isDirectory() ? (e.name === "figures" ? "figures/index.html" : `${e.name}/**/*.html`) : e.name,

@@ -3,18 +3,44 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceError } from "../../src/pipeline/errors.ts";
 import { runPipeline, type Atlas } from "../../src/pipeline/run.ts";
-import { readInBlocks, writeFileAtomic } from "../../src/pipeline/output/files.ts";
+import { writeFileAtomic } from "../../src/pipeline/output/files.ts";
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../src/pipeline/output/measurements.ts";
-import { dataHash, reportVersion, type Release } from "../../src/pipeline/cite/version.ts";
-import { siteAtlas, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
+import {
+  dataHash,
+  reportVersion,
+  type Dois,
+  type Release,
+  type ReportVersion,
+} from "../../src/pipeline/cite/version.ts";
+import { siteAtlas, siteAtlasJsonChunks, type SiteAtlas } from "../../src/pipeline/output/site-atlas.ts";
 import { publishFigure } from "../../src/pipeline/figures/render.ts";
 import type { PublishedFigure } from "../../src/pipeline/figures/spec.ts";
+import type { ReportMeta } from "../../src/pipeline/cite/record.ts";
+import { treeSourceHash } from "./source-tree.ts";
 
-export function readReleases(root: string): Release[] {
-  return JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as Release[];
+/** dois.json, checked: DOIs minted by Zenodo after each release. */
+export function readDois(root: string): Dois {
+  const dois = JSON.parse(readFileSync(join(root, "dois.json"), "utf8")) as Dois;
+  const DOI = /^10\.\d{4,9}\/\S+$/;
+  for (const d of [dois.concept, ...Object.values(dois.versions ?? {})])
+    if (d !== null && !DOI.test(d))
+      throw new Error(`dois.json: ${JSON.stringify(d)} is not a DOI such as 10.5281/zenodo.123`);
+  return { concept: dois.concept, versions: dois.versions ?? {} };
 }
 
-export function packageVersion(root: string): string {
+/** releases.json, with each release's version DOI from dois.json when one has been minted. */
+export function readReleases(root: string): Release[] {
+  const releases = JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as Release[];
+  const { versions } = readDois(root);
+  return releases.map((r) => (versions[r.version] ? { ...r, doi: versions[r.version] } : r));
+}
+
+/** report.config.json: the settings a fork changes (README, "Publish it"). */
+export function readReportMeta(root: string): ReportMeta {
+  return JSON.parse(readFileSync(join(root, "report.config.json"), "utf8")) as ReportMeta;
+}
+
+function packageVersion(root: string): string {
   return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 }
 
@@ -23,28 +49,53 @@ export function dataDirOf(root: string): string {
   return process.env.ATLAS_DATA_DIR ?? join(root, "data");
 }
 
-/** What ingest makes before writing anything: the pipeline's atlas and every figure rendered to SVG. */
-export interface Ingested {
+/** What ingest makes before writing anything: the pipeline's atlas, this build's version and every figure rendered to SVG. */
+interface Ingested {
   atlas: Atlas;
   figures: PublishedFigure[];
+  version: ReportVersion;
+  releases: Release[];
 }
 
 /**
- * Runs the data pipeline and renders the figures, handing each to `onFigure` as soon as it is rendered.
+ * This build's version: package.json's, the hash of the dataset it publishes, and the hash of the source
+ * tree, which makes it a release only when the tree is exactly a released one. Data from outside the
+ * repository (ATLAS_DATA_DIR, as tests and the bench use) is never a release.
+ */
+function buildVersion(atlas: Atlas, root: string, releases: Release[]): ReportVersion {
+  const source = process.env.ATLAS_DATA_DIR ? null : treeSourceHash(root);
+  const version = reportVersion(
+    packageVersion(root),
+    dataHash(measurementsCsvChunks(atlas.rows)),
+    source,
+    releases,
+  );
+  const concept = readDois(root).concept;
+  return concept ? { ...version, conceptDoi: concept } : version;
+}
+
+/**
+ * Runs the data pipeline and renders the figures, handing each to `onFigure` (with this build's
+ * version, which the figures' downloads carry) as soon as it is rendered.
  * Bad data: located messages on stderr, nothing written, null.
  */
 export function ingest(
   dataDir: string,
-  onFigure: (figure: PublishedFigure) => void = () => {},
+  root: string,
+  onFigure: (figure: PublishedFigure, context: { atlas: Atlas; version: ReportVersion }) => void = () => {},
+  /** Where the simulator keeps its GPU fit between runs (refitted only when its inputs change). */
+  cacheDir?: string,
 ): Ingested | null {
   try {
-    const atlas = runPipeline(dataDir);
+    const atlas = runPipeline(dataDir, { cacheDir });
+    const releases = readReleases(root);
+    const version = buildVersion(atlas, root, releases);
     const figures = atlas.figures.map((spec) => {
       const figure = publishFigure(spec);
-      onFigure(figure);
+      onFigure(figure, { atlas, version });
       return figure;
     });
-    return { atlas, figures };
+    return { atlas, figures, version, releases };
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(
@@ -57,19 +108,12 @@ export function ingest(
 }
 
 /** Writes what the site and its downloads read: `<out>/data/measurements.{csv,json}` and, last, `<out>/atlas.json`. */
-export function writeIngested({ atlas, figures }: Ingested, out: string, root = process.cwd()): SiteAtlas {
+export function writeIngested({ atlas, figures, version, releases }: Ingested, out: string): SiteAtlas {
   // Written in pieces: the dataset grows with the simulator's sweep, past what one string can hold.
-  const csvPath = join(out, "data", "measurements.csv");
-  writeFileAtomic(csvPath, measurementsCsvChunks(atlas.rows));
+  writeFileAtomic(join(out, "data", "measurements.csv"), measurementsCsvChunks(atlas.rows));
   writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
-  const releases = readReleases(root);
-  const site = siteAtlas(
-    atlas,
-    figures,
-    reportVersion(packageVersion(root), dataHash(readInBlocks(csvPath)), releases),
-    releases,
-  );
-  writeFileAtomic(join(out, "atlas.json"), JSON.stringify(site));
+  const site = siteAtlas(atlas, figures, version, releases);
+  writeFileAtomic(join(out, "atlas.json"), siteAtlasJsonChunks(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(
     `ingest: ${atlas.studies.length} studies, ${atlas.accelerators.length} accelerators, ${measured} measured rows, ` +

@@ -206,9 +206,9 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const calibrated = new Set(
     (
       parse(readFileSync(join(realDir, "simulator", "calibration.yaml"), "utf8")) as {
-        tables: { accelerator: string }[];
+        roofline: { accelerator: string }[];
       }
-    ).tables.map((t) => t.accelerator),
+    ).roofline.map((t) => t.accelerator),
   );
   const accIds: string[] = [];
   const cloneId = (id: string, k: number) => (k === 0 ? id : `s${k}-${id}`.slice(0, 64));
@@ -235,7 +235,8 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
       // The simulator file takes at most 100 entries; later clones fall back to the default stack.
       if (entry && simEntries.length < MAX_SIM_ACCELERATORS) {
         const simClone: Record<string, unknown> = { ...entry, id: clone };
-        // A clone has no calibration data of its own: it borrows its original's fits (or what they borrow).
+        // A roofline clone has no calibration data of its own: it borrows its original's fit (GPU clones
+        // need nothing: the kernel model's parameters are shared by every GPU).
         if (!simClone.calibration_from && calibrated.has(id))
           Object.assign(simClone, {
             calibration_from: id,

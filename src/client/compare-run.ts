@@ -7,6 +7,7 @@ import { modelLabel, PRECISION_LABEL } from "../site/format.ts";
 import type { Precision } from "../pipeline/schema.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { runWhatIf } from "./whatif-run.ts";
+import { describeStack } from "./whatif-view.ts";
 import { defaultWhatIf } from "./whatif-state.ts";
 import type { CompareState, Normalization, SeriesRef } from "./compare-state.ts";
 
@@ -69,7 +70,7 @@ function resolve(ref: SeriesRef, params: ExploreParams): Omit<ComparedSeries, "p
   const r = outcome.result;
   return {
     ...base,
-    detail: `simulated: stack ${r.stackId}, η ${Number(r.stack.efficiency.toPrecision(3))}, overhead ${Number(r.stack.overheadMs.toPrecision(3))} ms (${r.stack.source})`,
+    detail: `simulated: stack ${r.stackId}. ${describeStack(r.stack, ref.precision)}`,
     raw: r.points.flatMap((p) => (p.perf ? [{ batch: p.batch, throughput: p.perf.throughputImgS }] : [])),
     problem: r.best ? null : "no batch fits in device memory",
   };

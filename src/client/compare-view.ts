@@ -64,7 +64,7 @@ export function compareView(state: CompareState, series: ComparedSeries[]): stri
     series.length < MIN_SERIES ? `<p class="warning">Pick at least ${MIN_SERIES} series to compare.</p>` : "";
   const batches = [...new Set(series.flatMap((s) => s.points.map((p) => p.batch)))].sort((a, b) => a - b);
   const table =
-    `<div class="table-wrap"><table id="compare-table"><caption>${esc(words.title)}: the plotted values${state.norm === "none" ? "" : " (times the divisor in the series list gives images/s)"}</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="compare-table"><caption>${esc(words.title)}: the plotted values${state.norm === "none" ? "" : " (times the divisor in the series list gives images/s)"}</caption>` +
     `<thead><tr><th scope="col">Batch</th>${series.map((s, i) => `<th scope="col" data-series="${esc(refKey(s.ref))}">${i + 1}. ${esc(s.label)}</th>`).join("")}</tr></thead><tbody>` +
     batches
       .map(
@@ -87,7 +87,7 @@ export function compareView(state: CompareState, series: ComparedSeries[]): stri
     `</ol>`;
   return (
     few +
-    `<figure class="explore-figure" id="compare-figure"><div class="chart-box">${chart}</div>${legendHtml(cs)}<figcaption><strong>${esc(words.title)}.</strong> ${esc(words.caption)} Measured points are as the studies published them; simulated ones are the atlas simulator's predictions with the accelerator's sweep stack.</figcaption></figure>` +
+    `<figure class="explore-figure" id="compare-figure"><div class="chart-box" tabindex="0">${chart}</div>${legendHtml(cs)}<figcaption><strong>${esc(words.title)}.</strong> ${esc(words.caption)} Measured points are as the studies published them; simulated ones are the atlas simulator's predictions with the accelerator's sweep stack.</figcaption></figure>` +
     `<h2>Series</h2>${list}<h2>Data table</h2>${table}`
   );
 }

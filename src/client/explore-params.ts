@@ -1,27 +1,14 @@
 /**
  * What the explore pages know about the atlas: /explore/params.json, written at build time by
- * src/site/explore.ts with the simulator's own functions (deviceFor, calibrate, resolveStack), so the
- * browser simulates with exactly the numbers the CLI and the sweep use. Types only: plain data.
+ * src/site/explore.ts from the pipeline's explore model (the one fit), so the browser simulates with
+ * exactly the numbers the CLI and the sweep use. Types only: plain data.
  */
 import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
-import type { Device } from "../pipeline/simulate/hardware.ts";
+import type { ExploreAccelerator, ExploreStack } from "../pipeline/simulate/explore-model.ts";
 import type { FusionPolicy } from "../pipeline/simulate/liveness.ts";
 import type { ModelId } from "../pipeline/simulate/models/index.ts";
-import type { StackParams } from "../pipeline/simulate/performance.ts";
 
-/** Stack parameters for one (accelerator, stack, precision), with where they came from in words. */
-export interface ResolvedStackParams extends StackParams {
-  source: string;
-}
-
-export interface ExploreAccelerator {
-  id: string;
-  name: string;
-  /** deviceFor(accelerator file, data/simulator entry): peaks in MAC/s, bandwidth in bytes/s, SRAM in bytes. */
-  device: Device;
-  /** resolveStack(...) per stack id and per precision the device has a peak for. */
-  stacks: Record<string, Partial<Record<MathPrecision, ResolvedStackParams>>>;
-}
+export type { ExploreAccelerator, ExploreStack };
 
 /** One published point: batch size (images), throughput (img/s) and latency (ms) as normalized. */
 export interface MeasuredPoint {
@@ -61,7 +48,7 @@ export interface ExploreParams {
   defaultPolicy: FusionPolicy;
   /** Input-size presets (the sweep's sizes). */
   sizes: { width: number; height: number }[];
-  stacks: { id: string; name: string }[];
+  stacks: ExploreStack[];
   accelerators: ExploreAccelerator[];
   measured: MeasuredSeries[];
 }

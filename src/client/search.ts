@@ -56,13 +56,16 @@ async function main(): Promise<void> {
   let pagefind: Pagefind;
   try {
     pagefind = (await import(/* @vite-ignore */ url("/pagefind/pagefind.js"))) as Pagefind;
-    await pagefind.options({ baseUrl: import.meta.env.BASE_URL, excerptLength: 24 });
-    await pagefind.init();
-  } catch {
+  } catch (e) {
+    // A module that cannot be fetched rejects with a TypeError in every browser; anything else (a
+    // module that fails to run) is a bug and goes to the console.
+    if (!(e instanceof TypeError)) throw e;
     status.textContent =
       "The search index is missing: it is written by `npm run build`, not by the development server.";
     return;
   }
+  await pagefind.options({ baseUrl: import.meta.env.BASE_URL, excerptLength: 24 });
+  await pagefind.init();
   for (const el of document.querySelectorAll<HTMLElement>("[data-no-js]")) el.hidden = true;
 
   async function run(q: string): Promise<void> {

@@ -4,20 +4,18 @@
  * default chart with the same code the browser uses; about 3 KB where Plot + d3 would be 84 KB gzip.
  */
 import { esc } from "./html.ts";
+import { categorical } from "../pipeline/figures/palette.ts";
 
-/** Okabe–Ito, the palette of the report's figures (src/pipeline/figures/common.ts, which imports Plot). */
-export const PALETTE = [
-  "#0072B2",
-  "#D55E00",
-  "#009E73",
-  "#CC79A7",
-  "#E69F00",
-  "#56B4E9",
-  "#000000",
-  "#8C6D31",
-];
+/**
+ * The report's palette (src/pipeline/figures/palette.ts): CSS variables with light fallbacks, so the
+ * charts follow the page's colour scheme like the report's figures.
+ */
+export const PALETTE = Array.from({ length: 8 }, (_, i) => categorical(i));
+/** Page background and text colours, as the report's figures use them. */
+const BG = "var(--chart-bg, #fff)";
+const FG = "var(--chart-fg, #1b1f24)";
 
-export interface Axis {
+interface Axis {
   label: string;
   scale: "log2" | "log10" | "linear";
 }
@@ -31,7 +29,7 @@ export interface ChartSeries {
   marker?: "dot" | "ring" | "none";
 }
 
-export interface ChartRule {
+interface ChartRule {
   axis: "x" | "y";
   value: number;
   label: string;
@@ -40,7 +38,7 @@ export interface ChartRule {
   labelAt?: "left" | "right";
 }
 
-export interface ChartSpec {
+interface ChartSpec {
   id: string;
   title: string;
   desc: string;
@@ -145,36 +143,34 @@ export function svgChart(c: ChartSpec): string {
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="explore-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${esc(c.id)}-title ${esc(c.id)}-desc" font-family="DejaVu Sans, sans-serif" font-size="12">`,
     `<title id="${esc(c.id)}-title">${esc(c.title)}</title><desc id="${esc(c.id)}-desc">${esc(c.desc)}</desc>`,
-    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<rect width="${W}" height="${H}" fill="${BG}"/>`,
   ];
   // Grid and tick labels.
   const grid: string[] = [];
   for (const t of ticksOf(c.x, xd)) {
     grid.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${M.top}" y2="${H - M.bottom}"/>`);
     out.push(
-      `<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#1b1f24">${tickLabel(t)}</text>`,
+      `<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle" fill="${FG}">${tickLabel(t)}</text>`,
     );
   }
   for (const t of ticksOf(c.y, yd)) {
     grid.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(t))}" y2="${f(y(t))}"/>`);
     out.push(
-      `<text x="${M.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" fill="#1b1f24">${tickLabel(t)}</text>`,
+      `<text x="${M.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" fill="${FG}">${tickLabel(t)}</text>`,
     );
   }
   out.splice(
     3,
     0,
-    `<g stroke="#e3e6ea">${grid.join("")}</g>`,
-    `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#8c959f"/>`,
+    `<g stroke="currentColor" stroke-opacity="0.12" color="${FG}">${grid.join("")}</g>`,
+    `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="currentColor" stroke-opacity="0.45" color="${FG}"/>`,
   );
   // Axis labels where Plot puts them: y at the top left, x at the bottom right.
-  out.push(`<text x="${M.left - 50}" y="${M.top - 9}" fill="#1b1f24">↑ ${esc(c.y.label)}</text>`);
-  out.push(
-    `<text x="${W - M.right}" y="${H - 6}" text-anchor="end" fill="#1b1f24">${esc(c.x.label)} →</text>`,
-  );
+  out.push(`<text x="${M.left - 50}" y="${M.top - 9}" fill="${FG}">↑ ${esc(c.y.label)}</text>`);
+  out.push(`<text x="${W - M.right}" y="${H - 6}" text-anchor="end" fill="${FG}">${esc(c.x.label)} →</text>`);
   // Reference rules with their labels.
   for (const r of c.rules ?? []) {
-    const color = r.color ?? "#57606a";
+    const color = r.color ?? FG;
     if (r.axis === "x" && r.value > 0) {
       const px = f(x(r.value));
       out.push(
@@ -207,7 +203,7 @@ export function svgChart(c: ChartSpec): string {
     }
     const marker = s.marker ?? "dot";
     if (marker !== "none") {
-      const fill = marker === "ring" ? "#fff" : s.color;
+      const fill = marker === "ring" ? BG : s.color;
       out.push(
         `<g fill="${fill}" stroke="${s.color}" stroke-width="${marker === "ring" ? 2 : 1}">${pts.map(([px, py]) => `<circle cx="${f(x(px))}" cy="${f(y(py))}" r="${marker === "ring" ? 4.5 : 3.5}"/>`).join("")}</g>`,
       );
@@ -223,7 +219,7 @@ export function legendHtml(series: ChartSeries[]): string {
     `<svg width="28" height="12" aria-hidden="true"><line x1="2" x2="26" y1="6" y2="6" stroke="${s.line === "none" ? "none" : s.color}" stroke-width="2"${s.line === "dashed" ? ' stroke-dasharray="5,3"' : ""}/>` +
     ((s.marker ?? "dot") === "none"
       ? ""
-      : `<circle cx="14" cy="6" r="3.5" fill="${s.marker === "ring" ? "#fff" : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}"/>`) +
+      : `<circle cx="14" cy="6" r="3.5" fill="${s.marker === "ring" ? BG : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}"/>`) +
     `</svg>`;
   return `<ul class="chart-legend">${series.map((s) => `<li>${swatch(s)} ${esc(s.label)}</li>`).join("")}</ul>`;
 }

@@ -1,5 +1,5 @@
 /**
- * One what-if: the simulator's own functions (modelProfile, memoryReport, deviceFor, simulateBatch,
+ * One what-if: the simulator's own functions (modelProfile, memoryReport, deviceFor, simulateWith,
  * smallestBatchAtFraction) on a state and the build's parameters. Pure: the browser and the build
  * (the page's default view) run exactly this, and the CLI runs the same simulator calls.
  */
@@ -7,21 +7,22 @@ import { BYTES_PER_ELEMENT } from "../pipeline/simulate/accounting.ts";
 import { deviceFor, PEAK_CHAIN, type Device } from "../pipeline/simulate/hardware.ts";
 import { memoryReport, type MemoryReport } from "../pipeline/simulate/memory.ts";
 import type { InputSize } from "../pipeline/simulate/models/index.ts";
-import {
-  isFeasible,
-  simulateBatch,
-  smallestBatchAtFraction,
-  type BatchPerf,
-} from "../pipeline/simulate/performance.ts";
 import { modelProfile, type ModelProfile } from "../pipeline/simulate/profile.ts";
+import {
+  isBatchResult,
+  simulateWith,
+  smallestBatchAtFraction,
+  type BatchResult,
+  type StackModel,
+} from "../pipeline/simulate/simulate.ts";
 import type { Accelerator, Spec, SpecKey } from "../pipeline/schema.ts";
-import type { ExploreParams, MeasuredSeries, ResolvedStackParams } from "./explore-params.ts";
+import type { ExploreParams, MeasuredSeries } from "./explore-params.ts";
 import { batchesOf, CUSTOM, type CustomSpecs, type WhatIfState } from "./whatif-state.ts";
 
 export interface WhatIfPoint {
   batch: number;
   /** null when the batch does not fit in device memory (`infeasible` says why). */
-  perf: BatchPerf | null;
+  perf: BatchResult | null;
   infeasible: string | null;
   /** Peak working set of the images one device runs (⌈batch/devices⌉), bytes. */
   workingSetBytes: number;
@@ -40,7 +41,7 @@ export interface WhatIfResult {
   input: InputSize;
   device: Device;
   stackId: string;
-  stack: ResolvedStackParams;
+  stack: StackModel;
   /** Per image (batch 1) memory figures at the state's precision and fusion policy. */
   memory: MemoryReport;
   macs: number;
@@ -51,8 +52,8 @@ export interface WhatIfResult {
   points: WhatIfPoint[];
   /** Smallest batch reaching 90 % of the best simulated throughput in the range. */
   batchAt90: number | null;
-  best: BatchPerf | null;
-  /** Largest batch in the range whose activations all stay on chip (no spilled tensor). */
+  best: BatchResult | null;
+  /** Largest batch in the range whose working set fits in the SRAM left for activations. */
   largestOnChip: number | null;
   measured: MeasuredComparison[];
 }
@@ -89,16 +90,16 @@ export function customDevice(c: CustomSpecs, precision: WhatIfState["precision"]
 function hardwareOf(
   params: ExploreParams,
   state: WhatIfState,
-): { device: Device; stackId: string; stack: ResolvedStackParams } | { error: string } {
+): { device: Device; stackId: string; stack: StackModel } | { error: string } {
   if (state.accelerator === CUSTOM) {
     const c = state.custom;
     return {
       device: customDevice(c, state.precision),
       stackId: CUSTOM,
       stack: {
-        efficiency: c.efficiency,
-        overheadMs: c.overheadMs,
-        layerFloorMs: c.layerFloorMs,
+        engine: "roofline",
+        id: CUSTOM,
+        params: { efficiency: c.efficiency, overheadMs: c.overheadMs, layerFloorMs: c.layerFloorMs },
         source: "what-if input",
       },
     };
@@ -109,9 +110,12 @@ function hardwareOf(
     return {
       error: `${acc.name} has no ${state.precision.toUpperCase()} peak in its specifications (nor a fallback precision's): pick another precision.`,
     };
-  const stackId = state.stack ?? acc.device.stack;
+  const stackId = state.stack ?? acc.defaultStack;
   const stack = acc.stacks[stackId]?.[state.precision];
-  if (!stack) return { error: `no parameters for the ${stackId} stack on ${acc.name}` };
+  if (!stack)
+    return {
+      error: `The ${stackId} stack cannot run ${acc.name} (GPU stacks need a GPU with an SM count in its file): pick another stack.`,
+    };
   return { device: acc.device, stackId, stack };
 }
 
@@ -133,24 +137,28 @@ export function runWhatIf(params: ExploreParams, state: WhatIfState): WhatIfOutc
   const bytes = BYTES_PER_ELEMENT[state.precision];
   const residentWeights = device.weights === "resident" && memory.weightBytes <= device.sramBytes;
   const simulate = (batch: number) =>
-    simulateBatch(perf, device, state.precision, stack, batch, state.devices);
+    simulateWith(profile, device, state.precision, stack, batch, {
+      devices: state.devices,
+      policy: state.policy,
+    });
   const points = batchesOf(state).map((batch): WhatIfPoint => {
     const r = simulate(batch);
     const workingSetBytes = perf.peakWorkingSet * Math.ceil(batch / state.devices) * bytes;
     return {
       batch,
-      perf: isFeasible(r) ? r : null,
-      infeasible: isFeasible(r) ? null : r.reason,
+      perf: isBatchResult(r) ? r : null,
+      infeasible: isBatchResult(r) ? null : r.reason,
       workingSetBytes,
       onChipBytes: memory.weightBytes + workingSetBytes,
     };
   });
   const feasible = points.flatMap((p) => (p.perf ? [p.perf] : []));
-  const best = feasible.reduce<BatchPerf | null>(
+  const best = feasible.reduce<BatchResult | null>(
     (b, r) => (b === null || r.throughputImgS > b.throughputImgS ? r : b),
     null,
   );
-  const onChip = feasible.filter((r) => r.spilledTensors === 0);
+  const activationSramBytes = device.sramBytes - (residentWeights ? memory.weightBytes : 0);
+  const onChip = points.filter((p) => p.perf && p.workingSetBytes <= activationSramBytes);
   const measured = params.measured
     .filter(
       (m) =>
@@ -164,7 +172,11 @@ export function runWhatIf(params: ExploreParams, state: WhatIfState): WhatIfOutc
       series,
       points: series.points.map((p) => {
         const r = simulate(p.batch);
-        return { batch: p.batch, measured: p.throughput, simulated: isFeasible(r) ? r.throughputImgS : null };
+        return {
+          batch: p.batch,
+          measured: p.throughput,
+          simulated: isBatchResult(r) ? r.throughputImgS : null,
+        };
       }),
     }));
   return {
@@ -178,7 +190,7 @@ export function runWhatIf(params: ExploreParams, state: WhatIfState): WhatIfOutc
       memory,
       macs: profile.totals.macs,
       residentWeights,
-      activationSramBytes: device.sramBytes - (residentWeights ? memory.weightBytes : 0),
+      activationSramBytes,
       points,
       batchAt90: smallestBatchAtFraction(feasible, 0.9),
       best,

@@ -3,6 +3,9 @@
  * SRAM), the results table and the measured comparison. Pure strings: the build renders the default
  * view with it and the browser re-renders with it on every change.
  */
+import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
+import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
+import type { StackModel } from "../pipeline/simulate/simulate.ts";
 import { modelLabel } from "../site/format.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { esc, fmt, mb, numCell } from "./html.ts";
@@ -26,8 +29,23 @@ export function describeState(s: WhatIfState, params: ExploreParams): string {
   const hw =
     s.accelerator === CUSTOM
       ? `a custom accelerator (${fmt(c.peakT)} ${PEAK_UNIT(s.precision)} ${P(s.precision)}, ${fmt(c.bandwidthGBs)} GB/s, ${fmt(c.sramMiB)} MiB SRAM${c.memoryGB !== null ? `, ${fmt(c.memoryGB)} GB device memory` : ""}, weights ${c.weights === "resident" ? "kept on chip" : "streamed"}; η ${fmt(c.efficiency)}, overhead ${fmt(c.overheadMs)} ms, layer floor ${fmt(c.layerFloorMs)} ms)`
-      : `${deviceName(s, params)} (stack ${s.stack ?? params.accelerators.find((a) => a.id === s.accelerator)?.device.stack ?? "?"})`;
+      : `${deviceName(s, params)} (stack ${s.stack ?? params.accelerators.find((a) => a.id === s.accelerator)?.defaultStack ?? "?"})`;
   return `${modelLabel(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, ${s.policy} fusion policy.`;
+}
+
+/** A stack model's parameters in one sentence, with where they came from. */
+export function describeStack(stack: StackModel, precision: MathPrecision): string {
+  if (stack.engine === "roofline") {
+    const p = stack.params;
+    return `Layer roofline: η ${fmt(p.efficiency)}, overhead ${fmt(p.overheadMs)} ms, layer floor ${fmt(p.layerFloorMs)} ms (${stack.source}).`;
+  }
+  const c = stack.costs;
+  const k = stack.kernel;
+  return (
+    `GPU kernel model: ${stack.fusion} kernels, ${c.launch === "eager" ? `launched one by one (host ${fmt(c.perKernelUs)} µs per kernel)` : "replayed as one graph"}, ` +
+    `${fmt(c.perBatchMs)} ms host time per batch, ${fmt(c.kernelGapUs)} µs between kernels, stack speed ${fmt(c.deviceSpeed)}; ` +
+    `${P(precision)} tile efficiency ${fmt(k.efficiency[precisionClassOf(precision)])}, memory efficiency ${fmt(k.memoryEfficiency)} (${stack.source}).`
+  );
 }
 
 function answerHtml(r: WhatIfResult, params: ExploreParams): string {
@@ -62,13 +80,13 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
       `<p class="muted">YOLOv3 needs multiples of 32: the input is letterboxed to ${r.input.usedWidth}×${r.input.usedHeight}.</p>`,
     );
   lines.push(
-    `<p class="muted">Simulated, not measured: ${esc(describeState(s, params))} Stack parameters: η ${esc(fmt(r.stack.efficiency))}, overhead ${esc(fmt(r.stack.overheadMs))} ms, layer floor ${esc(fmt(r.stack.layerFloorMs))} ms (${esc(r.stack.source)}).</p>`,
+    `<p class="muted">Simulated, not measured: ${esc(describeState(s, params))} ${esc(describeStack(r.stack, s.precision))}</p>`,
   );
   return lines.join("");
 }
 
 function figure(id: string, title: string, chart: string, series: ChartSeries[], caption: string): string {
-  return `<figure class="explore-figure" id="${id}"><div class="chart-box">${chart}</div>${legendHtml(series)}<figcaption><strong>${esc(title)}.</strong> ${esc(caption)}</figcaption></figure>`;
+  return `<figure class="explore-figure" id="${id}"><div class="chart-box" tabindex="0">${chart}</div>${legendHtml(series)}<figcaption><strong>${esc(title)}.</strong> ${esc(caption)}</figcaption></figure>`;
 }
 
 function chartsHtml(r: WhatIfResult): string {
@@ -205,7 +223,7 @@ function memoryTableHtml(r: WhatIfResult): string {
     ["All activations", m.totalActivationBytes, "× images: DRAM traffic if nothing stayed on chip"],
   ];
   return (
-    `<div class="table-wrap"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-memory-table"><caption>Memory of one image at ${esc(r.state.precision.toUpperCase())} (${r.input.usedWidth}×${r.input.usedHeight}); on-chip SRAM ${esc(fmt(r.device.sramBytes / MIB))} MiB = ${mb(r.device.sramBytes)}</caption>` +
     `<thead><tr><th scope="col">Quantity</th><th scope="col">MB</th><th scope="col">With the batch</th></tr></thead><tbody>` +
     rows
       .map(
@@ -225,9 +243,9 @@ function resultsTableHtml(r: WhatIfResult): string {
     "Share of best",
     "Working set per device (MB)",
     "Weights + working set (MB)",
-    "Activations spilled to DRAM (tensors)",
-    "DRAM traffic per batch (MB)",
-    "Memory-bound layers",
+    ...(r.stack.engine === "kernels"
+      ? ["Host time to issue (ms)", "Device busy (ms)", "Kernels waiting for the host"]
+      : ["Activations spilled to DRAM (tensors)", "DRAM traffic per batch (MB)", "Memory-bound layers"]),
   ];
   const rows = r.points.map((p) => {
     if (!p.perf)
@@ -236,11 +254,14 @@ function resultsTableHtml(r: WhatIfResult): string {
     return (
       `<tr data-batch="${p.batch}"${p.batch === r.batchAt90 ? ' class="at-90"' : ""}><td class="num">${p.batch}${p.batch === r.batchAt90 ? " ★" : ""}</td>` +
       `${numCell(x.latencyMs)}${numCell(x.throughputImgS)}${numCell(r.best ? x.throughputImgS / r.best.throughputImgS : null, 3)}` +
-      `${numCell(p.workingSetBytes / 1e6)}${numCell(p.onChipBytes / 1e6)}<td class="num">${x.spilledTensors}</td>${numCell((x.weightDramBytes + x.activationDramBytes) / 1e6)}<td class="num">${x.memoryBoundLayers}</td></tr>`
+      `${numCell(p.workingSetBytes / 1e6)}${numCell(p.onChipBytes / 1e6)}` +
+      (x.engine === "kernels"
+        ? `${numCell(x.hostMs)}${numCell(x.deviceMs)}<td class="num">${x.bound.host}</td></tr>`
+        : `<td class="num">${x.spilledTensors}</td>${numCell(((x.weightDramBytes ?? 0) + (x.activationDramBytes ?? 0)) / 1e6)}<td class="num">${x.bound.memory}</td></tr>`)
     );
   });
   return (
-    `<div class="table-wrap"><table id="whatif-table"><caption>Simulated results per batch size (★ smallest batch reaching 90 % of the best throughput)</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-table"><caption>Simulated results per batch size (★ smallest batch reaching 90 % of the best throughput)</caption>` +
     `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`
   );
 }
@@ -257,7 +278,7 @@ function measuredTableHtml(r: WhatIfResult): string {
   );
   const stacks = [...new Set(r.measured.map((m) => m.series.stack))].filter((s) => s !== r.stackId);
   return (
-    `<div class="table-wrap"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
+    `<div class="table-wrap" tabindex="0"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
     `<thead><tr><th scope="col">Series</th><th scope="col">Framework</th><th scope="col">Batch</th><th scope="col">Measured (img/s)</th><th scope="col">Simulated (img/s)</th><th scope="col">Simulated vs measured</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` +
     (stacks.length
       ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>`

@@ -2,6 +2,7 @@
  * The what-if page in the browser: form ⇄ state ⇄ URL, and the simulator run on every change.
  * The page works without this script (it shows the default view rendered at build time).
  */
+import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
 import { url } from "../site/urls.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { runWhatIf } from "./whatif-run.ts";
@@ -40,17 +41,26 @@ async function main(): Promise<void> {
   function customFrom(s: WhatIfState): CustomSpecs | null {
     const acc = params.accelerators.find((a) => a.id === s.accelerator);
     const peak = acc?.device.peak[s.precision];
-    const stack = acc?.stacks[s.stack ?? acc.device.stack]?.[s.precision];
+    const stack = acc?.stacks[s.stack ?? acc.defaultStack]?.[s.precision];
     if (!acc || !peak || !stack) return null;
     const d = acc.device;
+    // A GPU stack's kernel model has no single η: start the custom chip from its tile efficiency and host costs.
+    const roofline =
+      stack.engine === "roofline"
+        ? stack.params
+        : {
+            efficiency: stack.kernel.efficiency[precisionClassOf(s.precision)],
+            overheadMs: stack.costs.perBatchMs,
+            layerFloorMs: stack.costs.kernelGapUs / 1000,
+          };
     return {
       peakT: round((peak.macsPerSecond * 2) / 1e12),
       bandwidthGBs: round(d.dramBytesPerSecond / 1e9),
       sramMiB: round(d.sramBytes / MIB),
       memoryGB: d.memoryBytes === null ? null : round(d.memoryBytes / 1e9),
-      efficiency: round(stack.efficiency),
-      overheadMs: round(stack.overheadMs),
-      layerFloorMs: round(stack.layerFloorMs),
+      efficiency: round(roofline.efficiency),
+      overheadMs: round(roofline.overheadMs),
+      layerFloorMs: round(roofline.layerFloorMs),
       weights: d.weights,
     };
   }

@@ -4,95 +4,64 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Accelerator, CanonicalRow, Study } from "./schema.ts";
+import type { Atlas, AtlasData } from "./atlas.ts";
+import { simulatorSpecs } from "./report/specs.ts";
+import { acceleratorSummaries } from "./report/summary.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
-import { normalizeStudy } from "./normalize/normalize.ts";
-import { auditStudy, type AuditFinding } from "./normalize/audit.ts";
+import { checkFiniteRows, normalizeStudies } from "./normalize/normalize.ts";
+import { auditStudy } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
 import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
-import { evaluateClaims, type LedgerEntry } from "./report/claims.ts";
-import { loadFindings, type Finding } from "./report/findings.ts";
+import { evaluateClaims } from "./report/claims.ts";
+import { loadFindings } from "./report/findings.ts";
 import { reportFigures, type FigureSource } from "./report/figures.ts";
 import { makeTokenResolver } from "./report/tokens.ts";
 import { simulatorTokens } from "./report/sim-tokens.ts";
 import { mlperfTokens } from "./report/mlperf-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
-import type { ValidationReport } from "./simulate/validate.ts";
-import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
-import type { FigureSpec } from "./figures/spec.ts";
-import { normalizeMlperf, type MlperfResult } from "./mlperf/normalize.ts";
+import { exploreModel } from "./simulate/explore-model.ts";
+import { normalizeMlperfStudies } from "./mlperf/normalize.ts";
 
-/** A study table as the site shows it: the published header and cells, untouched. */
-export interface RawTable {
-  file: string;
-  meta: Study["tables"][number];
-  header: string[];
-  rows: { line: number; cells: string[] }[];
-}
-
-export interface AtlasStudy {
-  study: Study;
-  metaFile: string;
-  tables: RawTable[];
-  /** An imported MLPerf round: its results.csv as written (header and cells). */
-  mlperf?: { file: string; header: string[]; rows: { line: number; cells: string[] }[] };
-}
-
-export interface Atlas {
-  accelerators: Accelerator[];
-  studies: AtlasStudy[];
-  /** Every canonical row: measured, simulated and claims; sorted. */
-  rows: CanonicalRow[];
-  audit: AuditFinding[];
-  /** Finding pages, their prose resolved against the data. */
-  findings: Finding[];
-  /** Every claim in words, with the data that tests it and a verdict. */
-  ledger: LedgerEntry[];
-  /** Simulated twins against measurements, per series; null when the simulator did not run. */
-  validation: ValidationReport | null;
-  /** Weights, activations and working set per model × input size (batch 1); empty without the simulator. */
-  memory: MemoryBreakdownRow[];
-  /** Every figure of the report, made once here (pages, downloads and the manifest use these). */
-  figures: FigureSpec[];
-  /** One entry per MLPerf result (system × scenario) of every imported round, valid or not. */
-  mlperf: MlperfResult[];
-}
+export type { Atlas } from "./atlas.ts";
 
 /** Tables a finding may embed with `{{table:name}}`; the site renders each. */
-export const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
+const REPORT_TABLES = ["claims-ledger", "audit", "sim-validation", "memory"] as const;
 
-export interface PipelineOptions {
+interface PipelineOptions {
   /** Runs the simulator (parameters from data/simulator/): sweep, simulated twins, validation, memory. Default: when data/simulator/ exists. */
   simulate?: boolean;
+  /** Folder where the simulator caches its GPU fit (keyed by a hash of its inputs); no cache without one. */
+  cacheDir?: string;
   /** Figures beyond the measured-data ones. Default: the simulator's (figure-sources.ts). */
   figures?: FigureSource[];
 }
 
 export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atlas {
   // 1. Ingest: read and validate every file; throws SourceError before anything is written.
-  const data = loadData(dataDir);
-  // 2. Normalize: one canonical row per measured point (an MLPerf round: one per system and scenario).
-  const mlperf = data.studies.flatMap((s) =>
-    s.mlperf ? [normalizeMlperf(s.study, s.mlperf, data.mlperfAliases)] : [],
-  );
-  const measured = [...data.studies.flatMap(normalizeStudy), ...mlperf.flatMap((m) => m.rows)];
+  const loaded = loadData(dataDir);
+  // 2. Normalize: one canonical row per measured point (an MLPerf round: one per system and scenario);
+  // derived values are range-checked.
+  const mlperf = normalizeMlperfStudies(loaded.studies, loaded.mlperfAliases);
+  const measured = [...normalizeStudies(loaded.studies), ...mlperf.flatMap((m) => m.rows)];
   // 3. Audit: redundant published numbers checked against each other; MLPerf results left out of figures.
-  const audit = [...data.studies.flatMap(auditStudy), ...mlperf.flatMap((m) => m.audit)];
-  // 4. Simulate: the model's predictions, as rows like any study's, and their validation.
+  const audit = [...loaded.studies.flatMap(auditStudy), ...mlperf.flatMap((m) => m.audit)];
+  // 4. Simulate: the model's predictions, as rows like any study's, and their validation. Points
+  // without a batch size (MLPerf results) have no simulated twin and no explore-page series; listing
+  // each of their thousands of series as "not simulated" would swamp the validation report.
+  const batched = measured.filter((r) => r.batch_size !== null);
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
-      ? // Points without a batch size (MLPerf results) have no simulated twin; listing each of their
-        // thousands of series as "not simulated" would swamp the validation report.
-        runSimulator(
-          dataDir,
-          data.accelerators,
-          measured.filter((r) => r.batch_size !== null),
-        )
+      ? runSimulator(dataDir, loaded.accelerators, batched, { cacheDir: options.cacheDir })
       : null;
-  const atlas: Atlas = {
-    accelerators: data.accelerators,
-    studies: data.studies.map((s) => ({
+  const rows = sortRows([...measured, ...(sim?.rows ?? [])]);
+  // Nothing not finite is ever published (measurements.csv, .json, figures).
+  checkFiniteRows(rows);
+  const specs = sim ? simulatorSpecs(sim.context.params.accelerators) : [];
+  // 5. Report: claims tested against the data, figures made once, finding prose resolved against both.
+  const data: AtlasData = {
+    accelerators: loaded.accelerators,
+    studies: loaded.studies.map((s) => ({
       study: s.study,
       metaFile: s.metaFile,
       tables: s.tables.map((t) => ({
@@ -111,42 +80,48 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
           }
         : {}),
     })),
-    rows: sortRows([...measured, ...(sim?.rows ?? [])]),
+    rows,
     audit,
-    findings: [],
-    ledger: [],
+    ledger: evaluateClaims(
+      loaded.studies.map((s) => s.study),
+      rows,
+      sim ? simulatedQuantity : () => null,
+    ),
     validation: sim?.validation ?? null,
+    explore: sim ? exploreModel(sim.context, batched) : null,
     memory: sim?.memory ?? [],
-    figures: [],
+    simulatorSpecs: specs,
+    summary: acceleratorSummaries(
+      loaded.accelerators,
+      loaded.studies.map((s) => s.study),
+      rows,
+      specs,
+    ),
     mlperf: mlperf.flatMap((m) => m.results),
   };
-  // 5. Report: claims tested against the data, finding prose resolved (numbers come from the rows).
-  atlas.ledger = evaluateClaims(
-    data.studies.map((s) => s.study),
-    atlas.rows,
-    sim ? simulatedQuantity : () => null,
-  );
   const prices = new Map(
-    data.studies.flatMap((s) =>
+    loaded.studies.flatMap((s) =>
       s.study.tables
         .filter((t) => t.price_usd_per_hour !== undefined)
         .map((t) => [t.series, t.price_usd_per_hour!] as const),
     ),
   );
   const resolve = makeTokenResolver({
-    rows: atlas.rows,
+    rows,
     audit,
     prices,
     constants: {
       "audit-margin": `${AUDIT_MARGIN * 100} %`,
       "audit-warning-gap": `${Math.round((AUDIT_MARGIN + LARGE_GAP) * 100)} %`,
     },
-    extra: { ...(sim ? simulatorTokens(atlas) : {}), ...mlperfTokens(atlas) },
+    extra: { ...(sim ? simulatorTokens(data) : {}), ...mlperfTokens(data) },
   });
-  atlas.figures = reportFigures(atlas, options.figures ?? FIGURE_SOURCES);
-  atlas.findings = loadFindings(dataDir, resolve, {
-    figures: new Set(atlas.figures.map((f) => f.id)),
+  const figures = reportFigures(data, options.figures ?? FIGURE_SOURCES);
+  const findings = loadFindings(dataDir, resolve, {
+    figures: new Set(figures.map((f) => f.id)),
     tables: new Set(REPORT_TABLES),
+    studies: new Set(data.studies.map((s) => s.study.id)),
+    accelerators: new Set(data.accelerators.map((a) => a.id)),
   });
-  return atlas;
+  return { ...data, figures, findings };
 }

@@ -3,17 +3,37 @@
  * from these, so the documentation, the validation and the code cannot drift apart.
  */
 import { z } from "zod";
+import { MAX_BATCH, MAX_IMAGES_PER_RUN, MAX_INPUT_PX, SPEC_BOUNDS, withinBound } from "./bounds.ts";
+import { firstNonAscii } from "./errors.ts";
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-/** An id that is safe as a file name and URL segment: lower case, digits and dashes. */
+/** An id that is safe as a file name and URL segment: lower case ASCII letters, digits and dashes. */
 export const idSchema = z
   .string()
   .max(64)
-  .regex(ID_PATTERN, "an id of lower-case letters, digits and dashes (e.g. v100-sxm2-32gb)");
+  .superRefine((id, ctx) => {
+    if (ID_PATTERN.test(id)) return;
+    // A look-alike letter (Cyrillic у for y) makes an id that reads as valid: say which character is wrong.
+    const other = firstNonAscii(id);
+    ctx.addIssue({
+      code: "custom",
+      message: `an id of lower-case ASCII letters, digits and dashes (e.g. v100-sxm2-32gb)${other ? `; ${other}` : ""}`,
+    });
+  });
 
-const text = (max = 2000) => z.string().min(1).max(max);
+/** Text a reader sees: not empty and not only spaces (a blank title shows as nothing). */
+const text = (max = 2000) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.trim() !== "", "text that is not blank");
+/** A count of images in one batch, as claims name it. */
+const batchSchema = z.number().int().positive().max(MAX_BATCH);
+/** An image side in pixels. */
+const pixelsSchema = z.number().int().positive().max(MAX_INPUT_PX);
 /** Links from data files end up in href attributes: only http(s), never javascript: or data:. */
-export const httpUrlSchema = z
+const httpUrlSchema = z
   .string()
   .max(500)
   .url()
@@ -59,11 +79,20 @@ export const columnSchema = z
     suffix: z.string().max(40).optional(),
     /** A cell may end with "(note)", e.g. "32 (run 2)". */
     allow_note: z.boolean().optional(),
+    /**
+     * `text` columns only: false keeps the column in the published table but out of each row's note
+     * (a column that repeats the table's setup, or values the atlas does not normalise, e.g. speedups).
+     */
+    row_note: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.row_note === undefined || c.field === "text", {
+    message: "row_note applies to text columns only",
+    path: ["row_note"],
+  });
 export type Column = z.infer<typeof columnSchema>;
 
-export const correctionSchema = z
+const correctionSchema = z
   .object({
     line: z.number().int().min(2),
     column: z.string().min(1).max(200),
@@ -72,7 +101,6 @@ export const correctionSchema = z
     reason: text(),
   })
   .strict();
-export type Correction = z.infer<typeof correctionSchema>;
 
 export const tableSchema = z
   .object({
@@ -94,17 +122,20 @@ export const tableSchema = z
     ),
     input: z
       .object({
-        width: z.number().int().positive().max(65536),
-        height: z.number().int().positive().max(65536),
+        width: pixelsSchema,
+        height: pixelsSchema,
         stated: z.boolean(),
       })
       .strict(),
     precision: z.enum(PRECISIONS),
     framework: text(200),
     execution: text(200),
-    images_per_run: z.number().int().positive().optional(),
+    images_per_run: z.number().int().positive().max(MAX_IMAGES_PER_RUN).optional(),
     images_per_run_source: text(1000).optional(),
-    price_usd_per_hour: z.number().positive().finite().optional(),
+    price_usd_per_hour: z
+      .number()
+      .refine((v) => withinBound(v, SPEC_BOUNDS.price_usd_per_hour), SPEC_BOUNDS.price_usd_per_hour.text)
+      .optional(),
     price_source: text(1000).optional(),
     columns: z.array(columnSchema).min(1).max(64),
     corrections: z.array(correctionSchema).max(1000).optional(),
@@ -112,6 +143,22 @@ export const tableSchema = z
   })
   .strict();
 export type Table = z.infer<typeof tableSchema>;
+
+/** Dataset columns a `value` or `ratio` claim may test (a typo is an error, not an untestable claim). */
+const CLAIM_FIELDS = [
+  "batch_size",
+  "latency_ms",
+  "latency_p90_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "throughput_img_s",
+  "power_w",
+  "img_s_per_w",
+  "cost_usd_per_1000_img",
+  "fraction_of_peak",
+  "utilization_pct",
+  "memory_used_mb",
+] as const satisfies readonly (keyof CanonicalRow)[];
 
 const claimTestSchema = z.discriminatedUnion("kind", [
   z
@@ -121,8 +168,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
       /** Test one series only; by default every series of the accelerator and model is tested. */
       series: idSchema.optional(),
       model: z.string().min(1).max(64),
-      batch: z.number().int().positive(),
-      reference_batch: z.number().int().positive(),
+      batch: batchSchema,
+      reference_batch: batchSchema,
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
     })
@@ -131,7 +178,7 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("peak-fraction"),
       series: idSchema,
-      batch: z.number().int().positive(),
+      batch: batchSchema,
       expected: z.number().positive().max(1),
       comparison: z.enum(["at-least", "at-most"]).optional(),
     })
@@ -140,8 +187,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("value"),
       series: idSchema,
-      field: z.string().min(1).max(64),
-      batch: z.number().int().positive().optional(),
+      field: z.enum(CLAIM_FIELDS),
+      batch: batchSchema.optional(),
       aggregate: z.enum(["min", "max"]).optional(),
       expected: z.number().finite(),
       tolerance: z.number().nonnegative().max(1),
@@ -152,10 +199,10 @@ const claimTestSchema = z.discriminatedUnion("kind", [
       kind: z.literal("ratio"),
       /** `field` of `series` (at `batch`, or its only row) ÷ the same field of `reference_series`. */
       series: idSchema,
-      batch: z.number().int().positive().optional(),
+      batch: batchSchema.optional(),
       reference_series: idSchema,
-      reference_batch: z.number().int().positive().optional(),
-      field: z.string().min(1).max(64),
+      reference_batch: batchSchema.optional(),
+      field: z.enum(CLAIM_FIELDS),
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
     })
@@ -175,9 +222,9 @@ const claimTestSchema = z.discriminatedUnion("kind", [
         "flexLogixActivationBytes",
       ]),
       model: z.string().min(1).max(64),
-      input: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict(),
+      input: z.object({ width: pixelsSchema, height: pixelsSchema }).strict(),
       precision: z.enum(["int8", "fp16", "fp32"]),
-      batch: z.number().int().positive().optional(),
+      batch: batchSchema.optional(),
       expected: z.number().positive().finite(),
       tolerance: z.number().positive().max(1),
       comparison: z.enum(["approx", "greater-than", "less-than"]).optional(),
@@ -197,6 +244,15 @@ export const claimSchema = z
       .strict()
       .optional(),
     test: claimTestSchema.optional(),
+    /**
+     * Where testing the claim needs a definition the source leaves to the reader or defines otherwise
+     * ("2 MP"): the atlas's choice, the source's own, and the test under the source's definition.
+     * The ledger gives both results and calls the verdict "holds under a definition" when they differ.
+     */
+    definition: z
+      .object({ chosen: text(300), source: text(300), source_test: claimTestSchema })
+      .strict()
+      .optional(),
     note: text().optional(),
   })
   .strict();
@@ -240,6 +296,59 @@ export const mlperfMetaSchema = z
   .strict();
 export type MlperfMeta = z.infer<typeof mlperfMetaSchema>;
 
+/**
+ * How the original of a study is cited (docs/data-format.md, "cite"): its kind, and the authors as
+ * people (family and given names) or organisations. Without it a study is cited as a web page (or an
+ * unpublished document when it has no url) by its `authors`, each taken as an organisation.
+ */
+const CITE_TYPES = ["webpage", "dataset", "arxiv", "poster", "report", "unpublished"] as const;
+export const personSchema = z.union([
+  z.object({ family: text(100), given: text(100) }).strict(),
+  z.object({ literal: text(200) }).strict(),
+]);
+export type Person = z.infer<typeof personSchema>;
+const isoDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "a date YYYY, YYYY-MM or YYYY-MM-DD");
+const studyCiteSchema = z
+  .object({
+    type: z.enum(CITE_TYPES),
+    authors: z.array(personSchema).min(1).max(100).optional(),
+    /** Publication date when more precise than `year`. */
+    date: isoDate.optional(),
+    /** The link to cite when it differs from the study's `url`; null when the original has none. */
+    url: httpUrlSchema.nullable().optional(),
+    /** When the atlas last read `url`, if that was recorded. */
+    accessed: isoDate.optional(),
+    publisher: text(300).optional(),
+    /** The website, blog or series the original appeared in. */
+    container: text(300).optional(),
+    /** What kind of document it is, in words ("Poster", "Course report"). */
+    genre: text(300).optional(),
+    /** arXiv identifier, e.g. 2002.11670 (type arxiv only). */
+    eprint: z
+      .string()
+      .regex(/^\d{4}\.\d{4,5}(v\d+)?$/, "an arXiv identifier such as 2002.11670")
+      .optional(),
+    doi: z
+      .string()
+      .regex(/^10\.\d{4,9}\/[^\s]+$/, "a DOI such as 10.48550/arXiv.2002.11670 (no https://doi.org/)")
+      .optional(),
+  })
+  .strict()
+  .refine((c) => (c.type === "arxiv") === (c.eprint !== undefined), {
+    message: "type arxiv needs an eprint, and only type arxiv has one",
+    path: ["eprint"],
+  })
+  .refine((c) => c.type !== "report" || c.publisher !== undefined, {
+    message: "type report needs its publisher (the institution); a document without one is unpublished",
+    path: ["publisher"],
+  })
+  .refine((c) => c.container === undefined || c.type === "webpage", {
+    message: "container (the website or blog) is for type webpage only",
+    path: ["container"],
+  });
+
 export const studySchema = z
   .object({
     id: idSchema,
@@ -248,6 +357,7 @@ export const studySchema = z
     year: z.number().int().min(1950).max(2100),
     url: httpUrlSchema.optional(),
     citation: text(1000),
+    cite: studyCiteSchema.optional(),
     license: z
       .object({
         redistribution: z.enum(["allowed", "not-allowed", "unknown"]),
@@ -279,6 +389,10 @@ export const SPEC_UNITS = {
   memory_gb: "GB",
   memory_bandwidth_gb_s: "GB/s",
   onchip_sram_mib: "MiB",
+  /** Streaming multiprocessors (GPU): the units that run one GEMM tile each in the simulator's wave model. */
+  sm_count: "SMs",
+  /** Last-level on-chip cache of a GPU, the simulator's L2 reuse limit. */
+  l2_cache_mib: "MiB",
   tdp_w: "W",
   board_power_w: "W",
   price_usd_per_hour: "USD/h",
@@ -316,16 +430,27 @@ export const acceleratorSchema = z
     /** cpu: a processor that ran the benchmark itself (MLPerf systems with no accelerator). */
     kind: z.enum(["gpu", "ipu", "dla", "cpu", "fpga", "other"]),
     summary: text().optional(),
-    specs: z.object(Object.fromEntries(SPEC_KEYS.map((k) => [k, specSchema.optional()]))).strict(),
+    specs: z
+      .object(
+        Object.fromEntries(
+          SPEC_KEYS.map((k) => [
+            k,
+            specSchema
+              .refine((s) => withinBound(s.value, SPEC_BOUNDS[k]), {
+                message: SPEC_BOUNDS[k].text,
+                path: ["value"],
+              })
+              .optional(),
+          ]),
+        ),
+      )
+      .strict(),
     notes: z.array(text()).max(50).optional(),
   })
   .strict();
 export type Accelerator = Omit<z.infer<typeof acceleratorSchema>, "specs"> & {
   specs: Partial<Record<SpecKey, Spec>>;
 };
-
-/** How a canonical value came to be: copied from a cell, or computed with a stated formula. */
-export type Provenance = "reported" | "derived";
 
 /**
  * One canonical row per measured (or simulated, or claimed) point. Column names of
@@ -350,6 +475,7 @@ export interface CanonicalRow {
   throughput_img_s: number | null;
   power_w: number | null;
   img_s_per_w: number | null;
+  /** The atlas's cost of 1,000 images: price_usd_per_hour / 3600 / throughput × 1000, where a price is stated. */
   cost_usd_per_1000_img: number | null;
   fraction_of_peak: number | null;
   /** Accelerator utilisation as the study reports it (%); reported only, never derived. */
@@ -363,6 +489,11 @@ export interface CanonicalRow {
   /** `file:line` of every source row merged into this one; `;`-separated. */
   source_file: string;
   source_line: string;
+  /**
+   * A cost per 1,000 images as the study printed it, by the study's own definition (which may not be
+   * the atlas's `cost_usd_per_1000_img`); absent where none is printed.
+   */
+  published_cost_usd_per_1000_img?: number | null;
 }
 
 export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
@@ -393,4 +524,5 @@ export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
   "memory_used_mb",
   "note",
   "derived",
+  "published_cost_usd_per_1000_img",
 ];

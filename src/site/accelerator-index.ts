@@ -8,7 +8,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { compareRounds } from "../pipeline/mlperf/rounds.ts";
 import { groupBy } from "../pipeline/group.ts";
 
-export interface AcceleratorSummary {
+export interface IndexEntry {
   acc: Accelerator;
   /** Measured points from published tables (not MLPerf). */
   tablePoints: number;
@@ -32,23 +32,22 @@ export const KIND_LABELS: Record<Accelerator["kind"], string> = {
 };
 const KIND_ORDER: Accelerator["kind"][] = ["gpu", "dla", "ipu", "fpga", "cpu", "other"];
 
-export function acceleratorSummaries(
+export function indexEntries(
   accelerators: readonly Accelerator[],
-  rows: readonly CanonicalRow[],
+  measuredByAccelerator: ReadonlyMap<string, readonly CanonicalRow[]>,
   mlperf: readonly MlperfResult[],
-): AcceleratorSummary[] {
+): IndexEntry[] {
   const mlperfStudies = new Set(mlperf.map((r) => r.study));
-  const tableRows = groupBy(
-    rows.filter((r) => r.kind === "measured" && !mlperfStudies.has(r.study)),
-    (r) => r.accelerator,
-  );
+  const tablePoints = (id: string) =>
+    (measuredByAccelerator.get(id) ?? []).filter((r) => r.kind === "measured" && !mlperfStudies.has(r.study))
+      .length;
   const results = groupBy(
     mlperf.filter((r) => r.accelerator !== null),
     (r) => r.accelerator!,
   );
   const good = groupBy(usable(mlperf), (r) => r.accelerator!);
   const best = (rs: MlperfResult[], value: (r: MlperfResult) => number | null) => {
-    let top: AcceleratorSummary["bestOffline"] = null;
+    let top: IndexEntry["bestOffline"] = null;
     for (const r of rs) {
       const v = value(r);
       if (v !== null && (top === null || v > top.value))
@@ -62,7 +61,7 @@ export function acceleratorSummaries(
     const usableOwn = good.get(acc.id) ?? [];
     return {
       acc,
-      tablePoints: tableRows.get(acc.id)?.length ?? 0,
+      tablePoints: tablePoints(acc.id),
       mlperfResults: own.length,
       rounds:
         rounds.length === 0
@@ -83,12 +82,12 @@ export function acceleratorSummaries(
 }
 
 /** Kinds in a fixed order, vendors alphabetically, accelerators by name. */
-export function groupSummaries(summaries: readonly AcceleratorSummary[]): {
+export function groupEntries(summaries: readonly IndexEntry[]): {
   kind: Accelerator["kind"];
   label: string;
-  vendors: { vendor: string; items: AcceleratorSummary[] }[];
+  vendors: { vendor: string; items: IndexEntry[] }[];
 }[] {
-  const byName = (a: AcceleratorSummary, b: AcceleratorSummary) => a.acc.name.localeCompare(b.acc.name, "en");
+  const byName = (a: IndexEntry, b: IndexEntry) => a.acc.name.localeCompare(b.acc.name, "en");
   return KIND_ORDER.flatMap((kind) => {
     const ofKind = summaries.filter((s) => s.acc.kind === kind);
     if (ofKind.length === 0) return [];

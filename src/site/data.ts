@@ -5,7 +5,7 @@
  */
 import { getCollection } from "astro:content";
 import type { Accelerator, CanonicalRow, Claim } from "../pipeline/schema.ts";
-import type { AtlasStudy } from "../pipeline/run.ts";
+import type { AtlasStudy } from "../pipeline/atlas.ts";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
 import type { LedgerEntry } from "../pipeline/report/claims.ts";
@@ -15,6 +15,9 @@ import type { AuditFinding } from "../pipeline/normalize/audit.ts";
 import type { MemoryBreakdownRow } from "../pipeline/simulate/sweep.ts";
 import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
+import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
+import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
+import { brokenDerivations, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -74,7 +77,7 @@ export function allStudies(): Promise<SiteStudy[]> {
 }
 
 /** Every measured and claim row of every study, in the pipeline's stable order. */
-export function allRows(): Promise<CanonicalRow[]> {
+function allRows(): Promise<CanonicalRow[]> {
   return once("rows", async () => (await allStudies()).flatMap((s) => s.rows));
 }
 
@@ -147,6 +150,26 @@ export async function ledger(): Promise<LedgerEntry[]> {
   return (await reportEntry<{ entries: LedgerEntry[] }>("ledger")).entries;
 }
 
+/** Derived values whose assumption the audit shows broken, by row (src/pipeline/report/assumptions.ts). */
+export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
+  return once("broken derivations", async () =>
+    brokenDerivations(
+      await allRows(),
+      (await allStudies()).flatMap((s) => s.audit),
+    ),
+  );
+}
+
+/** The home page's per-accelerator summary (src/pipeline/report/summary.ts). */
+export async function summary(): Promise<AcceleratorSummary[]> {
+  return (await reportEntry<{ rows: AcceleratorSummary[] }>("summary")).rows;
+}
+
+/** Specifications the simulator adds or overrides, per accelerator. */
+export async function simulatorSpecsOf(): Promise<SimulatorSpecs[]> {
+  return (await reportEntry<{ entries: SimulatorSpecs[] }>("simulator-specs")).entries;
+}
+
 /** The atlas as pages see it (no simulated rows: those are drawn in the figures and published in data/). */
 export type PageAtlas = Omit<SiteAtlas, "version" | "releases">;
 
@@ -163,8 +186,11 @@ export function getAtlas(): Promise<PageAtlas> {
       ledger: await ledger(),
       // Per series: grows with the data, so it is read from atlas.json like the records above.
       validation: readSiteAtlas().validation,
+      explore: readSiteAtlas().explore,
       memory: (await reportEntry<{ rows: MemoryBreakdownRow[] }>("memory")).rows,
       figures: [...(await allFigures()).values()],
+      simulatorSpecs: await simulatorSpecsOf(),
+      summary: await summary(),
       mlperf: await mlperfResults(),
     };
   });
@@ -173,6 +199,16 @@ export function getAtlas(): Promise<PageAtlas> {
 /** Every MLPerf result of every imported round (valid or not), in the pipeline's order; read once. */
 export function mlperfResults(): Promise<MlperfResult[]> {
   return once("mlperf", async () => readSiteAtlas().mlperf);
+}
+
+/** MLPerf results by accelerator (mapped ones only), grouped once for all accelerator pages. */
+export function mlperfByAccelerator(): Promise<Map<string, MlperfResult[]>> {
+  return once("mlperf by accelerator", async () =>
+    groupBy(
+      (await mlperfResults()).filter((r) => r.accelerator !== null),
+      (r) => r.accelerator!,
+    ),
+  );
 }
 
 /** This build's version and the release history (from releases.json, never from the clock). */

@@ -1,11 +1,14 @@
-/** What a figure page and its downloads need: sources, redistribution terms, citation, pinned URL. */
+/** What a figure page and its downloads need: sources, redistribution terms, citation, pinned URL, stamped SVG. */
 import report from "../../report.config.json";
 import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Study } from "../pipeline/schema.ts";
-import { cite, pinnedUrl, type Citation } from "../pipeline/cite/citation.ts";
+import { citation, type Citation } from "../pipeline/cite/citation.ts";
+import { figureRecord, originalRecord, pinnedUrl } from "../pipeline/cite/record.ts";
+import { stampedFigureSvg } from "../pipeline/cite/stamp.ts";
 import { once, studiesById, versionInfo } from "./data.ts";
+import { downloadUrl } from "./urls.ts";
 
-export interface FigureContext {
+interface FigureContext {
   sources: Study[];
   /** False when any source forbids redistribution: the figure is shown, its data is not offered. */
   dataDownloads: boolean;
@@ -15,28 +18,54 @@ export interface FigureContext {
   url: string;
   version: string;
   dataHash: string;
+  /** Where the downloads are: the immutable /v/<version>/ copies on a release build, the live files otherwise. */
+  downloads: Record<"svg" | "png" | "csv" | "json" | "bib" | "atlasBib", string>;
 }
 
-/** Made once per figure: its page and both data downloads ask for it. */
+/** Made once per figure: its page and its downloads ask for it. */
 export function figureContext(spec: PublishedFigure): Promise<FigureContext> {
   return once(`figure context ${spec.id}`, () => makeFigureContext(spec));
 }
 
+/** Every study by id, as the stamp names them. */
+function studyMetadata(): Promise<Map<string, Study>> {
+  return once("study metadata by id", async () => {
+    const studies = await studiesById();
+    return new Map([...studies].map(([id, s]) => [id, s.study]));
+  });
+}
+
 async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> {
-  const studies = await studiesById();
+  const studies = await studyMetadata();
   const { version } = await versionInfo();
-  const sources = spec.sources.map((id) => studies.get(id)?.study).filter((s): s is Study => s !== undefined);
+  const sources = spec.sources.map((id) => studies.get(id)).filter((s): s is Study => s !== undefined);
   const blocked = sources.filter((s) => s.license.redistribution === "not-allowed");
   const url = pinnedUrl(report, version, `/figures/${spec.id}/`);
+  const release = version.release ? version.version : undefined;
+  const file = (ext: string) => downloadUrl(`/figures/${spec.id}.${ext}`, release);
   return {
     sources,
     dataDownloads: blocked.length === 0,
     withheldBecause: blocked.length
       ? `${blocked.map((s) => `${s.title} (${s.license.note})`).join("; ")} does not allow redistribution of its data`
       : null,
-    citation: cite(report, version, { key: spec.id, title: spec.title, url, originals: sources }),
+    citation: citation(figureRecord(report, version, spec), sources.map(originalRecord)),
     url,
     version: version.version,
     dataHash: version.dataHash,
+    downloads: {
+      svg: file("svg"),
+      png: file("png"),
+      csv: file("csv"),
+      json: file("json"),
+      bib: file("bib"),
+      atlasBib: downloadUrl("/cite/atlas.bib", release),
+    },
   };
+}
+
+/** The SVG download: the figure with its footer (title, sources, version, permalink), as the PNG is drawn. */
+export async function figureDownloadSvg(spec: PublishedFigure): Promise<string> {
+  const { version } = await versionInfo();
+  return stampedFigureSvg(report, version, spec, await studyMetadata());
 }

@@ -1,5 +1,6 @@
 /** Number and label formatting for pages: one place, so every table reads the same. */
-import type { CanonicalRow, Precision } from "../pipeline/schema.ts";
+import type { CanonicalRow } from "../pipeline/schema.ts";
+import { modelName, PRECISION_NAMES } from "../pipeline/labels.ts";
 
 // One formatter for the build: toLocaleString builds a new one per call, a measurable share of page rendering.
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
@@ -14,27 +15,10 @@ export function fmtPct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(1)} %`;
 }
 
-export const PRECISION_LABEL: Record<Precision, string> = {
-  fp32: "FP32",
-  tf32: "TF32",
-  fp16: "FP16",
-  "mixed-fp16": "Mixed (FP16/FP32)",
-  bf16: "BF16",
-  int8: "INT8",
-  unknown: "not stated",
-};
-
-export const MODEL_LABEL: Record<string, string> = {
-  "resnet50_v1.5": "ResNet-50 v1.5",
-  resnet50: "ResNet-50 (version not stated)",
-  resnext101_32x4d: "ResNeXt101-32x4d",
-  yolov3: "YOLOv3",
-  retinanet_resnext50_32x4d_fpn: "RetinaNet (ResNeXt-50 32x4d FPN)",
-};
-
-export function modelLabel(id: string): string {
-  return MODEL_LABEL[id] ?? id;
-}
+/** Names come from the one labels module (src/pipeline/labels.ts); these aliases keep the pages' imports short. */
+export const PRECISION_LABEL = PRECISION_NAMES;
+export const modelLabel = modelName;
+export { count } from "../pipeline/labels.ts";
 
 /** The fields of a row that were computed, not read (parsed from the row's `derived` column). */
 export function derivedFields(row: CanonicalRow): Set<string> {

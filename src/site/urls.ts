@@ -13,3 +13,11 @@ export function rootUrl(path: string): string {
   const base = import.meta.env.BASE_URL.replace(/v\/\d+\.\d+\.\d+\/?$/, "").replace(/\/$/, "");
   return `${base}${path.startsWith("/") ? path : `/${path}`}`;
 }
+
+/**
+ * A download link: on a release build, the file's immutable copy under /v/<release>/ (the live file
+ * changes with the next release); otherwise the file of this build.
+ */
+export function downloadUrl(path: string, release?: string): string {
+  return release ? rootUrl(`/v/${release}${path.startsWith("/") ? path : `/${path}`}`) : url(path);
+}

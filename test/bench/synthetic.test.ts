@@ -21,7 +21,7 @@ function tablesPerAccelerator(scale: number): Map<string, number> {
   const counts = new Map<string, number>(
     readdirSync(join(dir, "accelerators")).map((f) => [f.replace(/\.yaml$/, ""), 0]),
   );
-  const aliases = loadAliasTable(dir, new Set(counts.keys()));
+  const aliases = loadAliasTable({ dir, display: "data" }, new Set(counts.keys()));
   for (const s of readdirSync(join(dir, "studies"))) {
     const study = parse(readFileSync(join(dir, "studies", s, "study.yaml"), "utf8")) as {
       tables: { accelerator: string }[];

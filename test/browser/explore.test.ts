@@ -265,6 +265,33 @@ describe("search", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("says the index is missing where there is none (the development server), and reports a broken one as an error", async () => {
+    const MISSING =
+      "The search index is missing: it is written by `npm run build`, not by the development server.";
+    const searchPage = async (pagefindJs: { status: number; body: string }) => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.route("**/pagefind/pagefind.js", (route) =>
+        route.fulfill({ ...pagefindJs, contentType: "text/javascript" }),
+      );
+      await page.goto(`${server.url}/search/?q=Graphcore`);
+      return { page, errors };
+    };
+    const missing = await searchPage({ status: 404, body: "not found" });
+    await missing.page.waitForFunction(
+      (m) => document.getElementById("search-status")?.textContent === m,
+      MISSING,
+    );
+    expect(missing.errors).toEqual([]);
+    await missing.page.close();
+    // A module that loads but fails is not "missing": the error reaches the console.
+    const broken = await searchPage({ status: 200, body: 'throw new Error("pagefind broke");' });
+    await expect.poll(() => broken.errors).toEqual(["pagefind broke"]);
+    expect(await broken.page.textContent("#search-status")).not.toBe(MISSING);
+    await broken.page.close();
+  });
 });
 
 describe("without JavaScript, on a phone, in print", () => {
@@ -348,7 +375,7 @@ describe("scripts", () => {
     };
   }
 
-  it("loads under 150 KB of compressed JavaScript on each explore page, and none elsewhere", () => {
+  it("loads under 150 KB of compressed JavaScript on each explore page, and none elsewhere but the copy buttons of citations", () => {
     for (const page of ["explore/what-if", "explore/compare", "search"]) {
       const s = pageScripts(page);
       expect(s.files.length, page).toBeGreaterThan(0);
@@ -365,6 +392,26 @@ describe("scripts", () => {
       }
     };
     walk(site);
-    expect(withScript.sort()).toEqual(["explore/compare", "explore/what-if", "search"]);
+    // Pages with a citation (figures, studies, /cite/) load only the copy-button script (src/client/copy.ts):
+    // one small file that imports nothing and only shows and wires the hidden copy buttons.
+    const cite = (p: string) => p === "cite" || /^(figures|studies)\/[^/]+$/.test(p);
+    expect(withScript.filter((p) => !cite(p)).sort()).toEqual([
+      "explore/compare",
+      "explore/what-if",
+      "search",
+    ]);
+    const citePages = withScript.filter(cite);
+    expect(citePages.length).toBeGreaterThan(40);
+    for (const page of citePages) {
+      const html = readFileSync(join(site, page, "index.html"), "utf8");
+      const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts, page).toHaveLength(1);
+      const [, attrs, body] = scripts[0]!;
+      const src = /\bsrc="([^"]+)"/.exec(attrs!)?.[1];
+      const code = src ? readFileSync(join(site, src), "utf8") : body!;
+      expect(code, page).toMatch(/^for\(const \w+ of document\.querySelectorAll\("button\[data-copy\]"\)\)/);
+      expect(code, page).not.toMatch(/\bimport\b/);
+      expect(gzipSync(code).length, page).toBeLessThan(1_000);
+    }
   });
 });

@@ -21,14 +21,18 @@ const params: ExploreParams = {
   policies: ["separate", "fused", "fused-inplace"],
   defaultPolicy: "fused",
   sizes: [{ width: 224, height: 224 }],
-  stacks: [{ id: "tf1", name: "TF1" }],
+  stacks: [{ id: "tf1", name: "TF1", engine: "roofline", launch: null }],
   accelerators: [
     {
       id: "t4",
       name: "Test chip",
+      defaultStack: "tf1",
       device: {
         id: "t4",
         name: "Test chip",
+        kind: "other",
+        smCount: null,
+        l2Bytes: null,
         peak: { fp16: { macsPerSecond: 5e13, spec: "peak_fp16_tflops" } },
         dramBytesPerSecond: 3e11,
         sramBytes: 16 * 2 ** 20,
@@ -39,7 +43,16 @@ const params: ExploreParams = {
         stack: "tf1",
         supplemented: [],
       },
-      stacks: { tf1: { fp16: { efficiency: 0.2, overheadMs: 1, layerFloorMs: 0.01, source: "test" } } },
+      stacks: {
+        tf1: {
+          fp16: {
+            engine: "roofline",
+            id: "tf1",
+            params: { efficiency: 0.2, overheadMs: 1, layerFloorMs: 0.01 },
+            source: "test",
+          },
+        },
+      },
     },
   ],
   measured: [

@@ -5,9 +5,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { runPipeline } from "../../src/pipeline/run.ts";
-import { SourceError } from "../../src/pipeline/errors.ts";
+import { INVISIBLE, SourceError } from "../../src/pipeline/errors.ts";
 import { copyFixture, treeHash } from "../helpers/fixtures.ts";
 import { BAD_INPUTS, CSV_CASES, METADATA_CASES } from "./corpus.ts";
+import { V2_CASES } from "./corpus-v2.ts";
 
 const made: string[] = [];
 afterAll(() => {
@@ -38,7 +39,13 @@ describe("the bad-input corpus", () => {
     expect(new Set(BAD_INPUTS.map((c) => c.name)).size).toBe(BAD_INPUTS.length);
   });
 
-  it.each(BAD_INPUTS.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+  it("has hardening v2's cases too, each named once", () => {
+    expect(V2_CASES.length).toBeGreaterThanOrEqual(50);
+    const names = [...BAD_INPUTS, ...V2_CASES].map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each([...BAD_INPUTS, ...V2_CASES].map((c) => [c.name, c] as const))("%s", (_name, c) => {
     const { error } = rejectionOf(c.apply);
     expect(error, "expected the pipeline to reject the input").toBeInstanceOf(SourceError);
     const e = error as SourceError;
@@ -53,5 +60,8 @@ describe("the bad-input corpus", () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters.
     expect(e.message).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F]/);
     expect(e.message).toContain(c.expect);
+    for (const part of c.also ?? []) expect(e.message).toContain(part);
+    // Invisible characters never reach the terminal raw (U+200B, U+FEFF, U+FFFE and kin are escaped).
+    expect(e.message).not.toMatch(INVISIBLE);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyFixture, treeHash } from "../helpers/fixtures.ts";
 import { BAD_INPUTS } from "./corpus.ts";
+import { V2_CASES } from "./corpus-v2.ts";
 import { buildCli, STACK_LINE } from "./run-build.ts";
 
 const CLI_CASES = [
@@ -19,6 +20,11 @@ const CLI_CASES = [
   "billion laughs as the whole file",
   "study folder name with a terminal escape",
   "finding with quotes nested 5,000 deep",
+  // Hardening v2: these ended in a stack trace, or read from outside data/, before.
+  "two models whose figure ids collide after slugging (resnet50-unversioned and resnet50)",
+  "U+FFFE in an accelerator name (a figure title)",
+  "data/findings is a symbolic link to a folder outside data/",
+  "latency of 1 followed by 306 zeros in seconds (infinite in ms)",
 ];
 
 const made: string[] = [];
@@ -28,7 +34,7 @@ afterAll(() => {
 
 describe("the build CLI on bad input", () => {
   it("exits 1 with a located message, no stack trace, and leaves data/ and the previous dist/ as they were", async () => {
-    const cases = CLI_CASES.map((name) => BAD_INPUTS.find((c) => c.name === name)!);
+    const cases = CLI_CASES.map((name) => [...BAD_INPUTS, ...V2_CASES].find((c) => c.name === name)!);
     expect(cases.every(Boolean)).toBe(true);
     const runs = cases.map(async (c) => {
       const data = copyFixture();

@@ -1,7 +1,8 @@
 /**
- * Property-based fuzzing of the parsers and the normalizer (fast-check): whatever the input, the
- * result is either valid rows or a SourceError whose every problem has a file, a line ≥ 0 and a
- * column ≥ 0; never another exception, never a hang (inputs are bounded, each property is timed).
+ * Property-based fuzzing of the parsers, unit conversion, derivation and the normalizer (fast-check):
+ * whatever the input, the result is either valid rows (every number finite and within its physical
+ * range) or a SourceError whose every problem has a file, a line ≥ 0 and a column ≥ 0; never another
+ * exception, never a hang (inputs are bounded, each property is timed).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -15,6 +16,8 @@ import { parseAccelerator } from "../../src/pipeline/ingest/accelerators.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { acceleratorSchema, FIELDS, studySchema, type Field } from "../../src/pipeline/schema.ts";
 import { copyFixture, MINIMAL } from "../helpers/fixtures.ts";
+import { QUANTITY_BOUNDS, withinBound } from "../../src/pipeline/bounds.ts";
+import { expectFiniteDataset } from "./dataset.ts";
 
 const FILE = "data/studies/fuzz/table.csv";
 
@@ -250,5 +253,85 @@ describe("fuzzing the whole pipeline (ingest and normalize) on a study folder", 
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+/** Numbers as a careless or hostile contributor writes them: huge, tiny, zero, ordinary. */
+const magnitude = fc.oneof(
+  { arbitrary: fc.constantFrom("1", "2", "5.79", "1000", "0.5", "16", "123456.789"), weight: 20 },
+  { arbitrary: fc.double({ min: 1e-3, max: 1e6, noNaN: true }).map((x) => x.toFixed(3)), weight: 20 },
+  { arbitrary: fc.constantFrom("0", "0.000"), weight: 1 },
+  { arbitrary: fc.nat({ max: 400 }).map((k) => `1${"0".repeat(k)}`), weight: 1 },
+  { arbitrary: fc.nat({ max: 400 }).map((k) => `0.${"0".repeat(k)}5`), weight: 1 },
+  { arbitrary: fc.double({ min: 0, max: 1e15, noNaN: true }).map((x) => x.toFixed(3)), weight: 2 },
+);
+
+/** Columns a table may have, each with the units its field accepts. */
+const COLUMN_CHOICES = [
+  { name: "Latency", field: "latency_ms", units: ["ms", "s", "us", "ns"] },
+  { name: "Throughput", field: "throughput_img_s", units: ["img/s"] },
+  { name: "Run time", field: "run_time_s", units: ["s", "ms"] },
+  { name: "Power", field: "power_w", units: ["W"] },
+  { name: "Efficiency", field: "img_s_per_w", units: ["img/s/W"] },
+  { name: "Memory", field: "memory_used_mb", units: ["MB", "MiB", "GB"] },
+  { name: "P99", field: "latency_p99_ms", units: ["ms", "us", "ns"] },
+  { name: "Cost", field: "cost_usd_per_1000_img", units: ["USD/1000 img"] },
+] as const;
+
+const table = fc.record({
+  columns: fc
+    .subarray([...COLUMN_CHOICES], { minLength: 1 })
+    .chain((cols) =>
+      fc.tuple(...cols.map((c) => fc.constantFrom(...c.units).map((unit) => ({ ...c, unit })))),
+    ),
+  withBatch: fc.boolean(),
+  price: fc.option(magnitude, { nil: undefined }),
+  images: fc.option(fc.constantFrom("1", "1000", "1000000000000", "5"), { nil: undefined }),
+  rows: fc.array(fc.array(magnitude, { minLength: 9, maxLength: 9 }), { minLength: 1, maxLength: 4 }),
+});
+
+describe("fuzzing unit conversion and derivation", () => {
+  const dir = copyFixture();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("publishes only finite numbers within their physical range, or stops with a located error", () => {
+    let published = 0;
+    fc.assert(
+      fc.property(table, (t) => {
+        const columns = [
+          ...(t.withBatch ? [{ name: "Batch", field: "batch_size", unit: "images" }] : []),
+          ...t.columns.map((c) => ({ name: c.name, field: c.field, unit: c.unit })),
+        ];
+        const meta = STUDY_YAML.replace(
+          / {4}images_per_run: 1000\n {4}columns:\n[\s\S]*?\nclaims:/,
+          `${t.images ? `    images_per_run: ${t.images}\n` : ""}${t.price ? `    price_usd_per_hour: ${t.price}\n` : ""}    columns:\n${columns
+            .map((c) => `      - { name: "${c.name}", field: ${c.field}, unit: "${c.unit}" }`)
+            .join("\n")}\nclaims:`,
+        ).replace(/claims:[\s\S]*$/, "");
+        const rows = t.rows.map((cells, i) =>
+          [...(t.withBatch ? [String(2 ** i)] : []), ...t.columns.map((_, j) => cells[j]!)].join(","),
+        );
+        writeFileSync(join(dir, "studies/study-a/study.yaml"), meta);
+        writeFileSync(
+          join(dir, "studies/study-a/latency.csv"),
+          `${columns.map((c) => c.name).join(",")}\n${rows.join("\n")}\n`,
+        );
+        const atlas = validOrLocated(null, () => runPipeline(dir, { simulate: false }));
+        if (!atlas) return;
+        for (const row of atlas.rows) {
+          for (const [k, v] of Object.entries(row))
+            if (typeof v === "number") expect(Number.isFinite(v), `${k}=${v}`).toBe(true);
+          for (const [field, bound] of Object.entries(QUANTITY_BOUNDS)) {
+            const v = (row as unknown as Record<string, number | null | undefined>)[field];
+            if (typeof v === "number") expect(withinBound(v, bound), `${field}=${v}`).toBe(true);
+          }
+        }
+        expectFiniteDataset(atlas.rows);
+        published++;
+      }),
+      { numRuns: 400 },
+    );
+    // The property says something about published rows only if some inputs get that far.
+    expect(published).toBeGreaterThan(20);
   });
 });

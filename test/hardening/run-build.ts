@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
-export interface BuildRun {
+interface BuildRun {
   status: number | null;
   stdout: string;
   stderr: string;

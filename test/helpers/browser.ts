@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { inject } from "vitest";
+import { DEBIAN_CHROMIUM } from "../../scripts/lib/chromium.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -53,7 +54,8 @@ export async function serveStatic(root: string): Promise<StaticServer> {
   };
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** `npm test` (scripts/test.ts) sets CHROMIUM_PATH to the Chromium it found or installed. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUM;
 
 /** Headless chromium with the flags this sandbox needs (no background network, no sandbox as root). */
 export function launchChromium(): Promise<Browser> {
@@ -73,7 +75,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** What a browser test file reads: the site this test run built (test/global-setup.ts), served, and chromium. */
-export interface SiteInChromium {
+interface SiteInChromium {
   site: string;
   server: StaticServer;
   browser: Browser;

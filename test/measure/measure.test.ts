@@ -1,12 +1,11 @@
 /**
  * The measurement harness (scripts/measure/, docs/measure.md) from the atlas' side:
- * - the committed layer graphs equal what scripts/export-graphs.ts exports now;
- * - the harness' Python unit tests pass (python3, standard library only; no GPU, no PyTorch);
+ * - the committed layer graphs equal what scripts/export-graphs.ts exports now, where the harness reads them;
+ * - the harness' Python unit tests pass, with PyTorch where the harness finds it (all of them then run);
  * - the harness reads the graphs as the simulator builds them, at sizes other than the exported one;
  * - a study folder written by the harness (from synthetic numbers) passes the atlas' ingest, audit and
- *   whole pipeline.
+ *   whole pipeline. (cpu-run.test.ts measures for real, on the CPU.)
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,24 +16,8 @@ import { auditStudy } from "../../src/pipeline/normalize/audit.ts";
 import { normalizeStudy } from "../../src/pipeline/normalize/normalize.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { graphToJson } from "../../src/pipeline/simulate/graph-json.ts";
-import { buildModel, MODEL_IDS } from "../../src/pipeline/simulate/models/index.ts";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-const MEASURE = join(ROOT, "scripts", "measure");
-const PYTHON = process.env.PYTHON ?? "python3";
-const ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
-
-function python(args: string[], cwd = ROOT) {
-  const r = spawnSync(PYTHON, args, {
-    cwd,
-    env: ENV,
-    encoding: "utf8",
-    timeout: 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error) throw new Error(`${PYTHON} could not run: ${r.error.message}`);
-  return r;
-}
+import { buildModel, SWEEP_MODELS as MODEL_IDS } from "../../src/pipeline/simulate/models/index.ts";
+import { MEASURE, NO_TORCH, python, REQUIRE_TORCH, ROOT, TORCH } from "./python.ts";
 
 const temps: string[] = [];
 const tempDir = (prefix: string) => {
@@ -92,19 +75,24 @@ describe("layer graphs for the harness", () => {
     }
   });
 
-  it("live in scripts/measure/graphs", () => {
-    expect(GRAPHS_DIR).toBe(join("scripts", "measure", "graphs"));
+  it("are written where the harness reads them", () => {
+    const r = python(["-c", "from atlas_measure import graph; print(graph.GRAPHS_DIR)"], MEASURE);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(join(ROOT, GRAPHS_DIR));
   });
 });
 
-describe("harness unit tests (python3 -m unittest)", () => {
-  it("pass", () => {
+describe("harness unit tests (python -m unittest)", () => {
+  it(`pass, ${TORCH ? `every one of them (PyTorch ${TORCH} on the CPU)` : "those that need no PyTorch (none found)"}`, () => {
+    if (REQUIRE_TORCH) expect(TORCH, NO_TORCH).not.toBeNull();
     const r = python(["-m", "unittest", "discover", "-s", "scripts/measure", "-p", "test_*.py"]);
     const output = `${r.stdout}\n${r.stderr}`;
     expect(r.status, output).toBe(0);
     expect(output).toMatch(/Ran \d+ tests/);
     expect(output).toMatch(/\nOK/);
-  });
+    // With PyTorch nothing is skipped; without it, only the PyTorch tests are.
+    if (TORCH) expect(output).not.toMatch(/skipped/);
+  }, 300_000);
 });
 
 describe("a study folder written by the harness", () => {
@@ -159,10 +147,8 @@ describe("a study folder written by the harness", () => {
     expect(atlas.audit.filter((f) => f.study === "atlas-test-h100-sxm" && f.severity === "warning")).toEqual(
       [],
     );
-    if (atlas.validation) {
-      expect(atlas.rows.some((r) => r.series === "sim-atlas-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(
-        true,
-      );
-    }
+    // data/ has the simulator's parameters, so the pipeline simulates and validates.
+    expect(atlas.validation).not.toBeNull();
+    expect(atlas.rows.some((r) => r.series === "sim-atlas-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(true);
   });
 });

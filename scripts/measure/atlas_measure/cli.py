@@ -219,7 +219,8 @@ def measure(a: argparse.Namespace, models: List[str], sizes: List[Tuple[int, int
     try:
         import torch  # noqa: F401 - the harness' only hard dependency for measuring
     except ImportError:
-        err.write("PyTorch is not installed. Install it (with CUDA) to measure; --dry-run works without it.\n")
+        err.write("PyTorch is not installed for %s. Install it (with CUDA) to measure, or run `npm run measure`, which takes "
+                  "$ATLAS_PYTHON or a Python that has it (Debian's python3-torch: /usr/bin/python3); --dry-run works without it.\n" % sys.executable)
         return EXIT_FAIL
     from . import runner as R
     try:
@@ -266,6 +267,10 @@ def measure(a: argparse.Namespace, models: List[str], sizes: List[Tuple[int, int
         interrupted = "interrupted by the user"
     except R.Aborted as e:
         interrupted = str(e)
+    except Exception:
+        # Not a point the device could not run (those are recorded as skipped): a bug in the harness.
+        err.write("measure.py: the run stopped on an error in the harness, a bug to fix (traceback below); nothing was written.\n")
+        raise
     finally:
         runner.release()
     run = ST.RunInfo(

@@ -189,7 +189,6 @@ SKIP_KINDS = {
     "global-budget": "the run's time budget was used up",
     "unsupported": "not supported on this device",
     "time-limit": "not even the minimum number of timed calls fits the time left for the point",
-    "error": "failed with an error",
 }
 
 

@@ -38,6 +38,25 @@ def is_oom(exc: BaseException, torch: Any) -> bool:
     return False
 
 
+# Errors PyTorch raises for a point the device or its libraries cannot run, whatever the harness does:
+# a kernel missing for the dtype on the device ('"slow_conv2d_cpu" not implemented for 'Half'' on a
+# CPU build), an operator without a kernel for the backend ("Could not run 'aten::...' with arguments
+# from the 'CPU' backend"), cuDNN refusing the configuration, and tensors beyond 32-bit indexing.
+UNSUPPORTED_MARKERS = ("not implemented for '", "Could not run 'aten::", "CUDNN_STATUS_NOT_SUPPORTED",
+                       "canUse32BitIndexMath")
+
+
+def skip_kind(exc: BaseException, torch: Any) -> Optional[str]:
+    """"oom" or "unsupported" for an error that says the point cannot run on this device (a genuine
+    skip, recorded with its reason); None for anything else: a bug in the harness, which must stop the
+    run rather than pass as a skipped point."""
+    if is_oom(exc, torch):
+        return "oom"
+    if isinstance(exc, (RuntimeError, NotImplementedError)) and any(m in str(exc) for m in UNSUPPORTED_MARKERS):
+        return "unsupported"
+    return None
+
+
 def nvml_handle(torch: Any, nvml: Any, index: int) -> Tuple[Any, Optional[str]]:
     """The NVML handle of CUDA device `index`, found by UUID (CUDA_VISIBLE_DEVICES renumbers CUDA
     devices but not NVML's), else by index. Returns (handle or None, note)."""
@@ -296,16 +315,16 @@ class Runner:
                 "latencies_ms": lat_ms,
             }
             return P.Measured(pt, data, summary.mean_ms / 1000.0)
-        except Exception as e:  # noqa: BLE001 - every failure becomes a recorded skip
+        except Exception as e:  # noqa: BLE001 - sorted below: genuine skips are recorded, the rest raised
             net = x = graph_obj = out = call = None
-            if is_oom(e, torch):
-                if ser.execution == "eager":
-                    key = (ser.model, ser.width, ser.height, ser.precision)
-                    self.eager_oom[key] = min(pt.batch, self.eager_oom.get(key, pt.batch))
-                self.healthy_or_abort(e)
-                return P.Skipped(pt, "oom", first_line(e)[:160])
+            kind = skip_kind(e, torch)
+            if kind is None:
+                raise  # a harness bug (or a device failure, which `finally` turns into Aborted): stop
+            if kind == "oom" and ser.execution == "eager":
+                key = (ser.model, ser.width, ser.height, ser.precision)
+                self.eager_oom[key] = min(pt.batch, self.eager_oom.get(key, pt.batch))
             self.healthy_or_abort(e)
-            return P.Skipped(pt, "error", ("%s: %s" % (type(e).__name__, first_line(e)))[:200])
+            return P.Skipped(pt, kind, first_line(e)[:160])
         finally:
             net = x = graph_obj = out = call = None
             try:

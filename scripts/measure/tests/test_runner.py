@@ -1,6 +1,6 @@
-"""The device runner's logic that needs no device: out-of-memory detection, the NVML handle, and which
-points it refuses before trying. (test_torchnet measures a real point on the CPU where PyTorch is
-installed.)"""
+"""The device runner's logic that needs no device: out-of-memory and unsupported-point detection, the
+NVML handle, and which points it refuses before trying. (test_torchnet measures a real point on the
+CPU where PyTorch is installed.)"""
 import unittest
 from types import SimpleNamespace
 
@@ -35,6 +35,28 @@ class OomTest(unittest.TestCase):
                 raise RuntimeError("CUDA error: operation failed due to a previous error during capture")
         except RuntimeError as e:
             self.assertTrue(R.is_oom(e, FAKE_TORCH))
+
+    def test_only_points_the_device_cannot_run_are_skips(self):
+        # Messages as PyTorch prints them (1.13 CPU build; CUDA builds).
+        self.assertEqual(R.skip_kind(FakeOOM("CUDA out of memory. Tried to allocate 2.00 GiB"), FAKE_TORCH), "oom")
+        unsupported = [
+            RuntimeError('"slow_conv2d_cpu" not implemented for \'Half\''),
+            NotImplementedError("Could not run 'aten::empty_strided' with arguments from the 'CUDA' backend."),
+            RuntimeError("cuDNN error: CUDNN_STATUS_NOT_SUPPORTED. This error may appear if you passed in a non-contiguous input."),
+            RuntimeError("Expected canUse32BitIndexMath(input) && canUse32BitIndexMath(output) to be true, but got false."),
+        ]
+        for e in unsupported:
+            self.assertEqual(R.skip_kind(e, FAKE_TORCH), "unsupported", str(e))
+        # Harness bugs and device failures are not skips.
+        bugs = [
+            TypeError("forward() missing 1 required positional argument: 'x'"),
+            KeyError("resnet50_v1.5"),
+            ValueError("not implemented for 'Half'"),  # the right words from the wrong kind of error
+            RuntimeError("mat1 and mat2 shapes cannot be multiplied (2x1024 and 2048x1000)"),
+            RuntimeError("CUDA error: an illegal memory access was encountered"),
+        ]
+        for e in bugs:
+            self.assertIsNone(R.skip_kind(e, FAKE_TORCH), str(e))
 
     def test_first_line(self):
         self.assertEqual(R.first_line(RuntimeError("a\nb")), "a")

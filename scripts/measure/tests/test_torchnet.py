@@ -95,7 +95,8 @@ class TorchNetTest(unittest.TestCase):
             out, err = io.StringIO(), io.StringIO()
             code = cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--contiguous", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",
                              "--executions", "eager", "cuda-graph", "--max-batch", "2", "--budget-s", "60", "--window-s", "0.05",
-                             "--record", record], out=out, err=err)
+                             # A point budget that a loaded machine's forecast for batch 2 cannot exceed.
+                             "--point-budget-s", "30", "--record", record], out=out, err=err)
             self.assertEqual(code, 0, err.getvalue())
             self.assertEqual(sorted(os.listdir(out_dir)), ["rn50-32x32-fp32-eager.csv", "study.yaml"])
             with open(os.path.join(out_dir, "study.yaml"), encoding="utf-8") as f:
@@ -104,9 +105,28 @@ class TorchNetTest(unittest.TestCase):
             self.assertIn("CPU SMOKE TEST", text)
             self.assertIn("CUDA graphs need a CUDA device", text)
             with open(os.path.join(out_dir, "rn50-32x32-fp32-eager.csv"), encoding="utf-8") as f:
-                self.assertEqual([line.split(",")[0] for line in f.read().splitlines()], ["Batch size", "1", "2"])
+                self.assertEqual([line.split(",")[0] for line in f.read().splitlines()], ["Batch size", "1", "2"], out.getvalue())
             self.assertTrue(os.path.exists(record))
             self.assertIn("PyTorch networks match the simulator's graphs", out.getvalue())
+
+    def test_a_harness_bug_stops_the_run_instead_of_passing_as_a_skipped_point(self):
+        import io
+        import os
+        import tempfile
+        from unittest import mock
+
+        from atlas_measure import cli
+        from atlas_measure import runner as R
+
+        with tempfile.TemporaryDirectory() as d, mock.patch.object(R.Runner, "time_calls", side_effect=TypeError("a bug")):
+            out_dir = os.path.join(d, "atlas-cpu-bug")
+            out, err = io.StringIO(), io.StringIO()
+            with self.assertRaisesRegex(TypeError, "a bug"):
+                cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",
+                          "--executions", "eager", "--max-batch", "1"], out=out, err=err)
+            self.assertIn("error in the harness", err.getvalue())
+            self.assertNotIn("skipped", out.getvalue())
+            self.assertFalse(os.path.exists(out_dir) and os.listdir(out_dir))
 
     def test_module_names_follow_the_graph(self):
         g, net = self.nets["resnet50_v1.5"]

@@ -2,7 +2,9 @@
 import * as Plot from "@observablehq/plot";
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { FigureSpec } from "./spec.ts";
-import { PALETTE } from "./common.ts";
+import { margins, tableRows, tickNumber, tip, type Frame } from "./common.ts";
+import { categorical } from "./palette.ts";
+import { count } from "../labels.ts";
 
 export function auditSummaryFigure(
   audit: AuditFinding[],
@@ -23,11 +25,18 @@ export function auditSummaryFigure(
   );
   const studies = [...new Set(data.map((d) => d.study))];
   const checks = [...new Set(data.map((d) => d.check))].sort();
+  const colorOf = new Map(checks.map((c, i) => [c, categorical(i)]));
+  const bars = data.map((d) => ({
+    ...d,
+    color: colorOf.get(d.check)!,
+    tip: tip(d.study, `${d.check} (${d.severity}): ${count(d.count, "finding")}`),
+  }));
+  const total = (s: string) => data.filter((d) => d.study === s).reduce((n, d) => n + d.count, 0);
   return {
     id: o.id,
     title: o.title,
     caption: o.caption,
-    alt: `Stacked horizontal bars: number of audit findings per study, split by check. ${studies.map((s) => `${s}: ${data.filter((d) => d.study === s).reduce((n, d) => n + d.count, 0)}`).join("; ")}.`,
+    alt: `Stacked horizontal bars: number of audit findings per study, split by check. ${studies.map((s) => `${s}: ${total(s)}`).join("; ")}.`,
     sources: studies,
     columns: [
       { key: "study", label: "study" },
@@ -35,39 +44,34 @@ export function auditSummaryFigure(
       { key: "severity", label: "severity" },
       { key: "count", label: "findings" },
     ],
-    rows: data,
-    plot: {
-      width: 720,
-      height: 80 + studies.length * 34 + checks.length * 15,
-      marginBottom: 45 + checks.length * 15,
-      marginLeft: 230,
-      marginRight: 20,
-      x: { label: "Findings →", grid: true },
-      y: { label: null, domain: studies },
-      color: { domain: checks, range: PALETTE, legend: false },
+    rows: tableRows(data),
+    legend: checks.map((c) => ({ label: c, color: colorOf.get(c)!, square: true })),
+    plot: (frame: Frame) => ({
+      ...margins(frame, { left: 12, right: frame.narrow ? 16 : 30, top: 24 }),
+      height: 60 + studies.length * 46,
+      x: { label: "Findings (count) →", grid: true, tickFormat: tickNumber },
+      y: { axis: null, domain: studies, padding: 0.45 },
       marks: [
-        Plot.barX(data, Plot.stackX({ x: "count", y: "study", fill: "check", order: checks })),
+        Plot.text(studies, {
+          y: (s: string) => s,
+          text: (s: string) => `${s} (${total(s)})`,
+          frameAnchor: "left",
+          textAnchor: "start",
+          dy: -17,
+          fill: "currentColor",
+        }),
+        Plot.barX(bars, Plot.stackX({ x: "count", y: "study", z: "check", fill: "color", title: "tip" })),
         Plot.text(
-          data,
+          bars,
           Plot.stackX({
             x: "count",
             y: "study",
             z: "check",
-            text: (d: { count: number }) => String(d.count),
-            order: checks,
-            fill: "white",
-          }),
-        ),
-        // Legend below the axis, inside the SVG so downloads keep it.
-        ...checks.map((c, i) =>
-          Plot.text([`■ ${c}`], {
-            frameAnchor: "bottom-left",
-            dy: 42 + i * 15,
-            fill: PALETTE[i % PALETTE.length],
-            textAnchor: "start",
+            text: (d: { count: number }) => (d.count > 1 ? String(d.count) : ""),
+            fill: "var(--chart-bg, white)",
           }),
         ),
       ],
-    },
+    }),
   };
 }

@@ -1,38 +1,63 @@
-/** Throughput or latency against batch size for one accelerator and model: every measured series, plus simulated curves as a separate, dashed layer. */
+/**
+ * Throughput or latency against batch size for one accelerator and model: every measured series, and
+ * its simulated twin dashed in the same colour. More than MAX_SERIES lines split into panels by
+ * framework, then by execution, then by precision (series metadata, not series ids).
+ */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import type { FigureSpec } from "./spec.ts";
 import {
   batchAxis,
-  FRAME,
-  inlineLegend,
+  gridHeight,
+  margins,
+  num,
+  panelGrid,
+  sourceRef,
+  splitPanels,
+  tableRows,
+  tip,
+  valueAxis,
+  type Frame,
+  type LegendEntry,
+} from "./common.ts";
+import { distinctColors, precisionColor, SYMBOLS } from "./palette.ts";
+import {
+  count,
+  frameworkHead,
   modelName,
   modelSlug,
-  PALETTE,
-  round,
-  seriesLabel,
-  sourceRef,
-  withoutColor,
-} from "./common.ts";
+  uniqueSeriesLabels,
+  type SeriesMeta,
+} from "../labels.ts";
+import { rowKey, type BrokenDerivation } from "../report/assumptions.ts";
 
-export type BatchMetric = "throughput" | "latency";
+type BatchMetric = "throughput" | "latency";
 
 const METRIC = {
   throughput: {
     field: "throughput_img_s",
-    axis: "↑ Throughput (images/s)",
+    axis: "Throughput (images/s)",
     word: "throughput",
+    values: ["throughput value", "throughput values"],
     unit: "img/s",
   },
-  latency: { field: "latency_ms", axis: "↑ Latency per batch (ms)", word: "latency per batch", unit: "ms" },
+  latency: {
+    field: "latency_ms",
+    axis: "Latency per batch (ms)",
+    word: "latency per batch",
+    values: ["latency", "latencies"],
+    unit: "ms",
+  },
 } as const;
 
-export interface BatchScalingOptions {
+interface BatchScalingOptions {
   accelerator: { id: string; name: string };
   model: string;
   metric: BatchMetric;
   /** Study titles by id, for the caption. */
   studyTitles: Record<string, string>;
+  /** Derived values whose assumption fails (report/assumptions.ts): left out of the chart, named in the caption. */
+  broken?: Map<string, BrokenDerivation[]>;
 }
 
 export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions): FigureSpec | null {
@@ -44,86 +69,208 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
       r.batch_size !== null &&
       r[m.field] !== null,
   );
-  const measured = usable.filter((r) => r.kind === "measured");
+  const isBroken = (r: CanonicalRow) =>
+    r.kind === "measured" && (o.broken?.get(rowKey(r)) ?? []).some((b) => b.field === m.field);
+  const left = usable.filter(isBroken);
+  const measured = usable.filter((r) => r.kind === "measured" && !isBroken(r));
   if (measured.length === 0) return null;
   // Only the simulated twins of the measured series shown (series "sim-<measured series>"), never the whole sweep.
-  const twins = new Set(measured.map((r) => `sim-${r.series}`));
-  const simulated = usable.filter((r) => r.kind === "simulated" && twins.has(r.series));
-  // One line per series; simulated series share the palette but are dashed and say so in their label.
-  const seriesIds = [...new Set(measured.map((r) => r.series)), ...new Set(simulated.map((r) => r.series))];
-  const label = new Map<string, string>();
-  for (const r of usable) {
-    if (!label.has(r.series))
-      label.set(
-        r.series,
-        r.kind === "simulated"
-          ? `simulated: ${seriesLabel(r)}`
-          : `${seriesLabel(r)} (${shortStudy(r.study)})`,
-      );
+  const metas = new Map<string, SeriesMeta>();
+  for (const r of measured) if (!metas.has(r.series)) metas.set(r.series, r);
+  const twins = usable.filter((r) => r.kind === "simulated" && metas.has(r.series.replace(/^sim-/, "")));
+  for (const r of twins) if (!metas.has(r.series)) metas.set(r.series, r);
+  const twinOf = (s: SeriesMeta) =>
+    s.kind === "simulated" ? metas.get(s.series.replace(/^sim-/, "")) : undefined;
+  const labels = uniqueSeriesLabels([...metas.values()], twinOf);
+  const own = [...metas.values()].filter((s) => s.kind === "measured");
+  const hasTwin = new Set(twins.map((r) => r.series.replace(/^sim-/, "")));
+
+  // Panels: by framework (with the study where two studies used one framework), then execution, then precision.
+  const studiesOfHead = new Map<string, Set<string>>();
+  for (const s of own) {
+    const h = frameworkHead(s.framework);
+    studiesOfHead.set(h, new Set([...(studiesOfHead.get(h) ?? []), s.study]));
   }
-  const color = new Map(seriesIds.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
-  const data = [...measured, ...simulated].map((r) => ({
-    series: label.get(r.series)!,
-    kind: r.kind,
-    batch: r.batch_size!,
-    value: round(r[m.field] as number, 6)!,
-    color: color.get(r.series)!,
-    source: sourceRef(r),
-  }));
+  const source = (s: SeriesMeta) => {
+    const h = frameworkHead(s.framework);
+    return studiesOfHead.get(h)!.size > 1 ? `${h} (${s.study})` : h;
+  };
+  const groups = splitPanels(own, [source, (s) => s.execution, (s) => s.precision], (g) =>
+    g.reduce((n, s) => n + (hasTwin.has(s.series) ? 2 : 1), 0),
+  );
+  const panelOf = new Map(groups.flatMap((g, i) => g.items.map((s) => [s.series, i] as const)));
+  const styled = distinctColors(
+    groups.flatMap((g) => g.items),
+    (s) => precisionColor(s.precision),
+  );
+  const style = new Map(
+    styled.map(({ entry, color, n }) => [entry.series, { color, symbol: SYMBOLS[n % SYMBOLS.length]! }]),
+  );
+  const styleOf = (r: CanonicalRow) => style.get(r.series.replace(/^sim-/, ""))!;
+
+  const points = [...measured, ...twins].map((r) => {
+    const value = r[m.field] as number;
+    const label = labels.get(r.series)!;
+    return {
+      panel: panelOf.get(r.series.replace(/^sim-/, ""))!,
+      series: label,
+      kind: r.kind,
+      batch: r.batch_size!,
+      value,
+      source: sourceRef(r),
+      note: r.note,
+      color: styleOf(r).color,
+      symbol: styleOf(r).symbol,
+      tip: tip(
+        label,
+        `batch ${r.batch_size}: ${num(value)} ${m.unit}${r.note ? ` (${r.note})` : ""}`,
+        r.kind === "simulated" && "simulated, not measured",
+      ),
+    };
+  });
   const studies = [...new Set(measured.map((r) => r.study))];
   const accName = o.accelerator.name;
   const id = `fig-${o.metric}-${o.accelerator.id}-${modelSlug(o.model)}`;
-  const title = `${modelName(o.model)} ${m.word} vs batch size on ${accName}`;
   const peak = Math.max(...measured.map((r) => r[m.field] as number));
-  const sims =
-    simulated.length > 0 ? " Dashed lines are the atlas simulator's predictions, not measurements." : "";
   const inputs = [...new Set(measured.map((r) => `${r.input_width}×${r.input_height}`))].join(", ");
+  const faceted = groups.length > 1;
+  const leftOut = left.length
+    ? ` Left out: ${count(left.length, m.values[0], m.values[1])} ${o.broken!.get(rowKey(left[0]!))!.find((b) => b.field === m.field)!.reason} (see the data-quality audit): ${[
+        ...new Set(left.map((r) => r.series)),
+      ]
+        .map(
+          (s) =>
+            `“${labels.get(s) ?? s}” at batch ${left
+              .filter((r) => r.series === s)
+              .map((r) => r.batch_size)
+              .join(", ")}`,
+        )
+        .join("; ")}. They stay in the series' data table, marked.`
+    : "";
+  const legend: LegendEntry[] = [
+    ...styled.map(({ entry, color, n }) => ({
+      label: labels.get(entry.series)!,
+      color,
+      line: "solid" as const,
+      symbol: SYMBOLS[n % SYMBOLS.length]!,
+    })),
+    ...(twins.length
+      ? [{ label: "simulated twin of each series (dashed)", color: "currentColor", line: "dashed" as const }]
+      : []),
+  ];
+  const batches = points.map((p) => p.batch);
+  const values = points.map((p) => p.value);
   return {
     id,
-    title,
+    title: `${modelName(o.model)} ${m.word} vs batch size on ${accName}`,
     caption:
-      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs} on ${accName}, one line per published series. ` +
+      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs} on ${accName}, one line per published series${faceted ? ", in panels by framework and setup so that no panel holds more than six lines" : ""}. ` +
       `Sources: ${studies.map((s) => o.studyTitles[s] ?? s).join("; ")}. ` +
-      `Series differ in precision, framework and execution mode, so compare shapes within a series rather than absolute values across studies.${sims}`,
+      `Series differ in precision, framework and execution mode, so compare shapes within a series rather than absolute values across studies.` +
+      (twins.length
+        ? " Dashed lines are the atlas simulator's predictions for the same setups, not measurements."
+        : "") +
+      leftOut,
     alt:
-      `Line chart of ${m.word} (${m.unit}) against batch size (log scale) for ${label.size} series on ${accName}. ` +
-      `The highest measured value is ${round(peak, 4)} ${m.unit}. The data table below the chart lists every point.`,
+      `Line chart of ${m.word} (${m.unit}) against batch size (log scale) for ${count(own.length, "measured series", "measured series")} on ${accName}${faceted ? ` in ${groups.length} panels` : ""}. ` +
+      `The highest measured value is ${num(peak)} ${m.unit}. The data table below the chart lists every point.`,
     sources: studies,
     accelerator: o.accelerator.id,
     columns: [
+      ...(faceted ? [{ key: "panel", label: "panel" }] : []),
       { key: "series", label: "series" },
       { key: "kind", label: "kind" },
       { key: "batch", label: "batch size" },
       { key: "value", label: `${m.word} (${m.unit})` },
+      { key: "note", label: "note" },
       { key: "source", label: "source row" },
     ],
-    rows: withoutColor(data),
-    plot: {
-      ...FRAME,
-      height: 400,
-      x: batchAxis(),
-      y: { label: m.axis, grid: true, zero: o.metric === "throughput" },
-      marks: [
-        Plot.line(firstPerBatch(data.filter((d) => d.kind === "measured")), {
-          x: "batch",
-          y: "value",
-          z: "series",
-          stroke: "color",
-          strokeWidth: 2,
-        }),
-        Plot.line(
-          data.filter((d) => d.kind === "simulated"),
-          { x: "batch", y: "value", z: "series", stroke: "color", strokeWidth: 1.5, strokeDasharray: "5,4" },
-        ),
-        Plot.dot(
-          data.filter((d) => d.kind === "measured"),
-          { x: "batch", y: "value", fill: "color", r: 3 },
-        ),
-        ...inlineLegend(
-          seriesIds.map((s) => ({ label: label.get(s)!, color: color.get(s)!, dashed: s.startsWith("sim") })),
-          o.metric === "throughput" ? "bottom-right" : "top-left",
-        ),
-      ],
+    // The panel (small multiple) each point is drawn in, by its title, where there are several.
+    rows: tableRows(
+      points.map(({ panel, ...rest }) => (faceted ? { panel: groups[panel]!.title, ...rest } : rest)),
+    ),
+    legend,
+    plot: (frame: Frame) => {
+      const panels = panelGrid(
+        groups.map((g, i) => ({ key: String(i), title: g.title })),
+        frame,
+      );
+      const at = (p: { panel: number }) => panels[p.panel]!;
+      const facet = faceted
+        ? { fx: (p: { panel: number }) => at(p).fx, fy: (p: { panel: number }) => at(p).fy }
+        : {};
+      const measuredPts = points.filter((p) => p.kind === "measured");
+      const simPts = points.filter((p) => p.kind === "simulated");
+      const panelHeight = frame.narrow ? 220 : faceted ? 230 : 320;
+      return {
+        ...margins(frame, { top: faceted ? 46 : 28 }),
+        height: faceted ? gridHeight(panels, panelHeight) + 10 : panelHeight + 70,
+        ...(faceted ? { fx: { axis: null, padding: 0.1 }, fy: { axis: null, padding: 0.16 } } : {}),
+        x: batchAxis(batches, faceted && !frame.narrow ? { ...frame, width: frame.width / 2 } : frame),
+        y: {
+          ...valueAxis(values, `↑ ${m.axis}`, { zero: o.metric === "throughput", frame }),
+          ...(faceted ? { label: null } : {}),
+        },
+        marks: [
+          Plot.frame({ stroke: "currentColor", strokeOpacity: 0.15, ...(faceted ? {} : {}) }),
+          Plot.line(firstPerBatch(measuredPts), {
+            x: "batch",
+            y: "value",
+            z: "series",
+            stroke: "color",
+            strokeWidth: 2,
+            ...facet,
+          }),
+          Plot.line(simPts, {
+            x: "batch",
+            y: "value",
+            z: "series",
+            stroke: "color",
+            strokeWidth: 1.5,
+            strokeDasharray: "5,3",
+            ...facet,
+          }),
+          Plot.dot(simPts, {
+            x: "batch",
+            y: "value",
+            stroke: "color",
+            fill: "var(--chart-bg, white)",
+            r: 2,
+            title: "tip",
+            ...facet,
+          }),
+          Plot.dot(measuredPts, {
+            x: "batch",
+            y: "value",
+            fill: "color",
+            symbol: "symbol",
+            r: 3.5,
+            title: "tip",
+            ...facet,
+          }),
+          ...(faceted
+            ? [
+                Plot.text(panels, {
+                  fx: "fx",
+                  fy: "fy",
+                  text: "title",
+                  frameAnchor: "top-left",
+                  textAnchor: "start",
+                  dy: -10,
+                  fontWeight: "bold",
+                  lineWidth: (frame.narrow ? frame.width : frame.width / 2) / 7.4,
+                }),
+                Plot.text([`↑ ${m.axis}`], {
+                  facet: "super",
+                  frameAnchor: "top-left",
+                  textAnchor: "start",
+                  dx: -margins(frame).marginLeft + 2,
+                  dy: -34,
+                }),
+              ]
+            : []),
+        ],
+      };
     },
   };
 }
@@ -139,16 +286,6 @@ function firstPerBatch<T extends { series: string; batch: number }>(points: T[])
   });
 }
 
-const STUDY_SHORT: [RegExp, string][] = [
-  [/^nvidia-dle-tf1-/, "NVIDIA DLE, TF1"],
-  [/^nvidia-dle-pytorch-/, "NVIDIA DLE, PyTorch"],
-  [/^mlperf-/, "MLPerf"],
-  [/^graphcore-/, "Kacher et al."],
-  [/^v100-p100-/, "Sridhar & Arumugam"],
-];
-function shortStudy(id: string): string {
-  return STUDY_SHORT.find(([re]) => re.test(id))?.[1] ?? id;
-}
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,10 +1,14 @@
-/** Cost per 1,000 images: the figure each configuration's study published beside the one its stated price and throughput imply. */
+/**
+ * Cost per 1,000 images: the figure each configuration's study published beside the one its stated
+ * price and throughput imply, as a dot plot on a log axis (the two differ by more than 10×).
+ */
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
-import { PALETTE, inlineLegend, round, sourceRef } from "./common.ts";
+import { margins, num, round, sourceRef, tableRows, tip, valueAxis, type Frame } from "./common.ts";
+import { categorical } from "./palette.ts";
 
-export interface CostRow {
+interface CostRow {
   configuration: string;
   published: number | null;
   implied: number;
@@ -29,7 +33,7 @@ export function costRows(rows: CanonicalRow[], prices: Map<string, number>, stud
       const implied = (price / 3600 / r.throughput_img_s!) * 1000;
       return {
         configuration: r.note || r.series,
-        published: r.derived.includes("cost_usd_per_1000_img=") ? null : r.cost_usd_per_1000_img,
+        published: r.published_cost_usd_per_1000_img ?? null,
         implied: round(implied, 3)!,
         price_usd_per_hour: price,
         throughput_img_s: r.throughput_img_s!,
@@ -38,63 +42,101 @@ export function costRows(rows: CanonicalRow[], prices: Map<string, number>, stud
     });
 }
 
+const PUBLISHED = {
+  label: "as published (the study's own definition)",
+  color: categorical(1),
+  symbol: "square",
+} as const;
+const IMPLIED = {
+  label: "price ÷ 3600 ÷ throughput × 1000 (computed here)",
+  color: categorical(0),
+  symbol: "circle",
+} as const;
+
 export function costFigure(
   data: CostRow[],
   o: { id: string; title: string; caption: string; sources: string[] },
 ): FigureSpec {
   if (data.length === 0) throw new MissingDataError(o.id, "no rows with a price");
-  const long = data
-    .flatMap((d) => [
-      { configuration: d.configuration, which: "as published", usd: d.published },
-      { configuration: d.configuration, which: "price ÷ throughput", usd: d.implied },
-    ])
-    .filter((d): d is { configuration: string; which: string; usd: number } => d.usd !== null);
+  const long = data.flatMap((d) => [
+    ...(d.published === null
+      ? []
+      : [
+          {
+            configuration: d.configuration,
+            which: PUBLISHED,
+            usd: d.published,
+            tip: tip(d.configuration, `as published: $${d.published} per 1,000 images`),
+          },
+        ]),
+    {
+      configuration: d.configuration,
+      which: IMPLIED,
+      usd: d.implied,
+      tip: tip(
+        d.configuration,
+        `price ÷ throughput: $${d.implied} per 1,000 images`,
+        `$${d.price_usd_per_hour}/h, ${num(d.throughput_img_s)} img/s`,
+      ),
+    },
+  ]);
+  const pairs = data.filter((d) => d.published !== null);
   const cheapest = data.reduce((a, b) => (b.implied < a.implied ? b : a));
+  const configurations = data.map((d) => d.configuration);
   return {
     id: o.id,
     title: o.title,
     caption: o.caption,
-    alt: `Grouped horizontal bars of US dollars per 1,000 images for ${data.length} configurations, published value beside the value implied by the stated hourly price and throughput. By price and throughput the cheapest is ${cheapest.configuration} at $${cheapest.implied} per 1,000 images.`,
+    alt: `Dot plot on a log scale of US dollars per 1,000 images for ${data.length} configurations: the published value beside the value implied by the stated hourly price and throughput. By price and throughput the cheapest is ${cheapest.configuration} at $${cheapest.implied} per 1,000 images.`,
     sources: o.sources,
     columns: [
       { key: "configuration", label: "configuration" },
       { key: "price_usd_per_hour", label: "price (USD/h)" },
       { key: "throughput_img_s", label: "throughput (img/s)" },
-      { key: "published", label: "published USD / 1,000 img" },
-      { key: "implied", label: "price ÷ 3600 ÷ throughput × 1000" },
+      { key: "published", label: "published USD / 1,000 img (study's definition)" },
+      { key: "implied", label: "price ÷ 3600 ÷ throughput × 1000 (USD)" },
       { key: "source", label: "source row" },
     ],
-    rows: data.map((d) => ({ ...d })),
-    plot: {
-      width: 720,
-      height: 60 + data.length * 44,
-      marginLeft: 270,
-      marginRight: 70,
-      marginBottom: 40,
-      x: { label: "US dollars per 1,000 images →", grid: true },
-      y: { axis: null, domain: ["as published", "price ÷ throughput"] },
-      fy: { label: null, domain: data.map((d) => d.configuration) },
-      color: { domain: ["as published", "price ÷ throughput"], range: [PALETTE[1]!, PALETTE[0]!] },
+    rows: tableRows(data),
+    legend: [PUBLISHED, IMPLIED].map((w) => ({ label: w.label, color: w.color, symbol: w.symbol })),
+    plot: (frame: Frame) => ({
+      ...margins(frame, { left: 24, right: frame.narrow ? 20 : 30, top: 20 }),
+      height: 50 + data.length * 44,
+      x: valueAxis(
+        long.map((d) => d.usd),
+        "US dollars per 1,000 images →",
+        { frame },
+      ),
+      y: { axis: null, domain: configurations, padding: 0 },
       marks: [
-        Plot.barX(long, { x: "usd", y: "which", fy: "configuration", fill: "which" }),
-        Plot.text(long, {
-          x: "usd",
-          y: "which",
-          fy: "configuration",
-          text: (d: { usd: number }) => `$${d.usd}`,
-          dx: 4,
+        // The configuration above its row, then the gap between the two costs as a rule.
+        Plot.text(configurations, {
+          y: (c: string) => c,
+          text: (c: string) => c,
+          frameAnchor: "left",
           textAnchor: "start",
+          dy: -12,
+          fill: "currentColor",
         }),
-        Plot.ruleX([0]),
-        ...inlineLegend(
-          [
-            { label: "as published", color: PALETTE[1]! },
-            { label: "price ÷ 3600 ÷ throughput × 1000", color: PALETTE[0]! },
-          ],
-          "bottom-right",
-          true,
-        ),
+        Plot.link(pairs, {
+          x1: "published",
+          x2: "implied",
+          y1: "configuration",
+          y2: "configuration",
+          dy: 6,
+          stroke: "currentColor",
+          strokeOpacity: 0.4,
+        }),
+        Plot.dot(long, {
+          x: "usd",
+          y: "configuration",
+          dy: 6,
+          fill: (d: { which: { color: string } }) => d.which.color,
+          symbol: (d: { which: { symbol: string } }) => d.which.symbol,
+          r: 5,
+          title: "tip",
+        }),
       ],
-    },
+    }),
   };
 }

@@ -3,13 +3,29 @@ import * as Plot from "@observablehq/plot";
 import type { MemoryBreakdownRow } from "../simulate/sweep.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { FRAME, inlineLegend, modelName, PALETTE, withoutColor } from "./common.ts";
+import { margins, num, tableRows, tip, valueAxis, type Frame } from "./common.ts";
+import { categorical, SYMBOLS } from "./palette.ts";
+import { modelName } from "../labels.ts";
 
+/**
+ * Each quantity with its own colour, marker and dash. Lines are drawn in this order, the earlier ones
+ * wider and lighter, so a quantity equal to a later one shows as a band around it, not hidden under it.
+ */
 const SERIES = [
-  { key: "weightBytes", label: "weights (deployed, BN folded)" },
-  { key: "largestActivationBytes", label: "largest single activation" },
-  { key: "layerIoPeakBytes", label: "largest layer input + output (Flex Logix 'storage')" },
-  { key: "peakActivationBytes", label: "peak working set (liveness, fused residuals)" },
+  { key: "weightBytes", label: "weights (deployed, BN folded)", dash: undefined, width: 2 },
+  { key: "largestActivationBytes", label: "largest single activation", dash: "2,3", width: 2 },
+  {
+    key: "layerIoPeakBytes",
+    label: "largest layer input + output (Flex Logix 'storage')",
+    dash: undefined,
+    width: 6,
+  },
+  {
+    key: "peakActivationBytes",
+    label: "peak working set (liveness, fused residuals)",
+    dash: undefined,
+    width: 2,
+  },
 ] as const;
 
 export function memoryFigure(
@@ -28,19 +44,33 @@ export function memoryFigure(
     .sort((a, b) => a.megapixels - b.megapixels);
   if (own.length === 0) throw new MissingDataError(o.id, `no memory rows for ${o.model} ${o.precision}`);
   const data = own.flatMap((r) =>
-    SERIES.map((s, i) => ({
-      quantity: s.label,
-      size: `${r.width}×${r.height}${r.letterboxed ? ` (run at ${r.usedWidth}×${r.usedHeight})` : ""}`,
-      megapixels: r.megapixels,
-      mb: Number((r[s.key] / 1e6).toPrecision(4)),
-      color: PALETTE[i]!,
-    })),
+    SERIES.map((s, i) => {
+      const size = `${r.width}×${r.height}${r.letterboxed ? ` (run at ${r.usedWidth}×${r.usedHeight})` : ""}`;
+      const mb = Number((r[s.key] / 1e6).toPrecision(4));
+      return {
+        quantity: s.label,
+        size,
+        megapixels: r.megapixels,
+        mb,
+        color: categorical(i),
+        symbol: SYMBOLS[i]!,
+        tip: tip(s.label, `${size} (${num(r.megapixels, 3)} MP): ${num(mb)} MB`),
+      };
+    }),
   );
   const crossing = own.find((r) => r.peakActivationBytes > r.weightBytes);
+  // Quantities equal at every size: said in words, as lines drawn on top of each other cannot show it.
+  const same = SERIES.flatMap((a, i) =>
+    SERIES.slice(i + 1)
+      .filter((b) => own.every((r) => r[a.key] === r[b.key]))
+      .map(
+        (b) => `the ${a.label} equals the ${b.label} at every size (its wider, lighter line lies beneath)`,
+      ),
+  );
   return {
     id: o.id,
     title: o.title,
-    caption: o.caption,
+    caption: same.length ? `${o.caption} Here ${same.join("; ")}.` : o.caption,
     alt:
       `Log-log line chart of memory in MB against input size in megapixels for ${modelName(o.model)} at ${o.precision.toUpperCase()}, batch 1: ${SERIES.map((s) => s.label).join("; ")}. ` +
       `Weights stay at ${Number((own[0]!.weightBytes / 1e6).toPrecision(4))} MB; the peak working set ${crossing ? `exceeds the weights from ${crossing.width}×${crossing.height}` : "stays below the weights at every size shown"}.`,
@@ -51,25 +81,43 @@ export function memoryFigure(
       { key: "megapixels", label: "megapixels" },
       { key: "mb", label: "MB (10⁶ bytes)" },
     ],
-    rows: withoutColor(data),
-    plot: {
-      ...FRAME,
-      height: 420,
-      x: {
-        type: "log",
-        label: "Input size (megapixels) →",
-        grid: true,
-        tickFormat: (d: number) => String(d),
-      },
-      y: { type: "log", label: "↑ Memory (MB, batch 1)", grid: true, tickFormat: (d: number) => String(d) },
+    rows: tableRows(data),
+    legend: SERIES.map((s, i) => ({
+      label: s.label,
+      color: categorical(i),
+      line: s.dash ? ("dashed" as const) : ("solid" as const),
+      ...(s.dash ? { dash: s.dash } : {}),
+      symbol: SYMBOLS[i]!,
+    })),
+    plot: (frame: Frame) => ({
+      ...margins(frame),
+      height: frame.narrow ? 300 : 380,
+      x: valueAxis(
+        data.map((d) => d.megapixels),
+        "Input size (megapixels) →",
+        { frame },
+      ),
+      y: valueAxis(
+        data.map((d) => d.mb),
+        "↑ Memory at batch 1 (MB)",
+        { frame },
+      ),
       marks: [
-        Plot.line(data, { x: "megapixels", y: "mb", z: "quantity", stroke: "color", strokeWidth: 2 }),
-        Plot.dot(data, { x: "megapixels", y: "mb", fill: "color", r: 3 }),
-        ...inlineLegend(
-          SERIES.map((s, i) => ({ label: s.label, color: PALETTE[i]! })),
-          "top-left",
+        ...SERIES.map((s, i) =>
+          Plot.line(
+            data.filter((d) => d.quantity === s.label),
+            {
+              x: "megapixels",
+              y: "mb",
+              stroke: categorical(i),
+              strokeWidth: s.width,
+              strokeOpacity: s.width > 2 ? 0.45 : 1,
+              ...(s.dash ? { strokeDasharray: s.dash } : {}),
+            },
+          ),
         ),
+        Plot.dot(data, { x: "megapixels", y: "mb", fill: "color", symbol: "symbol", r: 3.5, title: "tip" }),
       ],
-    },
+    }),
   };
 }

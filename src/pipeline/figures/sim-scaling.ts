@@ -3,9 +3,11 @@ import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { batchAxis, FRAME, inlineLegend, modelName, PALETTE, withoutColor } from "./common.ts";
+import { batchAxis, margins, num, tableRows, tip, valueAxis, type Frame } from "./common.ts";
+import { categorical, SYMBOLS } from "./palette.ts";
+import { modelName, precisionName } from "../labels.ts";
 
-export interface SimCurve {
+interface SimCurve {
   model: string;
   width: number;
   height: number;
@@ -13,7 +15,13 @@ export interface SimCurve {
 
 export function simulatedScalingFigure(
   rows: CanonicalRow[],
-  o: { accelerator: { id: string; name: string }; curves: SimCurve[]; precisions: string[] },
+  o: {
+    accelerator: { id: string; name: string };
+    curves: SimCurve[];
+    precisions: string[];
+    /** Assumed specifications the simulation of this accelerator rests on, in words ("board power 500 W"). */
+    assumed?: string[];
+  },
 ): FigureSpec {
   const sweep = rows.filter(
     (r) =>
@@ -27,50 +35,52 @@ export function simulatedScalingFigure(
   // The first precision in preference order that the simulator could model on this accelerator.
   const precision = o.precisions.find((p) => sweep.some((r) => r.precision === p));
   if (!precision) throw new MissingDataError(`fig-simulated-${o.accelerator.id}`, "no simulated rows");
+  const of = (c: SimCurve) =>
+    sweep.filter(
+      (r) =>
+        r.model === c.model &&
+        r.input_width === c.width &&
+        r.input_height === c.height &&
+        r.precision === precision,
+    );
   const curves = o.curves
     .map((c, i) => ({
       c,
       label: `${modelName(c.model)} ${c.width}×${c.height}`,
-      color: PALETTE[i % PALETTE.length]!,
+      color: categorical(i),
+      symbol: SYMBOLS[i % SYMBOLS.length]!,
     }))
-    .filter(({ c }) =>
-      sweep.some(
-        (r) =>
-          r.model === c.model &&
-          r.input_width === c.width &&
-          r.input_height === c.height &&
-          r.precision === precision,
+    .filter(({ c }) => of(c).length > 0);
+  const data = curves.flatMap(({ c, label, color, symbol }) =>
+    of(c).map((r) => ({
+      curve: label,
+      batch: r.batch_size!,
+      throughput_img_s: r.throughput_img_s!,
+      latency_ms: r.latency_ms,
+      fraction_of_peak: r.fraction_of_peak,
+      color,
+      symbol,
+      tip: tip(
+        `simulated: ${label}`,
+        `batch ${r.batch_size}: ${num(r.throughput_img_s!)} img/s`,
+        r.latency_ms !== null && `${num(r.latency_ms)} ms per batch`,
       ),
-    );
-  const data = curves.flatMap(({ c, label, color }) =>
-    sweep
-      .filter(
-        (r) =>
-          r.model === c.model &&
-          r.input_width === c.width &&
-          r.input_height === c.height &&
-          r.precision === precision,
-      )
-      .map((r) => ({
-        curve: label,
-        batch: r.batch_size!,
-        throughput_img_s: r.throughput_img_s!,
-        latency_ms: r.latency_ms,
-        fraction_of_peak: r.fraction_of_peak,
-        color,
-      })),
+    })),
   );
   const id = `fig-simulated-${o.accelerator.id}`;
   const first90 = (label: string) =>
     data.filter((d) => d.curve === label).find((d) => (d.fraction_of_peak ?? 0) >= 0.9)?.batch;
+  const assumed = o.assumed?.length
+    ? ` These predictions rest on assumed specifications: ${o.assumed.join("; ")}.`
+    : "";
   return {
     id,
-    title: `Simulated throughput vs batch size on ${o.accelerator.name} (${precision.toUpperCase()}), small and megapixel inputs`,
+    title: `Simulated throughput vs batch size on ${o.accelerator.name} (${precisionName(precision)}), small and megapixel inputs`,
     caption:
       `Predictions of the atlas simulator (per-layer roofline with on-chip memory spills, parameters in data/simulator/), not measurements. ` +
-      `The accelerator's specifications come from its data file; assumed values are marked there. See the simulator validation finding for how far these predictions can be trusted.`,
+      `The accelerator's specifications come from its data file and data/simulator/accelerators.yaml; the accelerator page lists each with its source.${assumed} See the simulator validation finding for how far these predictions can be trusted.`,
     alt:
-      `Log-scale chart of simulated throughput against batch size on ${o.accelerator.name} at ${precision.toUpperCase()} for ${curves.map((c) => c.label).join(", ")}. ` +
+      `Log-scale chart of simulated throughput against batch size on ${o.accelerator.name} at ${precisionName(precision)} for ${curves.map((c) => c.label).join(", ")}. ` +
       curves
         .map(
           (c) =>
@@ -87,17 +97,26 @@ export function simulatedScalingFigure(
       { key: "latency_ms", label: "simulated latency (ms)" },
       { key: "fraction_of_peak", label: "fraction of simulated peak" },
     ],
-    rows: withoutColor(data),
-    plot: {
-      ...FRAME,
-      height: 420,
-      x: batchAxis(),
-      y: {
-        type: "log",
-        label: "↑ Simulated throughput (images/s)",
-        grid: true,
-        tickFormat: (d: number) => String(d),
-      },
+    rows: tableRows(data),
+    legend: curves.map((c) => ({
+      label: `simulated: ${c.label}`,
+      color: c.color,
+      line: "dashed" as const,
+      symbol: c.symbol,
+      hollow: true,
+    })),
+    plot: (frame: Frame) => ({
+      ...margins(frame),
+      height: frame.narrow ? 300 : 360,
+      x: batchAxis(
+        data.map((d) => d.batch),
+        frame,
+      ),
+      y: valueAxis(
+        data.map((d) => d.throughput_img_s),
+        "↑ Simulated throughput (images/s)",
+        { frame },
+      ),
       marks: [
         Plot.line(data, {
           x: "batch",
@@ -105,14 +124,18 @@ export function simulatedScalingFigure(
           z: "curve",
           stroke: "color",
           strokeWidth: 1.5,
-          strokeDasharray: "5,4",
+          strokeDasharray: "5,3",
         }),
-        Plot.dot(data, { x: "batch", y: "throughput_img_s", stroke: "color", r: 3 }),
-        ...inlineLegend(
-          curves.map((c) => ({ label: `simulated: ${c.label}`, color: c.color, dashed: true })),
-          "bottom-right",
-        ),
+        Plot.dot(data, {
+          x: "batch",
+          y: "throughput_img_s",
+          stroke: "color",
+          fill: "var(--chart-bg, white)",
+          symbol: "symbol",
+          r: 3.5,
+          title: "tip",
+        }),
       ],
-    },
+    }),
   };
 }

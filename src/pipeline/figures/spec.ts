@@ -1,5 +1,6 @@
 /** What every figure is: data plus a Plot specification, with the words a reader and a citer need. */
 import type * as Plot from "@observablehq/plot";
+import type { Frame, LegendEntry } from "./common.ts";
 
 export interface FigureColumn {
   key: string;
@@ -21,15 +22,30 @@ export interface FigureSpec {
   /** Exactly the rows plotted, with the columns the data table and CSV download show. */
   columns: FigureColumn[];
   rows: Record<string, string | number | null>[];
-  /** Plot options without `document`; rendered by render.ts. */
-  plot: Plot.PlotOptions;
+  /**
+   * Plot options for a frame (without `document`): each family lays itself out wide and narrow and
+   * render.ts draws both. Fixed options (a family written before the design system) are drawn at both
+   * widths as they are; the browser tests then flag their text as too small on a phone.
+   */
+  plot: ((frame: Frame) => Plot.PlotOptions) | Plot.PlotOptions;
+  /** Drawn by render.ts below the chart, outside the plotting area, wrapped to the frame's width. */
+  legend?: LegendEntry[];
 }
 
 /**
- * A figure as the site and its downloads use it: the spec's words and data plus its SVG, rendered
+ * A figure as the site and its downloads use it: the spec's words and data plus its SVGs, rendered
  * once per build by the pipeline's publish step (the Plot options, with their functions, stay behind).
+ * `svg` is the download (wide, light background, no CSS variables); `inline` the two renderings pages
+ * show, whose colours follow the page's colour scheme through CSS variables.
  */
-export type PublishedFigure = Omit<FigureSpec, "plot"> & { svg: string };
+export type PublishedFigure = Omit<FigureSpec, "plot" | "legend"> & {
+  svg: string;
+  inline: { wide: string; narrow: string };
+};
+
+/** A spec's Plot options for a frame. */
+export const plotOptions = (spec: Pick<FigureSpec, "plot">, frame: Frame): Plot.PlotOptions =>
+  typeof spec.plot === "function" ? spec.plot(frame) : spec.plot;
 
 /** A figure's data is not in the atlas (e.g. a fixture without that study); callers may skip the figure. */
 export class MissingDataError extends Error {

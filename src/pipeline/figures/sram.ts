@@ -4,7 +4,21 @@ import type { Accelerator } from "../schema.ts";
 import type { MemoryBreakdownRow } from "../simulate/sweep.ts";
 import type { FigureSpec } from "./spec.ts";
 import { MissingDataError } from "./spec.ts";
-import { PALETTE, batchAxis, inlineLegend, modelName } from "./common.ts";
+import {
+  batchAxis,
+  dodge,
+  logTicks,
+  margins,
+  num,
+  tableRows,
+  textWidth,
+  tickNumber,
+  tickRoom,
+  tip,
+  type Frame,
+} from "./common.ts";
+import { categorical, NEUTRAL, SYMBOLS } from "./palette.ts";
+import { modelName } from "../labels.ts";
 
 export function sramFigure(
   rows: MemoryBreakdownRow[],
@@ -26,15 +40,18 @@ export function sramFigure(
         x.model === o.model && x.precision === o.precision && x.width === s.width && x.height === s.height,
     );
     if (!r) throw new MissingDataError(o.id, `no memory row for ${o.model} ${s.width}x${s.height}`);
-    return { r, label: `${s.width}×${s.height}: weights + working set × batch`, color: PALETTE[i]! };
+    return {
+      r,
+      label: `${s.width}×${s.height}: weights + working set × batch`,
+      color: categorical(i),
+      symbol: SYMBOLS[i]!,
+    };
   });
-  const data = lines.flatMap(({ r, label, color }) =>
-    o.batches.map((b) => ({
-      series: label,
-      batch: b,
-      mb: Number(((r.weightBytes + r.peakActivationBytes * b) / 1e6).toPrecision(4)),
-      color,
-    })),
+  const data = lines.flatMap(({ r, label, color, symbol }) =>
+    o.batches.map((b) => {
+      const mb = Number(((r.weightBytes + r.peakActivationBytes * b) / 1e6).toPrecision(4));
+      return { series: label, batch: b, mb, color, symbol, tip: tip(label, `batch ${b}: ${num(mb)} MB`) };
+    }),
   );
   // Accelerators with the same SRAM (the A100 variants) share one line and one label.
   const byValue = new Map<number, { names: string[]; derived: boolean }>();
@@ -47,18 +64,20 @@ export function sramFigure(
     entry.derived ||= spec.derived === true;
     byValue.set(mb, entry);
   }
-  const sorted = [...byValue]
+  const srams = [...byValue]
     .map(([mb, e]) => ({ name: familyLabel(e.names), mb, derived: e.derived ? "derived" : "published" }))
-    .sort((a, b) => a.mb - b.mb);
-  // Labels of lines closer than ~12 % would overlap on the log axis: nudge the upper one up.
-  const srams = sorted.map((s, i) => ({ ...s, dy: i > 0 && s.mb / sorted[i - 1]!.mb < 1.12 ? -7 : 0 }));
+    .sort((a, b) => a.mb - b.mb)
+    .map((s) => ({ ...s, text: `${s.name} ${num(s.mb)} MB`, short: s.name }));
+  const all = [...data.map((d) => d.mb), ...srams.map((s) => s.mb)];
+  const lo = Math.min(...all) / 1.2;
+  const hi = Math.max(...all) * 1.2;
   return {
     id: o.id,
     title: o.title,
     caption: o.caption,
     alt:
       `Log-scale chart of the on-chip memory ${modelName(o.model)} needs at ${o.precision.toUpperCase()} to run a whole batch without touching DRAM, against batch size, for ${o.sizes.map((s) => `${s.width}×${s.height}`).join(" and ")}; ` +
-      `grey horizontal lines mark each accelerator's on-chip SRAM (${srams.map((s) => `${s.name} ${s.mb} MB`).join(", ")}).`,
+      `dashed horizontal lines mark each accelerator's on-chip SRAM (${srams.map((s) => `${s.name} ${s.mb} MB`).join(", ")}).`,
     sources: o.sources,
     columns: [
       { key: "series", label: "series" },
@@ -66,43 +85,60 @@ export function sramFigure(
       { key: "mb", label: "MB needed on chip" },
     ],
     rows: [
-      ...data.map(({ color: _c, ...rest }) => rest),
+      ...tableRows(data),
       ...srams.map((s) => ({ series: `SRAM of ${s.name} (${s.derived})`, batch: null, mb: s.mb })),
     ],
-    plot: {
-      width: 720,
-      height: 460,
-      marginLeft: 60,
-      marginRight: 200,
-      marginBottom: 40,
-      x: batchAxis(),
-      y: {
-        type: "log",
-        label: "↑ On-chip memory needed (MB)",
-        grid: true,
-        tickFormat: (d: number) => String(d),
+    legend: [
+      ...lines.map((l) => ({ label: l.label, color: l.color, line: "solid" as const, symbol: l.symbol })),
+      {
+        label: "on-chip SRAM of an accelerator (labelled at the right)",
+        color: NEUTRAL,
+        line: "dashed" as const,
       },
-      marks: [
-        Plot.ruleY(srams, { y: "mb", stroke: "#999", strokeDasharray: "3,3" }),
-        ...srams.map((d) =>
-          Plot.text([d], {
-            y: "mb",
-            text: () => `${d.name} ${d.mb} MB`,
-            frameAnchor: "right",
-            dx: 4,
-            dy: d.dy,
-            textAnchor: "start",
-            fill: "#666",
-            fontSize: 9,
-          }),
-        ),
-        Plot.line(data, { x: "batch", y: "mb", z: "series", stroke: "color", strokeWidth: 2 }),
-        Plot.dot(data, { x: "batch", y: "mb", fill: "color", r: 3 }),
-        ...inlineLegend(
-          lines.map((l) => ({ label: l.label, color: l.color })),
-          "top-left",
-        ),
-      ],
+    ],
+    plot: (frame: Frame) => {
+      // Narrow frames name the accelerator only; its MB is on the axis (and in the data table).
+      const text = (s: (typeof srams)[number]) => (frame.narrow ? s.short : s.text);
+      const m = margins(frame, { right: 12 + Math.max(...srams.map((s) => textWidth(text(s)))) });
+      const height = frame.narrow ? 380 : 440;
+      // Labels at the right end of their line, moved apart where lines are closer than a text line.
+      const inner = height - m.marginTop - m.marginBottom;
+      const pixel = (v: number) =>
+        m.marginTop + ((Math.log(hi) - Math.log(v)) / (Math.log(hi) - Math.log(lo))) * inner;
+      const placed = dodge(
+        srams.map((s) => pixel(s.mb)),
+        14,
+      );
+      const labels = srams.map((s, i) => ({ ...s, label: text(s), dy: placed[i]! - pixel(s.mb) }));
+      return {
+        ...m,
+        height,
+        x: batchAxis(o.batches, { ...frame, width: frame.width - m.marginRight }),
+        y: {
+          type: "log",
+          label: "↑ On-chip memory needed (MB)",
+          grid: true,
+          domain: [lo, hi],
+          ticks: logTicks(lo, hi, tickRoom(frame)),
+          tickFormat: tickNumber,
+        },
+        marks: [
+          Plot.ruleY(srams, { y: "mb", stroke: NEUTRAL, strokeOpacity: 0.55, strokeDasharray: "4,3" }),
+          ...labels.map((d) =>
+            Plot.text([d], {
+              y: "mb",
+              text: "label",
+              frameAnchor: "right",
+              dx: 6,
+              dy: d.dy,
+              textAnchor: "start",
+              fill: "currentColor",
+            }),
+          ),
+          Plot.line(data, { x: "batch", y: "mb", z: "series", stroke: "color", strokeWidth: 2 }),
+          Plot.dot(data, { x: "batch", y: "mb", fill: "color", symbol: "symbol", r: 3.5, title: "tip" }),
+        ],
+      };
     },
   };
 }

@@ -1,10 +1,8 @@
 /** Reads data/accelerators/*.yaml into validated accelerator records, sorted by id. */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { SourceError, type SourceProblem } from "../errors.ts";
+import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { acceleratorSchema, type Accelerator } from "../schema.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
-import { readUtf8 } from "./text.ts";
+import { listDataFolder, readDataFile } from "./text.ts";
 
 export function parseAccelerator(file: string, text: string, expectedId: string): Accelerator {
   const acc = parseYaml(file, text, acceleratorSchema) as Accelerator;
@@ -24,10 +22,11 @@ export function parseAccelerator(file: string, text: string, expectedId: string)
 
 /** `dataDir` is the repository's data/ folder; `display` is how paths appear in messages. */
 export function loadAccelerators(dataDir: string, display = "data"): Accelerator[] {
-  const dir = join(dataDir, "accelerators");
+  const root = { dir: dataDir, display };
   const problems: SourceProblem[] = [];
   const out: Accelerator[] = [];
-  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) {
+  const names = listDataFolder(root, "accelerators");
+  if (!names) {
     throw new SourceError([
       {
         file: `${display}/accelerators`,
@@ -39,7 +38,7 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
       },
     ]);
   }
-  for (const name of readdirSync(dir).sort()) {
+  for (const name of names) {
     const file = `${display}/accelerators/${name}`;
     if (!name.endsWith(".yaml")) {
       problems.push({
@@ -48,14 +47,29 @@ export function loadAccelerators(dataDir: string, display = "data"): Accelerator
         column: 0,
         message: "unexpected file in data/accelerators",
         expected: "<accelerator-id>.yaml",
-        found: JSON.stringify(name),
+        found: quoteName(name),
+      });
+      continue;
+    }
+    const other = firstNonAscii(name);
+    if (other) {
+      problems.push({
+        file,
+        line: 0,
+        column: 0,
+        message: "accelerator file name is not a safe id",
+        expected: "<accelerator-id>.yaml with lower-case ASCII letters, digits and dashes",
+        found: `${quoteName(name)}: ${other}`,
+        hint: "a look-alike letter from another alphabet makes an id that reads as valid and is not",
       });
       continue;
     }
     try {
-      out.push(parseAccelerator(file, readUtf8(join(dir, name), file), name.slice(0, -".yaml".length)));
+      out.push(
+        parseAccelerator(file, readDataFile(root, `accelerators/${name}`), name.slice(0, -".yaml".length)),
+      );
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
     }
   }

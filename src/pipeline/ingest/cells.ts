@@ -1,4 +1,5 @@
 /** Reading one numeric cell ("5.79 ms", "32 (run 2)") and converting units to the canonical ones. */
+import { QUANTITY_BOUNDS, type BoundedQuantity } from "../bounds.ts";
 import { FIELD_UNITS, type Field } from "../schema.ts";
 
 /** Factor that turns a value in `unit` into the field's canonical (first-listed) unit. */
@@ -28,23 +29,14 @@ export function unitFactor(field: Field, unit: string): number {
   return group ? UNIT_FACTORS[group]![unit]! : 1;
 }
 
-/** Fields whose values must be strictly positive (a zero latency or batch is a transcription error). */
-const POSITIVE_FIELDS = new Set<Field>([
-  "batch_size",
-  "latency_ms",
-  "latency_p50_ms",
-  "latency_p90_ms",
-  "latency_p95_ms",
-  "latency_p99_ms",
-  "throughput_img_s",
-  "run_time_s",
-  "power_w",
-  "img_s_per_w",
-  "memory_total_mb",
-  "price_usd_per_hour",
-]);
+/** Fields whose values must be strictly positive (a zero latency or batch is a transcription error): those whose physical range starts above 0. */
+const POSITIVE_FIELDS = new Set<Field>(
+  (Object.keys(QUANTITY_BOUNDS) as BoundedQuantity[])
+    .filter((f) => QUANTITY_BOUNDS[f].min > 0 && f !== "fraction_of_peak")
+    .map((f) => f as Field),
+);
 
-export interface ParsedNumber {
+interface ParsedNumber {
   /** Value in the column's unit, exactly as written. */
   value: number;
   /** Digits after the decimal point as written; used for rounding-aware consistency checks. */
@@ -53,7 +45,7 @@ export interface ParsedNumber {
   note: string | null;
 }
 
-export type CellResult = { ok: true; parsed: ParsedNumber | null } | { ok: false; expected: string };
+type CellResult = { ok: true; parsed: ParsedNumber | null } | { ok: false; expected: string };
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

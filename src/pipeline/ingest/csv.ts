@@ -3,7 +3,7 @@
  * checked here so that each problem carries the line and column where it is.
  */
 import Papa from "papaparse";
-import { ProblemList, quoteFound, type SourceProblem } from "../errors.ts";
+import { ProblemList, quoteFound } from "../errors.ts";
 import { positionOf } from "./text.ts";
 
 export interface CsvCell {
@@ -23,10 +23,10 @@ export interface CsvTable {
   rows: CsvRow[];
 }
 
-export const MAX_CSV_ROWS = 100_000;
-export const MAX_CELL_CHARS = 1000;
+const MAX_CSV_ROWS = 100_000;
+const MAX_CELL_CHARS = 1000;
 /** As many columns as study.yaml may describe for one table. */
-export const MAX_CSV_COLUMNS = 64;
+const MAX_CSV_COLUMNS = 64;
 
 /** Parses CSV text into header and rows, or throws a SourceError listing every structural problem. */
 export function parseCsv(file: string, text: string): CsvTable {
@@ -243,5 +243,3 @@ function positionCells(record: string[], rawLine: string): CsvCell[] {
   }
   return out;
 }
-
-export type { SourceProblem };

@@ -1,14 +1,14 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { SourceError, type SourceProblem } from "../errors.ts";
+import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
+import { modelSlug } from "../labels.ts";
 import { ID_PATTERN, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
+import { dataEntryKind, linkProblem, listDataFolder } from "./text.ts";
 import { yamlPosition } from "./yaml.ts";
 import { loadAliasTable, type AliasTable } from "../mlperf/aliases.ts";
 
-export interface DataSet {
+interface DataSet {
   accelerators: Accelerator[];
   studies: ParsedStudy[];
   /** data/mlperf/accelerators.yaml: how MLPerf spellings map to accelerator ids (null without the file). */
@@ -22,63 +22,60 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     try {
       return f();
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
+      if (e instanceof SourceError) addProblems(problems, e.problems);
       else throw e;
       return undefined;
     }
   };
   const accelerators = collect(() => loadAccelerators(dataDir, display)) ?? [];
-  const studiesDir = join(dataDir, "studies");
+  const root = { dir: dataDir, display };
   const studies: ParsedStudy[] = [];
-  for (const name of existsSync(studiesDir) ? readdirSync(studiesDir).sort() : []) {
+  for (const name of collect(() => listDataFolder(root, "studies")) ?? []) {
     const folder = `${display}/studies/${name}`;
-    // lstat: a symbolic link is refused, not followed (it could lead outside data/).
-    const stat = lstatSync(join(studiesDir, name));
-    if (stat.isSymbolicLink()) {
-      problems.push({
-        file: folder,
-        line: 0,
-        column: 0,
-        message: "study folder is a symbolic link",
-        expected: "a real folder inside data/studies",
-        found: "a symbolic link",
-      });
+    // A symbolic link is refused, not followed (it could lead outside data/).
+    const kind = collect(() => dataEntryKind(root, `studies/${name}`));
+    if (kind === undefined) continue;
+    if (kind === "link") {
+      addProblems(problems, linkProblem(folder, "study folder").problems);
       continue;
     }
-    if (!stat.isDirectory()) {
+    if (kind !== "folder") {
       problems.push({
         file: folder,
         line: 0,
         column: 0,
         message: "unexpected file in data/studies",
         expected: "one folder per study",
-        found: JSON.stringify(name),
+        found: quoteName(name),
       });
       continue;
     }
     if (!ID_PATTERN.test(name) || name.length > 64) {
+      const other = firstNonAscii(name);
       problems.push({
         file: folder,
         line: 0,
         column: 0,
         message: "study folder name is not a safe id",
-        expected: "lower-case letters, digits and dashes",
-        found: JSON.stringify(name),
+        expected: "lower-case ASCII letters, digits and dashes",
+        found: other ? `${quoteName(name)}: ${other}` : quoteName(name),
+        ...(other
+          ? { hint: "a look-alike letter from another alphabet makes an id that reads as valid and is not" }
+          : {}),
       });
       continue;
     }
-    const s = collect(() => loadStudy(join(studiesDir, name), folder, name));
+    const s = collect(() => loadStudy(root, name));
     if (s) studies.push(s);
   }
-  const mlperfAliases =
-    collect(() => loadAliasTable(dataDir, new Set(accelerators.map((a) => a.id)), display)) ?? null;
-  if (problems.length === 0) problems.push(...crossCheck(accelerators, studies));
+  const mlperfAliases = collect(() => loadAliasTable(root, new Set(accelerators.map((a) => a.id)))) ?? null;
+  if (problems.length === 0) addProblems(problems, crossCheck(accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies, mlperfAliases };
 }
 
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */
-export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
+function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
   const problems: SourceProblem[] = [];
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
@@ -87,8 +84,24 @@ export function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]):
     file: s.metaFile,
     ...yamlPosition(s.metaText, path),
   });
+  // Figures per accelerator and model are named fig-<metric>-<accelerator>-<model slug>: two pairs
+  // that give the same name would make two figures with one id.
+  const figureNames = new Map<string, { pair: string; where: string }>();
   for (const s of studies) {
     s.study.tables.forEach((t, i) => {
+      const name = `${t.accelerator}-${modelSlug(t.model)}`;
+      const pair = `${t.accelerator}\u0000${t.model}`;
+      const first = figureNames.get(name);
+      const here = at(s, ["tables", i, "model"]);
+      if (!first) figureNames.set(name, { pair, where: `${here.file}:${here.line}:${here.column}` });
+      else if (first.pair !== pair)
+        problems.push({
+          ...here,
+          message: `model ${JSON.stringify(t.model)} on ${t.accelerator} gets the same figure ids as the model at ${first.where}`,
+          expected: "model and accelerator ids whose figure ids (fig-<metric>-<accelerator>-<model>) differ",
+          found: `fig-throughput-${name} twice`,
+          hint: "use the model id the other table uses if it is the same model, or one that differs by more than punctuation",
+        });
       if (!accIds.has(t.accelerator)) {
         problems.push({
           ...at(s, ["tables", i, "accelerator"]),

@@ -1,11 +1,24 @@
 /** One study folder → validated metadata plus its tables, each row with values in canonical units. */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { ProblemList, SourceError, quoteFound } from "../errors.ts";
-import { studySchema, type Column, type NumericField, type Study, type Table } from "../schema.ts";
+import { describeValue, outOfBounds } from "../bounds.ts";
+import {
+  ProblemList,
+  SourceError,
+  addProblems,
+  quoteFound,
+  quoteName,
+  type SourceProblem,
+} from "../errors.ts";
+import {
+  FIELD_UNITS,
+  studySchema,
+  type Column,
+  type NumericField,
+  type Study,
+  type Table,
+} from "../schema.ts";
 import { parseCsv, type CsvTable } from "./csv.ts";
 import { parseNumericCell, unitAccepted, unitFactor } from "./cells.ts";
-import { readUtf8 } from "./text.ts";
+import { dataEntryKind, linkProblem, listDataFolder, readDataFile, type DataRoot } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
 import { parseMlperfResults, type ParsedMlperf } from "../mlperf/ingest.ts";
 
@@ -18,6 +31,8 @@ export interface CellValue {
   unitFactor: number;
   /** The cell text as published (before any correction). */
   raw: string;
+  /** Where the cell is: `file:line:column` of messages about it (a derived value names the cells it came from). */
+  at: { file: string; line: number; column: number };
 }
 
 export interface TableRow {
@@ -49,12 +64,17 @@ export interface ParsedStudy {
   mlperf?: ParsedMlperf;
 }
 
-export const STUDY_META = "study.yaml";
+const STUDY_META = "study.yaml";
 
-/** Reads and validates one study folder. `display` is the folder as shown in messages. */
-export function loadStudy(dir: string, display: string, folderName: string): ParsedStudy {
+/** The unit values of `field` are stored in (its first-listed unit). */
+const canonicalUnit = (field: NumericField) => FIELD_UNITS[field][0];
+
+/** Reads and validates the study folder `data/studies/<folderName>`. */
+export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
+  const folder = `studies/${folderName}`;
+  const display = `${root.display}/${folder}`;
   const metaFile = `${display}/${STUDY_META}`;
-  if (!existsSync(join(dir, STUDY_META))) {
+  if (dataEntryKind(root, `${folder}/${STUDY_META}`) === "missing") {
     throw new SourceError([
       {
         file: metaFile,
@@ -67,7 +87,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       },
     ]);
   }
-  const metaText = readUtf8(join(dir, STUDY_META), metaFile);
+  const metaText = readDataFile(root, `${folder}/${STUDY_META}`);
   const study = parseYaml(metaFile, metaText, studySchema);
   // Where a value sits in study.yaml, for problems found after schema validation.
   const at = (path: (string | number)[]) => ({ file: metaFile, ...yamlPosition(metaText, path) });
@@ -80,42 +100,41 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
       found: JSON.stringify(study.id),
     });
   }
-  const declared = new Set<string>();
+  const declared = new Map<string, number>();
   for (const [i, t] of study.tables.entries()) {
-    if (declared.has(t.file))
+    const first = declared.get(t.file);
+    if (first !== undefined)
       problems.add({
         ...at(["tables", i, "file"]),
         message: "table listed twice",
         expected: "each CSV listed once",
-        found: JSON.stringify(t.file),
+        found: `${JSON.stringify(t.file)} (also at line ${at(["tables", first, "file"]).line})`,
       });
-    declared.add(t.file);
+    else declared.set(t.file, i);
   }
-  if (study.mlperf) declared.add(study.mlperf.file);
-  const csvFiles = readdirSync(dir)
-    .filter((f) => f.endsWith(".csv"))
-    .sort();
-  for (const f of csvFiles) {
-    if (!declared.has(f))
+  if (study.mlperf) {
+    const first = declared.get(study.mlperf.file);
+    if (first !== undefined)
       problems.add({
-        file: `${display}/${f}`,
-        line: 0,
-        column: 0,
-        message: "CSV file is not described in study.yaml",
-        expected: `an entry in tables[] with file: ${f}`,
-        found: "no entry",
+        ...at(["mlperf", "file"]),
+        message: "the MLPerf results file is also listed as a table",
+        expected: "the results.csv of an imported round in `mlperf.file` only",
+        found: `${JSON.stringify(study.mlperf.file)} (also at line ${at(["tables", first, "file"]).line})`,
       });
   }
-  const claimIds = new Set<string>();
+  const files = new Set([...declared.keys(), ...(study.mlperf ? [study.mlperf.file] : [])]);
+  for (const p of unknownEntries(root, folder, files)) problems.add(p);
+  const claimIds = new Map<string, number>();
   for (const [i, c] of (study.claims ?? []).entries()) {
-    if (claimIds.has(c.id))
+    const first = claimIds.get(c.id);
+    if (first !== undefined)
       problems.add({
         ...at(["claims", i, "id"]),
         message: "duplicate claim id",
         expected: "unique claim ids",
-        found: JSON.stringify(c.id),
+        found: `${JSON.stringify(c.id)} (also at line ${at(["claims", first, "id"]).line})`,
       });
-    claimIds.add(c.id);
+    else claimIds.set(c.id, i);
   }
   problems.throwIfAny();
 
@@ -124,8 +143,10 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   for (const [i, meta] of study.tables.entries()) {
     const file = `${display}/${meta.file}`;
     try {
-      const path = join(dir, meta.file);
-      if (!existsSync(path) || !statSync(path).isFile()) {
+      const rel = `${folder}/${meta.file}`;
+      const kind = dataEntryKind(root, rel);
+      if (kind === "link") throw linkProblem(file, "file");
+      if (kind !== "file") {
         throw new SourceError([
           {
             ...at(["tables", i, "file"]),
@@ -135,7 +156,7 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
           },
         ]);
       }
-      const csv = parseCsv(file, readUtf8(path, file));
+      const csv = parseCsv(file, readDataFile(root, rel));
       tables.push({ meta, file, csv, rows: readRows(file, meta, csv, (path) => at(["tables", i, ...path])) });
     } catch (e) {
       if (e instanceof SourceError) all.push(e);
@@ -146,14 +167,116 @@ export function loadStudy(dir: string, display: string, folderName: string): Par
   if (study.mlperf) {
     const file = `${display}/${study.mlperf.file}`;
     try {
-      mlperf = parseMlperfResults(file, readUtf8(join(dir, study.mlperf.file), file), study.mlperf);
+      const rel = `${folder}/${study.mlperf.file}`;
+      const kind = dataEntryKind(root, rel);
+      if (kind === "link") throw linkProblem(file, "file");
+      if (kind !== "file")
+        throw new SourceError([
+          {
+            ...at(["mlperf", "file"]),
+            message: "MLPerf results file named in study.yaml does not exist",
+            expected: file,
+            found: "no such file",
+            hint: "npm run import:mlperf writes it; see docs/mlperf.md",
+          },
+        ]);
+      mlperf = parseMlperfResults(file, readDataFile(root, rel), study.mlperf);
     } catch (e) {
       if (e instanceof SourceError) all.push(e);
       else throw e;
     }
   }
   if (all.length) throw new SourceError(all.flatMap((e) => e.problems));
+  const conflicts = conflictingCells(tables);
+  if (conflicts.length) throw new SourceError(conflicts);
   return { study, metaFile, metaText, tables, ...(mlperf ? { mlperf } : {}) };
+}
+
+/**
+ * Everything in a study folder besides study.yaml and the tables it lists: an undeclared CSV, a
+ * table saved as `Extra.CSV` or `.tsv`, a stray subfolder. None would be published, so each is reported.
+ */
+function unknownEntries(root: DataRoot, folder: string, declared: Set<string>): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  for (const name of listDataFolder(root, folder) ?? []) {
+    if (name === STUDY_META || declared.has(name)) continue;
+    const file = `${root.display}/${folder}/${name}`;
+    const kind = dataEntryKind(root, `${folder}/${name}`);
+    const whole = { file, line: 0, column: 0 };
+    if (kind === "link") addProblems(problems, linkProblem(file, "file").problems);
+    else if (kind === "file" && name.endsWith(".csv"))
+      problems.push({
+        ...whole,
+        message: "CSV file is not described in study.yaml",
+        expected: `an entry in tables[] with file: ${name}`,
+        found: "no entry",
+      });
+    else
+      problems.push({
+        ...whole,
+        message: `unexpected ${kind === "folder" ? "folder" : "file"} in a study folder`,
+        expected: `${STUDY_META} and the lower-case .csv tables it lists`,
+        found: quoteName(name),
+        hint: /\.(csv|tsv|txt|xlsx?)$/i.test(name)
+          ? "save the table as comma-separated values with a lower-case .csv name and describe it in study.yaml"
+          : "other files (sources, notes) belong in the table's `notes` or in docs/, not in the study folder",
+      });
+  }
+  return problems;
+}
+
+/**
+ * The key of a published point within its series: batch, note and label (`32` and `32 (run 2)` are two
+ * points); a table without a batch column has one point per row. Tables of one series are merged on it.
+ */
+export function pointKey(row: TableRow, index: number): string {
+  const batch = row.values.batch_size?.value;
+  return batch === undefined ? `row-${index}` : `${batch}\u0000${row.note ?? ""}\u0000${row.label ?? ""}`;
+}
+
+const describeKey = (row: TableRow) => {
+  const batch = row.values.batch_size?.value;
+  const parts = [
+    batch === undefined ? null : `batch ${batch}`,
+    row.note ? `(${row.note})` : null,
+    row.label ? `[${row.label}]` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(" ") : "the same label and notes";
+};
+
+/**
+ * Two tables of one series giving the same quantity for the same point: the dataset can hold one
+ * value, so both cells are reported (never one kept and the other dropped).
+ */
+function conflictingCells(tables: ParsedTable[]): SourceProblem[] {
+  const problems = new ProblemList();
+  const seen = new Map<string, CellValue>();
+  for (const table of tables) {
+    table.rows.forEach((row, index) => {
+      for (const [field, cell] of Object.entries(row.values) as [NumericField, CellValue][]) {
+        if (field === "batch_size") continue;
+        const key = `${table.meta.series}\u0000${pointKey(row, index)}\u0000${field}`;
+        const other = seen.get(key);
+        if (!other) {
+          seen.set(key, cell);
+          continue;
+        }
+        const both = `${other.at.file}:${other.at.line}:${other.at.column} and ${cell.at.file}:${cell.at.line}:${cell.at.column}`;
+        for (const [here, there] of [
+          [other, cell],
+          [cell, other],
+        ] as const)
+          problems.add({
+            ...here.at,
+            message: `series ${table.meta.series} gets ${field} for ${describeKey(row)} from two tables`,
+            expected: "each quantity of a point in one table only",
+            found: `${quoteFound(here.raw)} here and ${quoteFound(there.raw)} at ${there.at.file}:${there.at.line}:${there.at.column}`,
+            hint: `the dataset holds one value per point; remove one of ${both}`,
+          });
+      }
+    });
+  }
+  return problems.empty ? [] : problems.all();
 }
 
 /** Maps CSV columns to canonical fields and reads every cell; `at` locates a path under the table's entry in study.yaml. */
@@ -228,7 +351,20 @@ function readRows(
     });
   problems.throwIfAny();
 
-  const corrections = new Map((meta.corrections ?? []).map((c) => [`${c.line}\u0000${c.column}`, c]));
+  const corrections = new Map<string, NonNullable<Table["corrections"]>[number]>();
+  for (const [k, c] of (meta.corrections ?? []).entries()) {
+    const key = `${c.line}\u0000${c.column}`;
+    const first = (meta.corrections ?? []).findIndex((x) => `${x.line}\u0000${x.column}` === key);
+    if (first !== k)
+      problems.add({
+        ...at(["corrections", k]),
+        message: `two corrections for ${meta.file} line ${c.line}, column ${JSON.stringify(c.column)}`,
+        expected: "one correction per cell",
+        found: `this one and the one at line ${at(["corrections", first]).line}`,
+      });
+    else corrections.set(key, c);
+  }
+  problems.throwIfAny();
   const used = new Set<string>();
   const rows: TableRow[] = [];
   for (const row of csv.rows) {
@@ -265,7 +401,7 @@ function readRows(
         return;
       }
       if (col.field === "text") {
-        if (text.trim()) notes.push(`${col.name}: ${text.trim()}`);
+        if (text.trim() && col.row_note !== false) notes.push(`${col.name}: ${text.trim()}`);
         return;
       }
       const res = parseNumericCell(text, col.field, { suffix: col.suffix, allowNote: col.allow_note });
@@ -286,17 +422,59 @@ function readRows(
       if (!res.parsed) return;
       const factor = unitFactor(col.field, col.unit);
       // Rounding to 12 significant digits removes float noise from unit conversion (454689 ns → 0.454689 ms).
+      const value = Number((res.parsed.value * factor).toPrecision(12));
+      // Finite as written is not enough: 1e306 s is Infinity in ms, 5e-320 ns is 0 in ms.
+      const range = outOfBounds(col.field, value);
+      if (range) {
+        problems.add({
+          file,
+          line: row.line,
+          column: cell.column,
+          message: `column ${JSON.stringify(col.name)} (${col.field}): value outside the physical range${factor === 1 ? "" : ` after converting ${col.unit} to ${canonicalUnit(col.field)}`}`,
+          expected: range,
+          found: `${quoteFound(cell.text)} = ${describeValue(value)} ${canonicalUnit(col.field)}`,
+        });
+        return;
+      }
       out.values[col.field] = {
-        value: Number((res.parsed.value * factor).toPrecision(12)),
+        value,
         decimals: res.parsed.decimals,
         unitFactor: factor,
         raw: cell.text,
+        at: { file, line: row.line, column: cell.column },
       };
       if (res.parsed.note) notes.push(res.parsed.note);
     });
     out.note = notes.length ? notes.join("; ") : null;
     rows.push(out);
   }
+  // A point appears once per table: a repeated batch is an error at both lines, never merged into one.
+  const firstLine = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const key =
+      row.values.batch_size === undefined
+        ? `${row.label ?? ""}\u0000${row.note ?? ""}`
+        : pointKey(row, index);
+    if (row.values.batch_size === undefined && !row.label && !row.note) return;
+    const first = firstLine.get(key);
+    if (first === undefined) {
+      firstLine.set(key, row.line);
+      return;
+    }
+    for (const [here, there] of [
+      [first, row.line],
+      [row.line, first],
+    ] as const)
+      problems.add({
+        file,
+        line: here,
+        column: 1,
+        message: `rows ${first} and ${row.line} are the same point (${describeKey(row)})`,
+        expected: "each batch (with its note and label) once per table",
+        found: `the same key on line ${there}`,
+        hint: 'a repeated measurement needs a note that tells the runs apart, e.g. "32 (run 2)" with allow_note: true',
+      });
+  });
   for (const [k, c] of (meta.corrections ?? []).entries()) {
     if (!used.has(`${c.line}\u0000${c.column}`)) {
       problems.add({

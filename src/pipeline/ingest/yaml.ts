@@ -1,124 +1,127 @@
-/** YAML metadata files → validated objects, with zod issues mapped back to line:column. */
-import { LineCounter, parseDocument, isMap, isSeq, visit, type Alias, type Node as YamlNode } from "yaml";
+/**
+ * The one YAML reader (study.yaml, accelerator files, simulator parameters, findings' front matter):
+ * YAML 1.2's core schema and nothing else. Directives (`%YAML 1.1` would switch on 1.1's rules:
+ * `33:45` as a number, `y`/`off` as booleans, `<<` merges), tags, aliases, merge keys and
+ * collections as mapping keys are refused; zod issues are mapped back to line:column, with
+ * "did you mean" hints taken from the schema.
+ */
+import {
+  LineCounter,
+  Parser,
+  Scalar,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type DocumentOptions,
+  type Node as YamlNode,
+  type ParseOptions,
+  type SchemaOptions,
+} from "yaml";
 import type { z } from "zod";
-import { ProblemList, SourceError, quoteFound } from "../errors.ts";
+import { ProblemList, SourceError, quoteFound, type SourceProblem } from "../errors.ts";
+import { didYouMean, knownKeysAt } from "./suggest.ts";
 
 /** Metadata files are small; a larger one is almost certainly a mistake (or hostile). */
-export const MAX_METADATA_BYTES = 1_000_000;
+const MAX_METADATA_BYTES = 1_000_000;
 /** Levels of mappings and lists; study.yaml needs 5 (tables → columns → column → …). */
-export const MAX_NESTING = 12;
+const MAX_NESTING = 12;
 
-export function parseYaml<T>(file: string, text: string, schema: z.ZodType<T>): T {
-  const problems = new ProblemList();
-  const size = Buffer.byteLength(text, "utf8");
-  if (size > MAX_METADATA_BYTES) {
+/** Every document is read with these, whatever it says about itself (directives are refused anyway). */
+const OPTIONS: DocumentOptions & SchemaOptions & ParseOptions = {
+  version: "1.2",
+  schema: "core",
+  merge: false,
+  uniqueKeys: true,
+  prettyErrors: false,
+};
+
+interface ParseYamlOptions {
+  /** Line of the file the text starts on (a finding's front matter starts on line 2). */
+  firstLine?: number;
+  /** What the text is, as messages name it ("front matter"); nothing for a whole YAML file. */
+  what?: string;
+}
+
+/** Parses, checks and validates one YAML text; throws a SourceError listing every problem it can locate. */
+export function parseYaml<T>(
+  file: string,
+  text: string,
+  schema: z.ZodType<T>,
+  options: ParseYamlOptions = {},
+): T {
+  const shift = (options.firstLine ?? 1) - 1;
+  const { doc, lineCounter } = readDocument(file, text, shift);
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line + shift, column: p.col };
+  };
+  const data: unknown = doc.toJS({ maxAliasCount: 0 });
+  if (data === null || data === undefined) {
     throw new SourceError([
       {
         file,
-        line: 0,
-        column: 0,
-        message: "metadata file is too large",
-        expected: `at most ${MAX_METADATA_BYTES} bytes`,
-        found: `${size} bytes`,
-      },
-    ]);
-  }
-  if (text.charCodeAt(0) === 0xfeff) {
-    throw new SourceError([
-      {
-        file,
-        line: 1,
-        column: 1,
-        message: "file starts with a byte-order mark",
-        expected: "UTF-8 without a byte-order mark",
-        found: "U+FEFF at the start of the file",
-        hint: "save the file as plain UTF-8",
-      },
-    ]);
-  }
-  const lineCounter = new LineCounter();
-  // Aliases are refused: they are the "billion laughs" vector and never needed in metadata.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  // Warnings count too: an unknown tag (`!!js/function`) would otherwise silently become a string.
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    problems.add({
-      file,
-      line: pos.line,
-      column: pos.col,
-      message: `YAML ${err.name === "YAMLWarning" ? "problem" : "syntax error"} (${err.code})`,
-      expected: "valid YAML",
-      found: err.message.split("\n")[0] ?? err.code,
-    });
-  }
-  problems.throwIfAny();
-  const deep = tooDeep(doc.contents as YamlNode | null, MAX_NESTING);
-  if (deep) {
-    const pos = lineCounter.linePos(deep.range?.[0] ?? 0);
-    throw new SourceError([
-      {
-        file,
-        line: pos.line,
-        column: pos.col,
-        message: "metadata is nested too deeply",
-        expected: `at most ${MAX_NESTING} levels`,
-        found: `more than ${MAX_NESTING} levels`,
-      },
-    ]);
-  }
-  let alias: Alias | null = null;
-  visit(doc, {
-    Alias(_, node) {
-      alias = node;
-      return visit.BREAK;
-    },
-  });
-  if (alias) {
-    const pos = lineCounter.linePos((alias as Alias).range?.[0] ?? 0);
-    throw new SourceError([
-      {
-        file,
-        line: pos.line,
-        column: pos.col,
-        message: "YAML alias",
-        expected: "plain YAML without aliases (*name) or merge keys",
-        found: quoteFound(`*${(alias as Alias).source}`),
-        hint: "write the value out in full",
-      },
-    ]);
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 0 });
-  } catch (e) {
-    throw new SourceError([
-      {
-        file,
-        line: 1,
-        column: 1,
-        message: "YAML could not be read",
-        expected: "plain YAML without aliases",
-        found: (e as Error).message,
+        ...(shift ? { line: shift + 1, column: 1 } : { line: 1, column: 1 }),
+        message: shift ? "front matter is empty" : "file is empty",
+        expected: "a YAML mapping of `key: value` lines (see docs/data-format.md)",
+        found: text.trim() === "" ? "nothing" : "only comments",
       },
     ]);
   }
   const result = schema.safeParse(data);
   if (result.success) return result.data;
+  const problems = new ProblemList();
+  const root = doc.contents as YamlNode | null;
   for (const issue of result.error.issues) {
-    const node = nodeAt(doc.contents as YamlNode | null, issue.path);
-    const offset = node?.node?.range?.[0] ?? 0;
-    const pos = node ? lineCounter.linePos(offset) : { line: 1, col: 1 };
-    const found = node?.exact ? valueAt(data, issue.path) : undefined;
+    const path = issue.path.join(".");
+    const where = options.what ? `${options.what}${path ? ` ${path}` : ""}` : path || "document";
+    if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
+      for (const key of issue.keys) {
+        const node = keyNodeAt(root, issue.path, key);
+        problems.add({
+          file,
+          ...pos(node?.range?.[0] ?? nodeAt(root, issue.path)?.node.range?.[0] ?? 0),
+          message: `${issue.path.length || options.what ? `${where}: ` : ""}unknown field ${quoteFound(key)}`,
+          expected: known.length ? `one of the fields ${known.join(", ")}` : "no other fields",
+          found: quoteFound(key),
+          ...hint(didYouMean(key, known)),
+        });
+      }
+      continue;
+    }
+    const found = nodeAt(root, issue.path);
+    const offset = found?.node.range?.[0] ?? 0;
+    const value = valueAt(data, issue.path);
     problems.add({
       file,
-      line: pos.line,
-      column: pos.col,
-      message: `${issue.path.length ? issue.path.join(".") : "document"}: ${issue.message}`,
+      ...(found ? pos(offset) : { line: shift + 1, column: 1 }),
+      message: `${where}: ${issue.message}`,
       expected: expectedOf(issue),
-      found: node?.exact ? quoteFound(found) : `no \`${String(issue.path.at(-1))}\``,
+      found: found?.exact ? quoteFound(value) : `no \`${String(issue.path.at(-1) ?? "value")}\``,
+      ...hint(suggestionFor(issue, value)),
     });
   }
-  throw new SourceError(problems.items);
+  throw new SourceError(problems.all());
+}
+
+const hint = (text: string | undefined) => (text ? { hint: text } : {});
+
+function suggestionFor(issue: z.ZodIssue, value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (issue.code === "invalid_enum_value")
+    return didYouMean(
+      value,
+      issue.options.map((o) => String(o)),
+    );
+  if (issue.code === "invalid_union_discriminator")
+    return didYouMean(
+      value,
+      issue.options.map((o) => String(o)),
+    );
+  return undefined;
 }
 
 function expectedOf(issue: z.ZodIssue): string {
@@ -126,30 +129,165 @@ function expectedOf(issue: z.ZodIssue): string {
     case "invalid_type":
       return issue.expected;
     case "invalid_enum_value":
+    case "invalid_union_discriminator":
       return `one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
-    case "unrecognized_keys":
-      return "only the keys listed in docs/data-format.md";
     default:
       return issue.message;
   }
 }
 
-/** The first collection nested deeper than `max` levels, or null. Iterative: no stack to overflow. */
-function tooDeep(root: YamlNode | null, max: number): YamlNode | null {
-  const stack: [YamlNode | null, number][] = [[root, 0]];
+/**
+ * Size, byte-order mark, directives, syntax, then one walk over the tree for what YAML's core schema
+ * would accept but the atlas refuses (aliases, tags, merge keys, collections as keys, deep nesting).
+ * Everything here is linear in the size of the text.
+ */
+function readDocument(
+  file: string,
+  text: string,
+  shift: number,
+): { doc: Document.Parsed; lineCounter: LineCounter } {
+  const fail = (p: Omit<SourceProblem, "file">) => new SourceError([{ file, ...p }]);
+  const size = Buffer.byteLength(text, "utf8");
+  if (size > MAX_METADATA_BYTES) {
+    throw fail({
+      line: 0,
+      column: 0,
+      message: "metadata file is too large",
+      expected: `at most ${MAX_METADATA_BYTES} bytes`,
+      found: `${size} bytes`,
+    });
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw fail({
+      line: 1,
+      column: 1,
+      message: "file starts with a byte-order mark",
+      expected: "UTF-8 without a byte-order mark",
+      found: "U+FEFF at the start of the file",
+      hint: "save the file as plain UTF-8",
+    });
+  }
+  const lineCounter = new LineCounter();
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line + shift, column: p.col };
+  };
+  // The lexer sees directives before any document; the composer would obey them.
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type === "directive") {
+      throw fail({
+        ...pos(token.offset),
+        message: "YAML directive",
+        expected: "plain YAML 1.2 (no % directive lines)",
+        found: quoteFound(token.source.trim()),
+        hint: "delete the line: `%YAML 1.1` changes how values are read (33:45 becomes a number, off becomes false)",
+      });
+    }
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...OPTIONS, lineCounter: lines });
+  const at = (offset: number) => {
+    const p = lines.linePos(offset);
+    return { line: p.line + shift, column: p.col };
+  };
+  const problems = new ProblemList();
+  // Warnings count too: an unknown tag (`!!js/function`) would otherwise silently become a string.
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    problems.add({
+      file,
+      ...at(err.pos[0]),
+      message: `YAML ${err.name === "YAMLWarning" ? "problem" : "syntax error"} (${err.code})`,
+      expected: "valid YAML",
+      found: (err.message.split("\n")[0] ?? err.code).slice(0, 200),
+    });
+  }
+  problems.throwIfAny();
+  for (const p of refusedConstructs(doc.contents as YamlNode | null))
+    problems.add({ file, ...at(p.offset), ...p.problem });
+  problems.throwIfAny();
+  return { doc, lineCounter: lines };
+}
+
+type Refused = { offset: number; problem: Omit<SourceProblem, "file" | "line" | "column"> };
+
+/**
+ * The first alias, tag, merge key, collection used as a key and over-deep collection, in document
+ * order. Iterative (a file nested 100,000 deep has no stack to overflow) and never descends into a
+ * refused key, so a 700-level key costs no more than its length.
+ */
+function refusedConstructs(root: YamlNode | null): Refused[] {
+  const found = new Map<string, Refused>();
+  const note = (kind: string, offset: number, problem: Refused["problem"]) => {
+    if (!found.has(kind)) found.set(kind, { offset, problem });
+  };
+  const stack: [unknown, number][] = [[root, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    const children = isMap(node)
-      ? node.items.map((p) => p.value as YamlNode | null)
-      : isSeq(node)
-        ? (node.items as (YamlNode | null)[])
-        : null;
-    if (!children) continue;
-    if (depth + 1 > max) return node;
-    for (const child of children) stack.push([child, depth + 1]);
+    if (!node || typeof node !== "object") continue;
+    const start = (node as YamlNode).range?.[0] ?? 0;
+    if (isAlias(node)) {
+      note("alias", start, {
+        message: "YAML alias",
+        expected: "plain YAML without aliases (*name) or merge keys",
+        found: quoteFound(`*${node.source}`),
+        hint: "write the value out in full",
+      });
+      continue;
+    }
+    const tagged = (node as { tag?: string }).tag;
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && tagged) {
+      note("tag", start, {
+        message: "YAML tag",
+        expected: "plain YAML values without tags (!!str, !name)",
+        found: quoteFound(tagged.replace(/^tag:yaml\.org,2002:/, "!!")),
+        hint: "remove the tag; quote the value if it must be text",
+      });
+    }
+    const children: unknown[] = [];
+    if (isMap(node)) {
+      if (depth + 1 > MAX_NESTING) {
+        note("deep", start, deepProblem());
+        continue;
+      }
+      for (const pair of node.items) {
+        const key = pair.key as YamlNode | null;
+        if (key && !isScalar(key)) {
+          note("key", key.range?.[0] ?? start, {
+            message: "mapping key is not a plain value",
+            expected: "a name as the key (`key: value`)",
+            found: isAlias(key) ? "an alias" : isMap(key) ? "a mapping" : "a list",
+            hint: "YAML's `? ` complex keys and `{…}: value` are not used in data files",
+          });
+          continue;
+        }
+        if (isScalar(key) && key.type === Scalar.PLAIN && key.source === "<<") {
+          note("merge", key.range?.[0] ?? start, {
+            message: "YAML merge key",
+            expected: "plain YAML without merge keys (<<)",
+            found: '"<<"',
+            hint: "write the fields out in full",
+          });
+        }
+        if (isScalar(key) && key.tag) children.push(key);
+        children.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      if (depth + 1 > MAX_NESTING) {
+        note("deep", start, deepProblem());
+        continue;
+      }
+      for (const item of node.items) children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
   }
-  return null;
+  return [...found.values()].sort((a, b) => a.offset - b.offset);
 }
+
+const deepProblem = () => ({
+  message: "metadata is nested too deeply",
+  expected: `at most ${MAX_NESTING} levels`,
+  found: `more than ${MAX_NESTING} levels`,
+});
 
 /** The deepest YAML node along a zod path; `exact` is false when the path ends at a missing key. */
 function nodeAt(root: YamlNode | null, path: (string | number)[]): { node: YamlNode; exact: boolean } | null {
@@ -165,6 +303,14 @@ function nodeAt(root: YamlNode | null, path: (string | number)[]): { node: YamlN
   return { node, exact: true };
 }
 
+/** The key node `key` of the mapping at `path`, for pointing at an unknown field itself. */
+function keyNodeAt(root: YamlNode | null, path: (string | number)[], key: string): YamlNode | null {
+  const found = nodeAt(root, path);
+  if (!found?.exact || !isMap(found.node)) return null;
+  const pair = found.node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  return (pair?.key as YamlNode | undefined) ?? null;
+}
+
 function valueAt(data: unknown, path: (string | number)[]): unknown {
   let v: unknown = data;
   for (const k of path)
@@ -172,12 +318,52 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
+/** A parsed text kept for locating many problems in it: one parse, however many problems. */
+interface Located {
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+let last: Located | null = null;
+
+function located(text: string): Located {
+  // The same text (the same string, usually) is asked about once per problem: parse it once.
+  if (last?.text !== text) {
+    const lineCounter = new LineCounter();
+    last = { text, doc: parseDocument(text, { ...OPTIONS, lineCounter }), lineCounter };
+  }
+  return last;
+}
+
 /** Line and column of the value at `path` in a YAML text (1:1 when the path is not there). Used for cross-file errors. */
 export function yamlPosition(text: string, path: (string | number)[]): { line: number; column: number } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const { doc, lineCounter } = located(text);
   const found = nodeAt(doc.contents as YamlNode | null, path);
   if (!found?.node.range) return { line: 1, column: 1 };
   const pos = lineCounter.linePos(found.node.range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+/**
+ * Where the `occurrence`-th copy of `needle` sits in the source of the scalar at `path` (a data
+ * token inside a front-matter value), or the value's start when it cannot be found there.
+ */
+export function yamlPositionIn(
+  text: string,
+  path: (string | number)[],
+  needle: string,
+  occurrence = 0,
+): { line: number; column: number } {
+  const { doc, lineCounter } = located(text);
+  const found = nodeAt(doc.contents as YamlNode | null, path);
+  const range = found?.exact ? found.node.range : undefined;
+  if (!range) return { line: 1, column: 1 };
+  const source = text.slice(range[0], range[1]);
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) {
+    at = source.indexOf(needle, at + 1);
+    if (at < 0) break;
+  }
+  const pos = lineCounter.linePos(range[0] + Math.max(0, at));
   return { line: pos.line, column: pos.col };
 }

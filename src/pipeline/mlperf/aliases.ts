@@ -3,12 +3,10 @@
  * accelerator to one atlas accelerator id. Matching is exact string equality, never fuzzy: a new
  * spelling stays unmapped (and is listed in the audit) until someone adds it to the table.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { idSchema } from "../schema.ts";
-import { readUtf8 } from "../ingest/text.ts";
+import { dataEntryKind, linkProblem, readDataFile, type DataRoot } from "../ingest/text.ts";
 import { parseYaml, yamlPosition } from "../ingest/yaml.ts";
 
 const spelling = z.string().max(300);
@@ -95,15 +93,12 @@ export function matchAccelerator(table: AliasTable, s: SystemSpelling): Accelera
 }
 
 /** Reads and checks the table: ids must exist, and no spelling may lead to two places. */
-export function loadAliasTable(
-  dataDir: string,
-  accelerators: Set<string>,
-  display = "data",
-): AliasTable | null {
-  const path = join(dataDir, ALIAS_FILE);
-  if (!existsSync(path)) return null;
-  const file = `${display}/${ALIAS_FILE}`;
-  const text = readUtf8(path, file);
+export function loadAliasTable(root: DataRoot, accelerators: Set<string>): AliasTable | null {
+  const file = `${root.display}/${ALIAS_FILE}`;
+  const kind = dataEntryKind(root, ALIAS_FILE);
+  if (kind === "missing") return null;
+  if (kind === "link") throw linkProblem(file, "file");
+  const text = readDataFile(root, ALIAS_FILE);
   const table = parseYaml(file, text, aliasTableSchema);
   const problems: SourceProblem[] = [];
   const at = (p: (string | number)[]) => ({ file, ...yamlPosition(text, p) });

@@ -3,6 +3,7 @@
  * it is a data file like any other: every cell is checked, and a bad one stops the build with its
  * line and column.
  */
+import { describeValue, outOfBounds, QUANTITY_BOUNDS, withinBound } from "../bounds.ts";
 import { ProblemList, quoteFound } from "../errors.ts";
 import { parseCsv, type CsvTable } from "../ingest/csv.ts";
 import type { MlperfMeta } from "../schema.ts";
@@ -39,6 +40,9 @@ export interface MlperfRecord {
   resultLine: number;
   systemSource: string;
   powerSource: string;
+  /** Columns of the Value and Average power cells, to locate a derived value out of range. */
+  valueColumn: number;
+  powerColumn: number;
 }
 
 export interface ParsedMlperf {
@@ -71,6 +75,9 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
   }
   const prefix = `${meta.repository}@${meta.commit}:`;
   const records: MlperfRecord[] = [];
+  // A result is one (division, submitter, system, scenario, metric), and one metric per scenario is the
+  // reported one: a repeated key would give the dataset two values for one point.
+  const seen = new Map<string, number>();
   for (const row of csv.rows) {
     const cell = (name: ResultColumn) => row.cells[RESULT_COLUMNS.indexOf(name)]!;
     const bad = (name: ResultColumn, expected: string) =>
@@ -86,13 +93,17 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
     const scenario = text("Scenario") as Scenario;
     if (!SCENARIOS.includes(scenario)) bad("Scenario", SCENARIOS.join(", "));
     if (!NUMBER.test(text("Value"))) bad("Value", "a number as LoadGen prints it");
+    else if (UNITS.has(text("Unit"))) {
+      const range = valueRange(text("Unit") as MlperfRecord["unit"], Number(text("Value")));
+      if (range) bad("Value", range);
+    }
     if (!UNITS.has(text("Unit"))) bad("Unit", [...UNITS].join(", "));
     if (text("Reported result") !== "yes" && text("Reported result") !== "no")
       bad("Reported result", "yes or no");
     if (text("Validity") !== "VALID" && text("Validity") !== "INVALID") bad("Validity", "VALID or INVALID");
     const power = text("Average power (W)");
-    if (power !== "" && (!NUMBER.test(power) || Number(power) <= 0))
-      bad("Average power (W)", "empty, or a number of watts greater than zero");
+    if (power !== "" && (!NUMBER.test(power) || outOfBounds("power_w", Number(power))))
+      bad("Average power (W)", `empty, or ${QUANTITY_BOUNDS.power_w.text}`);
     const samples = text("Power samples");
     if (samples !== "" && !/^\d+$/.test(samples)) bad("Power samples", "empty, or a whole number");
     if (power !== "" && samples === "")
@@ -104,6 +115,25 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
     if ((text("Power file") === "") !== (samples === ""))
       bad("Power file", "a power file exactly where there are power samples");
     if (!/^[1-9]\d*$/.test(text("Result line"))) bad("Result line", "a line number");
+    const reported = text("Reported result") === "yes";
+    for (const [key, what] of [
+      [[text("Metric")], "metric"],
+      ...(reported ? [[["reported"], "reported result"]] : []),
+    ] as const) {
+      const k = [text("Division"), text("Submitter"), text("System"), scenario, ...key].join("\u0000");
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, row.line);
+      else
+        problems.add({
+          file,
+          line: row.line,
+          column: cell(what === "metric" ? "Metric" : "Reported result").column,
+          message: `a second ${what} for one system and scenario`,
+          expected: `one ${what} per division, submitter, system and scenario`,
+          found: `${quoteFound(`${text("System")} ${scenario}`)} again (first at line ${first})`,
+          hint: "results.csv is written by npm run import:mlperf; re-run it rather than editing the file",
+        });
+    }
     records.push({
       line: row.line,
       division: text("Division"),
@@ -124,7 +154,7 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
       valueText: text("Value"),
       value: Number(text("Value")),
       unit: text("Unit") as MlperfRecord["unit"],
-      reported: text("Reported result") === "yes",
+      reported,
       validity: text("Validity") as MlperfRecord["validity"],
       powerW: power === "" ? null : Number(power),
       powerSamples: samples === "" ? null : Number(samples),
@@ -132,6 +162,8 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
       resultLine: Number(text("Result line")),
       systemSource: text("System file"),
       powerSource: text("Power file"),
+      valueColumn: cell("Value").column,
+      powerColumn: cell("Average power (W)").column,
     });
   }
   if (problems.empty && records.length !== meta.rows)
@@ -145,4 +177,19 @@ export function parseMlperfResults(file: string, text: string, meta: MlperfMeta)
     });
   problems.throwIfAny();
   return { meta, file, csv, records };
+}
+
+/**
+ * The physical range a value in `unit` breaks, in words, or null: samples/s as a throughput, ns as a
+ * latency (checked in ms, the unit of the bounds), samples per query as a count of images at once.
+ */
+function valueRange(unit: MlperfRecord["unit"], value: number): string | null {
+  if (unit === "samples/s") return outOfBounds("throughput_img_s", value);
+  if (unit === "ns") {
+    const range = outOfBounds("latency_ms", value / 1e6);
+    return range
+      ? `${range} (in ns: ${describeValue(QUANTITY_BOUNDS.latency_ms.min * 1e6)} to ${describeValue(QUANTITY_BOUNDS.latency_ms.max * 1e6)})`
+      : null;
+  }
+  return withinBound(value, QUANTITY_BOUNDS.batch_size) ? null : QUANTITY_BOUNDS.batch_size.text;
 }

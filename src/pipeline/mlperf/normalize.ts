@@ -4,6 +4,9 @@
  * (invalid results, unmapped spellings, unknown counts, multi-node systems, empty power windows).
  */
 import { createHash } from "node:crypto";
+import { describeValue, outOfBounds, type BoundedQuantity } from "../bounds.ts";
+import { ProblemList, SourceError, addProblems, type SourceProblem } from "../errors.ts";
+import type { ParsedStudy } from "../ingest/study.ts";
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { CanonicalRow, Study } from "../schema.ts";
 import { matchAccelerator, type AliasTable } from "./aliases.ts";
@@ -91,12 +94,53 @@ export interface MlperfNormalized {
 
 const round6 = (x: number) => Number(x.toPrecision(6));
 
+/** Every imported round's results; the problems of all rounds are reported together. */
+export function normalizeMlperfStudies(
+  studies: readonly ParsedStudy[],
+  table: AliasTable | null,
+): MlperfNormalized[] {
+  const out: MlperfNormalized[] = [];
+  const problems: SourceProblem[] = [];
+  for (const s of studies) {
+    if (!s.mlperf) continue;
+    try {
+      out.push(normalizeMlperf(s.study, s.mlperf, table));
+    } catch (e) {
+      if (e instanceof SourceError) addProblems(problems, e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length) throw new SourceError(problems);
+  return out;
+}
+
 export function normalizeMlperf(
   study: Study,
   parsed: ParsedMlperf,
   table: AliasTable | null,
 ): MlperfNormalized {
   const meta = parsed.meta;
+  const problems = new ProblemList();
+  // A derived value outside its physical range, located at the cell it was computed from.
+  const checkDerived = (
+    r: MlperfRecord,
+    field: BoundedQuantity,
+    value: number | null,
+    formula: string,
+    column: number,
+  ) => {
+    const range = value === null ? null : outOfBounds(field, value);
+    if (range)
+      problems.add({
+        file: parsed.file,
+        line: r.line,
+        column,
+        message: `derived ${field} is outside the physical range`,
+        expected: range,
+        found: `${describeValue(value!)} from ${field}=${formula}`,
+        hint: `computed from Value ${JSON.stringify(r.valueText)} ${r.unit}${r.powerW === null ? "" : ` and Average power ${r.powerW} W`}; check these cells`,
+      });
+  };
   const results: MlperfResult[] = [];
   const rows: CanonicalRow[] = [];
   const audit: AuditFinding[] = [];
@@ -122,6 +166,9 @@ export function normalizeMlperf(
       power !== null && (r.scenario === "Offline" || r.scenario === "Server") && throughput !== null
         ? throughput / power
         : null;
+    if (r.unit === "ns" && throughput !== null)
+      checkDerived(r, "throughput_img_s", throughput, "1e9 / Value (ns)", r.valueColumn);
+    checkDerived(r, "img_s_per_w", imgPerJoule, "throughput_img_s / power_w", r.powerColumn);
     const usable = r.validity === "VALID" && match.kind !== "unmapped" && perNode !== null && nodes !== null;
     const series =
       usable && (throughput !== null || latencyMs !== null)
@@ -233,6 +280,7 @@ export function normalizeMlperf(
       power_w: power,
       img_s_per_w: result.imgPerJoule,
       cost_usd_per_1000_img: null,
+      published_cost_usd_per_1000_img: null,
       fraction_of_peak: null,
       utilization_pct: null,
       memory_used_mb: null,
@@ -255,5 +303,6 @@ export function normalizeMlperf(
       values: { spelling: name, results: u.rows.length },
     });
   }
+  problems.throwIfAny();
   return { results, rows, audit };
 }

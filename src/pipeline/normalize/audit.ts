@@ -41,7 +41,7 @@ export const AUDIT_MARGIN = 0.02;
 export const LARGE_GAP = 0.08;
 
 /** Relative half-unit of the last published digit: the most rounding can have moved the value. */
-export function roundingTolerance(cell: CellValue): number {
+function roundingTolerance(cell: CellValue): number {
   const halfUnit = 0.5 * 10 ** -cell.decimals * cell.unitFactor;
   return cell.value === 0 ? 0 : halfUnit / Math.abs(cell.value);
 }

@@ -1,14 +1,5 @@
 /** Writing outputs so that a reader never sees half a file: write beside, then rename over. */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Writes `content` (or its pieces in order, for files too large for one string) beside `path`, then renames it over. */
@@ -28,15 +19,4 @@ export function writeFileAtomic(path: string, content: string | Uint8Array | Ite
     closeSync(fd);
   }
   renameSync(tmp, path);
-}
-
-/** A file's bytes in blocks, for hashing files too large to hold as one string. */
-export function* readInBlocks(path: string, blockBytes = 1 << 20): Generator<Uint8Array> {
-  const fd = openSync(path, "r");
-  try {
-    const block = Buffer.alloc(blockBytes);
-    for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) yield block.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }

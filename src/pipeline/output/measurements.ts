@@ -17,7 +17,9 @@ export function* measurementsCsvChunks(rows: CanonicalRow[]): Generator<string> 
   yield csvLine(CANONICAL_COLUMNS);
   for (const chunk of chunksOf(rows)) {
     yield chunk
-      .map((r) => csvLine(CANONICAL_COLUMNS.map((c) => (r[c] === null ? "" : String(r[c])))))
+      .map((r) =>
+        csvLine(CANONICAL_COLUMNS.map((c) => (r[c] === null || r[c] === undefined ? "" : String(r[c])))),
+      )
       .join("");
   }
 }
@@ -31,7 +33,7 @@ export function* measurementsJsonChunks(rows: CanonicalRow[]): Generator<string>
   yield `{"columns":${JSON.stringify(CANONICAL_COLUMNS)},"rows":[`;
   let first = true;
   for (const chunk of chunksOf(rows)) {
-    yield `${first ? "" : ","}${chunk.map((r) => JSON.stringify(CANONICAL_COLUMNS.map((c) => r[c]))).join(",")}`;
+    yield `${first ? "" : ","}${chunk.map((r) => JSON.stringify(CANONICAL_COLUMNS.map((c) => r[c] ?? null))).join(",")}`;
     first = false;
   }
   yield "]}\n";

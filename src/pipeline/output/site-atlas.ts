@@ -4,7 +4,7 @@
  * the figures; the pages need nothing else from them, and carrying them would make this file grow
  * with accelerators × sweep points.
  */
-import type { Atlas } from "../run.ts";
+import type { Atlas } from "../atlas.ts";
 import type { PublishedFigure } from "../figures/spec.ts";
 import type { Release, ReportVersion } from "../cite/version.ts";
 import type { ValidationReport } from "../simulate/validate.ts";
@@ -27,13 +27,28 @@ export function siteAtlas(
   return {
     ...atlas,
     rows: atlas.rows.filter((r) => r.kind !== "simulated"),
-    validation: atlas.validation && {
-      series: atlas.validation.series,
-      summary: atlas.validation.summary,
-      byStudy: atlas.validation.byStudy,
-    },
+    validation: atlas.validation && (({ points: _, ...rest }) => rest)(atlas.validation),
     figures,
     version,
     releases,
   };
+}
+
+/**
+ * The bytes of JSON.stringify(atlas), in pieces: at 100× the data the figures alone (two renderings and
+ * a download SVG each) pass the longest string V8 can hold. Top-level arrays go an element at a time.
+ */
+export function* siteAtlasJsonChunks(atlas: SiteAtlas): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(atlas)) {
+    if (value === undefined) continue;
+    yield `${first ? "{" : ","}${JSON.stringify(key)}:`;
+    first = false;
+    if (Array.isArray(value)) {
+      yield "[";
+      for (let i = 0; i < value.length; i++) yield `${i ? "," : ""}${JSON.stringify(value[i]) ?? "null"}`;
+      yield "]";
+    } else yield JSON.stringify(value);
+  }
+  yield first ? "{}" : "}";
 }

@@ -1,11 +1,36 @@
 /**
- * The claims ledger: every claim a study makes in words, the data that tests it, and a verdict with
- * the numbers. Pure: rows in, ledger out; simulator quantities come through a callback.
+ * The claims ledger: every claim a study makes in words, the data that tests it, and a verdict that
+ * says how strong the evidence is. Pure: rows in, ledger out; simulator quantities come through a
+ * callback. The verdict rules, in order:
+ * - not testable: no test, or no data the test can use;
+ * - same source: the only evidence is the claim's own study (its prose checked against its tables);
+ * - holds under a definition: the claim names a definition the atlas had to choose (claim.definition)
+ *   and the result differs under the source's own definition; both are named with their results;
+ * - supported: every comparable series agrees; contradicted: none does; mixed: k of n agree.
  */
 import type { CanonicalRow, Claim, ClaimTest, Study } from "../schema.ts";
 import { formatNumber } from "./tokens.ts";
 
-export type Verdict = "supported" | "contradicted" | "not testable";
+export const VERDICTS = [
+  "supported",
+  "mixed",
+  "contradicted",
+  "holds under a definition",
+  "same source",
+  "not testable",
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** What each verdict means, for the ledger's headings and legends. */
+export const VERDICT_MEANING: Record<Verdict, string> = {
+  supported: "every comparable series from another source agrees",
+  mixed: "some comparable series agree and some do not",
+  contradicted: "no comparable series agrees",
+  "holds under a definition": "the result depends on a definition the atlas chose; both readings are given",
+  "same source":
+    "the only evidence is the claim's own study, so this checks its prose against its own tables",
+  "not testable": "no public data tests it",
+};
 
 export interface LedgerEntry {
   study: string;
@@ -18,6 +43,10 @@ export interface LedgerEntry {
   /** The numbers behind the verdict. */
   evidence: string;
   verdict: Verdict;
+  /** Why this verdict, in one line: "1 of 5 series agree", "agrees with the study's own table". */
+  reason: string;
+  /** Comparable series (or the simulator) that agree, of how many; null when not testable. */
+  agree: { k: number; n: number } | null;
   /** Series or "simulator" whose data decided the verdict. */
   data: string[];
   note?: string;
@@ -26,7 +55,14 @@ export interface LedgerEntry {
 /** A published number shown as published (up to 6 significant digits), not rounded for prose. */
 const exact = (x: number) => Number(x.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 
-export type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
+type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
+
+/** The outcome of one test: what was compared and, per series (or "simulator"), whether it agrees. */
+interface Outcome {
+  test: string;
+  evidence: string;
+  results: { data: string[]; ok: boolean }[];
+}
 
 export function evaluateClaims(
   studies: Study[],
@@ -34,6 +70,7 @@ export function evaluateClaims(
   simulated: SimulatedQuantity,
 ): LedgerEntry[] {
   const measured = rows.filter((r) => r.kind === "measured");
+  const studyOf = new Map(measured.map((r) => [r.series, r.study]));
   return studies.flatMap((s) =>
     (s.claims ?? []).map((c) => {
       const base = {
@@ -44,19 +81,75 @@ export function evaluateClaims(
         where: c.where,
         ...(c.note ? { note: c.note } : {}),
       };
-      return { ...base, ...evaluate(c, measured, simulated) };
+      return {
+        ...base,
+        ...judge(c, s.id, evaluate(c.test, measured, simulated), studyOf, measured, simulated),
+      };
     }),
   );
 }
 
-type Outcome = Pick<LedgerEntry, "test" | "evidence" | "verdict" | "data">;
+type Judged = Pick<LedgerEntry, "test" | "evidence" | "verdict" | "reason" | "agree" | "data">;
 
-function evaluate(c: Claim, rows: CanonicalRow[], simulated: SimulatedQuantity): Outcome {
-  const t = c.test;
-  if (!t) return { test: "no test recorded", evidence: "", verdict: "not testable", data: [] };
+function judge(
+  c: Claim,
+  own: string,
+  o: Outcome,
+  studyOf: Map<string, string>,
+  rows: CanonicalRow[],
+  simulated: SimulatedQuantity,
+): Judged {
+  const data = [...new Set(o.results.flatMap((r) => r.data))];
+  if (o.results.length === 0)
+    return {
+      test: o.test,
+      evidence: o.evidence,
+      verdict: "not testable",
+      reason: "no data tests it",
+      agree: null,
+      data,
+    };
+  const k = o.results.filter((r) => r.ok).length;
+  const n = o.results.length;
+  const agree = { k, n };
+  // Evidence only from the claim's own study: its prose against its own table, not an independent check.
+  if (data.every((d) => d !== "simulator" && studyOf.get(d) === own)) {
+    const reason =
+      k === n
+        ? `agrees with the study's own table (${k} of ${n} series)`
+        : k === 0
+          ? `disagrees with the study's own table (${n} series)`
+          : `${k} of ${n} series of the study's own tables agree`;
+    return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree, data };
+  }
+  const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
+  const reason =
+    n === 1 ? (k === 1 ? "the data agrees" : "the data disagrees") : `${k} of ${n} comparable series agree`;
+  if (c.definition) {
+    const alt = evaluate(c.definition.source_test, rows, simulated);
+    const altOk = alt.results.length > 0 && alt.results.every((r) => r.ok);
+    const chosenOk = plain === "supported";
+    if (alt.results.length > 0 && altOk !== chosenOk) {
+      const holds = chosenOk ? c.definition.chosen : c.definition.source;
+      const fails = chosenOk ? c.definition.source : c.definition.chosen;
+      return {
+        test: `${o.test}; under the source's own definition: ${alt.test}`,
+        evidence: `${c.definition.chosen}: ${o.evidence}. ${c.definition.source}: ${alt.evidence}.`,
+        verdict: "holds under a definition",
+        reason: `holds with ${holds}; fails with ${fails}`,
+        agree,
+        data: [...new Set([...data, ...alt.results.flatMap((r) => r.data)])],
+      };
+    }
+  }
+  return { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
+}
+
+function evaluate(t: ClaimTest | undefined, rows: CanonicalRow[], simulated: SimulatedQuantity): Outcome {
+  if (!t) return { test: "no test recorded", evidence: "", results: [] };
   switch (t.kind) {
     case "none":
-      return { test: "none", evidence: t.reason, verdict: "not testable", data: [] };
+      return { test: "none", evidence: t.reason, results: [] };
     case "throughput-ratio":
       return throughputRatio(t, rows);
     case "peak-fraction":
@@ -94,16 +187,15 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
     return {
       test,
       evidence: `no measured series of ${t.model} on ${t.accelerator} has both batch sizes`,
-      verdict: "not testable",
-      data: [],
+      results: [],
     };
-  const within = ratios.filter((r) => Math.abs(r.ratio - t.expected) / t.expected <= t.tolerance);
+  const ok = (r: number) => Math.abs(r - t.expected) / t.expected <= t.tolerance;
+  const within = ratios.filter((r) => ok(r.ratio));
   const evidence = ratios.map((r) => `${r.s}: ${formatNumber(r.ratio)}×`).join("; ");
   return {
     test,
     evidence: `${within.length} of ${ratios.length} series within tolerance. ${evidence}`,
-    verdict: within.length > 0 ? "supported" : "contradicted",
-    data: ratios.map((r) => r.s),
+    results: ratios.map((r) => ({ data: [r.s], ok: ok(r.ratio) })),
   };
 }
 
@@ -112,18 +204,12 @@ function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: Ca
   const test = `throughput at batch ${t.batch} ÷ series maximum ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %`;
   const r = at(rows, t.series, t.batch);
   if (!r || r.fraction_of_peak === null)
-    return {
-      test,
-      evidence: `series ${t.series} has no batch ${t.batch}`,
-      verdict: "not testable",
-      data: [],
-    };
+    return { test, evidence: `series ${t.series} has no batch ${t.batch}`, results: [] };
   const ok = cmp === "at-least" ? r.fraction_of_peak >= t.expected : r.fraction_of_peak <= t.expected;
   return {
     test,
     evidence: `${t.series}: ${(r.fraction_of_peak * 100).toFixed(1)} % of its peak at batch ${t.batch}`,
-    verdict: ok ? "supported" : "contradicted",
-    data: [t.series],
+    results: [{ data: [t.series], ok }],
   };
 }
 
@@ -137,20 +223,13 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
     const sorted = [...inSeries].sort((a, b) => (a[field] as number) - (b[field] as number));
     row = t.aggregate === "min" ? sorted[0] : sorted[sorted.length - 1];
   } else row = inSeries.find((r) => r.batch_size === t.batch);
-  if (!row)
-    return {
-      test,
-      evidence: `series ${t.series} has no ${t.field} at ${where}`,
-      verdict: "not testable",
-      data: [],
-    };
+  if (!row) return { test, evidence: `series ${t.series} has no ${t.field} at ${where}`, results: [] };
   const v = row[field] as number;
   const diff = t.expected === 0 ? Math.abs(v) : Math.abs(v - t.expected) / Math.abs(t.expected);
   return {
     test,
     evidence: `${t.series}: ${t.field} = ${exact(v)} at batch ${row.batch_size}`,
-    verdict: diff <= t.tolerance ? "supported" : "contradicted",
-    data: [t.series],
+    results: [{ data: [t.series], ok: diff <= t.tolerance }],
   };
 }
 
@@ -169,13 +248,14 @@ function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): 
   const a = pick(rows, t.series, t.batch)?.[field];
   const b = pick(rows, t.reference_series, t.reference_batch)?.[field];
   if (typeof a !== "number" || typeof b !== "number" || b === 0)
-    return { test, evidence: `one of the two rows has no ${t.field}`, verdict: "not testable", data: [] };
+    return { test, evidence: `one of the two rows has no ${t.field}`, results: [] };
   const r = a / b;
   return {
     test,
     evidence: `${exact(a)} ÷ ${exact(b)} = ${formatNumber(r)}`,
-    verdict: Math.abs(r - t.expected) / t.expected <= t.tolerance ? "supported" : "contradicted",
-    data: [t.series, t.reference_series],
+    results: [
+      { data: [t.series, t.reference_series], ok: Math.abs(r - t.expected) / t.expected <= t.tolerance },
+    ],
   };
 }
 
@@ -187,13 +267,7 @@ function simulatedTest(t: Extract<ClaimTest, { kind: "simulated" }>, simulated: 
       ? `simulated ${what} ≈ ${t.expected} (±${t.tolerance * 100} %)`
       : `simulated ${what} ${cmp === "greater-than" ? ">" : "<"} ${t.expected}`;
   const v = simulated(t);
-  if (v === null)
-    return {
-      test,
-      evidence: "the simulator does not compute this quantity",
-      verdict: "not testable",
-      data: [],
-    };
+  if (v === null) return { test, evidence: "the simulator does not compute this quantity", results: [] };
   const ok =
     cmp === "approx"
       ? Math.abs(v - t.expected) / t.expected <= t.tolerance
@@ -204,10 +278,5 @@ function simulatedTest(t: Extract<ClaimTest, { kind: "simulated" }>, simulated: 
   const shown = bytes
     ? `${formatNumber(v / 1e6, 4)} MB (${Math.round(v).toLocaleString("en-US")} B)`
     : Math.round(v).toLocaleString("en-US");
-  return {
-    test,
-    evidence: `simulator: ${shown}`,
-    verdict: ok ? "supported" : "contradicted",
-    data: ["simulator"],
-  };
+  return { test, evidence: `simulator: ${shown}`, results: [{ data: ["simulator"], ok }] };
 }

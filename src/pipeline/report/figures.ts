@@ -2,7 +2,8 @@
  * Every figure in the report, with its stable id. Figure families are generic; the choices of which
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
+import { SourceError } from "../errors.ts";
 import { groupBy } from "../group.ts";
 import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import { batchScalingFigure } from "../figures/batch-scaling.ts";
@@ -11,17 +12,20 @@ import { speedupFigure } from "../figures/speedup.ts";
 import { efficiencyFigure, latencyThroughputFigure } from "../figures/tradeoff.ts";
 import { costFigure, costRows } from "../figures/cost.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
+import { acceleratorColors } from "../figures/palette.ts";
+import { brokenDerivations } from "./assumptions.ts";
 import { mlperfFigures } from "./mlperf-figures.ts";
 
 /** Extra figures from later stages (the simulator's), appended after the measured ones. */
-export type FigureSource = (atlas: Atlas) => FigureSpec[];
+export type FigureSource = (atlas: AtlasData) => FigureSpec[];
 
-export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureSpec[] {
+export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): FigureSpec[] {
   const titles = Object.fromEntries(atlas.studies.map((s) => [s.study.id, s.study.title]));
   const figures: FigureSpec[] = [];
   // Accelerator pages: throughput and latency against batch for each model measured on each accelerator.
   // Grouped once: filtering every row per accelerator grew with accelerators × rows (scripts/bench.ts).
   const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
+  const broken = brokenDerivations(atlas.rows, atlas.audit);
   for (const acc of atlas.accelerators) {
     const rows = byAccelerator.get(acc.id) ?? [];
     const models = [
@@ -29,7 +33,7 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
     ].sort();
     for (const model of models) {
       for (const metric of ["throughput", "latency"] as const) {
-        const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles });
+        const f = batchScalingFigure(rows, { accelerator: acc, model, metric, studyTitles: titles, broken });
         if (f) figures.push(f);
       }
     }
@@ -37,9 +41,24 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
   figures.push(...findingFigures(atlas));
   figures.push(...mlperfFigures(atlas));
   for (const source of extra) figures.push(...source(atlas));
+  // Ingest refuses the data that would collide (crossCheck); should another family collide, the data
+  // it came from is named, not a stack trace.
   const ids = new Set<string>();
   for (const f of figures) {
-    if (ids.has(f.id)) throw new Error(`duplicate figure id ${f.id}`);
+    if (ids.has(f.id)) {
+      const study = atlas.studies.find((s) => f.sources.includes(s.study.id));
+      throw new SourceError([
+        {
+          file: f.accelerator ? `data/accelerators/${f.accelerator}.yaml` : (study?.metaFile ?? "data"),
+          line: 0,
+          column: 0,
+          message: `two figures get the id ${f.id}`,
+          expected: "data whose figure ids differ",
+          found: `${f.id} twice`,
+          hint: "two model or accelerator ids differ only in punctuation; rename one",
+        },
+      ]);
+    }
     ids.add(f.id);
   }
   return figures;
@@ -47,13 +66,15 @@ export function reportFigures(atlas: Atlas, extra: FigureSource[] = []): FigureS
 
 const DLE_TF1 = "nvidia-dle-tf1-resnet50";
 
-function findingFigures(atlas: Atlas): FigureSpec[] {
+function findingFigures(atlas: AtlasData): FigureSpec[] {
   const rows = atlas.rows;
   // A finding figure needs its series; with other data (a fixture, a fork) it is simply not made, and a
   // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
   const mnCore = atlas.studies.find((s) => s.study.id === "mn-core-2-poster");
+  // One colour per accelerator on every page (palette.ts).
+  const colors = acceleratorColors(atlas.accelerators.map((a) => a.id));
 
   when(() =>
     peakFractionFigure(rows, {
@@ -85,6 +106,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "The MN-Core 2 marker is the poster's claim, drawn as a claim: its per-batch numbers are only in the poster's figures and were not published. " +
         "Precision and framework differ between the MN-Core 2 run (FP16 via MLSDK) and the GPU tables, so only the shape of the curves is comparable.",
       sources: [DLE_TF1, "nvidia-dle-pytorch-resnet50", "mn-core-2-poster"],
+      colors,
     }),
   );
   when(() =>
@@ -118,6 +140,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "Ratio of throughputs at equal batch size within NVIDIA's DeepLearningExamples TF1 ResNet-50 v1.5 tables (same container, same script, same GPU). " +
         "The README notes that performance without XLA is low because of a BN + ReLU fusion bug, which favours the XLA lines.",
       sources: [DLE_TF1],
+      colors,
     }),
   );
   when(() =>
@@ -145,6 +168,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "Ratios of throughputs at equal batch size in Sridhar and Arumugam's V100/P100 ResNet-50 report. " +
         "Caveats: the naive FP32 runs imply about 10,000 images per run and the other runs 1,000 (see the data-quality audit); P100 has no Tensor Cores, and the report itself says its mixed precision falls back to FP32.",
       sources: ["v100-p100-resnet50-course"],
+      colors,
     }),
   );
   when(() =>
@@ -156,6 +180,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "Each point is one card batch size from Kacher et al. (2020), Tables 1 and 2: one C2 card (two GC2 IPUs, one inference session each), PopART mixed precision. " +
         "Latency is per card batch and includes pre-processing and the copy back from the device. Input size is not stated in the paper.",
       sources: ["graphcore-c2-resnext101"],
+      color: colors.get("graphcore-gc2"),
     }),
   );
   when(() =>
@@ -167,6 +192,7 @@ function findingFigures(atlas: Atlas): FigureSpec[] {
         "Images per second per watt from Kacher et al. (2020), Table 3 (power from gc-monitor, averaged over a few minutes of inference). " +
         "The power column is derived here as throughput ÷ efficiency; it is not published.",
       sources: ["graphcore-c2-resnext101"],
+      color: colors.get("graphcore-gc2"),
     }),
   );
   const course = atlas.studies.find((s) => s.study.id === "v100-p100-resnet50-course");

@@ -9,8 +9,9 @@ import remarkGfm from "remark-gfm";
 import remarkRehype from "remark-rehype";
 import rehypeSanitize from "rehype-sanitize";
 import rehypeStringify from "rehype-stringify";
-import { parse as parseYamlText, YAMLError } from "yaml";
-import { SourceError, type SourceProblem } from "../errors.ts";
+import { z } from "zod";
+import { SourceError, quoteFound, type SourceProblem } from "../errors.ts";
+import { parseYaml } from "../ingest/yaml.ts";
 
 export type Block =
   | { kind: "html"; html: string }
@@ -23,7 +24,18 @@ export type TokenResolver = (
   args: string[],
 ) => { ok: true; text: string; title?: string } | { ok: false; error: string };
 
-export interface MarkdownDoc {
+/** Ids a finding may link to or embed; a link to a study, accelerator, finding or figure not listed is an error. */
+export interface KnownIds {
+  figures: Set<string>;
+  tables: Set<string>;
+  studies?: Set<string>;
+  accelerators?: Set<string>;
+  findings?: Set<string>;
+  /** The page the prose is shown on (`/findings/<id>/`): relative links are resolved against it. */
+  page?: string;
+}
+
+interface MarkdownDoc {
   front: Record<string, unknown>;
   /** The front matter as written (it starts on line 2 of the file), for locating errors in it. */
   frontText: string;
@@ -32,15 +44,78 @@ export interface MarkdownDoc {
   tokens: { token: string; text: string }[];
 }
 
+/** A node of the HTML tree rehype works on (only what the two plugins below read and write). */
+interface HastNode {
+  type: string;
+  tagName?: string;
+  value?: string;
+  properties?: Record<string, unknown>;
+  children?: HastNode[];
+}
+
+const textOf = (n: HastNode): string => n.value ?? (n.children ?? []).map(textOf).join("");
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
+function slugify(text: string, seen: Map<string, number>): string {
+  const base = text
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+  const n = seen.get(base) ?? 0;
+  seen.set(base, n + 1);
+  return n === 0 ? base : `${base}-${n}`;
+}
+
+/**
+ * After sanitizing (which would prefix ids): headings get GitHub's ids, so a document's own
+ * `[Contents](#section)` links resolve, and tables get a box that scrolls on its own on a phone.
+ */
+function rehypeAtlas() {
+  return (tree: HastNode) => {
+    const seen = new Map<string, number>();
+    const walk = (node: HastNode) => {
+      node.children = (node.children ?? []).map((child) => {
+        if (child.type !== "element") return child;
+        if (/^h[1-6]$/.test(child.tagName!))
+          child.properties = { ...child.properties, id: slugify(textOf(child), seen) };
+        walk(child);
+        // Scrolling boxes take the keyboard focus, so they can be scrolled without a mouse.
+        if (child.tagName === "pre") child.properties = { ...child.properties, tabIndex: 0 };
+        return child.tagName === "table"
+          ? {
+              type: "element",
+              tagName: "div",
+              properties: { className: ["table-wrap"], tabIndex: 0 },
+              children: [child],
+            }
+          : child;
+      });
+    };
+    walk(tree);
+  };
+}
+
 const processor = unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkRehype)
   .use(rehypeSanitize)
+  .use(rehypeAtlas)
   .use(rehypeStringify);
 
 export function markdownToHtml(md: string): string {
   return String(processor.processSync(md));
+}
+
+/**
+ * A prose field of a data file (a study's summary, a note, a caveat) as HTML: plain text, escaped, in
+ * which `code spans` render as code. Not full Markdown: such fields quote sources verbatim, and their
+ * `*`, `_` and `<` must stay the characters the source printed.
+ */
+export function proseHtml(text: string): string {
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escaped.replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
 
 const BLOCK = /^\{\{(figure|table):([a-z0-9][a-z0-9-]*)\}\}$/;
@@ -50,29 +125,28 @@ export function renderMarkdownDoc(
   file: string,
   source: string,
   resolve: TokenResolver,
-  known: { figures: Set<string>; tables: Set<string> },
+  known: KnownIds,
 ): MarkdownDoc {
   const problems: SourceProblem[] = [];
-  const { front, frontText, body, bodyLine } = splitFrontMatter(file, source);
+  const { frontText, body, bodyLine } = splitFrontMatter(file, source);
+  // The one YAML reader (core schema, no tags, aliases or directives); the page validates the fields.
+  const front = parseYaml(file, frontText, z.record(z.string(), z.unknown()), {
+    firstLine: 2,
+    what: "front matter",
+  });
   const lines = body.split("\n");
   const tooComplex = checkComplexity(lines);
   if (tooComplex)
     throw new SourceError([{ file, line: bodyLine + tooComplex.index, column: 1, ...tooComplex.problem }]);
+  problems.push(...checkLinks(body, known).map((p) => ({ file, ...p, line: bodyLine + p.line - 1 })));
   const tokens: MarkdownDoc["tokens"] = [];
   // Inline tokens first, line by line, so an error can say where the token is.
   const resolved = lines.map((line, i) =>
     line.replace(INLINE, (whole, kind: string, argText: string, offset: number) => {
       if (kind === "figure" || kind === "table") return whole;
-      const res = resolve(kind, argText.split(":"));
+      const res = resolveToken(whole, kind, argText, resolve);
       if (!res.ok) {
-        problems.push({
-          file,
-          line: bodyLine + i,
-          column: offset + 1,
-          message: `data token ${whole} cannot be resolved`,
-          expected: "a token naming data that exists",
-          found: res.error,
-        });
+        problems.push({ file, line: bodyLine + i, column: offset + 1, ...res.problem });
         return whole;
       }
       tokens.push({ token: whole, text: res.text });
@@ -128,65 +202,197 @@ export function renderMarkdownDoc(
   return { front, frontText, blocks, tokens };
 }
 
-function splitFrontMatter(
+/** Where a token or link in a one-line text (a front-matter value) is in the file. */
+type Locate = (needle: string, occurrence: number) => { line: number; column: number };
+
+/**
+ * A front-matter value as inline Markdown (the headline): tokens resolved and links checked like
+ * the body's, each problem located in the file by `locate`; returns sanitized inline HTML.
+ */
+export function renderInlineMarkdown(
   file: string,
-  source: string,
-): { front: Record<string, unknown>; frontText: string; body: string; bodyLine: number } {
-  const m = /^---\n([\s\S]*?)\n---\n/.exec(source);
-  if (!m)
-    throw new SourceError([
-      {
-        file,
-        line: 1,
-        column: 1,
-        message: "finding has no front matter",
-        expected: "a YAML block between --- lines at the top",
-        found: JSON.stringify(source.slice(0, 40)),
+  text: string,
+  resolve: TokenResolver,
+  known: KnownIds,
+  locate: Locate,
+): string {
+  const problems: SourceProblem[] = checkLinks(text, known).map((p) => ({
+    file,
+    ...p,
+    ...locate(p.needle, 0),
+  }));
+  const seen = new Map<string, number>();
+  const out = text.replace(INLINE, (whole, kind: string, argText: string) => {
+    const occurrence = seen.get(whole) ?? 0;
+    seen.set(whole, occurrence + 1);
+    const res = resolveToken(whole, kind, argText, resolve);
+    if (res.ok) return escapeMarkdown(res.text);
+    problems.push({ file, ...locate(whole, occurrence), ...res.problem });
+    return whole;
+  });
+  if (problems.length) throw new SourceError(problems);
+  return markdownToHtml(out)
+    .trim()
+    .replace(/^<p>|<\/p>$/g, "");
+}
+
+type Resolved =
+  | { ok: true; text: string }
+  | { ok: false; problem: Omit<SourceProblem, "file" | "line" | "column"> };
+
+/** One data token: its text, or the problem (unknown data, or a number that is not finite: "∞ MB"). */
+function resolveToken(whole: string, kind: string, argText: string, resolve: TokenResolver): Resolved {
+  const res = resolve(kind, argText.split(":"));
+  if (!res.ok)
+    return {
+      ok: false,
+      problem: {
+        message: `data token ${whole} cannot be resolved`,
+        expected: "a token naming data that exists",
+        found: res.error,
       },
-    ]);
-  let front: unknown;
-  try {
-    front = parseYamlText(m[1]!);
-  } catch (e) {
-    // The front matter starts on line 2, after the opening ---.
-    const at =
-      e instanceof YAMLError && e.linePos
-        ? { line: e.linePos[0].line + 1, column: e.linePos[0].col }
-        : { line: 2, column: 1 };
-    throw new SourceError([
-      {
-        file,
+    };
+  if (/∞|NaN/.test(res.text))
+    return {
+      ok: false,
+      problem: {
+        message: `data token ${whole} gives a number that is not finite`,
+        expected: "a finite number",
+        found: quoteFound(res.text),
+        hint: "check the token's arguments (an input size or batch far beyond any real one?)",
+      },
+    };
+  return { ok: true, text: res.text };
+}
+
+const markdownParser = unified().use(remarkParse).use(remarkGfm);
+
+interface MdNode {
+  type: string;
+  url?: string;
+  children?: MdNode[];
+  position?: { start: { line: number; column: number } };
+}
+
+/** Link targets on the site that name an entity: the id after the prefix must exist. */
+const ENTITY_LINK = /^\/(studies|accelerators|findings|figures)\/([^/]+)/;
+
+/**
+ * Images and links in Markdown: images are refused (figures come from `{{figure:id}}`; an image from
+ * another site would load for every reader, a tracking pixel), and a link to a study, accelerator,
+ * finding or figure of the atlas must name one that exists. Lines and columns are the text's own.
+ */
+function checkLinks(text: string, known: KnownIds): (Omit<SourceProblem, "file"> & { needle: string })[] {
+  const problems: (Omit<SourceProblem, "file"> & { needle: string })[] = [];
+  const stack: MdNode[] = [markdownParser.parse(text) as unknown as MdNode];
+  const page = known.page ?? "/findings/finding/";
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    const at = { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
+    const url = node.url ?? "";
+    if (node.type === "image" || node.type === "imageReference") {
+      const remote = /^(https?:)?\/\//i.test(url.trim());
+      problems.push({
         ...at,
-        message: "front matter is not valid YAML",
-        expected: "YAML",
-        found: (e as Error).message.split("\n")[0]!,
-      },
-    ]);
+        needle: url || "![",
+        message: remote ? "image from another site in a finding" : "image in a finding",
+        expected: "figures embedded with {{figure:<id>}}",
+        found: quoteFound(url || "an image reference"),
+        hint: remote
+          ? "an image from elsewhere loads for every reader (it can track them) and can change after publication"
+          : "images are not published with findings; embed a figure of the report instead",
+      });
+      continue;
+    }
+    if ((node.type !== "link" && node.type !== "definition") || !url) continue;
+    if (/^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url)) continue;
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(url, `https://atlas.invalid${page}`).pathname);
+    } catch {
+      continue;
+    }
+    const m = ENTITY_LINK.exec(path);
+    if (!m) continue;
+    const kind = m[1] as "studies" | "accelerators" | "findings" | "figures";
+    const id = kind === "figures" ? m[2]!.replace(/\.(svg|png|csv|json)$/, "") : m[2]!;
+    const set = known[kind];
+    if (!set || set.has(id)) continue;
+    const what = { studies: "study", accelerators: "accelerator", findings: "finding", figures: "figure" }[
+      kind
+    ];
+    problems.push({
+      ...at,
+      needle: url,
+      message: `link to a ${what} that does not exist`,
+      expected: `a ${what} id of the atlas (link ${JSON.stringify(url)} leads to ${path})`,
+      found: quoteFound(id),
+    });
   }
-  if (!front || typeof front !== "object" || Array.isArray(front)) {
-    throw new SourceError([
-      {
-        file,
-        line: 2,
-        column: 1,
-        message: "front matter is not a mapping",
-        expected: "key: value lines",
-        found: JSON.stringify(front),
-      },
-    ]);
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * The front matter between the opening and closing `---` lines, and the body after it. Windows line
+ * ends are read as plain ones (a CRLF file is a valid finding; line and column numbers do not change).
+ */
+function splitFrontMatter(file: string, raw: string): { frontText: string; body: string; bodyLine: number } {
+  const fail = (
+    line: number,
+    column: number,
+    message: string,
+    expected: string,
+    found: string,
+    hint?: string,
+  ) => new SourceError([{ file, line, column, message, expected, found, ...(hint ? { hint } : {}) }]);
+  if (raw.charCodeAt(0) === 0xfeff)
+    throw fail(
+      1,
+      1,
+      "file starts with a byte-order mark",
+      "UTF-8 without a byte-order mark",
+      "U+FEFF at the start of the file",
+      "save the file as plain UTF-8 (no BOM)",
+    );
+  const loneCr = /\r(?!\n)/.exec(raw);
+  if (loneCr) {
+    const before = raw.slice(0, loneCr.index);
+    throw fail(
+      before.split("\n").length,
+      loneCr.index - before.lastIndexOf("\n"),
+      "line break is a carriage return alone",
+      "lines ending in \\n (or \\r\\n)",
+      "\\r not followed by \\n",
+      "save the file with Unix (LF) or Windows (CRLF) line endings",
+    );
   }
-  return {
-    front: front as Record<string, unknown>,
-    frontText: m[1]!,
-    body: source.slice(m[0].length),
-    bodyLine: m[0].split("\n").length,
-  };
+  const source = raw.replace(/\r\n/g, "\n");
+  const m = /^---\n(?:([\s\S]*?)\n)?---(?:\n|$)/.exec(source);
+  if (!m) {
+    if (/^---\n/.test(source))
+      throw fail(
+        1,
+        1,
+        "front matter is not closed",
+        "a line with only --- after the front matter",
+        "no closing --- line",
+      );
+    throw fail(
+      1,
+      1,
+      "finding has no front matter",
+      "a YAML block between --- lines at the top",
+      quoteFound(source.slice(0, 40)),
+    );
+  }
+  return { frontText: m[1] ?? "", body: source.slice(m[0].length), bodyLine: m[0].split("\n").length };
 }
 
 /** Nesting levels (quotes, lists) per line and columns of indentation a finding may use. */
-export const MAX_MARKDOWN_NESTING = 16;
+const MAX_MARKDOWN_NESTING = 16;
 /** Emphasis, link, code and HTML markers per paragraph: remark's time grows with their square. */
-export const MAX_INLINE_MARKERS = 1000;
+const MAX_INLINE_MARKERS = 1000;
 
 /**
  * Finds the first line that would make remark slow or overflow its stack (hostile or broken prose):
@@ -240,20 +446,24 @@ function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, "\\$1");
 }
 
-/** Resolves inline data tokens in a plain-text field (no Markdown): the text stays text, escaped by the page. */
-export function resolvePlainTokens(file: string, text: string, resolve: TokenResolver): string {
+/**
+ * Resolves inline data tokens in a plain-text field (no Markdown): the text stays text, escaped by the
+ * page. `locate` places a token in the file (line 1, column 1 without it).
+ */
+export function resolvePlainTokens(
+  file: string,
+  text: string,
+  resolve: TokenResolver,
+  locate: Locate = () => ({ line: 1, column: 1 }),
+): string {
   const problems: SourceProblem[] = [];
+  const seen = new Map<string, number>();
   const out = text.replace(INLINE, (whole, kind: string, argText: string) => {
-    const res = resolve(kind, argText.split(":"));
+    const occurrence = seen.get(whole) ?? 0;
+    seen.set(whole, occurrence + 1);
+    const res = resolveToken(whole, kind, argText, resolve);
     if (res.ok) return res.text;
-    problems.push({
-      file,
-      line: 1,
-      column: 1,
-      message: `data token ${whole} in the front matter cannot be resolved`,
-      expected: "a token naming data that exists",
-      found: res.error,
-    });
+    problems.push({ file, ...locate(whole, occurrence), ...res.problem });
     return whole;
   });
   if (problems.length) throw new SourceError(problems);

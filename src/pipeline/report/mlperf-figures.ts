@@ -1,5 +1,5 @@
 /** The MLPerf figures of the report: per accelerator with MLPerf results, and the three finding figures. */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
 import { collectFigures, type FigureSpec } from "../figures/spec.ts";
 import {
   mlperfBatchingFigure,
@@ -16,7 +16,7 @@ import { MLPERF_MACS } from "../mlperf/macs.ts";
 
 export const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
 
-export function mlperfFigures(atlas: Atlas): FigureSpec[] {
+export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
   if (atlas.mlperf.length === 0) return [];
   const makers: (() => FigureSpec)[] = [];
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));

@@ -8,7 +8,7 @@
  *   {{mlperfretina:median}}                   RetinaNet ÷ ResNet-50: n, accelerators, median, min, max, minwho, maxwho, above, excess, macratio, resnet50-gmacs, retinanet-gmacs
  *   {{mlperfretina:acc:l4}}                   median ratio of one accelerator
  */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
 import {
   batchingGains,
   efficiencyPoints,
@@ -27,7 +27,7 @@ const COMPARISONS: Record<string, GainComparison> = {
 };
 
 export function mlperfTokens(
-  atlas: Pick<Atlas, "mlperf" | "rows" | "accelerators">,
+  atlas: Pick<AtlasData, "mlperf" | "rows" | "accelerators">,
 ): Record<string, (args: string[]) => string> {
   const results = atlas.mlperf;
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));

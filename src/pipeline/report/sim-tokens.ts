@@ -2,20 +2,21 @@
  * Data tokens for simulator numbers in finding prose:
  *   {{sim:<quantity>:<model>:<W>x<H>:<precision>[:<batch>]}}  a memory or size quantity ("33.55 MB")
  *   {{crossover:<model>:<precision>}}  smallest swept input whose working set exceeds the weights
- *   {{val:<study|all>:<summary field>}}  validation error summary ("4.9 %")
+ *   {{val:<summary field>}}  the simulator's accuracy summary ("14.9 %", "273")
+ *   {{valby:<accelerator|model|precision|regime|stack|study>:<key>:<loao|lomo>}}  MAPE of one group ("12.1 % (bias +3.0 %, 87 points)")
  *   {{simbatch:<sweep series>}}  smallest batch reaching 90 % of the series' best throughput
  */
-import type { Atlas } from "../run.ts";
+import type { AtlasData } from "../atlas.ts";
 import { simulatedQuantities } from "../simulate/profile.ts";
 import { resolveModelId } from "../simulate/models/index.ts";
 import { PRECISIONS, type Precision } from "../simulate/accounting.ts";
 import { smallestBatchBySeries } from "../simulate/sweep.ts";
-import type { ValidationSummary } from "../simulate/validate.ts";
+import type { ErrorStats, ValidationSummary } from "../simulate/validate.ts";
 import { formatNumber } from "./tokens.ts";
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 4)} MB`;
 
-export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) => string> {
+export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[]) => string> {
   let firstBatch: Map<string, number> | null = null;
   return {
     sim: ([quantity, model, size, precision, batch]) => {
@@ -49,16 +50,29 @@ export function simulatorTokens(atlas: Atlas): Record<string, (args: string[]) =
       const hit = rows.find((r) => r.peakActivationBytes > r.weightBytes);
       return hit ? `${hit.width}×${hit.height}` : "none of the swept sizes";
     },
-    val: ([study, field]) => {
+    val: ([field]) => {
       const v = atlas.validation;
       if (!v) throw new Error("the simulator did not run");
-      const summary: ValidationSummary | undefined =
-        study === "all" ? v.summary : v.byStudy.find((s) => s.study === study);
-      if (!summary) throw new Error(`no validation summary for ${study}`);
-      const x = summary[field as keyof ValidationSummary];
+      const x = v.summary[field as keyof ValidationSummary];
       if (x === undefined) throw new Error(`unknown validation field ${JSON.stringify(field)}`);
       if (x === null) return "not available";
       return /_pct$/.test(field!) ? `${formatNumber(x)} %` : String(x);
+    },
+    valby: ([group, key, kind]) => {
+      const v = atlas.validation;
+      if (!v) throw new Error("the simulator did not run");
+      let s: ErrorStats | undefined;
+      if (group === "study") s = v.byStudy.find((x) => x.key === key);
+      else {
+        const b = v.breakdown[group as keyof typeof v.breakdown];
+        if (!b) throw new Error(`unknown validation group ${JSON.stringify(group)}`);
+        if (kind !== "loao" && kind !== "lomo")
+          throw new Error(`expected loao or lomo, got ${JSON.stringify(kind)}`);
+        s = b[kind].find((x) => x.key === key);
+      }
+      if (!s || s.mape_pct === null) throw new Error(`no validation points for ${group} ${key}`);
+      const sign = s.bias_pct! >= 0 ? "+" : "−";
+      return `${formatNumber(s.mape_pct)} % (bias ${sign}${formatNumber(Math.abs(s.bias_pct!))} %, ${s.points} points)`;
     },
     simbatch: ([series]) => {
       firstBatch ??= new Map(

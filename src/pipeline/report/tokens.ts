@@ -6,8 +6,9 @@ import { groupBy } from "../group.ts";
 import type { CanonicalRow } from "../schema.ts";
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { TokenResolver } from "./markdown.ts";
+import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 
-export interface TokenContext {
+interface TokenContext {
   rows: CanonicalRow[];
   audit: AuditFinding[];
   /** Hourly price stated for a series' table, where the study gives one. */
@@ -33,6 +34,7 @@ const FIELDS = new Set<string>([
   "power_w",
   "img_s_per_w",
   "cost_usd_per_1000_img",
+  "published_cost_usd_per_1000_img",
   "fraction_of_peak",
 ]);
 
@@ -77,12 +79,15 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     peak: ([s]) => formatNumber(num(peakRow(s), "throughput_img_s")),
     peakbatch: ([s]) => String(peakRow(s).batch_size),
     firstbatch: ([s, f]) => {
-      // Smallest batch whose throughput reaches the fraction `f` of the series' peak.
-      const hit = series(s)
-        .filter((r) => r.note === "" && r.fraction_of_peak !== null && r.fraction_of_peak >= Number(f))
-        .sort((a, b) => a.batch_size! - b.batch_size!)[0];
-      if (!hit) throw new Error(`series ${s} never reaches ${f} of its peak`);
-      return String(hit.batch_size);
+      // Rows with a note (a flagged value) do not count, neither as the peak nor as the answer.
+      const points = series(s).flatMap((r) =>
+        r.note === "" && r.throughput_img_s !== null && r.batch_size !== null
+          ? [{ batch: r.batch_size, throughputImgS: r.throughput_img_s }]
+          : [],
+      );
+      const batch = smallestBatchAtFraction(points, Number(f));
+      if (batch === null) throw new Error(`series ${s} never reaches ${f} of its peak`);
+      return String(batch);
     },
     max: ([s, f]) => formatNumber(Math.max(...series(s).map((r) => num(r, f!)))),
     min: ([s, f]) => formatNumber(Math.min(...series(s).map((r) => num(r, f!)))),

@@ -23,14 +23,14 @@ export const BYTES_PER_ELEMENT: Readonly<Record<MathPrecision, number>> = {
 };
 
 /** Torch parameters: weights, own biases, and γ and β of every batch norm. */
-export const torchParams = (n: Node): number => n.weights + n.biases + 2 * n.bnChannels;
+const torchParams = (n: Node): number => n.weights + n.biases + 2 * n.bnChannels;
 
 /**
  * Deployed parameters: batch norm folded into the conv (one bias per channel). These are the bytes
  * the performance model reads from memory; biases are counted at the weights' width (in INT8
  * deployments they are often int32, a difference of about 0.1% for these networks).
  */
-export const deployParams = (n: Node): number => n.weights + n.biases + n.bnChannels;
+const deployParams = (n: Node): number => n.weights + n.biases + n.bnChannels;
 
 export interface Totals {
   /** Torch parameter count (matches torchvision `num_params` and the PyTorch YOLOv3 count). */
@@ -64,11 +64,7 @@ export function totals(graph: Graph): Totals {
   };
 }
 
-/** Deployed weight bytes of a network at a precision. */
-export const weightBytes = (graph: Graph, precision: MathPrecision): number =>
-  totals(graph).deployParams * BYTES_PER_ELEMENT[precision];
-
-export interface LayerRow {
+interface LayerRow {
   id: number;
   name: string;
   kind: string;

@@ -1,37 +1,25 @@
 /**
- * Fitting the two stack parameters on the named calibration dataset (data/simulator/calibration.yaml):
- * efficiency η and the stack's fixed cost (an overhead per batch, or a floor per layer, by the stack's
- * `fixed_cost`). Each table gives two points (N₁, T₁), (N₂, T₂). For a trial η the fixed cost is set so
- * the model meets T₁ exactly (closed form for the overhead, bisection for the floor); η is then found
- * by bisection so the model meets T₂. Fixed iteration counts keep it deterministic. Points outside the
- * calibration dataset are never used here; validation reports error on them.
+ * The layer roofline's calibration, for accelerators without a published tile structure (IPU,
+ * MN-Core 2, InferX X1; docs/simulator.md, "Roofline model"): efficiency η and the stack's fixed cost
+ * (an overhead per batch, or a floor per layer, by the stack's `fixed_cost`), fitted on the two or three
+ * rows a `roofline` entry of data/simulator/calibration.yaml names. For a trial η the fixed cost is set
+ * so the model meets the first point exactly (closed form for the overhead, bisection for the floor); η
+ * is then found by bisection so the model meets the last. Fixed iteration counts keep it deterministic.
+ * GPUs use the kernel model instead (fit.ts).
  */
-import type { Accelerator, Precision as RowPrecision } from "../schema.ts";
+import type { Accelerator, CanonicalRow } from "../schema.ts";
 import type { MathPrecision } from "./accounting.ts";
+import { mathPrecisionOf, rowsOfTable } from "./fit.ts";
 import { deviceFor, isDevice, type Device } from "./hardware.ts";
 import { resolveModelId } from "./models/index.ts";
-import type { CalibrationTable, SimulatorParams, Stack } from "./params.ts";
+import type { RooflineFit, RooflineStack, SimulatorParams } from "./params.ts";
 import { isFeasible, simulateBatch, type PerfProfile, type StackParams } from "./performance.ts";
 import { modelProfile } from "./profile.ts";
 
-export type FixedCost = Stack["fixed_cost"];
-
-/** How a row's precision is simulated; `unknown` cannot be. */
-export function mathPrecisionOf(p: RowPrecision): MathPrecision | null {
-  const map: Record<RowPrecision, MathPrecision | null> = {
-    fp32: "fp32",
-    tf32: "tf32",
-    fp16: "fp16",
-    "mixed-fp16": "fp16",
-    bf16: "bf16",
-    int8: "int8",
-    unknown: null,
-  };
-  return map[p];
-}
+type FixedCost = RooflineStack["fixed_cost"];
 
 export interface Fit extends StackParams {
-  /** Calibration table id. */
+  /** Roofline fit id (calibration.yaml). */
   table: string;
   accelerator: string;
   stack: string;
@@ -54,7 +42,7 @@ const MIN_EFFICIENCY = 1e-4;
 type Point = { batch: number; latency_ms: number };
 
 /** Points each fixed-cost form needs: one per unknown (η plus one or two fixed costs). */
-export const POINTS_NEEDED: Readonly<Record<FixedCost, number>> = { "per-batch": 2, "per-layer": 2, both: 3 };
+const POINTS_NEEDED: Readonly<Record<FixedCost, number>> = { "per-batch": 2, "per-layer": 2, both: 3 };
 
 /** Bisection for a decreasing function: the x in [lo, hi] where f(x) crosses 0. */
 function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): number {
@@ -71,7 +59,7 @@ function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): num
  * make the model meet the smaller batches exactly, η makes it meet the largest. Throws if a point
  * cannot be simulated.
  */
-export function fitPoints(
+export function fitRooflinePoints(
   profile: PerfProfile,
   device: Device,
   precision: MathPrecision,
@@ -137,30 +125,23 @@ export function fitPoints(
   return { ...fitted, note: notes.length ? notes.join("; ") : null };
 }
 
-const memo = new WeakMap<SimulatorParams, WeakMap<readonly Accelerator[], CalibrationResult>>();
-
-/** Fits every table of the calibration dataset whose accelerator is present (memoized on the inputs' identity). */
-export function calibrate(accelerators: readonly Accelerator[], params: SimulatorParams): CalibrationResult {
-  const byAccelerators = memo.get(params) ?? new WeakMap<readonly Accelerator[], CalibrationResult>();
-  memo.set(params, byAccelerators);
-  const hit = byAccelerators.get(accelerators);
-  if (hit) return hit;
-  const result = fitAll(accelerators, params);
-  byAccelerators.set(accelerators, result);
-  return result;
-}
-
-function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): CalibrationResult {
+/** Fits every roofline entry of the calibration dataset whose accelerator and rows are present. */
+export function calibrateRoofline(
+  accelerators: readonly Accelerator[],
+  params: SimulatorParams,
+  measured: readonly CanonicalRow[],
+): CalibrationResult {
   const fits: Fit[] = [];
   const skipped: CalibrationResult["skipped"] = [];
-  for (const t of params.calibration.tables) {
-    const reason = fitProblem(t, accelerators, params);
-    if (typeof reason === "string") {
-      skipped.push({ table: t.id, reason });
+  for (const t of params.calibration.roofline) {
+    const problem = fitProblem(t, accelerators, params, measured);
+    if (typeof problem === "string") {
+      skipped.push({ table: t.id, reason: problem });
       continue;
     }
-    const { device, precision, profile } = reason;
-    const fixedCost = params.stacks.find((s) => s.id === t.stack)!.fixed_cost;
+    const { device, precision, profile, points } = problem;
+    const stack = params.stacks.find((s) => s.id === t.stack);
+    const fixedCost = stack?.engine === "roofline" ? stack.fixed_cost : "per-batch";
     try {
       fits.push({
         table: t.id,
@@ -168,7 +149,7 @@ function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): 
         stack: t.stack,
         precision,
         fixedCost,
-        ...fitPoints(profile, device, precision, t.points, fixedCost, t.devices ?? 1),
+        ...fitRooflinePoints(profile, device, precision, points, fixedCost, t.devices ?? 1),
       });
     } catch (e) {
       skipped.push({ table: t.id, reason: (e as Error).message });
@@ -177,7 +158,12 @@ function fitAll(accelerators: readonly Accelerator[], params: SimulatorParams): 
   return { dataset: params.calibration.name, fits, skipped };
 }
 
-function fitProblem(t: CalibrationTable, accelerators: readonly Accelerator[], params: SimulatorParams) {
+function fitProblem(
+  t: RooflineFit,
+  accelerators: readonly Accelerator[],
+  params: SimulatorParams,
+  measured: readonly CanonicalRow[],
+) {
   const acc = accelerators.find((a) => a.id === t.accelerator);
   if (!acc) return `no data/accelerators/${t.accelerator}.yaml`;
   const device = deviceFor(
@@ -185,11 +171,22 @@ function fitProblem(t: CalibrationTable, accelerators: readonly Accelerator[], p
     params.accelerators.find((a) => a.id === t.accelerator),
   );
   if (!isDevice(device)) return device.reason;
-  const model = resolveModelId(t.model);
-  if (!model) return `unknown model ${t.model}`;
-  const precision = mathPrecisionOf(t.precision);
-  if (!precision || !device.peak[precision]) return `no ${t.precision} peak for ${t.accelerator}`;
-  return { device, precision, profile: modelProfile(model, t.input.width, t.input.height).perf() };
+  const rows = rowsOfTable(measured, t.rows).filter((r) => r.accelerator === t.accelerator);
+  if (rows.length === 0) return `no measured rows in ${t.rows.study}/${t.rows.table}`;
+  const first = rows[0]!;
+  const model = resolveModelId(first.model);
+  if (!model) return `unknown model ${first.model}`;
+  const precision = mathPrecisionOf(first.precision);
+  if (!precision || !device.peak[precision]) return `no ${first.precision} peak for ${t.accelerator}`;
+  const points = rows.flatMap((r) =>
+    r.batch_size !== null && r.latency_ms !== null ? [{ batch: r.batch_size, latency_ms: r.latency_ms }] : [],
+  );
+  return {
+    device,
+    precision,
+    points,
+    profile: modelProfile(model, first.input_width, first.input_height).perf(),
+  };
 }
 
 /** Precisions whose fits stand in for a precision without its own (INT8 behaves like the FP16 tensor path). */
@@ -201,7 +198,7 @@ const RELATED: Readonly<Record<MathPrecision, readonly MathPrecision[]>> = {
   fp32: ["fp32"],
 };
 
-export interface ResolvedStack extends StackParams {
+interface ResolvedStack extends StackParams {
   /** Where the values came from, in words (shown in rows and in the CLI). */
   source: string;
 }
@@ -226,7 +223,7 @@ const paramsOf = (f: StackParams): StackParams => ({
  * 4. medians of fits: of this stack; of stacks with the same fixed-cost form and precision; of that
  *    form at any precision; of all fits.
  */
-export function resolveStack(
+export function resolveRooflineStack(
   cal: CalibrationResult,
   params: SimulatorParams,
   accelerator: string,
@@ -247,7 +244,7 @@ export function resolveStack(
       ...paramsOf(borrowed),
       source: `fit of ${from} on ${cal.dataset} (${borrowed.table}), via calibration_from`,
     };
-  const given = params.stacks.find((s) => s.id === stack);
+  const given = params.stacks.find((s): s is RooflineStack => s.id === stack && s.engine === "roofline");
   if (given?.efficiency && (given.overhead_ms || given.layer_floor_ms)) {
     const assumed = [given.efficiency, given.overhead_ms, given.layer_floor_ms].some((v) => v?.assumed);
     return {
@@ -276,6 +273,6 @@ export function resolveStack(
     efficiency: median(pool.map((f) => f.efficiency)),
     overheadMs: median(pool.map((f) => f.overheadMs)),
     layerFloorMs: median(pool.map((f) => f.layerFloorMs)),
-    source: `${label} on ${cal.dataset} (${pool.length} tables)`,
+    source: `${label} on ${cal.dataset} (${pool.length} table${pool.length === 1 ? "" : "s"})`,
   };
 }

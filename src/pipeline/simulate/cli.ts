@@ -8,50 +8,59 @@ import { SourceError } from "../errors.ts";
 import { loadAccelerators } from "../ingest/accelerators.ts";
 import { loadData } from "../ingest/index.ts";
 import { normalizeStudy } from "../normalize/normalize.ts";
-import { PRECISIONS, layerTable, type Precision } from "./accounting.ts";
-import { calibrate, resolveStack } from "./calibrate.ts";
+import type { Accelerator, CanonicalRow } from "../schema.ts";
+import { layerTable, type MathPrecision } from "./accounting.ts";
+import { defaultStack, prepareSimulator, stackModel, type SimulatorContext } from "./context.ts";
 import { formatShape, ShapeError } from "./graph.ts";
 import { graphToJson } from "./graph-json.ts";
-import { deviceFor, isDevice } from "./hardware.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
 import { memoryReport } from "./memory.ts";
 import { MODEL_ALIASES, MODEL_IDS, resolveModelId, type ModelId } from "./models/index.ts";
 import { loadSimulatorParams } from "./params.ts";
-import { isFeasible, simulateBatch, smallestBatchAtFraction } from "./performance.ts";
 import { modelProfile } from "./profile.ts";
+import { isBatchResult, kernelBreakdown, simulateWith, smallestBatchAtFraction } from "./simulate.ts";
 import { SWEEP_BATCHES } from "./sweep.ts";
 import { validateMeasured } from "./validate.ts";
 
-export const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H --precision int8|fp16|fp32
-                            [--batch N] [--accelerator ID] [--policy ${FUSION_POLICIES.join("|")}]
+/** Precisions the CLI takes: storage and math (TF32 and BF16 store as FP32 and FP16). */
+const CLI_PRECISIONS = ["fp32", "tf32", "fp16", "bf16", "int8"] as const satisfies readonly MathPrecision[];
+
+const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H --precision ${CLI_PRECISIONS.join("|")}
+                            [--batch N] [--accelerator ID [--stack ID]] [--policy ${FUSION_POLICIES.join("|")}]
                             [--json] [--layers] [--graph-json] [--data-dir DIR]
+       npm run -s simulate -- --stacks [--json]
        npm run -s simulate -- --calibration [--json] [--data-dir DIR]
        npm run -s simulate -- --validate [--json] [--data-dir DIR]
 
   --model        ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}
   --width/--height  input size in pixels (YOLOv3 is letterboxed up to multiples of 32)
   --batch        images per batch (default 1)
-  --accelerator  an id with a file in DIR/accelerators/ (adds latency and throughput)
+  --accelerator  an id with a file in DIR/accelerators/ (adds latency, throughput and the batch at
+                 90 % of peak throughput)
+  --stack        software stack and execution mode (see --stacks); default: the accelerator's own
   --policy       fusion policy for the liveness peak (default ${DEFAULT_FUSION_POLICY})
   --json         one JSON object instead of a table
-  --layers       also print the per-layer table
+  --layers       also print the per-layer table, and with --accelerator each kernel's time and bound
   --graph-json   print the layer graph as JSON (for the PyTorch harness) and nothing else
-  --calibration  print the efficiency and fixed costs fitted on the calibration dataset
-  --validate     compare the simulator with every measured series under DIR/studies/
+  --stacks       list the software stacks (ids, model, launch mode)
+  --calibration  print the fitted parameters of the GPU kernel model and the roofline fits
+  --validate     compare the simulator with every measured series of the repository (cross-validated
+                 for GPUs)
   --data-dir     folder holding accelerators/ (default data); simulator parameters always come
                  from the repository's data/simulator/`;
 
 /** The repository's data/ folder, where the simulator's own parameters live. */
 const REPO_DATA = join(fileURLToPath(new URL("../../../", import.meta.url)), "data");
 
-export interface SimulateArgs {
-  mode: "simulate" | "calibration" | "validate";
+interface SimulateArgs {
+  mode: "simulate" | "calibration" | "validate" | "stacks";
   model: ModelId;
   width: number;
   height: number;
-  precision: Precision;
+  precision: MathPrecision;
   batch: number;
   accelerator: string | null;
+  stack: string | null;
   policy: FusionPolicy;
   json: boolean;
   layers: boolean;
@@ -59,14 +68,14 @@ export interface SimulateArgs {
   dataDir: string;
 }
 
-export class UsageError extends Error {
+class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
   }
 }
 
-const FLAGS = new Set(["--json", "--layers", "--graph-json", "--calibration", "--validate"]);
+const FLAGS = new Set(["--json", "--layers", "--graph-json", "--calibration", "--validate", "--stacks"]);
 const OPTIONS = new Set([
   "--model",
   "--width",
@@ -74,6 +83,7 @@ const OPTIONS = new Set([
   "--precision",
   "--batch",
   "--accelerator",
+  "--stack",
   "--policy",
   "--data-dir",
 ]);
@@ -110,16 +120,17 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     graphJson: flags.has("--graph-json"),
     dataDir,
   };
-  if (flags.has("--calibration") || flags.has("--validate")) {
+  if (flags.has("--calibration") || flags.has("--validate") || flags.has("--stacks")) {
     return {
       ...base,
-      mode: flags.has("--validate") ? "validate" : "calibration",
+      mode: flags.has("--validate") ? "validate" : flags.has("--stacks") ? "stacks" : "calibration",
       model: "resnet50_v1.5",
       width: 224,
       height: 224,
       precision: "fp16",
       batch: 1,
       accelerator: null,
+      stack: null,
       policy: DEFAULT_FUSION_POLICY,
     };
   }
@@ -132,9 +143,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
       `unknown model ${JSON.stringify(values.get("--model"))}; one of ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}`,
     );
   const precision = values.get("--precision")!;
-  if (!(PRECISIONS as readonly string[]).includes(precision))
+  if (!(CLI_PRECISIONS as readonly string[]).includes(precision))
     throw new UsageError(
-      `--precision must be one of ${PRECISIONS.join(", ")}, got ${JSON.stringify(precision)}`,
+      `--precision must be one of ${CLI_PRECISIONS.join(", ")}, got ${JSON.stringify(precision)}`,
     );
   const policy = values.get("--policy") ?? DEFAULT_FUSION_POLICY;
   if (!(FUSION_POLICIES as readonly string[]).includes(policy))
@@ -146,20 +157,25 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     throw new UsageError(
       `--accelerator must be an accelerator id such as t4, got ${JSON.stringify(accelerator)}`,
     );
+  const stack = values.get("--stack") ?? null;
+  if (stack !== null && accelerator === null) throw new UsageError("--stack needs --accelerator");
+  if (stack !== null && !/^[a-z0-9][a-z0-9-]*$/.test(stack))
+    throw new UsageError(`--stack must be a stack id such as pytorch-eager, got ${JSON.stringify(stack)}`);
   return {
     ...base,
     mode: "simulate",
     model,
     width: positiveInt("--width", values.get("--width")!, 16384),
     height: positiveInt("--height", values.get("--height")!, 16384),
-    precision: precision as Precision,
+    precision: precision as MathPrecision,
     batch: values.has("--batch") ? positiveInt("--batch", values.get("--batch")!, 4096) : 1,
     accelerator,
+    stack,
     policy: policy as FusionPolicy,
   };
 }
 
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -180,13 +196,15 @@ const table = (rows: string[][], left: readonly number[] = [0]): string => {
 };
 
 /** Runs the CLI on parsed arguments. */
-export function runSimulate(args: SimulateArgs): CliResult {
+function runSimulate(args: SimulateArgs): CliResult {
   if (args.mode === "calibration") return runCalibration(args);
   if (args.mode === "validate") return runValidation(args);
+  if (args.mode === "stacks") return runStacks(args);
   const profile = modelProfile(args.model, args.width, args.height);
   if (args.graphJson)
     return { code: 0, stdout: `${JSON.stringify(graphToJson(profile.graph), null, 2)}\n`, stderr: "" };
-  const mem = memoryReport(profile.graph, profile.activations, args.precision, args.batch, args.policy);
+  const storage = storageOf(args.precision);
+  const mem = memoryReport(profile.graph, profile.activations, storage, args.batch, args.policy);
   const result: Record<string, unknown> = {
     model: args.model,
     input: profile.input,
@@ -210,10 +228,12 @@ export function runSimulate(args: SimulateArgs): CliResult {
         `input letterboxed from ${args.width}×${args.height} to ${profile.input.usedWidth}×${profile.input.usedHeight} (YOLOv3 needs multiples of 32)`,
       ]
     : [];
+  let kernels: ReturnType<typeof kernelBreakdown> = null;
   if (args.accelerator !== null) {
     const perf = acceleratorPerf(args);
     if ("error" in perf) return perf.error;
     Object.assign(result, perf.fields);
+    kernels = perf.kernels;
   }
   if (args.json)
     return {
@@ -248,7 +268,7 @@ export function runSimulate(args: SimulateArgs): CliResult {
     rows.push(
       [
         "accelerator, stack",
-        `${args.accelerator}, ${String(r.stack)} (η=${Number(r.efficiency).toFixed(3)}, overhead ${Number(r.overheadMs).toFixed(3)} ms, layer floor ${Number(r.layerFloorMs).toFixed(4)} ms)`,
+        `${args.accelerator}, ${String(r.stack)} (${r.engine === "kernels" ? "GPU kernel model" : "layer roofline"}: ${String(r.stackSource)})`,
       ],
       [
         "latency per batch",
@@ -268,75 +288,161 @@ export function runSimulate(args: SimulateArgs): CliResult {
       formatShape(l.out),
       l.macs.toLocaleString("en-US"),
       l.params.toLocaleString("en-US"),
-      mb(l.weightBytes[args.precision]),
-      mb(l.activationBytes[args.precision]),
+      mb(l.weightBytes[storage]),
+      mb(l.activationBytes[storage]),
     ]);
     out += `\n${table([["layer", "op", "output", "MACs", "params", "weights", "activation"], ...layerRows], [0, 1])}\n`;
+    if (kernels)
+      out += `\n${table(
+        [
+          ["kernel", "time ms", "compute ms", "memory ms", "bound"],
+          ...kernels.map((k) => [
+            k.name,
+            k.ms.toFixed(4),
+            k.computeMs.toFixed(4),
+            k.memoryMs.toFixed(4),
+            k.bound,
+          ]),
+        ],
+        [0, 4],
+      )}\n`;
   }
   return { code: 0, stdout: out, stderr: warnings.map((w) => `note: ${w}\n`).join("") };
 }
 
-function loadInputs(dataDir: string) {
-  return { accelerators: loadAccelerators(dataDir, dataDir), params: loadSimulatorParams(REPO_DATA) };
+/** Memory figures use the stored width: TF32 stores FP32, BF16 stores 16 bits like FP16. */
+const storageOf = (p: MathPrecision): "int8" | "fp16" | "fp32" =>
+  p === "tf32" ? "fp32" : p === "bf16" ? "fp16" : p;
+
+/**
+ * The prepared simulator: its parameters and training data always come from the repository's data/
+ * (the fit is cached in .build/sim-cache); accelerators from DIR/accelerators override the repository's.
+ */
+function context(dataDir: string): { ctx: SimulatorContext; measured: CanonicalRow[] } {
+  const data = loadData(REPO_DATA, "data");
+  const own = loadAccelerators(dataDir, dataDir);
+  const byId = new Map<string, Accelerator>(data.accelerators.map((a) => [a.id, a]));
+  for (const a of own) byId.set(a.id, a);
+  const measured = data.studies.flatMap(normalizeStudy);
+  const ctx = prepareSimulator(loadSimulatorParams(REPO_DATA), [...byId.values()], measured, {
+    cacheDir: join(REPO_DATA, "..", ".build", "sim-cache"),
+  });
+  return { ctx, measured };
 }
 
-function acceleratorPerf(args: SimulateArgs): { fields: Record<string, unknown> } | { error: CliResult } {
-  const { accelerators, params } = loadInputs(args.dataDir);
-  const acc = accelerators.find((a) => a.id === args.accelerator);
+function acceleratorPerf(
+  args: SimulateArgs,
+): { fields: Record<string, unknown>; kernels: ReturnType<typeof kernelBreakdown> } | { error: CliResult } {
+  const own = loadAccelerators(args.dataDir, args.dataDir);
+  const acc = own.find((a) => a.id === args.accelerator);
   if (!acc)
     return {
       error: usage(
-        `unknown accelerator ${JSON.stringify(args.accelerator)}; one of ${accelerators.map((a) => a.id).join(", ") || `(none in ${args.dataDir}/accelerators)`}`,
+        `unknown accelerator ${JSON.stringify(args.accelerator)}; one of ${own.map((a) => a.id).join(", ") || `(none in ${args.dataDir}/accelerators)`}`,
       ),
     };
-  const device = deviceFor(
-    acc,
-    params.accelerators.find((a) => a.id === acc.id),
-  );
-  if (!isDevice(device))
-    return { error: { code: 1, stdout: "", stderr: `${acc.id} cannot be simulated: ${device.reason}\n` } };
+  const { ctx } = context(args.dataDir);
+  const device = ctx.devices.get(acc.id);
+  if (!device)
+    return {
+      error: {
+        code: 1,
+        stdout: "",
+        stderr: `${acc.id} cannot be simulated (no bandwidth or no peak in its file)\n`,
+      },
+    };
   if (!device.peak[args.precision])
     return {
       error: usage(
         `${acc.id} has no ${args.precision} peak (no spec for it or for a fallback precision); try another --precision`,
       ),
     };
-  const stack = resolveStack(calibrate(accelerators, params), params, acc.id, device.stack, args.precision);
-  const perf = modelProfile(args.model, args.width, args.height).perf(args.policy);
-  const r = simulateBatch(perf, device, args.precision, stack, args.batch);
-  const sweep = SWEEP_BATCHES.map((n) => simulateBatch(perf, device, args.precision, stack, n)).filter(
-    isFeasible,
-  );
-  const feasible = isFeasible(r);
+  const stackId = args.stack ?? defaultStack(ctx, acc.id);
+  if (!ctx.params.stacks.some((s) => s.id === stackId))
+    return {
+      error: usage(
+        `unknown stack ${JSON.stringify(stackId)}; one of ${ctx.params.stacks.map((s) => s.id).join(", ")}`,
+      ),
+    };
+  const stack = stackModel(ctx, acc.id, stackId, args.precision);
+  if ("error" in stack) return { error: usage(stack.error) };
+  const profile = modelProfile(args.model, args.width, args.height);
+  const options = { policy: args.policy };
+  const r = simulateWith(profile, device, args.precision, stack, args.batch, options);
+  const sweep = SWEEP_BATCHES.map((n) =>
+    simulateWith(profile, device, args.precision, stack, n, options),
+  ).filter(isBatchResult);
+  const feasible = isBatchResult(r);
   const fields = {
     accelerator: acc.id,
-    stack: device.stack,
-    efficiency: stack.efficiency,
-    overheadMs: stack.overheadMs,
-    layerFloorMs: stack.layerFloorMs,
+    stack: stackId,
+    engine: stack.engine,
     stackSource: stack.source,
+    stackParameters:
+      stack.engine === "kernels"
+        ? { ...stack.costs, kernel: stack.kernel, fusion: stack.fusion }
+        : stack.params,
     peakSpec: device.peak[args.precision]!.spec,
     latencyMs: feasible ? r.latencyMs : null,
     throughputImgS: feasible ? r.throughputImgS : null,
     computeMs: feasible ? r.computeMs : null,
     memoryMs: feasible ? r.memoryMs : null,
-    weightDramBytes: feasible ? r.weightDramBytes : null,
-    activationDramBytes: feasible ? r.activationDramBytes : null,
-    spilledTensors: feasible ? r.spilledTensors : null,
-    wholeNetworkLatencyMs: feasible ? r.wholeNetworkLatencyMs : null,
+    hostMs: feasible ? r.hostMs : null,
+    deviceMs: feasible ? r.deviceMs : null,
+    bound: feasible ? r.bound : null,
     infeasible: feasible ? null : r.reason,
     batchAt90PctPeak: smallestBatchAtFraction(sweep, 0.9),
   };
-  return { fields };
+  const kernels = args.layers
+    ? kernelBreakdown(profile, device, args.precision, stack, args.batch, options)
+    : null;
+  return { fields, kernels };
+}
+
+function runStacks(args: SimulateArgs): CliResult {
+  const params = loadSimulatorParams(REPO_DATA);
+  const list = params.stacks.map((s) => ({
+    id: s.id,
+    name: s.name,
+    model: s.engine === "kernels" ? "GPU kernel model" : "layer roofline",
+    launch: s.engine === "kernels" ? s.launch : "per batch",
+    fusion: s.engine === "kernels" ? s.fusion : "-",
+  }));
+  if (args.json) return { code: 0, stdout: `${JSON.stringify(list)}\n`, stderr: "" };
+  const rows = [
+    ["stack", "model", "launch", "fusion", "name"],
+    ...list.map((s) => [s.id, s.model, s.launch, s.fusion, s.name]),
+  ];
+  return { code: 0, stdout: `${table(rows, [0, 1, 2, 3, 4])}\n`, stderr: "" };
 }
 
 function runCalibration(args: SimulateArgs): CliResult {
-  const { accelerators, params } = loadInputs(args.dataDir);
-  const cal = calibrate(accelerators, params);
-  if (args.json) return { code: 0, stdout: `${JSON.stringify(cal)}\n`, stderr: "" };
+  const { ctx } = context(args.dataDir);
+  const fit = ctx.gpu.fit;
+  if (args.json)
+    return { code: 0, stdout: `${JSON.stringify({ gpu: fit, roofline: ctx.roofline })}\n`, stderr: "" };
   const rows = [
-    ["table", "accelerator", "stack", "precision", "efficiency", "overhead ms", "layer floor ms", "note"],
-    ...cal.fits.map((f) => [
+    ["parameter", "value", "prior", "fitted"],
+    ...fit.parameters.map((p) => [
+      p.id,
+      p.value.toPrecision(4),
+      String(p.prior),
+      p.fitted ? "yes" : "no (prior)",
+    ]),
+  ];
+  const fitted = fit.parameters.filter((p) => p.fitted).length;
+  const roof = [
+    [
+      "roofline fit",
+      "accelerator",
+      "stack",
+      "precision",
+      "efficiency",
+      "overhead ms",
+      "layer floor ms",
+      "note",
+    ],
+    ...ctx.roofline.fits.map((f) => [
       f.table,
       f.accelerator,
       f.stack,
@@ -347,58 +453,61 @@ function runCalibration(args: SimulateArgs): CliResult {
       f.note ?? "",
     ]),
   ];
-  const skipped = cal.skipped.map((s) => `skipped ${s.table}: ${s.reason}`).join("\n");
+  const skipped = ctx.roofline.skipped.map((s) => `skipped ${s.table}: ${s.reason}`).join("\n");
   return {
     code: 0,
-    stdout: `calibration dataset: ${cal.dataset}\n${table(rows, [0, 1, 2, 3, 7])}\n${skipped ? `${skipped}\n` : ""}`,
+    stdout:
+      `calibration dataset: ${ctx.params.calibration.name}\n` +
+      `GPU kernel model: ${fitted} fitted parameters on ${fit.trainingPoints} training points (1 : ${(fit.trainingPoints / fitted).toFixed(1)})\n` +
+      `${table(rows, [0, 3])}\n\n${table(roof, [0, 1, 2, 3, 7])}\n${skipped ? `${skipped}\n` : ""}`,
     stderr: "",
   };
 }
 
+/** The repository's measured series against the simulator (DIR only adds accelerators, as everywhere). */
 function runValidation(args: SimulateArgs): CliResult {
-  const data = loadData(args.dataDir, args.dataDir);
-  const report = validateMeasured(
-    data.studies.flatMap(normalizeStudy),
-    data.accelerators,
-    loadSimulatorParams(REPO_DATA),
-  );
+  const { ctx, measured } = context(args.dataDir);
+  const report = validateMeasured(measured, ctx);
   if (args.json) return { code: 0, stdout: `${JSON.stringify(report)}\n`, stderr: "" };
   const pctOf = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)}%`);
+  const sum = report.summary;
+  const head =
+    `GPU kernel model (${sum.fitted_parameters} parameters, ${sum.training_points} training points): ` +
+    `leave-one-accelerator-out MAPE ${pctOf(sum.loao_mape_pct)} (bias ${pctOf(sum.loao_bias_pct)}), ` +
+    `leave-one-model-out ${pctOf(sum.lomo_mape_pct)} (bias ${pctOf(sum.lomo_bias_pct)}) over ${sum.gpu_points} points; ` +
+    `in-sample ${pctOf(sum.in_sample_mape_pct)}. Roofline accelerators: ${pctOf(sum.roofline_mape_pct)} over ${sum.roofline_points} held-out points.`;
+  const groups = (Object.keys(report.breakdown) as (keyof typeof report.breakdown)[]).flatMap((g) =>
+    report.breakdown[g].loao.map((s, i) => {
+      const m = report.breakdown[g].lomo[i]!;
+      return [
+        g,
+        s.key,
+        String(s.points),
+        pctOf(s.mape_pct),
+        pctOf(s.bias_pct),
+        pctOf(m.mape_pct),
+        pctOf(m.bias_pct),
+      ];
+    }),
+  );
   const rows = [
-    [
-      "series",
-      "status",
-      "split",
-      "held-out",
-      "calibration",
-      "throughput MAPE",
-      "latency MAPE",
-      "worst throughput (batch)",
-    ],
+    ["series", "model", "stack", "points", "fitted", "MAPE", "bias", "batch at 90 % (measured / predicted)"],
     ...report.series.map((s) => [
       s.series,
-      s.status,
-      s.split,
-      String(s.held_out_points),
-      String(s.calibration_points),
-      pctOf(s.throughput_mape_pct),
-      pctOf(s.latency_mape_pct),
-      s.worst_throughput_batch === null
-        ? s.reason
-        : `${pctOf(s.worst_throughput_error_pct)} (${s.worst_throughput_batch})`,
+      s.engine,
+      s.stack,
+      String(s.points),
+      String(s.training_points),
+      pctOf(s.mape_pct),
+      pctOf(s.bias_pct),
+      `${s.batch_at_90_measured ?? "-"} / ${s.batch_at_90_predicted ?? "-"}${s.in_scope ? "" : " (out of scope)"}`,
     ]),
   ];
-  const studies = [
-    ["study", "series", "held-out points", "throughput MAPE", "latency MAPE"],
-    ...report.byStudy.map((s) => [
-      s.study,
-      String(s.series_validated),
-      String(s.held_out_points),
-      pctOf(s.throughput_mape_pct),
-      pctOf(s.latency_mape_pct),
-    ]),
-  ];
-  return { code: 0, stdout: `${table(rows, [0, 1, 2, 7])}\n\n${table(studies, [0])}\n`, stderr: "" };
+  return {
+    code: 0,
+    stdout: `${head}\n\n${table([["group", "key", "points", "LOAO MAPE", "LOAO bias", "LOMO MAPE", "LOMO bias"], ...groups], [0, 1])}\n\n${table(rows, [0, 1, 2, 7])}\n`,
+    stderr: "",
+  };
 }
 
 const usage = (message: string): CliResult => ({

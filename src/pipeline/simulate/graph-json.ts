@@ -5,7 +5,7 @@
 import type { Graph, Node, Shape } from "./graph.ts";
 
 export const GRAPH_JSON_FORMAT = "atlas-layer-graph";
-export const GRAPH_JSON_VERSION = 1;
+const GRAPH_JSON_VERSION = 1;
 
 export interface GraphJsonNode {
   id: number;

@@ -7,7 +7,7 @@
  * - conv2d output `floor((in + 2p − d(k−1) − 1)/s) + 1` (PyTorch Conv2d), MACs `Ho·Wo·Cout·(Cin/g)·k²`,
  *   weights `Cout·(Cin/g)·k²`; a folded batch norm keeps its channel count (2 torch params each).
  * - linear: `in·out` MACs and weights, `out` biases, input flattened.
- * - pools, add, concat, upsample, relu: no MACs and no parameters.
+ * - pools, add, concat, upsample, relu, scale: no MACs and no parameters.
  */
 
 /** Per-image tensor shape: channels, height, width. */
@@ -18,7 +18,7 @@ export interface Shape {
 }
 
 /** Activation applied in the epilogue of a conv or add (fused: no tensor of its own). */
-export type Activation = "linear" | "relu" | "leaky";
+export type Activation = "linear" | "relu" | "leaky" | "sigmoid";
 
 export type Op =
   | { readonly kind: "input" }
@@ -50,11 +50,11 @@ export type Op =
   /** Channel concatenation; with one input it is Darknet's `route` alias. */
   | { readonly kind: "concat" }
   | { readonly kind: "upsample"; readonly factor: number }
+  /** Channel-wise product of a C×H×W tensor and a C×1×1 one (squeeze-and-excitation). */
+  | { readonly kind: "scale" }
   | { readonly kind: "linear"; readonly out: number; readonly bias: boolean }
   /** A named alias with no work, e.g. Darknet's `yolo` output layers. */
   | { readonly kind: "identity" };
-
-export type OpKind = Op["kind"];
 
 export interface Node {
   /** Index in `Graph.nodes`; also the id of the node's output tensor. */
@@ -126,6 +126,7 @@ export interface GraphBuilder {
   add(name: string, inputs: number[], act?: Activation): number;
   concat(name: string, inputs: number[]): number;
   upsample(name: string, x: number, factor: number): number;
+  scale(name: string, x: number, s: number): number;
   linear(name: string, x: number, o: { out: number; bias?: boolean }): number;
   identity(name: string, x: number): number;
   shape(id: number): Shape;
@@ -273,6 +274,13 @@ export function graphBuilder(graphName: string): GraphBuilder {
           biases: bias ? o.out : 0,
         },
       );
+    },
+    scale(name, x, by) {
+      const a = get(name, x).out;
+      const b = get(name, by).out;
+      if (b.c !== a.c || b.h !== 1 || b.w !== 1)
+        fail(name, `scale needs ${a.c}×1×1 factors for a ${formatShape(a)} tensor, got ${formatShape(b)}`);
+      return push(name, { kind: "scale" }, [x, by], a);
     },
     identity(name, x) {
       return push(name, { kind: "identity" }, [x], get(name, x).out);

@@ -30,6 +30,11 @@ export interface Peak {
 export interface Device {
   id: string;
   name: string;
+  /** The accelerator's kind: GPUs run the kernel model, everything else the layer roofline. */
+  kind: Accelerator["kind"];
+  /** Streaming multiprocessors and L2 bytes (GPUs; null when the files do not give them). */
+  smCount: number | null;
+  l2Bytes: number | null;
   peak: Partial<Record<MathPrecision, Peak>>;
   /** Off-chip bandwidth for weights and spilled activations, bytes/s. */
   dramBytesPerSecond: number;
@@ -47,7 +52,7 @@ export interface Device {
 }
 
 /** Why an accelerator cannot be simulated (e.g. no bandwidth in any file). */
-export interface DeviceProblem {
+interface DeviceProblem {
   id: string;
   reason: string;
 }
@@ -77,6 +82,9 @@ export function deviceFor(acc: Accelerator, sim: SimAccelerator | undefined): De
   return {
     id: acc.id,
     name: acc.name,
+    kind: acc.kind,
+    smCount: value("sm_count"),
+    l2Bytes: value("l2_cache_mib") === null ? null : value("l2_cache_mib")! * MIB,
     peak,
     dramBytesPerSecond: bandwidth * 1e9,
     sramBytes: (value("onchip_sram_mib") ?? 0) * MIB,

@@ -20,7 +20,7 @@ export type FusionPolicy = (typeof FUSION_POLICIES)[number];
 /** The default: what a deployment compiler does without proving in-place safety. */
 export const DEFAULT_FUSION_POLICY: FusionPolicy = "fused";
 
-export interface Step {
+interface Step {
   /** The node executed; for a fused add this is the conv that carries it. */
   node: number;
   name: string;
@@ -35,7 +35,7 @@ export interface Step {
   weightElements: number;
 }
 
-export interface Schedule {
+interface Schedule {
   policy: FusionPolicy;
   steps: Step[];
   /** Elements per image of every tensor, indexed by node id (0 for nodes that allocate nothing). */
@@ -108,7 +108,7 @@ export function lower(graph: Graph, policy: FusionPolicy): Schedule {
   return { policy, steps, tensorElements, outputs: [...new Set(graph.outputs.flatMap(phys))] };
 }
 
-export interface Liveness {
+interface Liveness {
   /** Largest working set (elements per image) over all steps. */
   peak: number;
   /** Index of the step where the peak occurs. */

@@ -8,50 +8,74 @@ import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
 import { parseYaml } from "../ingest/yaml.ts";
 import { readUtf8 } from "../ingest/text.ts";
-import {
-  httpUrlSchema,
-  idSchema,
-  PRECISIONS,
-  SPEC_KEYS,
-  specSchema,
-  type Spec,
-  type SpecKey,
-} from "../schema.ts";
+import { FUSION_STYLES } from "./kernels.ts";
+import { idSchema, SPEC_KEYS, specSchema, type Spec, type SpecKey } from "../schema.ts";
 
 const text = (max = 2000) => z.string().min(1).max(max);
 
 /**
- * A stack's `match` expression is data, so it must not hang the build: a repeated group (`(a+)+`) or a
- * back-reference can take exponential time on a 400-character framework string. Plain words, `\b`,
- * classes and single quantifiers are all the stacks need.
+ * A stack's `match` expression is data, so it must not slow the build: any quantifier can backtrack
+ * (`.*.*.*.*#` takes minutes on one framework string, `(a+)+` longer). So a pattern is a word or
+ * phrase matched as plain text, case-insensitively, optionally with `\b` (word boundary) at either
+ * end: no other regular-expression syntax, and a regular-expression engine runs it in time linear
+ * in the text (a literal with anchors has nothing to backtrack into).
  */
+const LINEAR_PATTERN = /^(?:\\b)?[^\\.*+?()[\]{}|^$]+(?:\\b)?$/;
 function safePattern(pattern: string): boolean {
-  if (/\)[*+?{]|\\[1-9]/.test(pattern)) return false;
-  try {
-    new RegExp(pattern, "i");
-    return true;
-  } catch {
-    return false;
-  }
+  return LINEAR_PATTERN.test(pattern);
 }
 
-export const stackSchema = z
+const matchSchema = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(200)
+      .refine(
+        safePattern,
+        "a word or phrase matched as text, optionally with \\b at either end (no other regular-expression syntax: . * + ? ( ) [ ] { } | ^ $ \\)",
+      ),
+  )
+  .max(20);
+
+/** What every stack has: an id, a name, and the words that recognise its measured rows. */
+const stackBase = {
+  id: idSchema,
+  name: text(300),
+  /** Words or phrases (`\b` allowed at either end) tried case-insensitively on a measured row's `framework execution`; first stack wins. */
+  match: matchSchema,
+};
+
+/**
+ * A GPU stack for the kernel model (docs/simulator.md, "GPU model"): which kernels a pass launches and
+ * how the host issues them. Its costs are its launch family's (eager or replay) times factors of its own,
+ * fitted where published tables of the stack exist (calibration.yaml).
+ */
+export const kernelStackSchema = z
   .object({
-    id: idSchema,
-    name: text(300),
-    /** Case-insensitive regular expressions tried on a measured row's `framework execution`; first stack wins. */
-    match: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(200)
-          .refine(
-            safePattern,
-            "a regular expression that compiles, with no repeated group and no back-reference",
-          ),
-      )
-      .max(20),
+    ...stackBase,
+    engine: z.literal("kernels"),
+    /** `unfused`: batch norm, activation and add run as kernels of their own; `fused-elementwise`: one element-wise kernel after each convolution; `fused-epilogue`: all of it in the convolution. */
+    fusion: z.enum(FUSION_STYLES),
+    /** `eager`: the host dispatches kernel after kernel; `replay`: a captured graph or engine is launched once per batch. */
+    launch: z.enum(["eager", "replay"]),
+    /** Mixed precision casts every FP32 weight to FP16 on each pass (PyTorch autocast). */
+    amp_weight_casts: z.boolean(),
+    /** A stack that launches the same kernels (e.g. CUDA graphs replaying eager PyTorch): its device speed applies. */
+    same_kernels_as: idSchema.optional(),
+    /** Why this fusion, launch and casting describe the stack. */
+    reason: text(),
+  })
+  .strict();
+
+/**
+ * A stack of an accelerator without a published tile structure (IPU, MN-Core 2, InferX X1): the layer
+ * roofline with one efficiency and one fixed-cost form, fitted on two or three named points.
+ */
+export const rooflineStackSchema = z
+  .object({
+    ...stackBase,
+    engine: z.literal("roofline"),
     /**
      * The form of the fixed cost: `per-batch` (one overhead per batch: a compiled graph launched once),
      * `per-layer` (a minimum time per layer: one kernel launch per op from the host), or `both`.
@@ -67,9 +91,13 @@ export const stackSchema = z
       .optional(),
   })
   .strict();
-export type Stack = z.infer<typeof stackSchema>;
 
-export const stacksFileSchema = z.object({ stacks: z.array(stackSchema).min(1).max(50) }).strict();
+const stackSchema = z.discriminatedUnion("engine", [kernelStackSchema, rooflineStackSchema]);
+export type KernelStack = z.infer<typeof kernelStackSchema>;
+export type RooflineStack = z.infer<typeof rooflineStackSchema>;
+export type Stack = KernelStack | RooflineStack;
+
+const stacksFileSchema = z.object({ stacks: z.array(stackSchema).min(1).max(50) }).strict();
 
 export const simAcceleratorSchema = z
   .object({
@@ -103,44 +131,67 @@ export type SimAccelerator = Omit<z.infer<typeof simAcceleratorSchema>, "specs">
   specs?: Partial<Record<SpecKey, Spec>>;
 };
 
-export const simAcceleratorsFileSchema = z
-  .object({ accelerators: z.array(simAcceleratorSchema).max(100) })
-  .strict();
+const simAcceleratorsFileSchema = z.object({ accelerators: z.array(simAcceleratorSchema).max(100) }).strict();
 
-const pointSchema = z
+/** Rows of a study table, named instead of copied: the study stays the one source of the numbers. */
+const tableRefSchema = z
   .object({
-    batch: z.number().int().positive(),
-    latency_ms: z.number().positive().finite(),
-    throughput_img_s: z.number().positive().finite(),
-    /** Line of the source file the numbers were copied from. */
-    line: z.number().int().positive().optional(),
+    study: idSchema,
+    /** A CSV file of the study. */
+    table: z.string().min(1).max(200),
+    /** Batch sizes used; omitted: every row of the table. */
+    batches: z.array(z.number().int().positive()).min(1).max(64).optional(),
+  })
+  .strict();
+export type TableRef = z.infer<typeof tableRefSchema>;
+
+/** A fitted parameter of the GPU kernel model, with the prior the fit is pulled towards and why. */
+const parameterSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/)
+      .max(80),
+    /** `fraction`: fitted on the logit scale, in (0, 1); `positive`: fitted on the log scale. */
+    scale: z.enum(["fraction", "positive"]),
+    prior: specSchema,
   })
   .strict();
 
-export const calibrationTableSchema = z
+/** Two or three named points that fit a roofline stack's efficiency and fixed cost (non-GPU accelerators). */
+export const rooflineFitSchema = z
   .object({
     id: idSchema,
-    source: text(1000),
-    url: httpUrlSchema,
     accelerator: idSchema,
+    /** Devices the study ran (data parallel), e.g. the two IPUs of a C2 card. */
     devices: z.number().int().positive().max(64).optional(),
-    model: z.string().min(1).max(64),
-    input: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict(),
-    precision: z.enum(PRECISIONS),
     stack: idSchema,
-    /** One point per unknown: 2 (efficiency + one fixed cost) or 3 (efficiency + both), see stacks.yaml. */
-    points: z.array(pointSchema).min(2).max(3),
+    rows: tableRefSchema,
   })
   .strict();
-export type CalibrationTable = z.infer<typeof calibrationTableSchema>;
+export type RooflineFit = z.infer<typeof rooflineFitSchema>;
 
-export const calibrationFileSchema = z
+const calibrationFileSchema = z
   .object({
     /** The calibration dataset's name, quoted wherever a fitted value is shown. */
     name: idSchema,
     title: text(500),
     description: text(4000),
-    tables: z.array(calibrationTableSchema).max(200),
+    /** The GPU stack whose device speed is 1 by definition (the others' speeds are relative to it). */
+    reference_stack: idSchema,
+    /** Weight of the pull towards the priors, per parameter on its fitting scale (ridge). */
+    prior_weight: z.number().positive().max(10),
+    /** The GPU kernel model's parameters: shared kernel parameters, then host costs per stack. */
+    parameters: z.array(parameterSchema).min(1).max(100),
+    /** Published GPU tables the kernel model is fitted on. */
+    training: z.array(tableRefSchema).max(500),
+    /** Tables left out of the fit, with the reason (they are still validated). */
+    excluded: z
+      .array(z.object({ study: idSchema, table: z.string().min(1).max(200), reason: text() }).strict())
+      .max(200),
+    /** Studies whose measurements the model does not describe: still simulated and shown, reported apart. */
+    out_of_scope: z.array(z.object({ study: idSchema, reason: text() }).strict()).max(50),
+    roofline: z.array(rooflineFitSchema).max(50),
   })
   .strict();
 export type Calibration = z.infer<typeof calibrationFileSchema>;
@@ -153,7 +204,7 @@ export interface SimulatorParams {
   files: string[];
 }
 
-export const PARAM_FILES = {
+const PARAM_FILES = {
   stacks: "stacks.yaml",
   accelerators: "accelerators.yaml",
   calibration: "calibration.yaml",
@@ -193,7 +244,7 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
   const stackIds = new Set(params.stacks.map((s) => s.id));
   const unknownStacks = [
     ...params.accelerators.map((a) => ({ file: PARAM_FILES.accelerators, id: a.stack })),
-    ...params.calibration.tables.map((t) => ({ file: PARAM_FILES.calibration, id: t.stack })),
+    ...params.calibration.roofline.map((t) => ({ file: PARAM_FILES.calibration, id: t.stack })),
   ].filter((x) => !stackIds.has(x.id));
   for (const x of unknownStacks) {
     problems.push({
@@ -205,20 +256,28 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
       found: JSON.stringify(x.id),
     });
   }
-  // A fit has one unknown per point: efficiency plus one fixed cost, or plus both.
-  for (const t of params.calibration.tables) {
-    const form = params.stacks.find((s) => s.id === t.stack)?.fixed_cost;
-    const needed = form === "both" ? 3 : 2;
-    if (form && t.points.length !== needed) {
+  // A roofline fit has one unknown per point: efficiency plus one fixed cost, or plus both.
+  for (const t of params.calibration.roofline) {
+    const stack = params.stacks.find((x) => x.id === t.stack);
+    if (stack && stack.engine !== "roofline")
       problems.push({
         file: `${display}/simulator/${PARAM_FILES.calibration}`,
         line: 0,
         column: 0,
-        message: `calibration table ${t.id} has the wrong number of points for stack ${t.stack} (fixed_cost: ${form})`,
-        expected: `${needed} points`,
-        found: `${t.points.length} points`,
+        message: `roofline fit ${t.id} names stack ${t.stack}, which is a GPU kernel stack`,
+        expected: "a stack with engine: roofline",
+        found: JSON.stringify(t.stack),
       });
-    }
+    const needed = stack?.engine === "roofline" && stack.fixed_cost === "both" ? 3 : 2;
+    if (stack && t.rows.batches && t.rows.batches.length !== needed)
+      problems.push({
+        file: `${display}/simulator/${PARAM_FILES.calibration}`,
+        line: 0,
+        column: 0,
+        message: `roofline fit ${t.id} has the wrong number of batches for stack ${t.stack}`,
+        expected: `${needed} batches`,
+        found: `${t.rows.batches.length} batches`,
+      });
   }
   if (problems.length) throw new SourceError(problems);
   return params;

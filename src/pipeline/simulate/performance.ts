@@ -78,6 +78,8 @@ export interface StackParams {
 export interface BatchPerf {
   batch: number;
   devices: number;
+  /** Layers that do work (the input is not one). */
+  layers: number;
   latencyMs: number;
   throughputImgS: number;
   /** Σ compute time and Σ memory time over layers (they overlap per layer; latency uses the max). */
@@ -161,6 +163,7 @@ export function simulateBatch(
   return {
     batch,
     devices,
+    layers,
     latencyMs,
     throughputImgS: (batch / latencyMs) * 1e3,
     computeMs: computeSeconds * 1e3,
@@ -171,11 +174,4 @@ export function simulateBatch(
     spilledTensors: inDram.filter((d, i) => d && !profile.pinnedToDram[i]).length,
     wholeNetworkLatencyMs: stack.overheadMs + whole * 1e3,
   };
-}
-
-/** The smallest batch whose throughput reaches `fraction` of the best throughput among `results`. */
-export function smallestBatchAtFraction(results: readonly BatchPerf[], fraction = 0.9): number | null {
-  const best = Math.max(0, ...results.map((r) => r.throughputImgS));
-  const sorted = [...results].sort((a, b) => a.batch - b.batch);
-  return sorted.find((r) => r.throughputImgS >= fraction * best)?.batch ?? null;
 }

@@ -2,9 +2,9 @@
  * The roofline for one layer (Williams et al. 2009; NVIDIA's "GPU Performance Background"):
  * compute and memory traffic overlap, so the layer takes the longer of the two.
  */
-export type Bound = "compute" | "memory";
+type Bound = "compute" | "memory";
 
-export interface LayerTime {
+interface LayerTime {
   seconds: number;
   computeSeconds: number;
   memorySeconds: number;

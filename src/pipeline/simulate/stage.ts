@@ -3,30 +3,35 @@
  * validation of those twins against the measurements, and the memory breakdown for the report.
  */
 import type { Accelerator, CanonicalRow, ClaimTest } from "../schema.ts";
+import { prepareSimulator, type SimulatorContext } from "./context.ts";
 import { loadSimulatorParams } from "./params.ts";
 import { simulateSweep, memoryBreakdown, type MemoryBreakdownRow } from "./sweep.ts";
 import { simulateMeasured, validate, type ValidationReport } from "./validate.ts";
 import { simulatedQuantities } from "./profile.ts";
 import { resolveModelId } from "./models/index.ts";
 
-export interface SimulationResult {
+interface SimulationResult {
   /** Sweep rows plus one simulated twin per measured series (series `sim-<measured series>`). */
   rows: CanonicalRow[];
   validation: ValidationReport;
   memory: MemoryBreakdownRow[];
+  /** The prepared simulator (fit included), for the explore pages' parameters. */
+  context: SimulatorContext;
 }
 
 export function runSimulator(
   dataDir: string,
   accelerators: Accelerator[],
   measured: CanonicalRow[],
+  options: { cacheDir?: string } = {},
 ): SimulationResult {
-  const params = loadSimulatorParams(dataDir);
-  const twins = simulateMeasured(measured, accelerators, params);
+  const context = prepareSimulator(loadSimulatorParams(dataDir), accelerators, measured, options);
+  const twins = simulateMeasured(measured, context);
   return {
-    rows: [...simulateSweep(accelerators, params), ...twins].map(compact),
-    validation: validate(twins, measured),
+    rows: [...simulateSweep(context), ...twins].map(compact),
+    validation: validate(context, twins, measured),
     memory: memoryBreakdown(),
+    context,
   };
 }
 
@@ -48,9 +53,6 @@ export function simulatedQuantity(t: Extract<ClaimTest, { kind: "simulated" }>):
 function compact(r: CanonicalRow): CanonicalRow {
   return {
     ...r,
-    derived: r.derived.replace(
-      /^latency_ms=[^;]*;/,
-      "latency_ms=simulated per-layer roofline (docs/simulator.md);",
-    ),
+    derived: r.derived.replace(/^latency_ms=[^;]*;/, "latency_ms=simulated (docs/simulator.md);"),
   };
 }

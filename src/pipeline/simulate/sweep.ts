@@ -3,20 +3,18 @@
  * (kind "simulated"), plus the memory breakdown behind the report's megapixel finding. Output is
  * deterministic: fixed iteration order and numbers rounded to SIGNIFICANT_DIGITS.
  */
-import type { Accelerator, CanonicalRow } from "../schema.ts";
+import type { CanonicalRow } from "../schema.ts";
 import { PRECISIONS, type Precision } from "./accounting.ts";
-import { calibrate, resolveStack, type CalibrationResult } from "./calibrate.ts";
-import { deviceFor, isDevice } from "./hardware.ts";
+import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
 import { memoryReport } from "./memory.ts";
-import { MODEL_IDS, modelSlug, type ModelId } from "./models/index.ts";
-import type { SimulatorParams } from "./params.ts";
-import { isFeasible, simulateBatch, type BatchPerf } from "./performance.ts";
+import { modelSlug, SWEEP_MODELS, type ModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
+import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 
-export const SIM_STUDY = "atlas-simulator";
-export const SIM_SOURCE = "src/pipeline/simulate";
-export const SIGNIFICANT_DIGITS = 5;
+const SIM_STUDY = "atlas-simulator";
+const SIM_SOURCE = "src/pipeline/simulate";
+const SIGNIFICANT_DIGITS = 5;
 
 /** From 224² to 2 MP: YOLO sizes, squares, 2²¹ px (Flex Logix's "2 MP") and 1080p (YOLO letterboxes to 1088). */
 export const SWEEP_SIZES: readonly { width: number; height: number }[] = [
@@ -31,60 +29,51 @@ export const SWEEP_SIZES: readonly { width: number; height: number }[] = [
 ];
 export const SWEEP_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
-/** The formula, as `derived` of every simulated row. */
-export const SIM_FORMULA =
-  "latency_ms=overhead_ms+Σ_layers max(N·MAC_l/(η·peak_MAC_s), (weight_bytes_l+spilled_activation_bytes_l(N))/DRAM_bandwidth); " +
+/** How every simulated row's numbers were derived, as `derived` (the models are in docs/simulator.md). */
+const SIM_FORMULA =
+  "latency_ms=simulated (docs/simulator.md: GPU kernel model with host/device timelines, or layer roofline for other accelerators); " +
   "throughput_img_s=batch_size/latency_ms; fraction_of_peak=throughput_img_s/max throughput_img_s of the series; " +
   "img_s_per_w=throughput_img_s/power_w; cost_usd_per_1000_img=price_usd_per_hour/3600/throughput_img_s·1000";
 
 export const round = (x: number, digits = SIGNIFICANT_DIGITS): number =>
   x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(digits));
 
-export interface SweepOptions {
+interface SweepOptions {
   models?: readonly ModelId[];
   sizes?: readonly { width: number; height: number }[];
   batches?: readonly number[];
   precisions?: readonly Precision[];
   policy?: FusionPolicy;
-  /** A calibration already computed (e.g. shared with validation); computed here when absent. */
-  calibration?: CalibrationResult;
 }
 
-export function simulateSweep(
-  accelerators: readonly Accelerator[],
-  params: SimulatorParams,
-  options: SweepOptions = {},
-): CanonicalRow[] {
-  const models = options.models ?? MODEL_IDS;
+export function simulateSweep(ctx: SimulatorContext, options: SweepOptions = {}): CanonicalRow[] {
+  const models = options.models ?? SWEEP_MODELS;
   const sizes = options.sizes ?? SWEEP_SIZES;
   const batches = options.batches ?? SWEEP_BATCHES;
   const precisions = options.precisions ?? PRECISIONS;
   const policy = options.policy ?? DEFAULT_FUSION_POLICY;
-  // 1. Fit efficiency and overhead on the calibration dataset once for the whole sweep.
-  const cal = options.calibration ?? calibrate(accelerators, params);
   const rows: CanonicalRow[] = [];
-  // 2. Accelerators in id order; those that cannot be simulated (no bandwidth, no peak) are left out.
-  for (const acc of [...accelerators].sort((a, b) => a.id.localeCompare(b.id))) {
-    const device = deviceFor(
-      acc,
-      params.accelerators.find((a) => a.id === acc.id),
-    );
-    if (!isDevice(device)) continue;
+  // 1. Accelerators in id order; those that cannot be simulated (no bandwidth, no peak) are left out.
+  for (const acc of [...ctx.accelerators].sort((a, b) => a.id.localeCompare(b.id))) {
+    const device = ctx.devices.get(acc.id);
+    if (!device) continue;
+    const stackId = defaultStack(ctx, acc.id);
     for (const model of models) {
       for (const size of sizes) {
-        // 3. Graph, liveness and schedule depend on (model, size) only: memoized.
+        // 2. Graph, liveness and kernels depend on (model, size) only: memoized.
         const profile = modelProfile(model, size.width, size.height);
-        const perf = profile.perf(policy);
         for (const precision of precisions) {
           if (!device.peak[precision]) continue;
-          const stack = resolveStack(cal, params, acc.id, device.stack, precision);
-          // 4. One series: every batch that fits in device memory.
+          const stack = stackModel(ctx, acc.id, stackId, precision);
+          if ("error" in stack) continue;
+          // 3. One series: every batch that fits in device memory.
           const results = batches
-            .map((n) => simulateBatch(perf, device, precision, stack, n))
-            .filter(isFeasible);
+            .map((n) => simulateWith(profile, device, precision, stack, n, { policy }))
+            .filter(isBatchResult);
+          if (results.length === 0) continue;
           const best = Math.max(...results.map((r) => r.throughputImgS));
           const note = [
-            `Simulated by the atlas's analytic model, not measured. Stack ${device.stack}: η=${round(stack.efficiency, 3)}, overhead ${round(stack.overheadMs, 3)} ms (${stack.source}).`,
+            `Simulated by the atlas's analytic model, not measured. Stack ${stackId} (${stack.source}).`,
             `Peak from ${device.peak[precision]!.spec}; ${policy} fusion.`,
             profile.input.letterboxed
               ? `Input letterboxed to ${profile.input.usedWidth}×${profile.input.usedHeight}.`
@@ -107,7 +96,7 @@ export function simulateSweep(
                 model,
                 size,
                 precision,
-                stack: device.stack,
+                stack: stackId,
                 policy,
                 best,
                 powerW: device.powerW,
@@ -139,7 +128,7 @@ interface RowContext {
 }
 
 /** One simulated point as a canonical row; numbers rounded so the output bytes are stable. */
-export function simulatedRow(r: BatchPerf, c: RowContext): CanonicalRow {
+export function simulatedRow(r: BatchResult, c: RowContext): CanonicalRow {
   return {
     study: SIM_STUDY,
     series: c.series,
@@ -150,7 +139,10 @@ export function simulatedRow(r: BatchPerf, c: RowContext): CanonicalRow {
     input_height: c.size.height,
     precision: c.precision,
     framework: `atlas-simulator (stack: ${c.stack})`,
-    execution: `simulated (fusion policy: ${c.policy})`,
+    execution:
+      r.engine === "kernels"
+        ? "simulated (GPU kernel model)"
+        : `simulated (layer roofline, fusion policy: ${c.policy})`,
     batch_size: r.batch,
     latency_ms: round(r.latencyMs),
     latency_p90_ms: null,
@@ -205,7 +197,7 @@ export function memoryBreakdown(
   } = {},
 ): MemoryBreakdownRow[] {
   const rows: MemoryBreakdownRow[] = [];
-  for (const model of options.models ?? MODEL_IDS) {
+  for (const model of options.models ?? SWEEP_MODELS) {
     for (const size of options.sizes ?? SWEEP_SIZES) {
       const p = modelProfile(model, size.width, size.height);
       for (const precision of options.precisions ?? PRECISIONS) {
@@ -256,11 +248,9 @@ export function smallestBatchBySeries(
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([series, points]) => {
-      const best = Math.max(...points.map((p) => p.throughputImgS));
-      const batch = [...points]
-        .sort((a, b) => a.batch - b.batch)
-        .find((p) => p.throughputImgS >= fraction * best)!.batch;
-      return { series, batch, bestThroughputImgS: best };
-    });
+    .map(([series, points]) => ({
+      series,
+      batch: smallestBatchAtFraction(points, fraction)!,
+      bestThroughputImgS: Math.max(...points.map((p) => p.throughputImgS)),
+    }));
 }

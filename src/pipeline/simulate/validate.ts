@@ -1,335 +1,411 @@
 /**
- * Validation: the simulator against measured series. `simulateMeasured` simulates exactly the points a
- * study measured (its accelerator, model, input, precision, stack and device count); `validate`
- * compares them and reports MAPE and the worst point per series. Points used for calibration are
- * marked and never counted as validation error.
+ * Validation: the simulator against every measured series. `simulateMeasured` simulates exactly the
+ * points a study measured (its accelerator, model, input, precision, stack and device count) with the
+ * full fit, as twin rows for the pages; `validate` compares them and, for GPU points, reports what
+ * fits that never saw the point's accelerator (leave-one-accelerator-out) or its model
+ * (leave-one-model-out) predict: the accuracy the atlas states. Points a fit was made on are marked
+ * and never counted as held-out error.
  */
-import { groupBy } from "../group.ts";
-import type { Accelerator, CanonicalRow } from "../schema.ts";
-import { calibrate, mathPrecisionOf, resolveStack, type CalibrationResult } from "./calibrate.ts";
-import { deviceFor, isDevice } from "./hardware.ts";
-import { DEFAULT_FUSION_POLICY, type FusionPolicy } from "./liveness.ts";
+import type { CanonicalRow } from "../schema.ts";
+import { stackModel, type SimulatorContext } from "./context.ts";
+import { mathPrecisionOf, matchStack, rowsOfTable } from "./fit.ts";
+import { precisionClassOf } from "./gpu-model.ts";
+import { DEFAULT_FUSION_POLICY } from "./liveness.ts";
 import { resolveModelId } from "./models/index.ts";
-import type { SimulatorParams } from "./params.ts";
-import { isFeasible, simulateBatch, type BatchPerf } from "./performance.ts";
 import { modelProfile } from "./profile.ts";
+import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 import { round, simulatedRow } from "./sweep.ts";
 
-/** Token in `derived` of a simulated row whose measured twin is a calibration point. */
+/** Token in `derived` of a simulated twin whose measured point the fit was made on. */
 export const CALIBRATION_MARK = "calibration=fit-point";
 
-/** The stack of a measured row: the first stack in stacks.yaml with a matching expression, else `default`. */
-export function matchStack(params: SimulatorParams, framework: string, execution: string): string {
-  const text = `${framework} ${execution}`;
-  return params.stacks.find((s) => s.match.some((re) => new RegExp(re, "i").test(text)))?.id ?? "default";
-}
+export { matchStack };
 
-/** Relative tolerance for recognising a measured point as one of the calibration points. */
-const SAME_POINT = 0.005;
-
-const near = (a: number | null, b: number): boolean => a !== null && Math.abs(a - b) <= SAME_POINT * b;
-
-/** Simulated twins of measured rows (series `sim-<measured series>`), for `validate`. */
-export function simulateMeasured(
-  measured: readonly CanonicalRow[],
-  accelerators: readonly Accelerator[],
-  params: SimulatorParams,
-  options: { calibration?: CalibrationResult; policy?: FusionPolicy } = {},
-): CanonicalRow[] {
-  const cal = options.calibration ?? calibrate(accelerators, params);
-  const policy = options.policy ?? DEFAULT_FUSION_POLICY;
+/** Simulated twins of measured rows (series `sim-<measured series>`), with the full fit. */
+export function simulateMeasured(measured: readonly CanonicalRow[], ctx: SimulatorContext): CanonicalRow[] {
+  const training = new Set(ctx.points.filter((p) => p.training).map((p) => p.row));
+  const rooflineRows = new Set(
+    ctx.params.calibration.roofline.flatMap((t) =>
+      rowsOfTable(measured, t.rows).filter((r) => r.accelerator === t.accelerator),
+    ),
+  );
   const bySeries = new Map<
     string,
-    {
-      row: CanonicalRow;
-      perf: BatchPerf;
-      calibration: boolean;
-      note: string;
-      stack: string;
-      powerW: number | null;
-      price: number | null;
-    }[]
+    { row: CanonicalRow; perf: BatchResult; fitted: boolean; note: string; stack: string }[]
   >();
-  // Looked up by id once: a search per measured row grew with rows × accelerators (scripts/bench.ts).
-  const accById = new Map(accelerators.map((a) => [a.id, a]));
-  const simById = new Map(params.accelerators.map((a) => [a.id, a]));
   for (const m of measured) {
     if (m.kind !== "measured" || m.batch_size === null) continue;
     // 1. What to simulate: every field must map onto the simulator's, or the row is left out.
     const model = resolveModelId(m.model);
     const precision = mathPrecisionOf(m.precision);
-    const acc = accById.get(m.accelerator);
-    if (!model || !precision || !acc) continue;
-    const device = deviceFor(acc, simById.get(acc.id));
-    if (!isDevice(device) || !device.peak[precision]) continue;
-    const stack = matchStack(params, m.framework, m.execution);
-    const stackParams = resolveStack(cal, params, acc.id, stack, precision);
+    const device = ctx.devices.get(m.accelerator);
+    if (!model || !precision || !device?.peak[precision]) continue;
+    const stack = matchStack(ctx.params, m.framework, m.execution);
+    const sm = stackModel(ctx, m.accelerator, stack, precision);
+    if ("error" in sm) continue;
     // 2. Simulate the point with the study's device count (data parallel).
-    const profile = modelProfile(model, m.input_width, m.input_height);
-    const perf = simulateBatch(profile.perf(policy), device, precision, stackParams, m.batch_size, m.devices);
-    if (!isFeasible(perf)) continue;
-    // 3. Is this one of the two points a fit was made on?
-    const calibration = params.calibration.tables.some(
-      (t) =>
-        t.accelerator === m.accelerator &&
-        resolveModelId(t.model) === model &&
-        t.precision === m.precision &&
-        t.stack === stack &&
-        t.input.width === m.input_width &&
-        t.input.height === m.input_height &&
-        (t.devices ?? 1) === m.devices &&
-        t.points.some(
-          (p) =>
-            p.batch === m.batch_size &&
-            (near(m.latency_ms, p.latency_ms) ||
-              (m.latency_ms === null && near(m.throughput_img_s, p.throughput_img_s))),
-        ),
+    const perf = simulateWith(
+      modelProfile(model, m.input_width, m.input_height),
+      device,
+      precision,
+      sm,
+      m.batch_size,
+      {
+        devices: m.devices,
+        mixed: m.precision === "mixed-fp16",
+      },
     );
-    const note = `Simulated twin of measured series ${m.series} (stack ${stack}: η=${round(stackParams.efficiency, 3)}, overhead ${round(stackParams.overheadMs, 3)} ms, ${stackParams.source}).${calibration ? " Calibration point: used to fit η and overhead, not counted as validation error." : ""}`;
+    if (!isBatchResult(perf)) continue;
+    const fitted = training.has(m) || rooflineRows.has(m);
+    const note = `Simulated twin of measured series ${m.series}: stack ${stack}, ${sm.source}.${fitted ? " The fit was made on this point; it is not counted as validation error." : ""}`;
     const list = bySeries.get(m.series) ?? [];
-    list.push({
-      row: m,
-      perf,
-      calibration,
-      note,
-      stack,
-      powerW: device.powerW,
-      price: device.priceUsdPerHour,
-    });
+    list.push({ row: m, perf, fitted, note, stack });
     bySeries.set(m.series, list);
   }
-  // 4. Rows per series, with fraction_of_peak relative to the series' best simulated point.
+  // 3. Rows per series, with fraction_of_peak relative to the series' best simulated point.
   return [...bySeries.entries()].flatMap(([series, points]) => {
     const best = Math.max(...points.map((p) => p.perf.throughputImgS));
-    return points.map((p) =>
-      simulatedRow(p.perf, {
+    return points.map((p) => {
+      const device = ctx.devices.get(p.row.accelerator)!;
+      return simulatedRow(p.perf, {
         series: `sim-${series}`,
         accelerator: p.row.accelerator,
         model: p.row.model,
         size: { width: p.row.input_width, height: p.row.input_height },
         precision: p.row.precision,
         stack: p.stack,
-        policy,
+        policy: DEFAULT_FUSION_POLICY,
         best,
-        powerW: p.powerW,
-        price: p.price,
+        powerW: device.powerW,
+        price: device.priceUsdPerHour,
         note: p.note,
         devices: p.row.devices,
-        derivedExtra: p.calibration ? CALIBRATION_MARK : undefined,
-      }),
-    );
+        derivedExtra: p.fitted ? CALIBRATION_MARK : undefined,
+      });
+    });
   });
 }
 
 export interface ValidationPoint {
   series: string;
+  study: string;
   accelerator: string;
   model: string;
   precision: string;
+  stack: string;
   batch_size: number;
-  measured_throughput_img_s: number | null;
-  simulated_throughput_img_s: number | null;
-  /** (simulated − measured) / measured, in percent; null when either side is missing. */
-  throughput_error_pct: number | null;
-  measured_latency_ms: number | null;
-  simulated_latency_ms: number | null;
-  latency_error_pct: number | null;
-  /** A calibration point: excluded from every error statistic. */
-  calibration: boolean;
+  measured_throughput_img_s: number;
+  /** The full fit's prediction (in-sample for training points). */
+  simulated_throughput_img_s: number;
+  /** GPU points: predictions of fits without the point's accelerator / model; null for roofline points. */
+  loao_throughput_img_s: number | null;
+  lomo_throughput_img_s: number | null;
+  /** The point is in the fit's training set (or a roofline fit point). */
+  training: boolean;
+  /**
+   * GPU points: whether the fold without the point's accelerator (LOAO) / model (LOMO) still trained on
+   * the point's stack at its precision class; when not, that prediction rests on the priors and the
+   * stack's launch family only.
+   */
+  loao_covered: boolean | null;
+  lomo_covered: boolean | null;
+  /** False for studies the calibration dataset declares out of the model's scope. */
+  in_scope: boolean;
+  engine: "kernels" | "roofline";
 }
 
-export interface ValidationSeries {
+/** MAPE and signed mean error (bias) of a group of points, in percent. */
+export interface ErrorStats {
+  key: string;
+  points: number;
+  mape_pct: number | null;
+  bias_pct: number | null;
+}
+
+export interface ValidationSummary {
+  /** GPU kernel model: training points and parameters the fit moved. */
+  training_points: number;
+  fitted_parameters: number;
+  /** In-sample MAPE on the training points (for comparison; never the accuracy claim). */
+  in_sample_mape_pct: number | null;
+  /** Over every in-scope GPU point (training tables and held-out tables). */
+  gpu_points: number;
+  loao_mape_pct: number | null;
+  loao_bias_pct: number | null;
+  lomo_mape_pct: number | null;
+  lomo_bias_pct: number | null;
+  /** The same, over the points whose stack and precision class the fold still trained on. */
+  loao_covered_points: number;
+  loao_covered_mape_pct: number | null;
+  lomo_covered_points: number;
+  lomo_covered_mape_pct: number | null;
+  /** Roofline accelerators (no tile structure): held-out points of their series. */
+  roofline_points: number;
+  roofline_mape_pct: number | null;
+}
+
+export interface SeriesValidation {
   series: string;
   study: string;
   accelerator: string;
   model: string;
-  input_width: number;
-  input_height: number;
   precision: string;
-  framework: string;
-  execution: string;
-  /** `validated`: held-out points compared; `calibration-only`: every point was used for fitting; `not-simulated`: see reason. */
-  status: "validated" | "calibration-only" | "not-simulated";
-  reason: string;
-  /** `calibration-series`: some of its points were fitted on (the rest interpolate); `held-out-series`: none were. */
-  split: "calibration-series" | "held-out-series";
-  held_out_points: number;
-  calibration_points: number;
-  throughput_mape_pct: number | null;
-  latency_mape_pct: number | null;
-  worst_throughput_error_pct: number | null;
-  worst_throughput_batch: number | null;
-  worst_latency_error_pct: number | null;
-  worst_latency_batch: number | null;
-}
-
-export interface ValidationSummary {
-  series_validated: number;
-  held_out_points: number;
-  throughput_mape_pct: number | null;
-  latency_mape_pct: number | null;
-  /** The same, restricted to series none of whose points were used for fitting. */
-  held_out_series_throughput_mape_pct: number | null;
-  held_out_series_latency_mape_pct: number | null;
+  stack: string;
+  engine: "kernels" | "roofline";
+  in_scope: boolean;
+  points: number;
+  training_points: number;
+  /** LOAO for GPU series, held-out full-fit error for roofline series. */
+  mape_pct: number | null;
+  bias_pct: number | null;
+  /** Smallest batch reaching 90 % of the series' best throughput: measured, and predicted over the same batches. */
+  batch_at_90_measured: number | null;
+  batch_at_90_predicted: number | null;
 }
 
 export interface ValidationReport {
-  series: ValidationSeries[];
-  points: ValidationPoint[];
+  dataset: string;
   summary: ValidationSummary;
-  /** The same summary per study (one study's odd measurements should not hide another's fit). */
-  byStudy: ({ study: string } & ValidationSummary)[];
+  /** LOAO and LOMO error per accelerator, model, precision, batch regime and stack (in-scope GPU points). */
+  breakdown: Record<
+    "accelerator" | "model" | "precision" | "regime" | "stack",
+    { loao: ErrorStats[]; lomo: ErrorStats[] }
+  >;
+  series: SeriesValidation[];
+  /** Per study: the same error as the series (LOAO for GPUs). */
+  byStudy: (ErrorStats & { in_scope: boolean; reason: string })[];
+  /** Fitted parameters with their priors. */
+  parameters: { id: string; value: number; prior: number; fitted: boolean }[];
+  points: ValidationPoint[];
 }
 
-const pct = (sim: number | null, meas: number | null): number | null =>
-  sim === null || meas === null || meas === 0 ? null : round(((sim - meas) / meas) * 100, 4);
-const mape = (errors: (number | null)[]): number | null => {
-  const xs = errors.filter((e): e is number => e !== null).map(Math.abs);
-  return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length, 4) : null;
-};
-const worst = (
-  points: ValidationPoint[],
-  key: "throughput_error_pct" | "latency_error_pct",
-): ValidationPoint | undefined =>
-  points
-    .filter((p) => p[key] !== null)
-    .sort((a, b) => Math.abs(b[key]!) - Math.abs(a[key]!) || a.batch_size - b.batch_size)[0];
-
-/** Why a measured series has no simulated twin, read from its own fields. */
-function notSimulatedReason(m: CanonicalRow): string {
-  if (m.precision === "unknown")
-    return "precision unknown: the simulator needs bytes per element and a peak rate";
-  if (!resolveModelId(m.model)) return `model ${m.model} is not one of the simulator's models`;
-  if (m.batch_size === null) return "no batch size";
-  return "no simulated row (accelerator file missing, no peak for this precision, or the batch does not fit in device memory)";
-}
-
-/**
- * Compares simulated with measured throughput and latency per measured series. A simulated row
- * matches a measured one when its series is `sim-<measured series>` and the batch agrees; otherwise a
- * row of the same accelerator, model, input, precision and batch (e.g. from the sweep) is used.
- */
-export function validate(
-  simulatedRows: readonly CanonicalRow[],
-  measuredRows: readonly CanonicalRow[],
-): ValidationReport {
-  const sims = simulatedRows.filter((r) => r.kind === "simulated");
-  const simSeries = groupBy(sims, (r) => r.series);
-  const key = (r: CanonicalRow) =>
-    [r.accelerator, r.model, r.input_width, r.input_height, mathPrecisionOf(r.precision), r.batch_size].join(
-      "|",
-    );
-  // The fallback index over every simulated row (the whole sweep) is built only when a twin is missing.
-  let byKey: Map<string, CanonicalRow> | null = null;
-  const fallback = (m: CanonicalRow): CanonicalRow | undefined => {
-    if (!byKey) {
-      byKey = new Map();
-      for (const r of sims) if (!byKey.has(key(r))) byKey.set(key(r), r);
-    }
-    return byKey.get(key(m));
+const rel = (sim: number, meas: number) => (sim - meas) / meas;
+function stats(key: string, errors: readonly number[]): ErrorStats {
+  if (errors.length === 0) return { key, points: 0, mape_pct: null, bias_pct: null };
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    key,
+    points: errors.length,
+    mape_pct: round(100 * mean(errors.map(Math.abs)), 4),
+    bias_pct: round(100 * mean(errors), 4),
   };
-
-  const groups = groupBy(
-    measuredRows.filter((m) => m.kind === "measured"),
-    (m) => m.series,
-  );
-
-  const series: ValidationSeries[] = [];
-  const allPoints: ValidationPoint[] = [];
-  for (const [id, rows] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const first = rows[0]!;
-    const points: ValidationPoint[] = [];
-    for (const m of [...rows].sort((a, b) => (a.batch_size ?? 0) - (b.batch_size ?? 0))) {
-      if (m.batch_size === null) continue;
-      const s = simSeries.get(`sim-${m.series}`)?.find((r) => r.batch_size === m.batch_size) ?? fallback(m);
-      if (!s) continue;
-      points.push({
-        series: id,
-        accelerator: m.accelerator,
-        model: m.model,
-        precision: m.precision,
-        batch_size: m.batch_size,
-        measured_throughput_img_s: m.throughput_img_s,
-        simulated_throughput_img_s: s.throughput_img_s,
-        throughput_error_pct: pct(s.throughput_img_s, m.throughput_img_s),
-        measured_latency_ms: m.latency_ms,
-        simulated_latency_ms: s.latency_ms,
-        latency_error_pct: pct(s.latency_ms, m.latency_ms),
-        calibration: s.derived.includes(CALIBRATION_MARK),
-      });
-    }
-    const held = points.filter((p) => !p.calibration);
-    const wt = worst(held, "throughput_error_pct");
-    const wl = worst(held, "latency_error_pct");
-    const status =
-      points.length === 0 ? "not-simulated" : held.length === 0 ? "calibration-only" : "validated";
-    series.push({
-      series: id,
-      study: first.study,
-      accelerator: first.accelerator,
-      model: first.model,
-      input_width: first.input_width,
-      input_height: first.input_height,
-      precision: first.precision,
-      framework: first.framework,
-      execution: first.execution,
-      status,
-      reason:
-        status === "not-simulated"
-          ? notSimulatedReason(first)
-          : status === "calibration-only"
-            ? "every point was used for fitting"
-            : "",
-      split: points.some((p) => p.calibration) ? "calibration-series" : "held-out-series",
-      held_out_points: held.length,
-      calibration_points: points.length - held.length,
-      throughput_mape_pct: mape(held.map((p) => p.throughput_error_pct)),
-      latency_mape_pct: mape(held.map((p) => p.latency_error_pct)),
-      worst_throughput_error_pct: wt?.throughput_error_pct ?? null,
-      worst_throughput_batch: wt?.batch_size ?? null,
-      worst_latency_error_pct: wl?.latency_error_pct ?? null,
-      worst_latency_batch: wl?.batch_size ?? null,
-    });
-    allPoints.push(...points);
+}
+const groupStats = (
+  points: readonly ValidationPoint[],
+  key: (p: ValidationPoint) => string,
+  err: (p: ValidationPoint) => number | null,
+) => {
+  const groups = new Map<string, number[]>();
+  for (const p of points) {
+    const e = err(p);
+    if (e === null) continue;
+    groups.set(key(p), [...(groups.get(key(p)) ?? []), e]);
   }
-  const studies = [...new Set(series.map((s) => s.study))].sort();
-  return {
-    series,
-    points: allPoints,
-    summary: summarize(series, allPoints),
-    byStudy: studies.map((study) => {
-      const ids = new Set(series.filter((s) => s.study === study).map((s) => s.series));
-      return {
-        study,
-        ...summarize(
-          series.filter((s) => ids.has(s.series)),
-          allPoints.filter((p) => ids.has(p.series)),
-        ),
-      };
-    }),
-  };
-}
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => stats(k, e));
+};
 
-function summarize(series: ValidationSeries[], points: ValidationPoint[]): ValidationSummary {
-  const held = points.filter((p) => !p.calibration);
-  const heldOutSeries = new Set(series.filter((s) => s.split === "held-out-series").map((s) => s.series));
-  const transfer = held.filter((p) => heldOutSeries.has(p.series));
-  return {
-    series_validated: series.filter((s) => s.status === "validated").length,
-    held_out_points: held.length,
-    throughput_mape_pct: mape(held.map((p) => p.throughput_error_pct)),
-    latency_mape_pct: mape(held.map((p) => p.latency_error_pct)),
-    held_out_series_throughput_mape_pct: mape(transfer.map((p) => p.throughput_error_pct)),
-    held_out_series_latency_mape_pct: mape(transfer.map((p) => p.latency_error_pct)),
-  };
-}
+/** Batch regimes the issue of simulator accuracy cares about: small batches are host- and latency-bound. */
+const regimeOf = (batch: number): string => (batch < 16 ? "batch < 16" : "batch ≥ 16");
 
-/** Simulates every measured point and compares: `validate(simulateMeasured(...), measured)`. */
-export function validateMeasured(
+/** The validation report from the context (its cross-validated predictions) and the twin rows. */
+export function validate(
+  ctx: SimulatorContext,
+  twins: readonly CanonicalRow[],
   measured: readonly CanonicalRow[],
-  accelerators: readonly Accelerator[],
-  params: SimulatorParams,
-  options: { policy?: FusionPolicy } = {},
 ): ValidationReport {
-  return validate(simulateMeasured(measured, accelerators, params, options), measured);
+  const outOfScope = new Map(ctx.params.calibration.out_of_scope.map((o) => [o.study, o.reason]));
+  const points: ValidationPoint[] = [];
+  // GPU points: the context's fit points with their cross-validated predictions.
+  const trained = ctx.points.filter((p) => p.training);
+  const slot = (p: (typeof ctx.points)[number]) => `${p.stack}|${precisionClassOf(p.precision)}`;
+  const covered = (p: (typeof ctx.points)[number], apart: (q: (typeof ctx.points)[number]) => boolean) =>
+    trained.some((q) => apart(q) && slot(q) === slot(p));
+  ctx.points.forEach((p, i) => {
+    const pred = ctx.gpu.predictions[i]!;
+    points.push({
+      series: p.row.series,
+      study: p.row.study,
+      accelerator: p.row.accelerator,
+      model: p.row.model,
+      precision: p.row.precision,
+      stack: p.stack,
+      batch_size: p.row.batch_size!,
+      measured_throughput_img_s: p.row.throughput_img_s!,
+      simulated_throughput_img_s: round(pred.full),
+      loao_throughput_img_s: round(pred.leaveAcceleratorOut),
+      lomo_throughput_img_s: round(pred.leaveModelOut),
+      training: p.training,
+      loao_covered: covered(p, (q) => q.row.accelerator !== p.row.accelerator),
+      lomo_covered: covered(p, (q) => q.model !== p.model),
+      in_scope: !outOfScope.has(p.row.study),
+      engine: "kernels",
+    });
+  });
+  // Roofline points: twins of measured rows on accelerators the kernel model does not run.
+  const gpuRows = new Set(ctx.points.map((p) => p.row));
+  const twinOf = new Map(twins.map((t) => [`${t.series}|${t.batch_size}`, t]));
+  for (const m of measured) {
+    if (m.kind !== "measured" || gpuRows.has(m) || m.batch_size === null || m.throughput_img_s === null)
+      continue;
+    const t = twinOf.get(`sim-${m.series}|${m.batch_size}`);
+    if (!t || t.throughput_img_s === null) continue;
+    points.push({
+      series: m.series,
+      study: m.study,
+      accelerator: m.accelerator,
+      model: m.model,
+      precision: m.precision,
+      stack: matchStack(ctx.params, m.framework, m.execution),
+      batch_size: m.batch_size,
+      measured_throughput_img_s: m.throughput_img_s,
+      simulated_throughput_img_s: t.throughput_img_s,
+      loao_throughput_img_s: null,
+      lomo_throughput_img_s: null,
+      training: t.derived.includes(CALIBRATION_MARK),
+      loao_covered: null,
+      lomo_covered: null,
+      in_scope: !outOfScope.has(m.study),
+      engine: "roofline",
+    });
+  }
+  const gpu = points.filter((p) => p.engine === "kernels" && p.in_scope);
+  const loaoErr = (p: ValidationPoint) =>
+    p.loao_throughput_img_s === null ? null : rel(p.loao_throughput_img_s, p.measured_throughput_img_s);
+  const lomoErr = (p: ValidationPoint) =>
+    p.lomo_throughput_img_s === null ? null : rel(p.lomo_throughput_img_s, p.measured_throughput_img_s);
+  // The error a point's series reports: cross-validated for GPUs, held-out full fit for the roofline.
+  const seriesErr = (p: ValidationPoint) =>
+    p.engine === "kernels"
+      ? loaoErr(p)
+      : p.training
+        ? null
+        : rel(p.simulated_throughput_img_s, p.measured_throughput_img_s);
+  const loao = stats(
+    "all",
+    gpu.map(loaoErr).filter((e): e is number => e !== null),
+  );
+  const lomo = stats(
+    "all",
+    gpu.map(lomoErr).filter((e): e is number => e !== null),
+  );
+  const loaoCovered = stats(
+    "covered",
+    gpu
+      .filter((p) => p.loao_covered)
+      .map(loaoErr)
+      .filter((e): e is number => e !== null),
+  );
+  const lomoCovered = stats(
+    "covered",
+    gpu
+      .filter((p) => p.lomo_covered)
+      .map(lomoErr)
+      .filter((e): e is number => e !== null),
+  );
+  const inSample = stats(
+    "training",
+    gpu.filter((p) => p.training).map((p) => rel(p.simulated_throughput_img_s, p.measured_throughput_img_s)),
+  );
+  const roofline = stats(
+    "roofline",
+    points
+      .filter((p) => p.engine === "roofline" && p.in_scope)
+      .map(seriesErr)
+      .filter((e): e is number => e !== null),
+  );
+  const keys = {
+    accelerator: (p: ValidationPoint) => p.accelerator,
+    model: (p: ValidationPoint) => p.model,
+    precision: (p: ValidationPoint) => p.precision,
+    regime: (p: ValidationPoint) => regimeOf(p.batch_size),
+    stack: (p: ValidationPoint) => p.stack,
+  };
+  const breakdown = Object.fromEntries(
+    Object.entries(keys).map(([name, key]) => [
+      name,
+      { loao: groupStats(gpu, key, loaoErr), lomo: groupStats(gpu, key, lomoErr) },
+    ]),
+  ) as ValidationReport["breakdown"];
+  const bySeriesPoints = new Map<string, ValidationPoint[]>();
+  for (const p of points) bySeriesPoints.set(p.series, [...(bySeriesPoints.get(p.series) ?? []), p]);
+  const series: SeriesValidation[] = [...bySeriesPoints.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, ps]) => {
+      const first = ps[0]!;
+      const s = stats(
+        id,
+        ps.map(seriesErr).filter((e): e is number => e !== null),
+      );
+      const predicted = ps.map((p) => ({
+        batch: p.batch_size,
+        throughputImgS: p.loao_throughput_img_s ?? p.simulated_throughput_img_s,
+      }));
+      const measuredPts = ps.map((p) => ({
+        batch: p.batch_size,
+        throughputImgS: p.measured_throughput_img_s,
+      }));
+      const enough = ps.length >= 4;
+      return {
+        series: id,
+        study: first.study,
+        accelerator: first.accelerator,
+        model: first.model,
+        precision: first.precision,
+        stack: first.stack,
+        engine: first.engine,
+        in_scope: first.in_scope,
+        points: ps.length,
+        training_points: ps.filter((p) => p.training).length,
+        mape_pct: s.mape_pct,
+        bias_pct: s.bias_pct,
+        batch_at_90_measured: enough ? smallestBatchAtFraction(measuredPts) : null,
+        batch_at_90_predicted: enough ? smallestBatchAtFraction(predicted) : null,
+      };
+    });
+  const studies = [...new Set(points.map((p) => p.study))].sort();
+  const fit = ctx.gpu.fit;
+  return {
+    dataset: ctx.params.calibration.name,
+    summary: {
+      training_points: fit.trainingPoints,
+      fitted_parameters: fit.parameters.filter((p) => p.fitted).length,
+      in_sample_mape_pct: inSample.mape_pct,
+      gpu_points: gpu.length,
+      loao_mape_pct: loao.mape_pct,
+      loao_bias_pct: loao.bias_pct,
+      lomo_mape_pct: lomo.mape_pct,
+      lomo_bias_pct: lomo.bias_pct,
+      loao_covered_points: loaoCovered.points,
+      loao_covered_mape_pct: loaoCovered.mape_pct,
+      lomo_covered_points: lomoCovered.points,
+      lomo_covered_mape_pct: lomoCovered.mape_pct,
+      roofline_points: roofline.points,
+      roofline_mape_pct: roofline.mape_pct,
+    },
+    breakdown,
+    series,
+    byStudy: studies.map((study) => ({
+      ...stats(
+        study,
+        points
+          .filter((p) => p.study === study)
+          .map(seriesErr)
+          .filter((e): e is number => e !== null),
+      ),
+      in_scope: !outOfScope.has(study),
+      reason: outOfScope.get(study) ?? "",
+    })),
+    parameters: fit.parameters.map((p) => ({
+      id: p.id,
+      value: round(p.value),
+      prior: p.prior,
+      fitted: p.fitted,
+    })),
+    points,
+  };
+}
+
+/** Simulates every measured point and validates: the stage's two calls in one. */
+export function validateMeasured(measured: readonly CanonicalRow[], ctx: SimulatorContext): ValidationReport {
+  return validate(ctx, simulateMeasured(measured, ctx), measured);
 }

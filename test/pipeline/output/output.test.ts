@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { CANONICAL_COLUMNS, type CanonicalRow } from "../../../src/pipeline/schema.ts";
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
 import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
-import { siteAtlas } from "../../../src/pipeline/output/site-atlas.ts";
+import { siteAtlas, siteAtlasJsonChunks } from "../../../src/pipeline/output/site-atlas.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { dataHash } from "../../../src/pipeline/cite/version.ts";
 import {
@@ -111,12 +111,15 @@ describe("the dataset written in pieces", () => {
   });
 });
 
+/** Text as an SVG element's content: the three characters XML escapes there. */
+const xmlText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 describe("the site's atlas", () => {
   const atlas = runPipeline("data");
   const site = siteAtlas(
     atlas,
     atlas.figures.map(publishFigure),
-    { version: "0.0.0", dataHash: "00000000", release: null },
+    { version: "0.0.0", dataHash: "00000000", sourceHash: null, release: null },
     [],
   );
 
@@ -130,11 +133,26 @@ describe("the site's atlas", () => {
     expect(site.figures.map((f) => f.id)).toEqual(atlas.figures.map((f) => f.id));
     const spec = atlas.figures.find((f) => f.id === "fig-batch-scaling-architectures")!;
     const published = site.figures.find((f) => f.id === spec.id)!;
-    expect(published.svg).toBe(renderFigure(spec));
+    // Rendered: this figure's SVG, labelled by its own title and description, with Plot's
+    // process-global ids renumbered per figure.
+    expect(published.svg).toMatch(/^<svg [^>]*role="img"/);
+    expect(published.svg).toContain(`aria-labelledby="${spec.id}-title ${spec.id}-desc"`);
+    expect(published.svg).toContain(`<title id="${spec.id}-title">${xmlText(spec.title)}</title>`);
+    expect(published.svg).toContain(`<desc id="${spec.id}-desc">${xmlText(spec.alt)}</desc>`);
+    expect(published.svg).not.toMatch(/plot-(?:clip|filter|pattern|marker)-\d/);
     expect(published).not.toHaveProperty("plot");
     expect(published.rows).toEqual(spec.rows);
     // Simulated curves stay in the figures even though the rows are gone.
     expect(site.figures.find((f) => f.id.startsWith("fig-simulated-"))!.rows.length).toBeGreaterThan(0);
+  });
+
+  it("is written in pieces whose concatenation is exactly JSON.stringify of it", () => {
+    const chunks = [...siteAtlasJsonChunks(site)];
+    expect(chunks.length).toBeGreaterThan(site.figures.length);
+    expect(chunks.join("")).toBe(JSON.stringify(site));
+    // Keys whose value is undefined are left out, as JSON.stringify leaves them out.
+    const sparse = { ...site, validation: undefined } as unknown as typeof site;
+    expect([...siteAtlasJsonChunks(sparse)].join("")).toBe(JSON.stringify(sparse));
   });
 });
 
@@ -229,15 +247,38 @@ describe("figure PNGs", () => {
 });
 
 describe("csvLine", () => {
-  it("quotes exactly as papaparse's unparse did (the published bytes must not change)", () => {
-    const tricky = fc.constantFrom(",", '"', "\n", "\r", "\uFEFF", " ", "a", "é", "=", ";", "\t");
+  it("quotes exactly as papaparse's unparse does, formula cells escaped as its escapeFormulae does (numbers excepted)", () => {
+    const tricky = fc.constantFrom(
+      ",",
+      '"',
+      "\n",
+      "\r",
+      "\uFEFF",
+      " ",
+      "a",
+      "é",
+      "=",
+      ";",
+      "\t",
+      "+",
+      "-",
+      "@",
+      "1",
+      ".",
+      "e",
+    );
     const field = fc.oneof(
       fc.string(),
       fc.array(tricky).map((cs) => cs.join("")),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
     );
+    // OWASP's list (= + - @ tab CR) at the start of a cell, unless the whole cell is a plain number.
+    const escapeFormulae = /^(?![-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$)[=+\-@\t\r]/;
     fc.assert(
       fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), (fields) => {
-        expect(csvLine(fields)).toBe(`${Papa.unparse([fields], { newline: "\n", quotes: false })}\n`);
+        expect(csvLine(fields)).toBe(
+          `${Papa.unparse([fields], { newline: "\n", quotes: false, escapeFormulae })}\n`,
+        );
       }),
       { numRuns: 2000 },
     );

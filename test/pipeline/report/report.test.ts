@@ -203,6 +203,9 @@ describe("the real report", () => {
   it("reproduces the Flex Logix memory claims in the ledger", () => {
     const flex = real.ledger.filter((e) => e.study.startsWith("flex-logix") && e.data.includes("simulator"));
     expect(flex.length).toBeGreaterThanOrEqual(10);
-    expect(flex.filter((e) => e.verdict !== "supported")).toEqual([]);
+    // Every one holds; the one that holds only with the atlas's reading of "2 MP" says so (claims.test.ts).
+    expect(flex.filter((e) => e.verdict !== "supported").map((e) => [e.claim, e.verdict])).toEqual([
+      ["yolov3-over-100mb-2mp", "holds under a definition"],
+    ]);
   });
 });

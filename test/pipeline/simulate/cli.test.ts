@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseSimulateArgs, simulateCli } from "../../../src/pipeline/simulate/cli.ts";
-import { FIXTURES, REPO } from "./helpers.ts";
+import { REPO } from "./helpers.ts";
+
+const DATA = `${REPO}data`;
 
 /** Runs the real script the way `npm run -s simulate -- …` does. */
 const simulate = (...args: string[]) => {
@@ -48,6 +50,112 @@ describe("scripts/simulate.ts", () => {
     });
   });
 
+  it("keeps its contract: latency, throughput, the batch at 90 % of peak and the stack, for any stack", () => {
+    const run = (...extra: string[]) =>
+      JSON.parse(
+        simulate(
+          "--model",
+          "resnet50",
+          "--width",
+          "224",
+          "--height",
+          "224",
+          "--precision",
+          "fp16",
+          "--batch",
+          "16",
+          "--accelerator",
+          "h100-sxm",
+          "--json",
+          ...extra,
+        ).stdout,
+      );
+    const byDefault = run();
+    const graph = run("--stack", "pytorch-graph");
+    for (const j of [byDefault, graph]) {
+      expect(j.latencyMs).toBeGreaterThan(0);
+      expect(j.throughputImgS).toBeCloseTo((16 * 1000) / j.latencyMs, 6);
+      expect([1, 2, 4, 8, 16, 32, 64, 128, 256]).toContain(j.batchAt90PctPeak);
+    }
+    // Without --stack the accelerator's own (data/simulator/accelerators.yaml) applies.
+    expect(byDefault.stack).toBe("pytorch-eager");
+    expect(graph.stack).toBe("pytorch-graph");
+    expect(graph.latencyMs).toBeLessThanOrEqual(byDefault.latencyMs);
+    expect(graph.engine).toBe("kernels");
+  });
+
+  it("lists the stacks and shows each kernel's time and bound", () => {
+    const stacks = JSON.parse(simulate("--stacks", "--json").stdout) as { id: string }[];
+    expect(stacks.map((s) => s.id)).toEqual(
+      expect.arrayContaining(["pytorch-eager", "pytorch-graph", "tf1", "tf1-xla", "tensorrt", "popart"]),
+    );
+    const r = simulateCli([
+      "--model",
+      "resnet50",
+      "--width",
+      "224",
+      "--height",
+      "224",
+      "--precision",
+      "fp16",
+      "--accelerator",
+      "t4",
+      "--stack",
+      "tf1",
+      "--layers",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/kernel\s+time ms\s+compute ms\s+memory ms\s+bound/);
+    expect(r.stdout).toMatch(/\nlayer1\.0\.conv2\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(compute|memory|host)\n/);
+    expect(
+      simulateCli([
+        "--model",
+        "resnet50",
+        "--width",
+        "224",
+        "--height",
+        "224",
+        "--precision",
+        "fp16",
+        "--accelerator",
+        "t4",
+        "--stack",
+        "nope",
+      ]).stderr,
+    ).toMatch(/^simulate: unknown stack "nope"/);
+    expect(
+      simulateCli([
+        "--model",
+        "resnet50",
+        "--width",
+        "224",
+        "--height",
+        "224",
+        "--precision",
+        "fp16",
+        "--stack",
+        "tf1",
+      ]).stderr,
+    ).toMatch(/^simulate: --stack needs --accelerator/);
+    // A GPU stack cannot run an IPU.
+    expect(
+      simulateCli([
+        "--model",
+        "resnet50",
+        "--width",
+        "224",
+        "--height",
+        "224",
+        "--precision",
+        "fp16",
+        "--accelerator",
+        "graphcore-gc2",
+        "--stack",
+        "pytorch-eager",
+      ]).code,
+    ).toBe(2);
+  });
+
   it("adds latency and throughput with --accelerator", () => {
     const r = simulate(
       "--model",
@@ -61,7 +169,7 @@ describe("scripts/simulate.ts", () => {
       "--accelerator",
       "t4",
       "--data-dir",
-      FIXTURES,
+      DATA,
       "--json",
     );
     expect(r.code).toBe(0);
@@ -114,7 +222,7 @@ describe("argument handling (in process)", () => {
       "simulate: missing --precision",
     );
     expect(err(["--model", "resnet50", "--width", "224", "--height", "224", "--precision", "int4"])).toBe(
-      'simulate: --precision must be one of int8, fp16, fp32, got "int4"',
+      'simulate: --precision must be one of fp32, tf32, fp16, bf16, int8, got "int4"',
     );
     expect(err(["--model", "resnet50", "--width", "2.5", "--height", "224", "--precision", "int8"])).toBe(
       'simulate: --width must be a whole number from 1 to 16384, got "2.5"',
@@ -135,7 +243,7 @@ describe("argument handling (in process)", () => {
         "--accelerator",
         "inferx-x1",
         "--data-dir",
-        FIXTURES,
+        DATA,
       ]),
     ).toBe(
       "simulate: inferx-x1 has no fp32 peak (no spec for it or for a fallback precision); try another --precision",
@@ -153,7 +261,7 @@ describe("argument handling (in process)", () => {
         "--accelerator",
         "nope",
         "--data-dir",
-        FIXTURES,
+        DATA,
       ]).code,
     ).toBe(2);
   });

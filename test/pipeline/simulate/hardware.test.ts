@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { deviceFor, isDevice, type Device } from "../../../src/pipeline/simulate/hardware.ts";
 import type { Accelerator } from "../../../src/pipeline/schema.ts";
-import { fixtureAccelerators, simParams } from "./helpers.ts";
+import { realData, simParams } from "./helpers.ts";
 
-const accelerators = fixtureAccelerators();
+const accelerators = realData().accelerators;
 const params = simParams();
 const device = (id: string): Device => {
   const d = deviceFor(
@@ -23,6 +23,9 @@ describe("peak rates and units from accelerator specs", () => {
     expect(t4.sramBytes).toBe(16.5 * 2 ** 20);
     expect(t4.memoryBytes).toBe(16e9);
     expect(t4.powerW).toBe(70);
+    // What the GPU kernel model needs: SMs and L2 (4 MB, a MiB here as in the spec database).
+    expect([t4.kind, t4.smCount, t4.l2Bytes]).toEqual(["gpu", 40, 4 * 2 ** 20]);
+    expect(device("graphcore-gc2").smCount).toBeNull();
   });
 
   it("runs INT8 at the FP16 rate on a V100 (no INT8 tensor cores) and TF32 at FP32 where TF32 is missing", () => {

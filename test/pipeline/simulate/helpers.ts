@@ -1,9 +1,40 @@
-/** Shared test inputs: fixture accelerators (test/pipeline/simulate/fixtures) and the real simulator parameters. */
+/** Shared test inputs: the repository's own data files (accelerators, studies, simulator parameters) and the simulator prepared on them once per test file. */
 import { fileURLToPath } from "node:url";
-import { loadAccelerators } from "../../../src/pipeline/ingest/accelerators.ts";
+import { loadData } from "../../../src/pipeline/ingest/index.ts";
+import { normalizeStudy } from "../../../src/pipeline/normalize/normalize.ts";
+import type { Accelerator, CanonicalRow } from "../../../src/pipeline/schema.ts";
+import { prepareSimulator, type SimulatorContext } from "../../../src/pipeline/simulate/context.ts";
+import type { Device } from "../../../src/pipeline/simulate/hardware.ts";
 import { loadSimulatorParams } from "../../../src/pipeline/simulate/params.ts";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-export const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
-export const fixtureAccelerators = () => loadAccelerators(FIXTURES, "fixtures");
 export const simParams = () => loadSimulatorParams(`${REPO}data`);
+
+let data: { accelerators: Accelerator[]; measured: CanonicalRow[] } | null = null;
+/** The repository's accelerators and measured rows (loaded once). */
+export function realData(): { accelerators: Accelerator[]; measured: CanonicalRow[] } {
+  if (!data) {
+    const d = loadData(`${REPO}data`);
+    data = { accelerators: d.accelerators, measured: d.studies.flatMap(normalizeStudy) };
+  }
+  return data;
+}
+
+let ctx: SimulatorContext | null = null;
+/**
+ * The simulator prepared on the repository's data, its fit cached where the build caches it (keyed by a
+ * hash of every input, so a stale fit is never read); fit.test.ts checks a fresh fit gives the same bits.
+ */
+export function realContext(): SimulatorContext {
+  ctx ??= prepareSimulator(simParams(), realData().accelerators, realData().measured, {
+    cacheDir: `${REPO}.build/sim-cache`,
+  });
+  return ctx;
+}
+
+/** A device of the real data, failing loudly if it cannot be simulated. */
+export function realDevice(id: string): Device {
+  const d = realContext().devices.get(id);
+  if (!d) throw new Error(`${id} cannot be simulated`);
+  return d;
+}

@@ -25,8 +25,9 @@ describe("data/simulator", () => {
   const params = simParams();
 
   it("loads and names its calibration dataset", () => {
-    expect(params.calibration.name).toBe("dle-rn50-calibration");
-    expect(params.calibration.tables.length).toBe(18);
+    expect(params.calibration.name).toBe("atlas-gpu-fit");
+    expect(params.calibration.training.length).toBeGreaterThan(50);
+    expect(params.calibration.roofline.map((t) => t.id)).toEqual(["cal-kacher-c2-resnext101"]);
     expect(params.files).toEqual([
       "data/simulator/stacks.yaml",
       "data/simulator/accelerators.yaml",
@@ -42,8 +43,11 @@ describe("data/simulator", () => {
         ...(a.dram_bandwidth_gb_s ? [a.dram_bandwidth_gb_s] : []),
       ]),
       ...params.stacks.flatMap((s) =>
-        [s.efficiency, s.overhead_ms, s.layer_floor_ms].filter((v) => v !== undefined),
+        s.engine === "roofline"
+          ? [s.efficiency, s.overhead_ms, s.layer_floor_ms].filter((v) => v !== undefined)
+          : [],
       ),
+      ...params.calibration.parameters.map((p) => p.prior),
     ];
     expect(specs.length).toBeGreaterThan(10);
     for (const s of specs) {
@@ -52,36 +56,30 @@ describe("data/simulator", () => {
     }
   });
 
-  // The calibration numbers were copied from the DLE tables that data/studies transcribes; they must agree.
-  it.each(
-    simParams()
-      .calibration.tables.filter((t) => t.id.startsWith("cal-dle-"))
-      .map((t) => [t.id, t] as const),
-  )("%s matches its study CSV", (_id, t) => {
-    const series = t.id.slice("cal-".length);
-    const study = series.startsWith("dle-tf1-") ? "nvidia-dle-tf1-resnet50" : "nvidia-dle-pytorch-resnet50";
-    const meta = `${REPO}data/studies/${study}/study.yaml`;
-    if (!existsSync(meta)) return;
-    const file = readFileSync(meta, "utf8")
-      .split("\n")
-      .map((l, i, all) =>
-        l.includes(`series: ${series}`)
-          ? all
-              .slice(0, i)
-              .reverse()
-              .find((x) => x.includes("file:"))
-          : undefined,
-      )
-      .find(Boolean);
-    const csv = readFileSync(`${REPO}data/studies/${study}/${file!.split("file:")[1]!.trim()}`, "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(","));
-    for (const p of t.points) {
-      const line = csv.find((c) => Number(c[0]) === p.batch)!;
-      expect(parseFloat(line[2]!)).toBe(p.latency_ms);
-      expect(parseFloat(line[1]!)).toBe(p.throughput_img_s);
+  it("names only tables that exist, and every excluded table with its reason", () => {
+    for (const t of [...params.calibration.training, ...params.calibration.excluded])
+      expect(existsSync(`${REPO}data/studies/${t.study}/${t.table}`), `${t.study}/${t.table}`).toBe(true);
+    const trained = new Set(params.calibration.training.map((t) => `${t.study}/${t.table}`));
+    for (const t of params.calibration.excluded) {
+      expect(trained.has(`${t.study}/${t.table}`)).toBe(false);
+      expect(t.reason.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("refuses a roofline fit on a GPU stack and the wrong number of named batches", () => {
+    const dir = mkdtempSync(join(tmpdir(), "atlas-params-"));
+    try {
+      cpSync(`${REPO}data/simulator`, join(dir, "simulator"), { recursive: true });
+      const file = join(dir, "simulator", "calibration.yaml");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8")
+          .replace("    stack: popart\n", "    stack: tf1\n")
+          .replace("batches: [2, 12]", "batches: [2, 4, 12]"),
+      );
+      expect(() => loadSimulatorParams(dir)).toThrow(/GPU kernel stack[\s\S]*wrong number of batches/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -101,9 +99,12 @@ describe("data/simulator", () => {
   });
 
   it("reports a broken parameter folder with file names", () => {
-    expect(() => loadSimulatorParams(`${REPO}test/pipeline/simulate/fixtures`)).toThrow(SourceError);
-    expect(() => loadSimulatorParams(`${REPO}test/pipeline/simulate/fixtures`, "fx")).toThrow(
-      "fx/simulator/stacks.yaml",
-    );
+    const dir = mkdtempSync(join(tmpdir(), "atlas-params-"));
+    try {
+      expect(() => loadSimulatorParams(dir)).toThrow(SourceError);
+      expect(() => loadSimulatorParams(dir, "fx")).toThrow("fx/simulator/stacks.yaml");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,16 +5,19 @@ import {
   isFeasible,
   perfProfile,
   simulateBatch,
-  smallestBatchAtFraction,
   type BatchPerf,
   type StackParams,
 } from "../../../src/pipeline/simulate/performance.ts";
+import { smallestBatchAtFraction } from "../../../src/pipeline/simulate/simulate.ts";
 import { modelProfile } from "../../../src/pipeline/simulate/profile.ts";
 import { layerTime } from "../../../src/pipeline/simulate/roofline.ts";
 
 const device = (over: Partial<Device> = {}): Device => ({
   id: "toy",
   name: "toy",
+  kind: "other",
+  smCount: null,
+  l2Bytes: null,
   peak: { fp32: { macsPerSecond: 1e6, spec: "peak_fp32_tflops" } },
   dramBytesPerSecond: 1e6,
   sramBytes: 5000,
@@ -178,7 +181,7 @@ describe("monotonicity on ResNet-50 and YOLOv3", () => {
   });
 
   it("finds the smallest batch reaching a fraction of the best throughput", () => {
-    const mk = (batch: number, throughputImgS: number) => ({ batch, throughputImgS }) as BatchPerf;
+    const mk = (batch: number, throughputImgS: number) => ({ batch, throughputImgS });
     expect(smallestBatchAtFraction([mk(1, 10), mk(2, 50), mk(4, 95), mk(8, 100)], 0.9)).toBe(4);
     expect(smallestBatchAtFraction([mk(8, 100), mk(1, 95)], 0.9)).toBe(1);
     expect(smallestBatchAtFraction([], 0.9)).toBeNull();

@@ -1,183 +1,102 @@
+/** The validation report on the repository's data: what is counted, how, and what is kept apart. */
 import { describe, expect, it } from "vitest";
-import type { CanonicalRow } from "../../../src/pipeline/schema.ts";
-import { calibrate } from "../../../src/pipeline/simulate/calibrate.ts";
 import {
   CALIBRATION_MARK,
   matchStack,
   simulateMeasured,
   validate,
 } from "../../../src/pipeline/simulate/validate.ts";
-import { fixtureAccelerators, simParams } from "./helpers.ts";
+import { realContext, realData, simParams } from "./helpers.ts";
 
-const params = simParams();
-const accelerators = fixtureAccelerators();
+const ctx = realContext();
+const { measured } = realData();
+const twins = simulateMeasured(measured, ctx);
+const report = validate(ctx, twins, measured);
 
-const row = (over: Partial<CanonicalRow>): CanonicalRow => ({
-  study: "s",
-  series: "m",
-  accelerator: "t4",
-  devices: 1,
-  model: "resnet50_v1.5",
-  input_width: 224,
-  input_height: 224,
-  precision: "mixed-fp16",
-  framework: "TensorFlow 1 (NGC 20.06-tf1-py3)",
-  execution: "TF1 graph",
-  batch_size: 1,
-  latency_ms: null,
-  latency_p90_ms: null,
-  latency_p95_ms: null,
-  latency_p99_ms: null,
-  utilization_pct: null,
-  memory_used_mb: null,
-  throughput_img_s: null,
-  power_w: null,
-  img_s_per_w: null,
-  cost_usd_per_1000_img: null,
-  fraction_of_peak: null,
-  kind: "measured",
-  note: "",
-  derived: "",
-  source_file: "x.csv",
-  source_line: "2",
-  ...over,
-});
-
-describe("validate()", () => {
-  it("reports MAPE and the worst held-out point per series, leaving calibration points out", () => {
-    const measured = [
-      row({ batch_size: 1, throughput_img_s: 100, latency_ms: 10 }),
-      row({ batch_size: 2, throughput_img_s: 200, latency_ms: 10 }),
-      row({ batch_size: 4, throughput_img_s: 400, latency_ms: 10 }),
-    ];
-    const simulated = [
-      row({
-        kind: "simulated",
-        series: "sim-m",
-        batch_size: 1,
-        throughput_img_s: 50,
-        latency_ms: 20,
-        derived: `f; ${CALIBRATION_MARK}`,
-      }),
-      row({ kind: "simulated", series: "sim-m", batch_size: 2, throughput_img_s: 220, latency_ms: 9 }),
-      row({ kind: "simulated", series: "sim-m", batch_size: 4, throughput_img_s: 300, latency_ms: 12 }),
-    ];
-    const r = validate(simulated, measured);
-    expect(r.series).toHaveLength(1);
-    expect(r.series[0]).toMatchObject({
-      series: "m",
-      status: "validated",
-      split: "calibration-series",
-      held_out_points: 2,
-      calibration_points: 1,
-      throughput_mape_pct: 17.5, // |+10%| and |−25%|
-      latency_mape_pct: 15, // |−10%| and |+20%|
-      worst_throughput_error_pct: -25,
-      worst_throughput_batch: 4,
-      worst_latency_error_pct: 20,
-      worst_latency_batch: 4,
-    });
-    expect(r.points.find((p) => p.batch_size === 1)).toMatchObject({
-      calibration: true,
-      throughput_error_pct: -50,
-    });
-    expect(r.summary).toMatchObject({
-      series_validated: 1,
-      held_out_points: 2,
-      throughput_mape_pct: 17.5,
-      held_out_series_throughput_mape_pct: null,
-    });
-    expect(r.byStudy).toEqual([{ study: "s", ...r.summary }]);
-  });
-
-  it("falls back to a sweep row with the same configuration, mapping mixed-fp16 to fp16", () => {
-    const measured = [row({ series: "m2", batch_size: 8, throughput_img_s: 1000 })];
-    const sweep = [
-      row({
-        kind: "simulated",
-        series: "sim-t4-resnet50-v1-5-224x224-fp16",
-        precision: "fp16",
-        batch_size: 8,
-        throughput_img_s: 900,
-      }),
-    ];
-    expect(validate(sweep, measured).series[0]).toMatchObject({
-      status: "validated",
-      split: "held-out-series",
-      throughput_mape_pct: 10,
-    });
-  });
-
-  it("says why a series was not simulated", () => {
-    const r = validate(
-      [],
-      [
-        row({ series: "u", precision: "unknown" }),
-        row({ series: "v", model: "vgg16" }),
-        row({ series: "w", batch_size: null }),
-      ],
+describe("stacks of measured rows", () => {
+  it("matches framework and execution text, specific stacks first", () => {
+    const p = simParams();
+    expect(matchStack(p, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph + XLA")).toBe("tf1-xla");
+    expect(matchStack(p, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph")).toBe("tf1");
+    expect(matchStack(p, "PyTorch (NGC pytorch-21.03)", "PyTorch eager")).toBe("pytorch-eager");
+    expect(matchStack(p, "Paddle-TRT (PaddlePaddle with TensorRT)", "Paddle-TRT engine")).toBe("tensorrt");
+    expect(matchStack(p, "Triton Inference Server, ONNX Runtime backend with TensorRT", "offline")).toBe(
+      "triton-ort-trt",
     );
-    expect(r.series.map((s) => [s.series, s.status, s.reason.split(":")[0]])).toEqual([
-      ["u", "not-simulated", "precision unknown"],
-      ["v", "not-simulated", "model vgg16 is not one of the simulator's models"],
-      ["w", "not-simulated", "no batch size"],
-    ]);
+    expect(matchStack(p, "PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX", "PopART graph")).toBe(
+      "popart",
+    );
+    expect(matchStack(p, "Something else", "")).toBe("default");
   });
 });
 
-describe("simulateMeasured()", () => {
-  it("matches stacks by framework and execution text, specific stacks first", () => {
+describe("simulated twins", () => {
+  it("simulate every measured point of a known model and precision, the fitted ones marked", () => {
+    const t4 = twins.filter((t) => t.series === "sim-dle-pyt-rn50-t4-amp");
+    expect(t4.map((t) => t.batch_size)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    expect(t4.every((t) => t.derived.includes(CALIBRATION_MARK))).toBe(true);
+    expect(t4[0]!.note).toContain("stack pytorch-eager");
+    // Excluded tables are simulated but never marked as fitted.
+    const excluded = twins.filter((t) => t.series === "sim-dle-tf1-rnx101-t4-amp");
+    expect(excluded.length).toBe(8);
+    expect(excluded.some((t) => t.derived.includes(CALIBRATION_MARK))).toBe(false);
+  });
+
+  it("split a C2 card's batch over its two IPUs", () => {
+    const c2 = twins.filter((t) => t.accelerator === "graphcore-gc2");
+    expect(c2.length).toBeGreaterThan(0);
+    expect(c2.every((t) => t.devices === 2)).toBe(true);
+  });
+});
+
+describe("the report", () => {
+  it("states its accuracy on cross-validated predictions over every in-scope GPU point", () => {
+    const gpu = report.points.filter((p) => p.engine === "kernels" && p.in_scope);
+    expect(report.summary.gpu_points).toBe(gpu.length);
+    const mape = (xs: number[]) => (100 * xs.reduce((a, b) => a + Math.abs(b), 0)) / xs.length;
+    const loao = mape(gpu.map((p) => p.loao_throughput_img_s! / p.measured_throughput_img_s - 1));
+    expect(report.summary.loao_mape_pct).toBeCloseTo(loao, 2);
+    // The in-sample error is smaller than the cross-validated one: the fit saw those points.
+    expect(report.summary.in_sample_mape_pct!).toBeLessThan(report.summary.loao_mape_pct!);
+    expect(report.summary.training_points / report.summary.fitted_parameters).toBeGreaterThanOrEqual(5);
+  });
+
+  it("keeps out-of-scope studies apart, saying why", () => {
+    const course = report.byStudy.find((s) => s.key === "v100-p100-resnet50-course")!;
+    expect(course.in_scope).toBe(false);
+    expect(course.reason).toContain("per-run setup");
     expect(
-      matchStack(params, "PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX", "PopART graph"),
-    ).toBe("popart");
-    expect(matchStack(params, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph + XLA")).toBe("tf1-xla");
-    expect(matchStack(params, "TensorFlow 1 (NGC 20.06-tf1-py3)", "TF1 graph")).toBe("tf1");
-    expect(matchStack(params, "PyTorch (NGC pytorch-21.03)", "PyTorch eager")).toBe("pytorch");
-    expect(matchStack(params, "TensorRT 7.2, CUDA 11.0", "TensorRT (MLPerf LoadGen harness)")).toBe(
-      "tensorrt",
-    );
-    expect(matchStack(params, "something else", "")).toBe("default");
+      report.points.filter((p) => p.study === "v100-p100-resnet50-course").every((p) => !p.in_scope),
+    ).toBe(true);
   });
 
-  it("reproduces calibration points, marks them, and predicts held-out ones (T4, TF1, AMP)", () => {
-    // Rows of the DLE TF1 ResNet-50 T4 mixed-precision table: batch 1, 16 and 256 are calibration points.
-    const measured = [
-      row({ series: "dle-t4-amp", batch_size: 1, throughput_img_s: 211.04, latency_ms: 4.77 }),
-      row({ series: "dle-t4-amp", batch_size: 8, throughput_img_s: 791.12, latency_ms: 10.16 }),
-      row({ series: "dle-t4-amp", batch_size: 16, throughput_img_s: 914.26, latency_ms: 17.55 }),
-      row({ series: "dle-t4-amp", batch_size: 256, throughput_img_s: 993.39, latency_ms: 257.71 }),
-    ];
-    const sims = simulateMeasured(measured, accelerators, params, {
-      calibration: calibrate(accelerators, params),
-    });
-    expect(sims.map((s) => [s.series, s.batch_size, s.derived.includes(CALIBRATION_MARK)])).toEqual([
-      ["sim-dle-t4-amp", 1, true],
-      ["sim-dle-t4-amp", 8, false],
-      ["sim-dle-t4-amp", 16, true],
-      ["sim-dle-t4-amp", 256, true],
+  it("breaks the error down by accelerator, model, precision, batch regime and stack", () => {
+    expect(report.breakdown.regime.loao.map((s) => s.key)).toEqual(["batch < 16", "batch ≥ 16"]);
+    expect(report.breakdown.accelerator.loao.map((s) => s.key)).toContain("t4");
+    expect(report.breakdown.model.lomo.map((s) => s.key)).toEqual([
+      "resnet50_v1.5",
+      "resnext101_32x4d",
+      "se_resnext101_32x4d",
     ]);
-    expect(sims[0]!.latency_ms).toBeCloseTo(4.77, 2);
-    expect(sims[3]!.latency_ms).toBeCloseTo(257.71, 1);
-    const v = validate(sims, measured).series[0]!;
-    expect(v).toMatchObject({ held_out_points: 1, calibration_points: 3 });
-    // Batch 8 is interpolated between the fitted points: within 15% of the measurement.
-    expect(Math.abs(v.latency_mape_pct!)).toBeLessThan(15);
+    const sum = report.breakdown.stack.loao.reduce((s, x) => s + x.points, 0);
+    expect(sum).toBe(report.summary.gpu_points);
   });
 
-  it("splits a C2 card batch over its two IPUs", () => {
-    const m = row({
-      series: "c2",
-      accelerator: "graphcore-gc2",
-      devices: 2,
-      model: "resnext101_32x4d",
-      framework: "PopART",
-      execution: "PopART graph",
-      batch_size: 2,
-      latency_ms: 1.36,
-    });
-    const [s] = simulateMeasured([m], accelerators, params);
-    expect(s).toMatchObject({ devices: 2, batch_size: 2 });
-    expect(s!.latency_ms).toBeCloseTo(1.36, 2); // the calibration point
-    expect(s!.throughput_img_s! * s!.latency_ms!).toBeCloseTo(2000, -1);
+  it("compares the batch reaching 90 % of peak, measured and predicted, per series", () => {
+    const s = report.series.find((x) => x.series === "dle-pyt-rn50-v100-16gb-amp")!;
+    // Measured: 3382 img/s at batch 256 is the best; 3249 at 128 is 96 % of it, 2984 at 64 is 88 %.
+    expect(s.batch_at_90_measured).toBe(128);
+    expect(s.batch_at_90_predicted).not.toBeNull();
+  });
+
+  it("reports the roofline accelerators on points their fit was not made on", () => {
+    const gc2 = report.points.filter((p) => p.accelerator === "graphcore-gc2");
+    expect(
+      gc2
+        .filter((p) => p.training)
+        .map((p) => p.batch_size)
+        .sort((a, b) => a - b),
+    ).toEqual([2, 12]);
+    expect(report.summary.roofline_points).toBe(gc2.filter((p) => !p.training).length);
   });
 });

@@ -1,16 +1,23 @@
 /** The model registry: ids, aliases, and input-size handling (YOLOv3 is letterboxed up to multiples of 32). */
 import type { Graph } from "../graph.ts";
-import { resnet50, resnext101_32x4d } from "./resnet.ts";
+import { resnet50, resnext101_32x4d, seResnext101_32x4d } from "./resnet.ts";
 import { yolov3, YOLO_STRIDE } from "./yolov3.ts";
 
-export const MODEL_IDS = ["resnet50_v1.5", "resnext101_32x4d", "yolov3"] as const;
+export const MODEL_IDS = ["resnet50_v1.5", "resnext101_32x4d", "se_resnext101_32x4d", "yolov3"] as const;
 export type ModelId = (typeof MODEL_IDS)[number];
+
+/**
+ * The networks the atlas's sweep and the PyTorch harness cover: the report's three (ResNet-50, the
+ * grouped ResNeXt, the megapixel YOLOv3). SE-ResNeXt101 is simulated where a study measured it.
+ */
+export const SWEEP_MODELS: readonly ModelId[] = ["resnet50_v1.5", "resnext101_32x4d", "yolov3"];
 
 /** Names the CLI accepts besides the canonical ids. */
 export const MODEL_ALIASES: Readonly<Record<string, ModelId>> = {
   resnet50: "resnet50_v1.5",
   "resnet50-v1.5": "resnet50_v1.5",
   resnext101: "resnext101_32x4d",
+  "se-resnext101": "se_resnext101_32x4d",
 };
 
 export function resolveModelId(name: string): ModelId | null {
@@ -46,7 +53,12 @@ export function modelInput(model: ModelId, width: number, height: number): Input
 
 export function buildModel(model: ModelId, width: number, height: number): BuiltModel {
   const input = modelInput(model, width, height);
-  const build = model === "yolov3" ? yolov3 : model === "resnext101_32x4d" ? resnext101_32x4d : resnet50;
+  const build = {
+    "resnet50_v1.5": resnet50,
+    resnext101_32x4d,
+    se_resnext101_32x4d: seResnext101_32x4d,
+    yolov3,
+  }[model];
   return { model, input, graph: build(input.usedWidth, input.usedHeight) };
 }
 

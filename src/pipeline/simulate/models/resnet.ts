@@ -12,6 +12,8 @@ interface ResNetSpec {
   groups: number;
   widthPerGroup: number;
   classes: number;
+  /** Squeeze-and-excitation after conv3, squeezing to this many channels (DLE's SE-ResNeXt: 16); 0: none. */
+  seChannels: number;
 }
 
 /** torchvision `Bottleneck`: 1×1 → 3×3 (stride, groups) → 1×1 ×4, plus a projection when shapes change. */
@@ -34,7 +36,26 @@ function bottleneck(
     groups: spec.groups,
     act: "relu",
   });
-  const c3 = g.conv(`${prefix}.conv3`, c2, { cout: planes * 4, k: 1 });
+  let c3 = g.conv(`${prefix}.conv3`, c2, { cout: planes * 4, k: 1 });
+  if (spec.seChannels > 0) {
+    // Pool, squeeze to a few channels (ReLU), expand back (sigmoid), scale conv3's output channel-wise.
+    const pooled = g.globalAvgPool(`${prefix}.squeeze.pooling`, c3);
+    const sq = g.conv(`${prefix}.squeeze.squeeze`, pooled, {
+      cout: spec.seChannels,
+      k: 1,
+      bias: true,
+      batchNorm: false,
+      act: "relu",
+    });
+    const ex = g.conv(`${prefix}.squeeze.expand`, sq, {
+      cout: planes * 4,
+      k: 1,
+      bias: true,
+      batchNorm: false,
+      act: "sigmoid",
+    });
+    c3 = g.scale(`${prefix}.squeeze.scale`, c3, ex);
+  }
   // The projection runs after conv3, as in torchvision's forward(); the schedule order matters for liveness.
   const identity =
     stride !== 1 || inplanes !== planes * 4
@@ -64,7 +85,14 @@ function resnet(spec: ResNetSpec, width: number, height: number): Graph {
 /** torchvision `resnet50` (ResNet-50 v1.5). */
 export function resnet50(width: number, height: number): Graph {
   return resnet(
-    { name: "resnet50_v1.5", layers: [3, 4, 6, 3], groups: 1, widthPerGroup: 64, classes: 1000 },
+    {
+      name: "resnet50_v1.5",
+      layers: [3, 4, 6, 3],
+      groups: 1,
+      widthPerGroup: 64,
+      classes: 1000,
+      seChannels: 0,
+    },
     width,
     height,
   );
@@ -73,7 +101,14 @@ export function resnet50(width: number, height: number): Graph {
 /** `ResNet(Bottleneck, [3, 4, 23, 3], groups=32, width_per_group=4)`; torchvision ships only 32x8d and 64x4d. */
 export function resnext101_32x4d(width: number, height: number): Graph {
   return resnet(
-    { name: "resnext101_32x4d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 4, classes: 1000 },
+    {
+      name: "resnext101_32x4d",
+      layers: [3, 4, 23, 3],
+      groups: 32,
+      widthPerGroup: 4,
+      classes: 1000,
+      seChannels: 0,
+    },
     width,
     height,
   );
@@ -82,7 +117,36 @@ export function resnext101_32x4d(width: number, height: number): Graph {
 /** torchvision `resnext101_32x8d`; used only to check the grouped-conv counting rule against torchvision. */
 export function resnext101_32x8d(width: number, height: number): Graph {
   return resnet(
-    { name: "resnext101_32x8d", layers: [3, 4, 23, 3], groups: 32, widthPerGroup: 8, classes: 1000 },
+    {
+      name: "resnext101_32x8d",
+      layers: [3, 4, 23, 3],
+      groups: 32,
+      widthPerGroup: 8,
+      classes: 1000,
+      seChannels: 0,
+    },
+    width,
+    height,
+  );
+}
+
+/**
+ * NVIDIA DeepLearningExamples' SE-ResNeXt101-32x4d: ResNeXt101-32x4d with a squeeze-and-excitation
+ * module after each block's conv3, as the PyTorch implementation builds it
+ * (PyTorch/Classification/ConvNets/image_classification/models: `SEBottleneck` with `se_squeeze=16`,
+ * `SqueezeAndExcitation(in_channels, squeeze, …)` = pool, Conv2d(C, 16, 1), ReLU, Conv2d(16, C, 1),
+ * sigmoid, each 1×1 convolution with a bias). Its 16 is a channel count, not the paper's ratio C/16.
+ */
+export function seResnext101_32x4d(width: number, height: number): Graph {
+  return resnet(
+    {
+      name: "se_resnext101_32x4d",
+      layers: [3, 4, 23, 3],
+      groups: 32,
+      widthPerGroup: 4,
+      classes: 1000,
+      seChannels: 16,
+    },
     width,
     height,
   );

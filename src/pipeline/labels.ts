@@ -1,0 +1,111 @@
+/**
+ * The one place that names things for readers: models, precisions, frameworks, series, plurals and
+ * units. Figures, pages and the explore pages' browser code all use it, so a series reads the same
+ * everywhere (no Node imports here: the browser bundles this module).
+ */
+import type { Precision } from "./schema.ts";
+
+const MODEL_NAMES: Record<string, string> = {
+  "resnet50_v1.5": "ResNet-50 v1.5",
+  resnet50: "ResNet-50 (version not stated)",
+  resnext101_32x4d: "ResNeXt101-32x4d",
+  se_resnext101_32x4d: "SE-ResNeXt101-32x4d",
+  yolov3: "YOLOv3",
+  retinanet_resnext50_32x4d_fpn: "RetinaNet (ResNeXt-50 32x4d FPN)",
+};
+export const modelName = (id: string): string => MODEL_NAMES[id] ?? id;
+
+const MODEL_SLUGS: Record<string, string> = {
+  "resnet50_v1.5": "resnet50",
+  resnet50: "resnet50-unversioned",
+  resnext101_32x4d: "resnext101",
+  se_resnext101_32x4d: "se-resnext101",
+  yolov3: "yolov3",
+};
+/** Short model name for figure ids (ids never contain dots or underscores). */
+export const modelSlug = (id: string): string => MODEL_SLUGS[id] ?? id.replace(/[^a-z0-9]+/g, "-");
+
+export const PRECISION_NAMES: Record<Precision, string> = {
+  fp32: "FP32",
+  tf32: "TF32",
+  fp16: "FP16",
+  "mixed-fp16": "mixed FP16",
+  bf16: "BF16",
+  int8: "INT8",
+  unknown: "precision not stated",
+};
+/** A precision as readers see it; simulator math modes ("int8", "fp16") read the same. */
+export const precisionName = (p: string): string => PRECISION_NAMES[p as Precision] ?? p.toUpperCase();
+
+/**
+ * The framework as a short name: the text before the first comma or semicolon, "TensorFlow 1" as
+ * "TF1" and without a trailing version number ("TensorRT 7.2" → "TensorRT").
+ */
+export function frameworkShort(framework: string): string {
+  const head = (framework.split(/[,;(]/)[0] ?? framework).trim();
+  const tf = /^TensorFlow\s+(\d+)/i.exec(head);
+  if (tf) return `TF${tf[1]}`;
+  return head.replace(/\s+v?[\d.]+$/, "") || framework;
+}
+
+/** The framework up to its first comma or semicolon: "PopART (Poplar SDK 1.0.136)". */
+export const frameworkHead = (framework: string): string =>
+  (framework.split(/[,;]/)[0] ?? framework).trim() || framework;
+
+/** What identifies a series for a reader (a subset of a canonical row). */
+export interface SeriesMeta {
+  series: string;
+  study: string;
+  precision: string;
+  framework: string;
+  execution: string;
+  devices: number;
+  kind: "measured" | "simulated" | "claim";
+}
+
+/** "mixed FP16, TF1 graph + XLA" (", 2 devices" when several): precision and how the network ran. */
+function seriesLabel(s: Pick<SeriesMeta, "precision" | "execution" | "devices">): string {
+  const devices = s.devices > 1 ? `, ${s.devices} devices` : "";
+  return `${precisionName(s.precision)}, ${s.execution}${devices}`;
+}
+
+/**
+ * Labels for the series of one figure, unique and as short as that allows: precision and execution,
+ * then the framework, then the study where two series would still read the same. Simulated twins
+ * are labelled by the series they simulate ("simulated, FP16, TF1 graph"); `twinOf` names it.
+ */
+export function uniqueSeriesLabels(
+  series: SeriesMeta[],
+  twinOf: (s: SeriesMeta) => SeriesMeta | undefined = () => undefined,
+): Map<string, string> {
+  const own = series.filter((s) => !twinOf(s));
+  const steps: ((s: SeriesMeta) => string)[] = [
+    (s) => seriesLabel(s),
+    (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)}`,
+    (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)} (${s.study})`,
+    (s) => `${seriesLabel(s)} (${s.series})`,
+  ];
+  const labels = new Map<string, string>();
+  for (const s of own) {
+    for (const step of steps) {
+      const label = step(s);
+      if (own.filter((o) => step(o) === label).length === 1 || step === steps[steps.length - 1]) {
+        labels.set(s.series, s.kind === "simulated" ? `simulated, ${label}` : label);
+        break;
+      }
+    }
+  }
+  for (const s of series) {
+    const of = twinOf(s);
+    if (of) labels.set(s.series, `simulated, ${labels.get(of.series) ?? seriesLabel(of)}`);
+  }
+  return labels;
+}
+
+/** "1 point", "2 points"; `plural` for irregular words. */
+export function count(n: number, word: string, plural = `${word}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : plural}`;
+}
+
+/** A value and its unit with a space ("15.7 TFLOPS"), as SI and the report's style guide write them. */
+export const withUnit = (value: string, unit: string): string => (unit ? `${value} ${unit}` : value);

@@ -1,0 +1,58 @@
+/**
+ * Derived values whose assumption the data itself breaks. Normalization derives a value with a stated
+ * formula; the audit finds rows where the formula's assumption cannot hold. Joining the two says which
+ * derived values must not be shown as if they were measurements (figures leave them out, tables flag them).
+ */
+import type { CanonicalRow } from "../schema.ts";
+import type { AuditFinding } from "../normalize/audit.ts";
+import { FORMULAS } from "../normalize/normalize.ts";
+
+/** A derived field, the formula that made it, the audit check that breaks its assumption, and why. */
+const RULES: { field: keyof CanonicalRow; formula: string; check: AuditFinding["check"]; reason: string }[] =
+  [
+    {
+      field: "latency_ms",
+      formula: FORMULAS.latencyFromThroughput,
+      check: "batch-exceeds-images",
+      reason:
+        "derived as batch ÷ throughput, which assumes full batches one after another, where the batch is larger than all the images in the run",
+    },
+  ];
+
+export interface BrokenDerivation {
+  field: keyof CanonicalRow;
+  reason: string;
+}
+
+/** `file:line` of each source row of a canonical row. */
+function rowRefs(r: CanonicalRow): string[] {
+  const files = r.source_file.split(";");
+  return r.source_line.split(";").map((line, i) => `${files[i] ?? files[0]}:${line}`);
+}
+
+/** The first source reference of a row: the key of brokenDerivations. */
+export const rowKey = (r: CanonicalRow): string => rowRefs(r)[0]!;
+
+/** Every derived value whose assumption an audit finding breaks, by row key. */
+export function brokenDerivations(
+  rows: CanonicalRow[],
+  audit: AuditFinding[],
+): Map<string, BrokenDerivation[]> {
+  const found = new Map<string, Set<AuditFinding["check"]>>();
+  for (const f of audit)
+    for (const ref of f.rows) found.set(ref, new Set([...(found.get(ref) ?? []), f.check]));
+  const out = new Map<string, BrokenDerivation[]>();
+  for (const r of rows) {
+    if (r.kind !== "measured" || !r.derived) continue;
+    const checks = new Set(rowRefs(r).flatMap((ref) => [...(found.get(ref) ?? [])]));
+    const broken = RULES.filter(
+      (rule) => checks.has(rule.check) && r.derived.includes(`${rule.field}=${rule.formula}`),
+    );
+    if (broken.length)
+      out.set(
+        rowKey(r),
+        broken.map(({ field, reason }) => ({ field, reason })),
+      );
+  }
+  return out;
+}

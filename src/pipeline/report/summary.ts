@@ -1,0 +1,188 @@
+/**
+ * The home page's answer first: per accelerator, its best ResNet-50 throughput, the batch that reaches
+ * 90 % of it, its efficiency, and what a 2-megapixel input costs against 224 px, each value with its
+ * source and whether it was measured or simulated. Rules, in order of preference:
+ * - peak img/s: the highest measured ResNet-50 throughput at 224×224; else the highest measured
+ *   throughput of any model; else the simulator's best ResNet-50 v1.5 throughput at 224×224.
+ * - batch for 90 % of peak: the smallest batch reaching 90 % of its series' peak, in the measured
+ *   ResNet-50 series with batch sizes whose peak is highest (else any model's); else the simulator's.
+ * - img/s/W: the highest measured efficiency; for an accelerator without any measurement, the
+ *   simulator's at its ResNet-50 peak, which divides by the power specification (TDP or board power),
+ *   says so, and says when that specification is assumed. A measured throughput is never divided by a
+ *   specification: where a study measured speed but not power, the cell stays empty.
+ * - 2 MP vs 224 px: the simulator's best throughput at 2048×1024 over its best at 224×224 (no study
+ *   measures both); same precision, each at its own best batch.
+ */
+import type { Accelerator, CanonicalRow, Study } from "../schema.ts";
+import { groupBy } from "../group.ts";
+import { frameworkShort, modelName, precisionName } from "../labels.ts";
+import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
+
+export interface SummaryValue {
+  value: number;
+  kind: "measured" | "simulated";
+  /** Study id of a measured value (its page is the source); absent for simulated values. */
+  study?: string;
+  /** What exactly the value is: series, batch, precision. */
+  detail: string;
+  /** An assumed specification the value rests on, in words. */
+  assumed?: string;
+}
+
+export interface AcceleratorSummary {
+  accelerator: string;
+  name: string;
+  measuredPoints: number;
+  /** Claims about the accelerator in studies' words. */
+  claims: number;
+  peak: SummaryValue | null;
+  batch90: SummaryValue | null;
+  efficiency: SummaryValue | null;
+  megapixelRatio: SummaryValue | null;
+}
+
+const RESNET50 = new Set(["resnet50_v1.5", "resnet50"]);
+/** Precisions tried for the simulator's values, in order (as the accelerator pages' simulated figure). */
+const SIM_PRECISIONS = ["fp16", "int8", "fp32"];
+const THRESHOLD = 0.9;
+
+const best = (rows: CanonicalRow[]) =>
+  rows.reduce<CanonicalRow | undefined>(
+    (a, r) => (a === undefined || (r.throughput_img_s ?? -1) > (a.throughput_img_s ?? -1) ? r : a),
+    undefined,
+  );
+const at224 = (r: CanonicalRow) => r.input_width === 224 && r.input_height === 224;
+const batchText = (r: CanonicalRow) =>
+  r.batch_size === null ? "no batch size given" : `batch ${r.batch_size}`;
+
+export function acceleratorSummaries(
+  accelerators: Accelerator[],
+  studies: Study[],
+  rows: CanonicalRow[],
+  simulatorSpecs: SimulatorSpecs[],
+): AcceleratorSummary[] {
+  const byAcc = groupBy(rows, (r) => r.accelerator);
+  return accelerators.map((acc) => {
+    const own = byAcc.get(acc.id) ?? [];
+    const measured = own.filter((r) => r.kind === "measured" && r.throughput_img_s !== null);
+    const sweep = own.filter(
+      // The sweep, not the simulated twins of measured series.
+      (r) =>
+        r.kind === "simulated" &&
+        !r.note.startsWith("Simulated twin") &&
+        r.model === "resnet50_v1.5" &&
+        r.throughput_img_s !== null,
+    );
+    const simPrecision = SIM_PRECISIONS.find((p) => sweep.some((r) => r.precision === p && at224(r)));
+    const simAt = (w: number, h: number) =>
+      sweep.filter((r) => r.precision === simPrecision && r.input_width === w && r.input_height === h);
+    const sim224 = simAt(224, 224);
+    const sim2mp = simAt(2048, 1024);
+    const simPeak = best(sim224);
+    const simDetail = (r: CanonicalRow) =>
+      `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}`;
+    const measuredValue = (r: CanonicalRow, value: number, what: string): SummaryValue => ({
+      value,
+      kind: "measured",
+      study: r.study,
+      detail: [
+        r.model === "resnet50_v1.5" ? null : modelName(r.model),
+        precisionName(r.precision),
+        frameworkShort(r.framework),
+        r.devices > 1 ? `${r.devices} devices` : null,
+        what,
+      ]
+        .filter(Boolean)
+        .join(", "),
+    });
+
+    const rn50 = measured.filter((r) => RESNET50.has(r.model) && at224(r));
+    const peakRow = best(rn50) ?? best(measured);
+    const peak: SummaryValue | null = peakRow
+      ? measuredValue(peakRow, peakRow.throughput_img_s!, batchText(peakRow))
+      : simPeak
+        ? { value: simPeak.throughput_img_s!, kind: "simulated", detail: simDetail(simPeak) }
+        : null;
+
+    const batched = (pool: CanonicalRow[]) =>
+      [
+        ...groupBy(
+          pool.filter((r) => r.batch_size !== null && r.note === ""),
+          (r) => r.series,
+        ).values(),
+      ].filter((s) => s.length > 1);
+    const candidates = batched(rn50).length ? batched(rn50) : batched(measured);
+    const series = candidates.reduce<CanonicalRow[] | undefined>(
+      (a, s) => (a === undefined || best(s)!.throughput_img_s! > best(a)!.throughput_img_s! ? s : a),
+      undefined,
+    );
+    const first90 = (s: CanonicalRow[]) =>
+      [...s]
+        .sort((a, b) => a.batch_size! - b.batch_size!)
+        .find((r) => (r.fraction_of_peak ?? 0) >= THRESHOLD);
+    const hit = series && first90(series);
+    const simHit = first90(sim224.filter((r) => r.batch_size !== null));
+    const batch90: SummaryValue | null = hit
+      ? measuredValue(
+          hit,
+          hit.batch_size!,
+          `${Math.round((hit.fraction_of_peak ?? 0) * 100)} % of the series' peak of ${Math.round(best(series!)!.throughput_img_s!).toLocaleString("en-US")} img/s`,
+        )
+      : simHit
+        ? {
+            value: simHit.batch_size!,
+            kind: "simulated",
+            detail: `simulated, ${precisionName(simHit.precision)}, 224×224`,
+          }
+        : null;
+
+    const eff = measured
+      .filter((r) => r.img_s_per_w !== null)
+      .reduce<CanonicalRow | undefined>(
+        (a, r) => (a === undefined || r.img_s_per_w! > a.img_s_per_w! ? r : a),
+        undefined,
+      );
+    const power = effectiveSpecs(
+      acc,
+      simulatorSpecs.find((s) => s.accelerator === acc.id),
+    ).find((s) => s.key === "tdp_w" || s.key === "board_power_w");
+    const efficiency: SummaryValue | null = eff
+      ? measuredValue(eff, eff.img_s_per_w!, `${batchText(eff)}, measured power`)
+      : measured.length === 0 && simPeak?.img_s_per_w != null && power
+        ? {
+            value: simPeak.img_s_per_w,
+            kind: "simulated",
+            detail: `simulated throughput ÷ ${specText(power.key, power.spec)} (a specification, not a measured power), ${precisionName(simPeak.precision)}, ${batchText(simPeak)}`,
+            ...(power.spec.assumed ? { assumed: `${specText(power.key, power.spec)} is assumed` } : {}),
+          }
+        : null;
+
+    const peak2mp = best(sim2mp);
+    const megapixelRatio: SummaryValue | null =
+      simPeak && peak2mp
+        ? {
+            value: peak2mp.throughput_img_s! / simPeak.throughput_img_s!,
+            kind: "simulated",
+            detail: `simulated, ${precisionName(simPeak.precision)}: ${Math.round(peak2mp.throughput_img_s!).toLocaleString("en-US")} img/s at 2048×1024 (${batchText(peak2mp)}) ÷ ${Math.round(simPeak.throughput_img_s!).toLocaleString("en-US")} at 224×224 (${batchText(simPeak)})`,
+          }
+        : null;
+
+    const claims = studies
+      .flatMap((s) => s.claims ?? [])
+      .filter(
+        (c) =>
+          c.subject?.accelerator === acc.id ||
+          (c.test?.kind === "throughput-ratio" && c.test.accelerator === acc.id),
+      ).length;
+    return {
+      accelerator: acc.id,
+      name: acc.name,
+      measuredPoints: own.filter((r) => r.kind === "measured").length,
+      claims,
+      peak,
+      batch90,
+      efficiency,
+      megapixelRatio,
+    };
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The ledger's verdict rules, each pinned on a constructed case and on the report's own cases:
+ * supported only when every comparable series agrees, mixed when k of n do, contradicted when none
+ * does, same source when the claim's own study is the only evidence, holds under a definition when
+ * the result depends on a definition the atlas chose.
+ */
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import type { CanonicalRow, Claim, Study } from "../../../src/pipeline/schema.ts";
+import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
+import { runPipeline } from "../../../src/pipeline/run.ts";
+
+const row = (study: string, series: string, batch: number, throughput: number): CanonicalRow => ({
+  study,
+  series,
+  accelerator: "acc",
+  devices: 1,
+  model: "m",
+  input_width: 224,
+  input_height: 224,
+  precision: "fp32",
+  framework: "F",
+  execution: "graph",
+  batch_size: batch,
+  latency_ms: null,
+  latency_p90_ms: null,
+  latency_p95_ms: null,
+  latency_p99_ms: null,
+  utilization_pct: null,
+  memory_used_mb: null,
+  throughput_img_s: throughput,
+  power_w: null,
+  img_s_per_w: null,
+  cost_usd_per_1000_img: null,
+  fraction_of_peak: null,
+  kind: "measured",
+  note: "",
+  derived: "",
+  source_file: "x.csv",
+  source_line: String(batch),
+});
+/** A series whose throughput grows `gain`× from batch 1 to batch 32. */
+const series = (study: string, id: string, gain: number) => [
+  row(study, id, 1, 100),
+  row(study, id, 32, 100 * gain),
+];
+const fourTimes: Claim = {
+  id: "4x",
+  text: "4x the throughput at batch 32",
+  where: "p",
+  test: {
+    kind: "throughput-ratio",
+    accelerator: "acc",
+    model: "m",
+    batch: 32,
+    reference_batch: 1,
+    expected: 4,
+    tolerance: 0.1,
+  },
+};
+const judge = (rows: CanonicalRow[], claim: Claim = fourTimes, study = "claimant") =>
+  evaluateClaims([{ id: study, title: "T", claims: [claim] } as Study], rows, () => null)[0]!;
+
+describe("verdict rules", () => {
+  it("supported: every comparable series agrees", () => {
+    const e = judge([...series("a", "a1", 4), ...series("b", "b1", 4.2)]);
+    expect(e).toMatchObject({ verdict: "supported", agree: { k: 2, n: 2 } });
+  });
+  it("mixed: k of n comparable series agree", () => {
+    const e = judge([...series("a", "a1", 4), ...series("b", "b1", 14.3), ...series("b", "b2", 3)]);
+    expect(e).toMatchObject({
+      verdict: "mixed",
+      agree: { k: 1, n: 3 },
+      reason: "1 of 3 comparable series agree",
+    });
+  });
+  it("contradicted: no comparable series agrees", () => {
+    expect(judge([...series("a", "a1", 2), ...series("b", "b1", 9)]).verdict).toBe("contradicted");
+  });
+  it("same source: the only evidence is the claim's own study, whatever it shows", () => {
+    const agrees = judge(series("claimant", "own", 4));
+    expect(agrees).toMatchObject({
+      verdict: "same source",
+      reason: "agrees with the study's own table (1 of 1 series)",
+    });
+    expect(judge(series("claimant", "own", 9)).reason).toBe(
+      "disagrees with the study's own table (1 series)",
+    );
+    // One independent series makes it an independent test again.
+    expect(judge([...series("claimant", "own", 4), ...series("b", "b1", 4)]).verdict).toBe("supported");
+  });
+  it("holds under a definition: the atlas's reading and the source's give different results, and both are named", () => {
+    const claim: Claim = {
+      id: "def",
+      text: "over 100 MB at 2 MP",
+      where: "p",
+      test: {
+        kind: "simulated",
+        quantity: "peakActivationBytes",
+        model: "yolov3",
+        input: { width: 2048, height: 1024 },
+        precision: "int8",
+        expected: 100e6,
+        tolerance: 0.02,
+        comparison: "greater-than",
+      },
+      definition: {
+        chosen: "2 MP as 2048×1024",
+        source: "2 MP as 1440×1440",
+        source_test: {
+          kind: "simulated",
+          quantity: "peakActivationBytes",
+          model: "yolov3",
+          input: { width: 1440, height: 1440 },
+          precision: "int8",
+          expected: 100e6,
+          tolerance: 0.02,
+          comparison: "greater-than",
+        },
+      },
+    };
+    const bytes = (w: number) => (w === 2048 ? 100.66e6 : 99.53e6);
+    const [e] = evaluateClaims([{ id: "s", title: "S", claims: [claim] } as Study], [], (t) =>
+      bytes(t.input.width),
+    );
+    expect(e).toMatchObject({
+      verdict: "holds under a definition",
+      reason: "holds with 2 MP as 2048×1024; fails with 2 MP as 1440×1440",
+    });
+    expect(e!.evidence).toContain("100,660,000 B");
+    expect(e!.evidence).toContain("99.53 MB");
+    // Where both readings agree, the definition does not matter and the plain verdict stands.
+    const [same] = evaluateClaims([{ id: "s", title: "S", claims: [claim] } as Study], [], () => 120e6);
+    expect(same!.verdict).toBe("supported");
+  });
+  it("not testable: no test, or no data the test can use", () => {
+    expect(judge([], { ...fourTimes, test: { kind: "none", reason: "private" } }).verdict).toBe(
+      "not testable",
+    );
+    expect(judge([row("b", "b1", 1, 100)]).verdict).toBe("not testable");
+  });
+});
+
+describe("the report's own cases", () => {
+  const atlas = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
+  const entry = (study: string, claim: string) =>
+    atlas.ledger.find((e) => e.study === study && e.claim === claim)!;
+  it("T4 '4× at batch 32' is mixed: 1 of 7 series agree (TF1 FP32 4.29×), the others give 3.0× to 14.3×", () => {
+    const e = entry("flex-logix-batching", "t4-4x-throughput-batch32");
+    expect(e).toMatchObject({ verdict: "mixed", agree: { k: 1, n: 7 } });
+    expect(e.evidence).toContain("dle-pyt-rn50-t4-fp32: 4.29×");
+    expect(e.evidence).toContain("14.3×");
+    expect(e.evidence).toContain("3.04×");
+  });
+  it("YOLOv3 '>100 MB at 2 MP' holds under a definition: 2048×1024 yes, the post's own 1440×1440 no", () => {
+    const e = entry("flex-logix-megapixel", "yolov3-over-100mb-2mp");
+    expect(e.verdict).toBe("holds under a definition");
+    expect(e.reason).toContain("1440×1440");
+    expect(e.evidence).toMatch(/99\.5\d MB/);
+  });
+  it("a study's prose checked against its own tables is same source, never supported", () => {
+    const own = atlas.ledger.filter((e) => e.verdict === "same source");
+    expect(own.length).toBeGreaterThanOrEqual(10);
+    for (const e of own)
+      for (const s of e.data)
+        expect(atlas.rows.find((r) => r.series === s)?.study, `${e.claim}: ${s}`).toBe(e.study);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * What the pages rest on, checked on the report's own data: the home summary and its counts, derived
+ * values whose assumption fails, the two cost columns, assumed specifications named where their values
+ * show, and Markdown with working heading anchors.
+ */
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { runPipeline } from "../../../src/pipeline/run.ts";
+import { brokenDerivations } from "../../../src/pipeline/report/assumptions.ts";
+import { markdownToHtml, proseHtml } from "../../../src/pipeline/report/markdown.ts";
+import { MAX_SERIES, NARROW, WIDE } from "../../../src/pipeline/figures/common.ts";
+import { plotOptions } from "../../../src/pipeline/figures/spec.ts";
+
+const atlas = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
+const summary = (id: string) => atlas.summary.find((s) => s.accelerator === id)!;
+
+describe("home summary", () => {
+  it("counts accelerators with measurements apart from those with claims or specifications only", () => {
+    const measured = atlas.summary.filter((s) => s.measuredPoints > 0).map((s) => s.accelerator);
+    const expected = new Set(atlas.rows.filter((r) => r.kind === "measured").map((r) => r.accelerator));
+    expect(new Set(measured)).toEqual(expected);
+    expect(
+      atlas.summary
+        .filter((s) => s.measuredPoints === 0)
+        .map((s) => s.accelerator)
+        .sort(),
+    ).toEqual(["inferx-x1", "mn-core-2"]);
+  });
+  it("takes measured values with their study, and marks the simulator's where nothing was measured", () => {
+    const t4 = summary("t4");
+    expect(t4.peak).toMatchObject({ kind: "measured" });
+    const peakRow = atlas.rows.find(
+      (r) => r.kind === "measured" && r.accelerator === "t4" && r.throughput_img_s === t4.peak!.value,
+    )!;
+    expect(t4.peak!.study).toBe(peakRow.study);
+    // Never a measured throughput divided by a power specification.
+    expect(t4.efficiency).toBeNull();
+    const mn = summary("mn-core-2");
+    expect(mn.peak).toMatchObject({ kind: "simulated" });
+    expect(mn.megapixelRatio!.value).toBeLessThan(1);
+  });
+  it("says where a value rests on an assumed specification (MN-Core 2's 500 W board power)", () => {
+    const eff = summary("mn-core-2").efficiency!;
+    expect(eff.kind).toBe("simulated");
+    expect(eff.detail).toContain("board power 500 W");
+    expect(eff.assumed).toBe("board power 500 W is assumed");
+  });
+  it("uses measured power where a study measured it (Graphcore C2)", () => {
+    expect(summary("graphcore-gc2").efficiency).toMatchObject({ kind: "measured", value: 9.68 });
+  });
+});
+
+describe("derived values whose assumption fails", () => {
+  it("are the course report's latencies at batches larger than its 1,000-image runs", () => {
+    const broken = brokenDerivations(atlas.rows, atlas.audit);
+    const rows = atlas.rows.filter(
+      (r) =>
+        r.kind === "measured" && broken.has(`${r.source_file.split(";")[0]}:${r.source_line.split(";")[0]}`),
+    );
+    expect(rows).toHaveLength(9);
+    for (const r of rows) {
+      expect(r.study).toBe("v100-p100-resnet50-course");
+      expect(r.batch_size).toBeGreaterThanOrEqual(1024);
+      expect(r.derived).toContain("latency_ms=batch_size × 1000 / throughput_img_s");
+    }
+  });
+  it("are left out of the latency figures with a note, never plotted as measured", () => {
+    const f = atlas.figures.find((x) => x.id === "fig-latency-p100-pcie-12gb-resnet50-unversioned")!;
+    expect(f.caption).toContain("Left out: 7 latencies derived as batch ÷ throughput");
+    expect(f.rows.filter((r) => r.kind === "measured" && (r.batch as number) >= 1024)).toEqual([]);
+  });
+});
+
+describe("cost per 1,000 images", () => {
+  const priced = atlas.rows.filter((r) => r.kind === "measured" && r.study === "v100-p100-resnet50-course");
+  it("is the atlas's own definition in cost_usd_per_1000_img on every priced row, derived", () => {
+    const withCost = priced.filter((r) => r.cost_usd_per_1000_img !== null);
+    expect(withCost.length).toBeGreaterThan(30);
+    for (const r of withCost) expect(r.derived).toContain("cost_usd_per_1000_img=");
+    // The V100 baseline cost row: $4.96/h at 385.81 img/s is $0.00357 per 1,000 images (study.yaml notes).
+    const baseline = priced.find((r) => r.series === "sridhar-cost-v100-baseline")!;
+    expect(baseline.cost_usd_per_1000_img).toBeCloseTo(0.003571, 5);
+  });
+  it("keeps the study's printed figure, by its own definition, in its own column", () => {
+    const printed = priced.filter((r) => r.published_cost_usd_per_1000_img != null);
+    expect(printed.map((r) => r.series).sort()).toEqual([
+      "sridhar-cost-2xp100",
+      "sridhar-cost-p100-mixed",
+      "sridhar-cost-p100-mixed-tfgraph",
+      "sridhar-cost-v100-baseline",
+      "sridhar-cost-v100-mixed",
+      "sridhar-cost-v100-mixed-tfgraph",
+    ]);
+    expect(
+      printed.find((r) => r.series === "sridhar-cost-v100-baseline")!.published_cost_usd_per_1000_img,
+    ).toBe(0.0926);
+  });
+});
+
+describe("figures of the report", () => {
+  it("hold at most six series per panel", () => {
+    for (const f of atlas.figures.filter((x) => /^fig-(throughput|latency)-/.test(x.id))) {
+      const perPanel = new Map<string, Set<unknown>>();
+      for (const r of f.rows) {
+        const key = String(r.panel ?? "");
+        perPanel.set(key, new Set([...(perPanel.get(key) ?? []), r.series]));
+      }
+      for (const [panel, series] of perPanel)
+        expect(series.size, `${f.id} ${panel}`).toBeLessThanOrEqual(MAX_SERIES);
+    }
+    // The A100's eight lines (four series and their twins) are split.
+    const a100 = atlas.figures.find((x) => x.id === "fig-throughput-a100-sxm4-40gb-resnet50")!;
+    expect(new Set(a100.rows.map((r) => r.panel)).size).toBe(2);
+  });
+  it("lay out wide and narrow with the same data", () => {
+    for (const f of atlas.figures)
+      expect((plotOptions(f, WIDE).marks ?? []).length, f.id).toBe(
+        (plotOptions(f, NARROW).marks ?? []).length,
+      );
+  });
+  it("say on the simulated figure which assumed specifications its predictions rest on", () => {
+    const x1 = atlas.figures.find((f) => f.id === "fig-simulated-inferx-x1")!;
+    expect(x1.caption).toContain("rest on assumed specifications: ");
+    expect(x1.caption).toContain("clock 1 GHz (assumed");
+    // Power feeds only img/s/W, not the throughput this figure shows.
+    expect(atlas.figures.find((f) => f.id === "fig-simulated-mn-core-2")!.caption).not.toContain("500 W");
+  });
+});
+
+describe("Markdown", () => {
+  it("gives headings GitHub's anchors, so a document's contents links resolve", () => {
+    const html = markdownToHtml(
+      "1. [Stacks](#stacks-datasimulatorstacksyaml)\n\n## Stacks (`data/simulator/stacks.yaml`)\n\n## Stacks\n",
+    );
+    expect(html).toContain('<h2 id="stacks-datasimulatorstacksyaml">');
+    expect(html).toContain('<h2 id="stacks">');
+  });
+  it("puts tables in a box that scrolls on its own", () => {
+    expect(markdownToHtml("| a | b |\n|---|---|\n| 1 | 2 |")).toMatch(
+      /^<div class="table-wrap" tabindex="0"><table>/,
+    );
+  });
+  it("shows code spans in data prose as code and everything else as the characters written", () => {
+    expect(proseHtml("run `main.py` with *2* <b>GPUs</b>")).toBe(
+      "run <code>main.py</code> with *2* &#60;b&#62;GPUs&#60;/b&#62;",
+    );
+  });
+});
