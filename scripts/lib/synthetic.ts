@@ -131,7 +131,10 @@ function cloneMlperfStudy(
     const target = col(match.kind === "cpu" ? "Host processor" : "Accelerator model");
     return cells.map((c, i) => (i === target ? cloneId(match.id, k) : c));
   });
-  writeFileSync(join(dir, meta.mlperf.file), [header, ...rows].map(csvLine).join(""));
+  writeFileSync(
+    join(dir, meta.mlperf.file),
+    [header, ...rows].map((fields) => csvLine(fields, { formulas: "keep" })).join(""),
+  );
   writeFileSync(
     join(dir, "study.yaml"),
     stringify({ ...meta, id }, { aliasDuplicateObjects: false, lineWidth: 0 }),

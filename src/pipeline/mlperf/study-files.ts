@@ -40,7 +40,10 @@ export function resultCells(r: ResultRow): Record<ResultColumn, string> {
 
 export function resultsCsv(rows: readonly ResultRow[]): string {
   const cells = rows.map(resultCells);
-  return [RESULT_COLUMNS, ...cells.map((c) => RESULT_COLUMNS.map((k) => c[k]))].map(csvLine).join("");
+  // Cells as printed: a "-" stays a "-" (results.csv is data the build reads, not a published download).
+  return [RESULT_COLUMNS, ...cells.map((c) => RESULT_COLUMNS.map((k) => c[k]))]
+    .map((fields) => csvLine(fields, { formulas: "keep" }))
+    .join("");
 }
 
 /** What the importer knows about the repository's licence: its LICENSE.md, if there is one. */

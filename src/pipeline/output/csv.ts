@@ -13,12 +13,22 @@ const NEEDS_QUOTES = /[",\r\n\uFEFF]|^ | $/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-export function csvField(value: string): string {
-  if (FORMULA_START.test(value) && !PLAIN_NUMBER.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+/**
+ * How formula-like cells are written: defused in everything the atlas publishes; kept byte for byte in
+ * a data file the atlas writes as a transcription (the MLPerf importer's results.csv, where a system's
+ * availability may be printed as "-"), which the build reads back as data and defuses when it publishes.
+ */
+interface CsvOptions {
+  formulas?: "defuse" | "keep";
+}
+
+export function csvField(value: string, o: CsvOptions = {}): string {
+  if (o.formulas !== "keep" && FORMULA_START.test(value) && !PLAIN_NUMBER.test(value))
+    return `"'${value.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** One line, with its "\n". */
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map(csvField).join(",")}\n`;
+export function csvLine(fields: readonly string[], o: CsvOptions = {}): string {
+  return `${fields.map((f) => csvField(f, o)).join(",")}\n`;
 }

@@ -25,6 +25,7 @@ import { MissingDataError, plotOptions, type FigureSpec } from "../../../src/pip
 import { NARROW, WIDE, type Frame } from "../../../src/pipeline/figures/common.ts";
 import type { MemoryBreakdownRow } from "../../../src/pipeline/simulate/sweep.ts";
 import type { ValidationReport } from "../../../src/pipeline/simulate/validate.ts";
+import { snapshotOf } from "./snapshot.ts";
 import { brokenDerivations } from "../../../src/pipeline/report/assumptions.ts";
 import { FORMULAS } from "../../../src/pipeline/normalize/normalize.ts";
 
@@ -92,17 +93,6 @@ const simulatedRow = (r: CanonicalRow, series: string, factor: number, note = ""
 const twin = fp32.map((r) => simulatedRow(r, "sim-s-fp32", 1.1, "Simulated twin of s-fp32"));
 const sweep = fp32.map((r) => simulatedRow(r, "sim-acc-a-other", 1));
 const rows = [...fp32, ...amp, ...twin, ...sweep];
-
-/**
- * The rendered SVGs, wide and narrow, as Plot's test harness compares them: numbers rounded to 3
- * decimals, one element per line so a review sees what moved.
- */
-function snapshotOf(spec: FigureSpec): string {
-  const { narrow } = renderInline(spec);
-  const tidy = (svg: string) =>
-    svg.replace(/-?\d+\.\d{4,}/g, (n) => String(Number(Number(n).toFixed(3)))).replace(/></g, ">\n<");
-  return `${tidy(renderFigure(spec))}\n\n${tidy(narrow)}\n`;
-}
 
 /** Every axis label of a spec's Plot options at a frame names its unit in parentheses. */
 function axisLabels(spec: FigureSpec, frame: Frame): string[] {

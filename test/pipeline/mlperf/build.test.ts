@@ -2,7 +2,7 @@
  * The build side of an imported round: the fixture checkout imported into a copy of the minimal data
  * folder, with an alias table, run through the whole pipeline.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SourceError } from "../../../src/pipeline/errors.ts";
@@ -146,5 +146,79 @@ describe("the alias table is checked", () => {
       message: "spelling listed twice",
       found: '"NVIDIA T4" (also in accelerators[0])',
     });
+  });
+});
+
+describe("results.csv is read and checked like any data file", () => {
+  const STUDY = join("studies", "mlperf-inference-v3-0-resnet50");
+  const problems = (edit: (d: string) => void) => {
+    const d = dataDir();
+    try {
+      edit(d);
+      runPipeline(d, { simulate: false });
+    } catch (e) {
+      if (e instanceof SourceError) return e.problems;
+      throw e;
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+    throw new Error("expected a SourceError");
+  };
+  const editCsv = (d: string, f: (lines: string[]) => string[]) => {
+    const file = join(d, STUDY, "results.csv");
+    writeFileSync(file, `${f(readFileSync(file, "utf8").trimEnd().split("\n")).join("\n")}\n`);
+  };
+
+  it("refuses a value outside the physical range, at its cell", () => {
+    let line = "";
+    const [p] = problems((d) =>
+      editCsv(d, (lines) => {
+        const i = lines.findIndex((l) => l.includes(",48000.5,"));
+        lines[i] = lines[i]!.replace(",48000.5,", ",2000000000,");
+        line = lines[i]!;
+        return lines;
+      }),
+    );
+    expect(p).toMatchObject({
+      file: "data/studies/mlperf-inference-v3-0-resnet50/results.csv",
+      line: expect.any(Number),
+      column: line.indexOf(",2000000000,") + 2,
+      message: 'column "Value": not a valid value',
+      expected: "a number from 0.000001 to 1,000,000,000 img/s",
+    });
+  });
+
+  it("refuses a derived img/s/W outside the physical range, at the power cell", () => {
+    const [p] = problems((d) => editCsv(d, (lines) => lines.map((l) => l.replace(",30.500,", ",0.000001,"))));
+    expect(p).toMatchObject({
+      message: "derived img_s_per_w is outside the physical range",
+      found: expect.stringMatching(/^1500000000 from img_s_per_w=/),
+    });
+  });
+
+  it("refuses a result listed twice, naming the first line", () => {
+    const found = problems((d) =>
+      editCsv(d, (lines) => {
+        const i = lines.findIndex((l) => l.includes(",48000.5,"));
+        return [...lines, lines[i]!];
+      }),
+    );
+    expect(found.map((p) => p.message)).toContain("a second metric for one system and scenario");
+    expect(found.find((p) => p.message.startsWith("a second metric"))!.found).toMatch(/first at line \d+/);
+  });
+
+  it("locates a missing results file in study.yaml, and refuses a linked one", () => {
+    const [missing] = problems((d) => rmSync(join(d, STUDY, "results.csv")));
+    expect(missing).toMatchObject({
+      file: "data/studies/mlperf-inference-v3-0-resnet50/study.yaml",
+      message: "MLPerf results file named in study.yaml does not exist",
+    });
+    expect(missing!.line).toBeGreaterThan(0);
+    const [linked] = problems((d) => {
+      const file = join(d, STUDY, "results.csv");
+      renameSync(file, join(d, "elsewhere.csv"));
+      symlinkSync(join(d, "elsewhere.csv"), file);
+    });
+    expect(linked).toMatchObject({ message: "file is a symbolic link" });
   });
 });

@@ -137,6 +137,12 @@ describe("importRound on the fixture checkout", () => {
     );
     expect(resultsCsv(imported.rows)).toContain(",30.500,3,");
   });
+
+  it("writes cells as printed, a leading '-' or '=' included (the build defuses them when it publishes)", () => {
+    const [first] = imported.rows;
+    const row = { ...first!, info: { ...first!.info, status: "-", system_name: "=Acme" } };
+    expect(resultsCsv([row]).split("\n")[1]).toMatch(/^closed,Acme,T4x1_TRT,=Acme,"datacenter,edge",-,/);
+  });
 });
 
 describe("importRound refuses bad input with file, line and column", () => {
