@@ -313,6 +313,8 @@ const isoDate = z
 const studyCiteSchema = z
   .object({
     type: z.enum(CITE_TYPES),
+    /** The original's own title where the study's differs (an imported MLPerf round: its results repository's). */
+    title: text(500).optional(),
     authors: z.array(personSchema).min(1).max(100).optional(),
     /** Publication date when more precise than `year`. */
     date: isoDate.optional(),

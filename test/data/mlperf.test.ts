@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { perAccelerator } from "../../src/pipeline/mlperf/normalize.ts";
+import { roundCite } from "../../src/pipeline/mlperf/study-files.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 
 const atlas = runPipeline(join(import.meta.dirname, "..", "..", "data"));
@@ -54,6 +55,15 @@ describe("coverage", () => {
     const rows = atlas.rows.filter((r) => r.study.startsWith("mlperf-inference-"));
     expect(rows.length).toBe(results.filter((r) => r.series !== null).length);
     expect(new Set(rows.map((r) => r.series)).size).toBe(rows.length);
+  });
+});
+
+describe("study files", () => {
+  it("cite each round as the importer writes it: MLCommons' dataset at the imported commit", () => {
+    const rounds = atlas.studies.filter((s) => s.study.mlperf);
+    expect(rounds).toHaveLength(13);
+    for (const { study } of rounds)
+      expect(study.cite, study.id).toEqual(roundCite(study.mlperf!.round, study.mlperf!));
   });
 });
 

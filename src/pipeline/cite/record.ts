@@ -179,7 +179,7 @@ export function originalRecord(study: Study): CitationRecord {
   return clean({
     key: study.id,
     type: c?.type ?? (study.url ? "webpage" : "unpublished"),
-    title: study.title,
+    title: c?.title ?? study.title,
     authors: c?.authors ?? study.authors.map((literal) => ({ literal })),
     date: c?.date ?? String(study.year),
     url,

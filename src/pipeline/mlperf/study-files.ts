@@ -54,6 +54,20 @@ export interface LicenseFinding {
 
 const CHECKER = "mlcommons/inference@b66003e10e2db4b8c36a448b0545ec90fcc6e9e9";
 
+/**
+ * How an imported round is cited: the results repository is a dataset compiled and published by
+ * MLCommons, so MLCommons is its author (the submitters own their results and are named per row,
+ * not as authors of the repository), under the repository's own title, pinned to the imported commit.
+ */
+export function roundCite(round: string, source: { repository: string; commit: string }) {
+  return {
+    type: "dataset" as const,
+    title: `MLPerf Inference ${round} results`,
+    authors: [{ literal: "MLCommons" }],
+    url: `https://github.com/${source.repository}/tree/${source.commit}`,
+  };
+}
+
 export function studyYaml(imported: ImportedRound, license: LicenseFinding): string {
   const { round, benchmark, source, rows, skipped } = imported;
   const b = BENCHMARKS[benchmark];
@@ -73,6 +87,7 @@ export function studyYaml(imported: ImportedRound, license: LicenseFinding): str
     year,
     url,
     citation: `MLCommons (${year}). MLPerf Inference ${round} results, ${b.title} benchmark. ${url} (commit ${source.commit}).`,
+    cite: roundCite(round, source),
     license: license.apache2
       ? {
           redistribution: "allowed",

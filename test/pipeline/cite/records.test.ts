@@ -128,6 +128,22 @@ describe("the original studies' records (from data/studies/*/study.yaml)", () =>
     }
   });
 
+  it("cites an imported MLPerf round as MLCommons' dataset, under the repository's title, at the imported commit", () => {
+    const study = byId.get("mlperf-inference-v3-0-resnet50")!;
+    expect(originalRecord(study)).toEqual({
+      key: "mlperf-inference-v3-0-resnet50",
+      type: "dataset",
+      title: "MLPerf Inference v3.0 results",
+      authors: [{ literal: "MLCommons" }],
+      date: "2023",
+      url: "https://github.com/mlcommons/inference_results_v3.0/tree/1948f9b5b93c5b4dcafe15de0faa08cdf1439fca",
+    });
+    // The study page keeps its own title; the submitters are named per result, not as authors.
+    expect(study.title).toBe("MLPerf Inference v3.0: ResNet-50, every submitted result");
+    const bib = parse(toBibtex(originalRecord(study)));
+    expect(bib.entries[0]).toMatchObject({ type: "dataset" });
+  });
+
   it("refuses a study id that could collide with the atlas's own keys", () => {
     expect(() => originalRecord({ ...studies[0]!, id: "atlas-1" } as Study)).toThrow(/reserved/);
   });

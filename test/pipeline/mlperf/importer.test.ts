@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SourceError } from "../../../src/pipeline/errors.ts";
 import { importRound, type ResultRow } from "../../../src/pipeline/mlperf/importer.ts";
@@ -136,6 +137,16 @@ describe("importRound on the fixture checkout", () => {
       `closed,Acme,T4x1_TRT,"Acme Box (1x T4, TensorRT)","datacenter,edge",available,NVIDIA T4,16 GB,1,1,Fixture CPU 1000,1,"TensorRT 8.6.0, CUDA 12.0",Offline,Samples per second,6035.57,samples/s,yes,VALID,,,mlcommons/inference_results_v3.0@${COMMIT}:closed/Acme/results/T4x1_TRT/resnet50/Offline/performance/run_1/mlperf_log_summary.txt,7,mlcommons/inference_results_v3.0@${COMMIT}:closed/Acme/systems/T4x1_TRT.json,`,
     );
     expect(resultsCsv(imported.rows)).toContain(",30.500,3,");
+  });
+
+  it("cites the round as MLCommons' dataset at the imported commit, not as the submitters' work", () => {
+    const yaml = parseYaml(studyYaml(imported, { file: "LICENSE.md", apache2: true })) as { cite: unknown };
+    expect(yaml.cite).toEqual({
+      type: "dataset",
+      title: "MLPerf Inference v3.0 results",
+      authors: [{ literal: "MLCommons" }],
+      url: `https://github.com/mlcommons/inference_results_v3.0/tree/${COMMIT}`,
+    });
   });
 
   it("writes cells as printed, a leading '-' or '=' included (the build defuses them when it publishes)", () => {
