@@ -102,6 +102,17 @@ export function uniqueSeriesLabels(
   return labels;
 }
 
+const KIND_NAMES: Record<string, string> = {
+  gpu: "GPU",
+  ipu: "IPU",
+  dla: "inference accelerator",
+  cpu: "CPU (no accelerator)",
+  fpga: "FPGA",
+  other: "other",
+};
+/** An accelerator's kind (accelerator files' `kind`) as readers see it. */
+export const kindName = (kind: string): string => KIND_NAMES[kind] ?? kind;
+
 /** "1 point", "2 points"; `plural` for irregular words. */
 export function count(n: number, word: string, plural = `${word}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? word : plural}`;

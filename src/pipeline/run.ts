@@ -22,6 +22,7 @@ import { mlperfTokens } from "./report/mlperf-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import { exploreModel } from "./simulate/explore-model.ts";
 import { normalizeMlperfStudies } from "./mlperf/normalize.ts";
+import { summaryRows } from "./mlperf/analysis.ts";
 
 export type { Atlas } from "./atlas.ts";
 
@@ -43,6 +44,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // 2. Normalize: one canonical row per measured point (an MLPerf round: one per system and scenario);
   // derived values are range-checked.
   const mlperf = normalizeMlperfStudies(loaded.studies, loaded.mlperfAliases);
+  const mlperfResults = mlperf.flatMap((m) => m.results);
   const measured = [...normalizeStudies(loaded.studies), ...mlperf.flatMap((m) => m.rows)];
   // 3. Audit: redundant published numbers checked against each other; MLPerf results left out of figures.
   const audit = [...loaded.studies.flatMap(auditStudy), ...mlperf.flatMap((m) => m.audit)];
@@ -94,10 +96,10 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     summary: acceleratorSummaries(
       loaded.accelerators,
       loaded.studies.map((s) => s.study),
-      rows,
+      summaryRows(rows, mlperfResults),
       specs,
     ),
-    mlperf: mlperf.flatMap((m) => m.results),
+    mlperf: mlperfResults,
   };
   const prices = new Map(
     loaded.studies.flatMap((s) =>

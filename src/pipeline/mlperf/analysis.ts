@@ -176,6 +176,26 @@ export function retinanetPairs(results: readonly MlperfResult[]): RetinanetPair[
   return out;
 }
 
+/**
+ * The rows the home page's per-accelerator summary may use (report/summary.ts): every row of the
+ * published tables, and of MLPerf only the results of one-accelerator, single-node systems in the closed
+ * division, so that a "peak" is one accelerator's and not a 20-card server's. Their power is left out:
+ * MLPerf measures the whole system at the wall, host included, which is not the accelerator's
+ * efficiency the summary's column compares (the accelerator pages show MLPerf's power runs).
+ */
+export function summaryRows(rows: readonly CanonicalRow[], results: readonly MlperfResult[]): CanonicalRow[] {
+  const studies = new Set(results.map((r) => r.study));
+  const single = new Set(
+    usable(results, "resnet50")
+      .concat(usable(results, "retinanet"))
+      .filter((r) => r.perNode === 1 && r.series !== null)
+      .map((r) => r.series!),
+  );
+  return rows
+    .filter((r) => !studies.has(r.study) || single.has(r.series))
+    .map((r) => (studies.has(r.study) ? { ...r, power_w: null, img_s_per_w: null } : r));
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error("median of nothing");
   const s = [...xs].sort((a, b) => a - b);

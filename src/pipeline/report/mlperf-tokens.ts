@@ -4,7 +4,8 @@
  *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
  *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
- *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>
+ *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>,
+ *                                             kindbest:<kind> (rounds whose most efficient run is on that kind: "6 of 6")
  *   {{mlperfretina:median}}                   RetinaNet ÷ ResNet-50: n, accelerators, median, min, max, minwho, maxwho, above, excess, macratio, resnet50-gmacs, retinanet-gmacs
  *   {{mlperfretina:acc:l4}}                   median ratio of one accelerator
  */
@@ -131,6 +132,21 @@ export function mlperfTokens(
           return formatNumber(inRound().imgPerJoule);
         case "roundwho":
           return who(inRound());
+        case "kindbest": {
+          // In how many rounds the most efficient run is on an accelerator of this kind ("6 of 6").
+          const kinds = new Map(atlas.accelerators.map((a) => [a.id, a.kind as string]));
+          if (![...kinds.values()].includes(round!))
+            throw new Error(`no accelerator of kind ${JSON.stringify(round)}`);
+          const all = [...new Set(eff.map((p) => p.result.round))];
+          const best = all.map((r) =>
+            extreme(
+              eff.filter((p) => p.result.round === r),
+              (p) => p.imgPerJoule,
+              true,
+            ),
+          );
+          return `${best.filter((p) => kinds.get(p.result.accelerator!) === round).length} of ${all.length}`;
+        }
         default:
           throw new Error(`unknown efficiency statistic ${JSON.stringify(stat)}`);
       }

@@ -127,6 +127,34 @@ describe("mlperfTokens", () => {
     expect(() => t.mlperfgain!(["batch", "median"])).toThrow(/unknown comparison/);
     expect(() => t.mlperfeff!(["best"])).toThrow(/no data/);
   });
+  it("counts the rounds whose most efficient power run is on an accelerator of a kind", () => {
+    const power = (round: string, system: string, accelerator: string, imgPerJoule: number) =>
+      result({
+        round,
+        system,
+        scenario: "Offline",
+        accelerator,
+        throughput: 1000,
+        powerW: 1000 / imgPerJoule,
+        imgPerJoule,
+      });
+    const tokens = mlperfTokens({
+      mlperf: [
+        power("v1.0", "g", "gpu-a", 20),
+        power("v1.0", "d", "dla-a", 30),
+        power("v2.0", "g2", "gpu-a", 50),
+        power("v2.0", "d2", "dla-a", 40),
+      ],
+      rows: [],
+      accelerators: [
+        { id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} },
+        { id: "dla-a", name: "DLA A", vendor: "V", kind: "dla", specs: {} },
+      ],
+    });
+    expect(tokens.mlperfeff!(["kindbest", "dla"])).toBe("1 of 2");
+    expect(tokens.mlperfeff!(["kindbest", "gpu"])).toBe("1 of 2");
+    expect(() => tokens.mlperfeff!(["kindbest", "fpga"])).toThrow(/no accelerator of kind/);
+  });
   it("usable() leaves out open, invalid and multi-node results", () => {
     expect(usable(results).map((r) => r.system)).toEqual(["one", "one", "eight", "eight", "eight"]);
   });
