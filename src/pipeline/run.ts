@@ -96,8 +96,9 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     summary: acceleratorSummaries(
       loaded.accelerators,
       loaded.studies.map((s) => s.study),
-      summaryRows(rows, mlperfResults),
+      rows,
       specs,
+      summaryRows(rows, mlperfResults),
     ),
     mlperf: mlperfResults,
   };

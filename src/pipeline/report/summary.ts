@@ -60,8 +60,14 @@ export function acceleratorSummaries(
   studies: Study[],
   rows: CanonicalRow[],
   simulatorSpecs: SimulatorSpecs[],
+  /** The rows values may be chosen from (mlperf/analysis.ts summaryRows); points are counted over all. */
+  valueRows: CanonicalRow[] = rows,
 ): AcceleratorSummary[] {
-  const byAcc = groupBy(rows, (r) => r.accelerator);
+  const byAcc = groupBy(valueRows, (r) => r.accelerator);
+  const measuredByAcc = groupBy(
+    rows.filter((r) => r.kind === "measured"),
+    (r) => r.accelerator,
+  );
   return accelerators.map((acc) => {
     const own = byAcc.get(acc.id) ?? [];
     const measured = own.filter((r) => r.kind === "measured" && r.throughput_img_s !== null);
@@ -177,7 +183,7 @@ export function acceleratorSummaries(
     return {
       accelerator: acc.id,
       name: acc.name,
-      measuredPoints: own.filter((r) => r.kind === "measured").length,
+      measuredPoints: measuredByAcc.get(acc.id)?.length ?? 0,
       claims,
       peak,
       batch90,
