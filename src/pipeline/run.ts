@@ -54,7 +54,10 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const batched = measured.filter((r) => r.batch_size !== null);
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
-      ? runSimulator(dataDir, loaded.accelerators, batched, { cacheDir: options.cacheDir })
+      ? runSimulator(dataDir, loaded.accelerators, batched, {
+          cacheDir: options.cacheDir,
+          mlperf: mlperfResults,
+        })
       : null;
   const rows = sortRows([...measured, ...(sim?.rows ?? [])]);
   // Nothing not finite is ever published (measurements.csv, .json, figures).

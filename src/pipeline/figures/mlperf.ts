@@ -48,7 +48,7 @@ const DERIVED =
 const CLOSED =
   "Closed division, valid results only (invalid, open-division, multi-node and unmapped results are listed in the study audits).";
 
-const sortedRounds = (rs: readonly { round: string }[]) =>
+export const sortedRounds = (rs: readonly { round: string }[]) =>
   [...new Set(rs.map((r) => r.round))].sort(compareRounds);
 const studiesOf = (rs: readonly MlperfResult[]) => [...new Set(rs.map((r) => r.study))].sort();
 const who = (r: MlperfResult) => `${r.submitter} ${r.system}`;
@@ -84,7 +84,7 @@ function styles<K extends string>(keys: readonly K[]): Map<K, { color: string; s
 }
 
 /** The round axis: rounds in release order, every other one labelled where the frame has no room for all. */
-function roundAxis(rounds: string[], frame: Frame): Plot.ScaleOptions {
+export function roundAxis(rounds: string[], frame: Frame): Plot.ScaleOptions {
   const m = margins(frame);
   const room = (frame.width - m.marginLeft - m.marginRight) / Math.max(1, rounds.length);
   const step = Math.ceil((textWidth("v0.0") + 8) / room);

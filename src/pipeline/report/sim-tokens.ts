@@ -5,6 +5,8 @@
  *   {{val:<summary field>}}  the simulator's accuracy summary ("14.9 %", "273")
  *   {{valby:<accelerator|model|precision|regime|stack|study>:<key>:<loao|lomo>}}  MAPE of one group ("12.1 % (bias +3.0 %, 87 points)")
  *   {{simbatch:<sweep series>}}  smallest batch reaching 90 % of the series' best throughput
+ *   {{mlperfval:<Offline|SingleStream>[:<accelerator>|unseen]}}  error against MLPerf results ("14.9 % (bias −12.6 %, 243 results)")
+ *   {{mlperfgpus:<seen|unseen>}}  the GPUs of that comparison whose other tables the fit did (not) see, by name
  */
 import type { AtlasData } from "../atlas.ts";
 import { simulatedQuantities } from "../simulate/profile.ts";
@@ -13,6 +15,7 @@ import { PRECISIONS, type Precision } from "../simulate/accounting.ts";
 import { smallestBatchBySeries } from "../simulate/sweep.ts";
 import type { ErrorStats, ValidationSummary } from "../simulate/validate.ts";
 import { formatNumber } from "./tokens.ts";
+import { mlperfGpus } from "../simulate/validate-mlperf.ts";
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 4)} MB`;
 
@@ -73,6 +76,37 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
       if (!s || s.mape_pct === null) throw new Error(`no validation points for ${group} ${key}`);
       const sign = s.bias_pct! >= 0 ? "+" : "−";
       return `${formatNumber(s.mape_pct)} % (bias ${sign}${formatNumber(Math.abs(s.bias_pct!))} %, ${s.points} points)`;
+    },
+    mlperfval: ([scenario, which]) => {
+      const m = atlas.validation?.mlperf;
+      if (!m) throw new Error("the simulator did not run");
+      const s = m.summary.find((x) => x.scenario === scenario);
+      if (!s) throw new Error(`expected Offline or SingleStream, got ${JSON.stringify(scenario)}`);
+      const stats =
+        which === undefined
+          ? { mape: s.mape_pct, bias: s.bias_pct, n: s.points }
+          : which === "unseen"
+            ? { mape: s.unseen_mape_pct, bias: s.unseen_bias_pct, n: s.unseen_points }
+            : (() => {
+                const a = m.byAccelerator.find((x) => x.accelerator === which && x.scenario === scenario);
+                return a ? { mape: a.mape_pct, bias: a.bias_pct, n: a.points } : null;
+              })();
+      if (!stats || stats.mape === null || stats.bias === null)
+        throw new Error(`no MLPerf validation results for ${scenario} ${which ?? ""}`.trim());
+      const sign = stats.bias >= 0 ? "+" : "−";
+      return `${formatNumber(stats.mape)} % (bias ${sign}${formatNumber(Math.abs(stats.bias))} %, ${stats.n} results)`;
+    },
+    mlperfgpus: ([which]) => {
+      const m = atlas.validation?.mlperf;
+      if (!m) throw new Error("the simulator did not run");
+      if (which !== "seen" && which !== "unseen")
+        throw new Error(`expected seen or unseen, got ${JSON.stringify(which)}`);
+      const ids = mlperfGpus(m, which === "seen");
+      const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
+      if (names.length === 0) throw new Error(`no ${which} GPUs in the MLPerf validation`);
+      return names.length === 1
+        ? names[0]!
+        : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
     },
     simbatch: ([series]) => {
       firstBatch ??= new Map(

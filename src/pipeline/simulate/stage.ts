@@ -3,6 +3,7 @@
  * validation of those twins against the measurements, and the memory breakdown for the report.
  */
 import type { Accelerator, CanonicalRow, ClaimTest } from "../schema.ts";
+import type { MlperfResult } from "../mlperf/normalize.ts";
 import { prepareSimulator, type SimulatorContext } from "./context.ts";
 import { loadSimulatorParams } from "./params.ts";
 import { simulateSweep, memoryBreakdown, type MemoryBreakdownRow } from "./sweep.ts";
@@ -23,13 +24,13 @@ export function runSimulator(
   dataDir: string,
   accelerators: Accelerator[],
   measured: CanonicalRow[],
-  options: { cacheDir?: string } = {},
+  options: { cacheDir?: string; mlperf?: readonly MlperfResult[] } = {},
 ): SimulationResult {
   const context = prepareSimulator(loadSimulatorParams(dataDir), accelerators, measured, options);
   const twins = simulateMeasured(measured, context);
   return {
     rows: [...simulateSweep(context), ...twins].map(compact),
-    validation: validate(context, twins, measured),
+    validation: validate(context, twins, measured, options.mlperf),
     memory: memoryBreakdown(),
     context,
   };

@@ -15,6 +15,8 @@ import { resolveModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 import { round, simulatedRow } from "./sweep.ts";
+import { validateMlperf, type MlperfValidation } from "./validate-mlperf.ts";
+import type { MlperfResult } from "../mlperf/normalize.ts";
 
 /** Token in `derived` of a simulated twin whose measured point the fit was made on. */
 export const CALIBRATION_MARK = "calibration=fit-point";
@@ -177,6 +179,8 @@ export interface ValidationReport {
   /** Fitted parameters with their priors. */
   parameters: { id: string; value: number; prior: number; fitted: boolean }[];
   points: ValidationPoint[];
+  /** MLPerf Inference results the fit never sees, against the kernel model (validate-mlperf.ts). */
+  mlperf: MlperfValidation;
 }
 
 const rel = (sim: number, meas: number) => (sim - meas) / meas;
@@ -212,6 +216,7 @@ export function validate(
   ctx: SimulatorContext,
   twins: readonly CanonicalRow[],
   measured: readonly CanonicalRow[],
+  mlperf: readonly MlperfResult[] = [],
 ): ValidationReport {
   const outOfScope = new Map(ctx.params.calibration.out_of_scope.map((o) => [o.study, o.reason]));
   const points: ValidationPoint[] = [];
@@ -402,6 +407,7 @@ export function validate(
       fitted: p.fitted,
     })),
     points,
+    mlperf: validateMlperf(mlperf, ctx),
   };
 }
 

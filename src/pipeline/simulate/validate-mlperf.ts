@@ -1,0 +1,199 @@
+/**
+ * MLPerf Inference as one more validation set for the GPU kernel model (issue 15): closed-division
+ * ResNet-50 results run with TensorRT on one node, per accelerator (the system's value shared out
+ * evenly), against the simulator's INT8 prediction for the stack the framework maps to. The fit never
+ * sees these results. What is assumed, and why:
+ * - INT8: the result files do not state precision; NVIDIA's MLPerf code, which the TensorRT submissions
+ *   run, builds ResNet-50 at INT8 (MLPERF_PRECISION_SOURCE).
+ * - Offline is the system's best sustained throughput at a batch the submitter chose and does not
+ *   report; it is compared with the simulator's best throughput over batches 1 to 2048.
+ * - SingleStream is one image per query: its batch-1 throughput (1000 ÷ the 90th-percentile latency in
+ *   ms, as the atlas reads every SingleStream result) is compared with the simulated batch-1
+ *   throughput, so that every error here is a throughput error with the same sign as the rest of the
+ *   validation (above zero: the model is too fast).
+ */
+import { perAccelerator, type MlperfResult } from "../mlperf/normalize.ts";
+import { stackModel, type SimulatorContext } from "./context.ts";
+import { matchStack } from "./fit.ts";
+import { modelProfile } from "./profile.ts";
+import { isBatchResult, simulateWith, type BatchResult } from "./simulate.ts";
+import { round } from "./sweep.ts";
+
+/** Where INT8 comes from: GPUBaseConfig sets input_dtype (line 25) and precision (line 27) to "int8". */
+export const MLPERF_PRECISION_SOURCE =
+  "mlcommons/inference_results_v3.0@1948f9b5b93c5b4dcafe15de0faa08cdf1439fca:closed/NVIDIA/configs/resnet50/__init__.py:25";
+
+/** Batches the Offline prediction searches for the simulator's best throughput. */
+const OFFLINE_BATCHES = Array.from({ length: 12 }, (_, i) => 2 ** i);
+
+export interface MlperfValidationPoint {
+  study: string;
+  round: string;
+  submitter: string;
+  system: string;
+  accelerator: string;
+  scenario: "Offline" | "SingleStream";
+  stack: string;
+  /** Images/s: Offline per accelerator; SingleStream 1000 ÷ 90th-percentile latency (ms). */
+  measured: number;
+  predicted: number;
+  /** The batch of the predicted Offline peak; 1 for SingleStream. */
+  predicted_batch: number;
+  error_pct: number;
+  /** Whether the GPU fit trained on any table of this accelerator (its MLPerf results never). */
+  accelerator_in_fit: boolean;
+  source: string;
+}
+
+export interface MlperfValidation {
+  precision: "int8";
+  precision_source: string;
+  points: MlperfValidationPoint[];
+  /** MAPE and signed bias per scenario, over all points and over accelerators the fit never saw. */
+  summary: {
+    scenario: "Offline" | "SingleStream";
+    points: number;
+    mape_pct: number | null;
+    bias_pct: number | null;
+    unseen_points: number;
+    unseen_mape_pct: number | null;
+    unseen_bias_pct: number | null;
+  }[];
+  byAccelerator: {
+    accelerator: string;
+    scenario: string;
+    points: number;
+    mape_pct: number;
+    bias_pct: number;
+  }[];
+  /** Results the set leaves out, by reason, with counts. */
+  left_out: { reason: string; results: number }[];
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorContext): MlperfValidation {
+  const seen = new Set(ctx.points.filter((p) => p.training).map((p) => p.row.accelerator));
+  const leftOut = new Map<string, number>();
+  const skip = (reason: string) => leftOut.set(reason, (leftOut.get(reason) ?? 0) + 1);
+  const points: MlperfValidationPoint[] = [];
+  const cache = new Map<string, BatchResult | null>();
+  for (const r of results) {
+    if (r.benchmark !== "resnet50" || (r.scenario !== "Offline" && r.scenario !== "SingleStream")) continue;
+    if (r.division !== "closed") {
+      skip("open division (the model may differ)");
+      continue;
+    }
+    if (r.validity !== "VALID") {
+      skip("not a valid result");
+      continue;
+    }
+    if (!/tensorrt/i.test(r.framework)) {
+      skip("not run with TensorRT");
+      continue;
+    }
+    const device = r.accelerator ? ctx.devices.get(r.accelerator) : undefined;
+    const stack = matchStack(ctx.params, r.framework, "");
+    const sm = r.accelerator ? stackModel(ctx, r.accelerator, stack, "int8") : null;
+    if (!device || !sm || "error" in sm || sm.engine !== "kernels" || !device.peak.int8) {
+      skip("accelerator without the GPU kernel model's specifications (SM count, INT8 peak)");
+      continue;
+    }
+    const measured = r.scenario === "Offline" ? perAccelerator(r) : r.nodes === 1 ? r.throughput : null;
+    if (measured === null) {
+      skip("not a single-node system (no value per accelerator)");
+      continue;
+    }
+    const profile = modelProfile("resnet50_v1.5", 224, 224);
+    const at = (batch: number) => {
+      const key = `${r.accelerator}|${stack}|${batch}`;
+      if (!cache.has(key)) {
+        const res = simulateWith(profile, device, "int8", sm, batch);
+        cache.set(key, isBatchResult(res) ? res : null);
+      }
+      return cache.get(key)!;
+    };
+    let predicted: number;
+    let batch: number;
+    if (r.scenario === "Offline") {
+      const best = OFFLINE_BATCHES.map(at)
+        .filter((x): x is BatchResult => x !== null)
+        .reduce<BatchResult | null>((a, b) => (a && a.throughputImgS >= b.throughputImgS ? a : b), null);
+      if (!best) {
+        skip("no feasible simulated batch");
+        continue;
+      }
+      predicted = best.throughputImgS;
+      batch = best.batch;
+    } else {
+      const one = at(1);
+      if (!one) {
+        skip("no feasible simulated batch");
+        continue;
+      }
+      predicted = one.throughputImgS;
+      batch = 1;
+    }
+    points.push({
+      study: r.study,
+      round: r.round,
+      submitter: r.submitter,
+      system: r.system,
+      accelerator: r.accelerator!,
+      scenario: r.scenario,
+      stack,
+      measured: round(measured),
+      predicted: round(predicted),
+      predicted_batch: batch,
+      error_pct: round(((predicted - measured) / measured) * 100, 4),
+      accelerator_in_fit: seen.has(r.accelerator!),
+      source: r.source,
+    });
+  }
+  const scenarios = ["Offline", "SingleStream"] as const;
+  const summary = scenarios.map((scenario) => {
+    const errors = points.filter((p) => p.scenario === scenario);
+    const unseen = errors.filter((p) => !p.accelerator_in_fit);
+    const mape = (ps: readonly MlperfValidationPoint[]) =>
+      ps.length ? round(mean(ps.map((p) => Math.abs(p.error_pct))), 4) : null;
+    const bias = (ps: readonly MlperfValidationPoint[]) =>
+      ps.length ? round(mean(ps.map((p) => p.error_pct)), 4) : null;
+    return {
+      scenario,
+      points: errors.length,
+      mape_pct: mape(errors),
+      bias_pct: bias(errors),
+      unseen_points: unseen.length,
+      unseen_mape_pct: mape(unseen),
+      unseen_bias_pct: bias(unseen),
+    };
+  });
+  const groups = new Map<string, MlperfValidationPoint[]>();
+  for (const p of points) {
+    const key = `${p.accelerator}|${p.scenario}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const byAccelerator = [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, ps]) => ({
+      accelerator: key.split("|")[0]!,
+      scenario: key.split("|")[1]!,
+      points: ps.length,
+      mape_pct: round(mean(ps.map((p) => Math.abs(p.error_pct))), 4),
+      bias_pct: round(mean(ps.map((p) => p.error_pct)), 4),
+    }));
+  return {
+    precision: "int8",
+    precision_source: MLPERF_PRECISION_SOURCE,
+    points,
+    summary,
+    byAccelerator,
+    left_out: [...leftOut.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([reason, results]) => ({ reason, results })),
+  };
+}
+
+/** The GPUs of the comparison whose other published tables the fit did (or did not) train on. */
+export const mlperfGpus = (v: MlperfValidation, inFit: boolean): Set<string> =>
+  new Set(v.points.filter((p) => p.accelerator_in_fit === inFit).map((p) => p.accelerator));
