@@ -210,7 +210,8 @@ describe("the cite page", () => {
   it("names every original study with its citation and its .bib", () => {
     const html = unescapeHtml(readFileSync(join(site, "cite", "index.html"), "utf8"));
     for (const s of studies) {
-      expect(html, s.id).toContain(s.title);
+      // A study cites its original under the original's own title where that differs (MLPerf rounds).
+      expect(html, s.id).toContain(s.cite?.title ?? s.title);
       expect(html, s.id).toContain(`${s.id}.bib`);
     }
     expect(html).toContain("atlas.bib");
