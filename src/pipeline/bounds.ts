@@ -4,9 +4,9 @@
  * The ranges are deliberately wide (orders of magnitude beyond any published value): they exist to
  * refuse values no accelerator can produce (a batch of 10²¹ images, a latency of 10³⁰⁶ s, half a
  * nanosecond per batch), which would otherwise reach the dataset as Infinity, 0 or `1e+21`.
+ * That every numeric field and spec key has a range is checked where schema.ts and the readers index
+ * these tables by field (a missing one is a compile error there), so this module imports nothing.
  */
-import type { NumericField, SpecKey } from "./schema.ts";
-
 interface Bound {
   min: number;
   max: number;
@@ -63,7 +63,7 @@ export const QUANTITY_BOUNDS = {
   cost_usd_total: bound(0, 1e12, "USD"),
   cost_usd_per_1000_img: bound(0, 1e9, "USD per 1,000 images"),
   fraction_of_peak: bound(1e-9, 1, "(a fraction of the series' peak)"),
-} as const satisfies Record<NumericField | "fraction_of_peak", Bound>;
+} as const satisfies Record<string, Bound>;
 export type BoundedQuantity = keyof typeof QUANTITY_BOUNDS;
 
 /** Spec values of data/accelerators/*.yaml, per key (one accelerator, not a cluster). */
@@ -84,7 +84,7 @@ export const SPEC_BOUNDS = {
   tdp_w: bound(1e-3, 1e7, "W"),
   board_power_w: bound(1e-3, 1e7, "W"),
   price_usd_per_hour: bound(1e-6, 1e6, "USD/h"),
-} as const satisfies Record<SpecKey, Bound>;
+} as const satisfies Record<string, Bound>;
 
 /** Whether `value` lies within `b` (and is finite, and whole where it must be). */
 export function withinBound(value: number, b: Bound): boolean {
