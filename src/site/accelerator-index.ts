@@ -8,7 +8,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { compareRounds } from "../pipeline/mlperf/rounds.ts";
 import { groupBy } from "../pipeline/group.ts";
 
-export interface IndexEntry {
+interface IndexEntry {
   acc: Accelerator;
   /** Measured points from published tables (not MLPerf). */
   tablePoints: number;
@@ -22,7 +22,7 @@ export interface IndexEntry {
   bestBatch1: { value: number; round: string; system: string } | null;
 }
 
-export const KIND_LABELS: Record<Accelerator["kind"], string> = {
+const KIND_LABELS: Record<Accelerator["kind"], string> = {
   gpu: "GPUs",
   dla: "Dedicated inference accelerators",
   ipu: "IPUs",

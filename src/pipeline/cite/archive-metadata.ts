@@ -92,7 +92,7 @@ export function citationCff(meta: RepositoryMeta, release: Release, originals: C
     keywords: meta.keywords,
     "preferred-citation": cffReference(preferred),
     // CFF requires at least one reference when the key is present.
-    references: originals.length ? originals.map(cffReference) : undefined,
+    references: originals.length ? distinct(originals.map(cffReference)) : undefined,
   });
   return `# Written by \`npm run release\` and \`npm run citation-files\` from report.config.json, releases.json,\n# dois.json and the studies' metadata: edit those, not this file.\n${stringify(cff, { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`;
 }
@@ -116,9 +116,23 @@ export function zenodoJson(meta: RepositoryMeta, release: Release, originals: Ci
     related_identifiers: [
       { identifier: siteUrl(meta, "/", release.version), relation: "isSupplementedBy", scheme: "url" },
     ],
-    references: originals.map((r) => plainText(toCsl(r))),
+    references: distinct(originals.map((r) => plainText(toCsl(r)))),
   };
   return `${JSON.stringify(zenodo, null, 2)}\n`;
+}
+
+/**
+ * Each reference once: studies may share an original (two MLPerf benchmarks of one round cite the
+ * same results repository), and CFF requires the items of `references` to be unique.
+ */
+function distinct<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((x) => {
+    const key = JSON.stringify(x);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {

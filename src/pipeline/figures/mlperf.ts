@@ -38,7 +38,7 @@ import {
 import { categorical, NEUTRAL, SYMBOLS, type SymbolName } from "./palette.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
 
-export interface AcceleratorRef {
+interface AcceleratorRef {
   id: string;
   name: string;
 }

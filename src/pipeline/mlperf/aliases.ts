@@ -43,14 +43,14 @@ export const aliasTableSchema = z
   .strict();
 export type AliasTable = z.infer<typeof aliasTableSchema>;
 
-export const ALIAS_FILE = "mlperf/accelerators.yaml";
+const ALIAS_FILE = "mlperf/accelerators.yaml";
 
 /** What a system's accelerator is: an atlas id, or unmapped with the reason. */
-export type AcceleratorMatch =
+type AcceleratorMatch =
   | { kind: "accelerator" | "cpu"; id: string; name: string }
   | { kind: "unmapped"; name: string; reason: string };
 
-export interface SystemSpelling {
+interface SystemSpelling {
   acceleratorModel: string;
   acceleratorMemory: string;
   acceleratorsPerNode: string;
@@ -58,7 +58,7 @@ export interface SystemSpelling {
 }
 
 /** A system runs on its host processor when it declares no accelerator (0 per node, or a "none" name). */
-export function isCpuOnly(table: AliasTable, s: SystemSpelling): boolean {
+function isCpuOnly(table: AliasTable, s: SystemSpelling): boolean {
   const count = s.acceleratorsPerNode.trim();
   if (count === "0") return true;
   // An empty count, or one spelled like a missing accelerator ("N/A"), with no accelerator named.

@@ -5,7 +5,6 @@
  */
 import type { CanonicalRow } from "../schema.ts";
 import { perAccelerator, type MlperfResult } from "./normalize.ts";
-import { compareRounds } from "./rounds.ts";
 
 /** Results a figure may show: closed division, VALID, accelerator known, one node. */
 export function usable(results: readonly MlperfResult[], benchmark = "resnet50"): MlperfResult[] {
@@ -202,8 +201,6 @@ export function median(xs: readonly number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
-
-export const byRound = (a: { round: string }, b: { round: string }) => compareRounds(a.round, b.round);
 
 /** Per-accelerator Offline value of a usable result (derived: system ÷ accelerators). */
 export { perAccelerator };

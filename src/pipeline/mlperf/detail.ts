@@ -1,7 +1,7 @@
 /** One value from LoadGen's mlperf_log_detail.txt (":::MLLOG {json}" lines), as printed in the JSON. */
 import { SourceError, quoteFound } from "../errors.ts";
 
-export interface DetailValue {
+interface DetailValue {
   /** The number as the log prints it, e.g. "140239". */
   value: string;
   line: number;

@@ -2,7 +2,7 @@
  * Where a JSON text first stops being JSON, and what was expected there. JSON.parse's messages give
  * a position only for some errors, so a small recursive-descent scan of RFC 8259 finds it instead.
  */
-export interface JsonSyntaxError {
+interface JsonSyntaxError {
   /** Offset into the text (UTF-16 code units). */
   offset: number;
   expected: string;

@@ -28,7 +28,7 @@ function conv(
   };
 }
 
-export interface BottleneckNet {
+interface BottleneckNet {
   /** 1 for ResNet-50, 32 for ResNeXt-50 32x4d. */
   groups: number;
   /** Channels per group at 64 planes: 64 for ResNet-50, 4 for ResNeXt-50 32x4d. */
@@ -42,7 +42,7 @@ export const RESNEXT50_32X4D: BottleneckNet = { groups: 32, widthPerGroup: 4 };
  * The bottleneck backbone (torchvision's ResNet, stride on the 3×3 convolution as in ResNet-50 v1.5):
  * MACs and the outputs of its four stages (C2–C5).
  */
-export function backboneMacs(net: BottleneckNet, inputSize: number): { macs: number; stages: Shape[] } {
+function backboneMacs(net: BottleneckNet, inputSize: number): { macs: number; stages: Shape[] } {
   let macs = 0;
   const stem = conv({ size: inputSize, channels: 3 }, 64, 7, 2);
   macs += stem.macs;
@@ -71,7 +71,7 @@ export function classifierMacs(net: BottleneckNet, inputSize: number): number {
   return backboneMacs(net, inputSize).macs + 2048 * 1000;
 }
 
-export interface RetinaNetConfig {
+interface RetinaNetConfig {
   net: BottleneckNet;
   inputSize: number;
   classes: number;
@@ -113,7 +113,7 @@ export function retinanetMacs(c: RetinaNetConfig): number {
  * MLPerf's RetinaNet (mlcommons/training retired_benchmarks/retinanet, used by the inference benchmark):
  * ResNeXt-50 32x4d FPN backbone, 264 OpenImages classes, 9 anchors, P6/P7 from P5, 800×800 input.
  */
-export const MLPERF_RETINANET: RetinaNetConfig = {
+const MLPERF_RETINANET: RetinaNetConfig = {
   net: RESNEXT50_32X4D,
   inputSize: 800,
   classes: 264,

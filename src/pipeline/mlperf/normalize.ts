@@ -74,7 +74,7 @@ const SCENARIO_SHORT: Record<Scenario, string> = {
 };
 
 /** A stable, unique, readable series id: round, benchmark, scenario, system, and a hash of the full key. */
-export function mlperfSeriesId(round: string, benchmark: Benchmark, r: MlperfRecord): string {
+function mlperfSeriesId(round: string, benchmark: Benchmark, r: MlperfRecord): string {
   const key = [r.division, r.submitter, r.system, r.scenario].join("/");
   const hash = createHash("sha1").update(key).digest("hex").slice(0, 6);
   const prefix = `mlperf-${roundSlug(round)}-${benchmark === "resnet50" ? "rn50" : "retina"}-${SCENARIO_SHORT[r.scenario]}-`;
@@ -86,7 +86,7 @@ export function mlperfSeriesId(round: string, benchmark: Benchmark, r: MlperfRec
   return `${prefix}${slug.slice(0, room).replace(/-+$/, "")}-${hash}`;
 }
 
-export interface MlperfNormalized {
+interface MlperfNormalized {
   results: MlperfResult[];
   rows: CanonicalRow[];
   audit: AuditFinding[];
@@ -114,11 +114,7 @@ export function normalizeMlperfStudies(
   return out;
 }
 
-export function normalizeMlperf(
-  study: Study,
-  parsed: ParsedMlperf,
-  table: AliasTable | null,
-): MlperfNormalized {
+function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable | null): MlperfNormalized {
   const meta = parsed.meta;
   const problems = new ProblemList();
   // A derived value outside its physical range, located at the cell it was computed from.

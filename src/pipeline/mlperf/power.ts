@@ -6,13 +6,13 @@
  */
 import { SourceError, quoteFound } from "../errors.ts";
 
-export interface PowerWindow {
+interface PowerWindow {
   /** Microseconds since 1970 on the clock of the log (naive: no time zone applied). */
   begin: number;
   end: number;
 }
 
-export interface PowerSample {
+interface PowerSample {
   time: number;
   watts: number;
 }
@@ -124,7 +124,7 @@ export function parseSpl(file: string, text: string): PowerSample[] {
   return out;
 }
 
-export interface AveragePower {
+interface AveragePower {
   /** Mean of the samples inside the window; null when none falls inside (the checker then fails the run). */
   watts: number | null;
   samples: number;

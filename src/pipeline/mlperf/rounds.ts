@@ -38,7 +38,7 @@ export function roundOfRepository(repository: string): string | null {
 }
 
 /** "v2.1" → [2, 1], for comparing rounds. */
-export function roundNumber(round: string): [number, number] {
+function roundNumber(round: string): [number, number] {
   const m = /^v(\d+)\.(\d+)$/.exec(round);
   if (!m) throw new Error(`not an MLPerf round: ${JSON.stringify(round)}`);
   return [Number(m[1]), Number(m[2])];

@@ -8,7 +8,7 @@ import { RESULT_COLUMNS, RESULTS_FILE, type ResultColumn } from "./columns.ts";
 import type { ImportedRound, ResultRow } from "./importer.ts";
 import { BENCHMARKS, ROUND_YEARS, studyId } from "./rounds.ts";
 
-export function resultCells(r: ResultRow): Record<ResultColumn, string> {
+function resultCells(r: ResultRow): Record<ResultColumn, string> {
   return {
     Division: r.division,
     Submitter: r.submitter,

@@ -14,7 +14,7 @@ export interface SummaryMetric {
   line: number;
 }
 
-export interface Summary {
+interface Summary {
   scenario: Scenario;
   /** "VALID" or "INVALID", as printed after "Result is :". */
   validity: "VALID" | "INVALID";

@@ -4,7 +4,7 @@ import { positionOf } from "../ingest/text.ts";
 import { locateJsonError } from "./json-locate.ts";
 
 /** JSON keys read from a system description, in the order the results table shows them. */
-export const SYSTEM_FIELDS = [
+const SYSTEM_FIELDS = [
   "submitter",
   "system_name",
   "system_type",

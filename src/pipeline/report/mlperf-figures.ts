@@ -14,7 +14,7 @@ import {
 import { batchingGains, efficiencyPoints, retinanetPairs } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 
-export const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
+const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
 
 export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
   if (atlas.mlperf.length === 0) return [];

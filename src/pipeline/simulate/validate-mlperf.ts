@@ -20,7 +20,7 @@ import { isBatchResult, simulateWith, type BatchResult } from "./simulate.ts";
 import { round } from "./sweep.ts";
 
 /** Where INT8 comes from: GPUBaseConfig sets input_dtype (line 25) and precision (line 27) to "int8". */
-export const MLPERF_PRECISION_SOURCE =
+const MLPERF_PRECISION_SOURCE =
   "mlcommons/inference_results_v3.0@1948f9b5b93c5b4dcafe15de0faa08cdf1439fca:closed/NVIDIA/configs/resnet50/__init__.py:25";
 
 /** Batches the Offline prediction searches for the simulator's best throughput. */
