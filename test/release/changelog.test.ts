@@ -40,7 +40,7 @@ describe("the changelog as a release reads it", () => {
     // Unreleased is empty right after a release: read the newest release's section the same way,
     // as `npm run release` read it when it was still Unreleased.
     const newest = log
-      .replace(/## \[Unreleased\][^]*?(?=\n## \[)/, "")
+      .replace(/## \[Unreleased\][\s\S]*?(?=\n## \[)/, "")
       .replace(/^## \[\d+\.\d+\.\d+\] - .*$/m, "## [Unreleased]");
     const changes = [...unreleasedChanges(log), ...unreleasedChanges(newest)];
     expect(changes.length).toBeGreaterThan(5);
