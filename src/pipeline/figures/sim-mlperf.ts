@@ -20,10 +20,12 @@ export function simulatorMlperfFigure(
   names: Map<string, string>,
   o: { id: string; title: string; caption: string },
 ): FigureSpec {
-  if (!v || v.points.length === 0) throw new MissingDataError(o.id, "no MLPerf results to validate against");
-  const accelerators = [...new Set(v.points.map((p) => p.accelerator))].sort();
+  // The kernel model's comparison; the roofline's (GPUs without an SM count) is tabled apart.
+  const points = v?.points.filter((p) => p.engine === "kernels") ?? [];
+  if (!v || points.length === 0) throw new MissingDataError(o.id, "no MLPerf results to validate against");
+  const accelerators = [...new Set(points.map((p) => p.accelerator))].sort();
   const color = new Map(accelerators.map((a, i) => [a, categorical(i)]));
-  const data = v.points.map((p) => ({
+  const data = points.map((p) => ({
     round: p.round,
     system: `${p.submitter} ${p.system}`,
     accelerator: p.accelerator,
@@ -45,7 +47,7 @@ export function simulatorMlperfFigure(
   const rounds = sortedRounds(data);
   const errors = data.map((d) => d.error_pct);
   const summary = v.summary
-    .filter((s) => s.points > 0)
+    .filter((s) => s.points > 0 && s.engine === "kernels")
     .map((s) => `${s.scenario}: MAPE ${s.mape_pct} % over ${s.points} results (bias ${s.bias_pct} %)`)
     .join("; ");
   const legend: LegendEntry[] = [
@@ -62,7 +64,7 @@ export function simulatorMlperfFigure(
     title: o.title,
     caption: o.caption,
     alt: `Dot chart of the simulator's error against ${data.length} MLPerf Inference ResNet-50 results by round, on ${accelerators.length} GPUs. ${summary}.`,
-    sources: [...new Set(v.points.map((p) => p.study))].sort(),
+    sources: [...new Set(points.map((p) => p.study))].sort(),
     columns: [
       { key: "round", label: "round" },
       { key: "system", label: "system" },

@@ -13,6 +13,12 @@ interface SimCurve {
   height: number;
 }
 
+const ENGINES = {
+  kernels:
+    "the GPU kernel model: each layer as the kernels a software stack launches, timed by tiles and waves on the GPU's SMs, with parameters fitted on published tables",
+  roofline: "per-layer roofline with on-chip memory spills",
+} as const;
+
 export function simulatedScalingFigure(
   rows: CanonicalRow[],
   o: {
@@ -21,6 +27,10 @@ export function simulatedScalingFigure(
     precisions: string[];
     /** Assumed specifications the simulation of this accelerator rests on, in words ("board power 500 W"). */
     assumed?: string[];
+    /** Which model simulated it: the GPU kernel model, or the layer roofline. */
+    engine: "kernels" | "roofline";
+    /** How far the simulator was off against measurements of this accelerator it never saw, in words. */
+    checked?: string;
   },
 ): FigureSpec {
   const sweep = rows.filter(
@@ -77,8 +87,8 @@ export function simulatedScalingFigure(
     id,
     title: `Simulated throughput vs batch size on ${o.accelerator.name} (${precisionName(precision)}), small and megapixel inputs`,
     caption:
-      `Predictions of the atlas simulator (per-layer roofline with on-chip memory spills, parameters in data/simulator/), not measurements. ` +
-      `The accelerator's specifications come from its data file and data/simulator/accelerators.yaml; the accelerator page lists each with its source.${assumed} See the simulator validation finding for how far these predictions can be trusted.`,
+      `Predictions of the atlas simulator (${ENGINES[o.engine]}; parameters in data/simulator/), not measurements. ` +
+      `The accelerator's specifications come from its data file and data/simulator/accelerators.yaml; the accelerator page lists each with its source.${assumed}${o.checked ? ` ${o.checked}` : ""} See the simulator validation finding for how far these predictions can be trusted.`,
     alt:
       `Log-scale chart of simulated throughput against batch size on ${o.accelerator.name} at ${precisionName(precision)} for ${curves.map((c) => c.label).join(", ")}. ` +
       curves

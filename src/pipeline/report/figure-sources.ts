@@ -1,6 +1,7 @@
 /** Figure families beyond the measured-data ones (the simulator's), registered once for the pipeline, the build and the site. */
 import type { FigureSource } from "./figures.ts";
 import { groupBy } from "../group.ts";
+import { count } from "../labels.ts";
 import type { FigureSpec } from "../figures/spec.ts";
 import { collectFigures } from "../figures/spec.ts";
 import { memoryFigure } from "../figures/memory.ts";
@@ -17,6 +18,25 @@ function inFit(atlas: Parameters<FigureSource>[0]): string {
   const ids = atlas.validation ? mlperfGpus(atlas.validation.mlperf, true) : new Set<string>();
   const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
   return names.length ? names.join(", ") : "none of these GPUs";
+}
+
+/** The model the sweep simulates an accelerator with (its default stack's engine). */
+function sweepEngine(atlas: Parameters<FigureSource>[0], accelerator: string): "kernels" | "roofline" {
+  const acc = atlas.explore?.accelerators.find((a) => a.id === accelerator);
+  const models = Object.values(acc?.stacks[acc.defaultStack] ?? {});
+  return models.some((m) => m?.engine === "kernels") ? "kernels" : "roofline";
+}
+
+/** The MLPerf comparison of this accelerator, in words, or undefined when it has none. */
+function mlperfCheck(atlas: Parameters<FigureSource>[0], accelerator: string): string | undefined {
+  const rows = atlas.validation?.mlperf.byAccelerator.filter((a) => a.accelerator === accelerator) ?? [];
+  if (rows.length === 0) return undefined;
+  const pct = (x: number) => `${Number(x.toPrecision(3))} %`;
+  const parts = rows.map(
+    (a) =>
+      `${a.scenario === "Offline" ? "Offline throughput" : "SingleStream (batch 1)"}: off by ${pct(a.mape_pct)} on average over ${count(a.points, "result")} (${a.bias_pct < 0 ? "too slow" : "too fast"} by ${pct(Math.abs(a.bias_pct))} on balance)`,
+  );
+  return `Checked against MLPerf Inference ResNet-50 results on this accelerator (TensorRT, compared at INT8, never fitted on): ${parts.join("; ")}.`;
 }
 
 const FLEX = ["flex-logix-batching", "flex-logix-megapixel"];
@@ -118,6 +138,8 @@ const simulatorFigures: FigureSource = (atlas) => {
           atlas.simulatorSpecs.find((s) => s.accelerator === acc.id),
           PERFORMANCE_SPECS,
         ),
+        engine: sweepEngine(atlas, acc.id),
+        checked: mlperfCheck(atlas, acc.id),
         curves: [
           { model: "resnet50_v1.5", width: 224, height: 224 },
           { model: "resnet50_v1.5", width: 2048, height: 1024 },

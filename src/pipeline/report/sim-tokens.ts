@@ -5,8 +5,8 @@
  *   {{val:<summary field>}}  the simulator's accuracy summary ("14.9 %", "273")
  *   {{valby:<accelerator|model|precision|regime|stack|study>:<key>:<loao|lomo>}}  MAPE of one group ("12.1 % (bias +3.0 %, 87 points)")
  *   {{simbatch:<sweep series>}}  smallest batch reaching 90 % of the series' best throughput
- *   {{mlperfval:<Offline|SingleStream>[:<accelerator>|unseen]}}  error against MLPerf results ("14.9 % (bias −12.6 %, 243 results)")
- *   {{mlperfgpus:<seen|unseen>}}  the GPUs of that comparison whose other tables the fit did (not) see, by name
+ *   {{mlperfval:<Offline|SingleStream>[:<accelerator>|unseen|roofline]}}  error against MLPerf results ("14.9 % (bias −12.6 %, 243 results)"): the GPU kernel model's, or with `roofline` the layer roofline's on GPUs without an SM count
+ *   {{mlperfgpus:<seen|unseen|roofline>}}  the GPUs of that comparison whose other tables the fit did (not) see, or that only the roofline simulates, by name
  */
 import type { AtlasData } from "../atlas.ts";
 import { simulatedQuantities } from "../simulate/profile.ts";
@@ -80,10 +80,11 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
     mlperfval: ([scenario, which]) => {
       const m = atlas.validation?.mlperf;
       if (!m) throw new Error("the simulator did not run");
-      const s = m.summary.find((x) => x.scenario === scenario);
+      const engine = which === "roofline" ? "roofline" : "kernels";
+      const s = m.summary.find((x) => x.scenario === scenario && x.engine === engine);
       if (!s) throw new Error(`expected Offline or SingleStream, got ${JSON.stringify(scenario)}`);
       const stats =
-        which === undefined
+        which === undefined || which === "roofline"
           ? { mape: s.mape_pct, bias: s.bias_pct, n: s.points }
           : which === "unseen"
             ? { mape: s.unseen_mape_pct, bias: s.unseen_bias_pct, n: s.unseen_points }
@@ -99,9 +100,12 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
     mlperfgpus: ([which]) => {
       const m = atlas.validation?.mlperf;
       if (!m) throw new Error("the simulator did not run");
-      if (which !== "seen" && which !== "unseen")
-        throw new Error(`expected seen or unseen, got ${JSON.stringify(which)}`);
-      const ids = mlperfGpus(m, which === "seen");
+      if (which !== "seen" && which !== "unseen" && which !== "roofline")
+        throw new Error(`expected seen, unseen or roofline, got ${JSON.stringify(which)}`);
+      const ids =
+        which === "roofline"
+          ? new Set(m.points.filter((p) => p.engine === "roofline").map((p) => p.accelerator))
+          : mlperfGpus(m, which === "seen");
       const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
       if (names.length === 0) throw new Error(`no ${which} GPUs in the MLPerf validation`);
       return names.length === 1

@@ -7,16 +7,19 @@
  *   run, builds ResNet-50 at INT8 (MLPERF_PRECISION_SOURCE).
  * - Offline is the system's best sustained throughput at a batch the submitter chose and does not
  *   report; it is compared with the simulator's best throughput over batches 1 to 2048.
+ * - GPUs without an SM count in their file (L4, L40S, A40, …) cannot run the kernel model; the site
+ *   simulates them with the layer roofline of their default stack, and those predictions are checked
+ *   here too, apart (`engine: "roofline"`), since readers see them on those GPUs' pages.
  * - SingleStream is one image per query: its batch-1 throughput (1000 ÷ the 90th-percentile latency in
  *   ms, as the atlas reads every SingleStream result) is compared with the simulated batch-1
  *   throughput, so that every error here is a throughput error with the same sign as the rest of the
  *   validation (above zero: the model is too fast).
  */
 import { perAccelerator, type MlperfResult } from "../mlperf/normalize.ts";
-import { stackModel, type SimulatorContext } from "./context.ts";
+import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { matchStack } from "./fit.ts";
 import { modelProfile } from "./profile.ts";
-import { isBatchResult, simulateWith, type BatchResult } from "./simulate.ts";
+import { isBatchResult, simulateWith, type BatchResult, type StackModel } from "./simulate.ts";
 import { round } from "./sweep.ts";
 
 /** Where INT8 comes from: GPUBaseConfig sets input_dtype (line 25) and precision (line 27) to "int8". */
@@ -34,6 +37,8 @@ export interface MlperfValidationPoint {
   accelerator: string;
   scenario: "Offline" | "SingleStream";
   stack: string;
+  /** The GPU kernel model, or the layer roofline for a GPU without an SM count. */
+  engine: "kernels" | "roofline";
   /** Images/s: Offline per accelerator; SingleStream 1000 ÷ 90th-percentile latency (ms). */
   measured: number;
   predicted: number;
@@ -49,9 +54,10 @@ export interface MlperfValidation {
   precision: "int8";
   precision_source: string;
   points: MlperfValidationPoint[];
-  /** MAPE and signed bias per scenario, over all points and over accelerators the fit never saw. */
+  /** MAPE and signed bias per scenario and engine, over all points and over accelerators the fit never saw. */
   summary: {
     scenario: "Offline" | "SingleStream";
+    engine: "kernels" | "roofline";
     points: number;
     mape_pct: number | null;
     bias_pct: number | null;
@@ -62,6 +68,7 @@ export interface MlperfValidation {
   byAccelerator: {
     accelerator: string;
     scenario: string;
+    engine: "kernels" | "roofline";
     points: number;
     mape_pct: number;
     bias_pct: number;
@@ -93,12 +100,12 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       continue;
     }
     const device = r.accelerator ? ctx.devices.get(r.accelerator) : undefined;
-    const stack = matchStack(ctx.params, r.framework, "");
-    const sm = r.accelerator ? stackModel(ctx, r.accelerator, stack, "int8") : null;
-    if (!device || !sm || "error" in sm || sm.engine !== "kernels" || !device.peak.int8) {
-      skip("accelerator without the GPU kernel model's specifications (SM count, INT8 peak)");
+    const model = device?.peak.int8 ? modelFor(ctx, device.id, r.framework) : null;
+    if (!device || !model) {
+      skip("accelerator the simulator cannot run at INT8 (no INT8 peak in its file)");
       continue;
     }
+    const { stack, sm } = model;
     const measured = r.scenario === "Offline" ? perAccelerator(r) : r.nodes === 1 ? r.throughput : null;
     if (measured === null) {
       skip("not a single-node system (no value per accelerator)");
@@ -142,6 +149,7 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       accelerator: r.accelerator!,
       scenario: r.scenario,
       stack,
+      engine: sm.engine,
       measured: round(measured),
       predicted: round(predicted),
       predicted_batch: batch,
@@ -151,26 +159,30 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
     });
   }
   const scenarios = ["Offline", "SingleStream"] as const;
-  const summary = scenarios.map((scenario) => {
-    const errors = points.filter((p) => p.scenario === scenario);
-    const unseen = errors.filter((p) => !p.accelerator_in_fit);
-    const mape = (ps: readonly MlperfValidationPoint[]) =>
-      ps.length ? round(mean(ps.map((p) => Math.abs(p.error_pct))), 4) : null;
-    const bias = (ps: readonly MlperfValidationPoint[]) =>
-      ps.length ? round(mean(ps.map((p) => p.error_pct)), 4) : null;
-    return {
-      scenario,
-      points: errors.length,
-      mape_pct: mape(errors),
-      bias_pct: bias(errors),
-      unseen_points: unseen.length,
-      unseen_mape_pct: mape(unseen),
-      unseen_bias_pct: bias(unseen),
-    };
-  });
+  const engines = ["kernels", "roofline"] as const;
+  const summary = engines.flatMap((engine) =>
+    scenarios.map((scenario) => {
+      const errors = points.filter((p) => p.scenario === scenario && p.engine === engine);
+      const unseen = errors.filter((p) => !p.accelerator_in_fit);
+      const mape = (ps: readonly MlperfValidationPoint[]) =>
+        ps.length ? round(mean(ps.map((p) => Math.abs(p.error_pct))), 4) : null;
+      const bias = (ps: readonly MlperfValidationPoint[]) =>
+        ps.length ? round(mean(ps.map((p) => p.error_pct)), 4) : null;
+      return {
+        scenario,
+        engine,
+        points: errors.length,
+        mape_pct: mape(errors),
+        bias_pct: bias(errors),
+        unseen_points: unseen.length,
+        unseen_mape_pct: mape(unseen),
+        unseen_bias_pct: bias(unseen),
+      };
+    }),
+  );
   const groups = new Map<string, MlperfValidationPoint[]>();
   for (const p of points) {
-    const key = `${p.accelerator}|${p.scenario}`;
+    const key = `${p.accelerator}|${p.scenario}|${p.engine}`;
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   const byAccelerator = [...groups.entries()]
@@ -178,6 +190,7 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
     .map(([key, ps]) => ({
       accelerator: key.split("|")[0]!,
       scenario: key.split("|")[1]!,
+      engine: ps[0]!.engine,
       points: ps.length,
       mape_pct: round(mean(ps.map((p) => Math.abs(p.error_pct))), 4),
       bias_pct: round(mean(ps.map((p) => p.error_pct)), 4),
@@ -194,6 +207,28 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
   };
 }
 
-/** The GPUs of the comparison whose other published tables the fit did (or did not) train on. */
+/**
+ * The simulator a result is compared with: the GPU kernel model under the stack its framework maps
+ * to, else (a GPU without an SM count) the layer roofline of the accelerator's default stack, as its
+ * page shows it; null when neither can run.
+ */
+function modelFor(
+  ctx: SimulatorContext,
+  accelerator: string,
+  framework: string,
+): { stack: string; sm: StackModel } | null {
+  const stack = matchStack(ctx.params, framework, "");
+  const kernels = stackModel(ctx, accelerator, stack, "int8");
+  if (!("error" in kernels)) return { stack, sm: kernels };
+  const fallback = defaultStack(ctx, accelerator);
+  const roofline = stackModel(ctx, accelerator, fallback, "int8");
+  return "error" in roofline || roofline.engine !== "roofline" ? null : { stack: fallback, sm: roofline };
+}
+
+/** The GPUs of the kernel-model comparison whose other published tables the fit did (or did not) train on. */
 export const mlperfGpus = (v: MlperfValidation, inFit: boolean): Set<string> =>
-  new Set(v.points.filter((p) => p.accelerator_in_fit === inFit).map((p) => p.accelerator));
+  new Set(
+    v.points
+      .filter((p) => p.engine === "kernels" && p.accelerator_in_fit === inFit)
+      .map((p) => p.accelerator),
+  );

@@ -613,11 +613,23 @@ describe("simulated scaling figure", () => {
       { model: "resnet50_v1.5", width: 2048, height: 1024 },
     ],
     assumed: ["board power 500 W (assumed: not published)"],
+    engine: "roofline",
+    checked: "Checked against 3 results: off by 12 %.",
   });
-  it("says which assumed specifications its predictions rest on", async () => {
+  it("says which model made it, which assumed specifications it rests on, and how it fared against data", async () => {
     expect(spec.caption).toContain(
       "rest on assumed specifications: board power 500 W (assumed: not published)",
     );
+    expect(spec.caption).toContain("per-layer roofline");
+    expect(spec.caption).toContain("Checked against 3 results: off by 12 %.");
+    const gpu = simulatedScalingFigure(sim, {
+      accelerator: { id: "acc-a", name: "Acc A" },
+      precisions: ["fp16"],
+      curves: [{ model: "resnet50_v1.5", width: 224, height: 224 }],
+      engine: "kernels",
+    });
+    expect(gpu.caption).toContain("GPU kernel model");
+    expect(gpu.caption).not.toContain("roofline");
     expect((plotOptions(spec, WIDE).y as Plot.ScaleOptions).type).toBe("log");
     await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/simulated.svg");
   });

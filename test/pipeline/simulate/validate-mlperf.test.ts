@@ -68,7 +68,8 @@ describe("the MLPerf comparison", () => {
       result({ division: "open" }),
       result({ validity: "INVALID" }),
       result({ framework: "ONNX Runtime" }),
-      result({ accelerator: "l4", acceleratorModel: "NVIDIA L4" }),
+      result({ accelerator: "l4", acceleratorModel: "NVIDIA L4", perNode: 1, throughput: 12000 }),
+      result({ accelerator: null, acceleratorModel: "Unknown part", deviceKind: "unmapped" }),
       result({ nodes: 2 }),
       result({ scenario: "Server" }),
       result({ benchmark: "retinanet" }),
@@ -99,14 +100,14 @@ describe("the MLPerf comparison", () => {
     expect(v.points.find((x) => x.accelerator === "t4")!.accelerator_in_fit).toBe(true);
     expect(v.points.find((x) => x.accelerator === "h100-sxm")!.accelerator_in_fit).toBe(false);
     expect([...mlperfGpus(v, false)]).toEqual(["h100-sxm"]);
-    const offline = v.summary.find((s) => s.scenario === "Offline")!;
+    const offline = v.summary.find((s) => s.scenario === "Offline" && s.engine === "kernels")!;
     expect(offline.points).toBe(2);
     expect(offline.unseen_points).toBe(1);
     const h100 = v.points.find((x) => x.accelerator === "h100-sxm")!;
     expect(h100.measured).toBe(80000);
     expect(offline.unseen_mape_pct).toBe(Math.abs(h100.error_pct));
     const mean = v.points
-      .filter((x) => x.scenario === "Offline")
+      .filter((x) => x.scenario === "Offline" && x.engine === "kernels")
       .reduce((s, x) => s + Math.abs(x.error_pct) / 2, 0);
     // Summaries keep 4 significant digits.
     expect(Math.abs(offline.mape_pct! / mean - 1)).toBeLessThan(5e-4);
@@ -115,7 +116,7 @@ describe("the MLPerf comparison", () => {
   it("counts every ResNet-50 Offline or SingleStream result it leaves out, by reason", () => {
     expect(v.left_out).toEqual([
       {
-        reason: "accelerator without the GPU kernel model's specifications (SM count, INT8 peak)",
+        reason: "accelerator the simulator cannot run at INT8 (no INT8 peak in its file)",
         results: 1,
       },
       { reason: "not a single-node system (no value per accelerator)", results: 1 },
@@ -123,6 +124,20 @@ describe("the MLPerf comparison", () => {
       { reason: "not run with TensorRT", results: 1 },
       { reason: "open division (the model may differ)", results: 1 },
     ]);
-    expect(v.points).toHaveLength(3);
+    expect(v.points).toHaveLength(4);
+  });
+
+  it("checks a GPU without an SM count with the layer roofline its page shows, and keeps it apart", () => {
+    const l4 = v.points.find((x) => x.accelerator === "l4")!;
+    expect(l4.engine).toBe("roofline");
+    expect(l4.stack).toBe("default");
+    expect(l4.measured).toBe(12000);
+    expect(v.points.filter((x) => x.accelerator !== "l4").every((x) => x.engine === "kernels")).toBe(true);
+    const roofline = v.summary.find((s) => s.scenario === "Offline" && s.engine === "roofline")!;
+    expect(roofline.points).toBe(1);
+    expect(roofline.mape_pct).toBe(Math.abs(l4.error_pct));
+    // The kernel model's numbers do not include it.
+    expect(v.summary.find((s) => s.scenario === "Offline" && s.engine === "kernels")!.points).toBe(2);
+    expect(mlperfGpus(v, false)).not.toContain("l4");
   });
 });
