@@ -2,6 +2,7 @@
 import type { FigureSource } from "./figures.ts";
 import { groupBy } from "../group.ts";
 import { count } from "../labels.ts";
+import { num } from "../figures/common.ts";
 import type { FigureSpec } from "../figures/spec.ts";
 import { collectFigures } from "../figures/spec.ts";
 import { memoryFigure } from "../figures/memory.ts";
@@ -15,7 +16,7 @@ import { assumedSpecs, PERFORMANCE_SPECS } from "./specs.ts";
 
 /** The GPUs of the MLPerf validation whose other tables the fit trained on, by name. */
 function inFit(atlas: Parameters<FigureSource>[0]): string {
-  const ids = atlas.validation ? mlperfGpus(atlas.validation.mlperf, true) : new Set<string>();
+  const ids = atlas.validation ? mlperfGpus(atlas.validation.mlperf, "seen") : new Set<string>();
   const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
   return names.length ? names.join(", ") : "none of these GPUs";
 }
@@ -31,7 +32,7 @@ function sweepEngine(atlas: Parameters<FigureSource>[0], accelerator: string): "
 function mlperfCheck(atlas: Parameters<FigureSource>[0], accelerator: string): string | undefined {
   const rows = atlas.validation?.mlperf.byAccelerator.filter((a) => a.accelerator === accelerator) ?? [];
   if (rows.length === 0) return undefined;
-  const pct = (x: number) => `${Number(x.toPrecision(3))} %`;
+  const pct = (x: number) => `${num(x, 3)} %`;
   const parts = rows.map(
     (a) =>
       `${a.scenario === "Offline" ? "Offline throughput" : "SingleStream (batch 1)"}: off by ${pct(a.mape_pct)} on average over ${count(a.points, "result")} (${a.bias_pct < 0 ? "too slow" : "too fast"} by ${pct(Math.abs(a.bias_pct))} on balance)`,

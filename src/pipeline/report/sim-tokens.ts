@@ -13,7 +13,8 @@ import { simulatedQuantities } from "../simulate/profile.ts";
 import { resolveModelId } from "../simulate/models/index.ts";
 import { PRECISIONS, type Precision } from "../simulate/accounting.ts";
 import { smallestBatchBySeries } from "../simulate/sweep.ts";
-import type { ErrorStats, ValidationSummary } from "../simulate/validate.ts";
+import type { ErrorStats } from "../simulate/error-stats.ts";
+import type { ValidationSummary } from "../simulate/validate.ts";
 import { formatNumber } from "./tokens.ts";
 import { mlperfGpus } from "../simulate/validate-mlperf.ts";
 
@@ -102,10 +103,7 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
       if (!m) throw new Error("the simulator did not run");
       if (which !== "seen" && which !== "unseen" && which !== "roofline")
         throw new Error(`expected seen, unseen or roofline, got ${JSON.stringify(which)}`);
-      const ids =
-        which === "roofline"
-          ? new Set(m.points.filter((p) => p.engine === "roofline").map((p) => p.accelerator))
-          : mlperfGpus(m, which === "seen");
+      const ids = mlperfGpus(m, which);
       const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
       if (names.length === 0) throw new Error(`no ${which} GPUs in the MLPerf validation`);
       return names.length === 1

@@ -20,6 +20,7 @@ import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { matchStack } from "./fit.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, type BatchResult, type StackModel } from "./simulate.ts";
+import { errorStats } from "./error-stats.ts";
 import { round } from "./sweep.ts";
 
 /** Where INT8 comes from: GPUBaseConfig sets input_dtype (line 25) and precision (line 27) to "int8". */
@@ -77,14 +78,15 @@ export interface MlperfValidation {
   left_out: { reason: string; results: number }[];
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorContext): MlperfValidation {
   const seen = new Set(ctx.points.filter((p) => p.training).map((p) => p.row.accelerator));
   const leftOut = new Map<string, number>();
   const skip = (reason: string) => leftOut.set(reason, (leftOut.get(reason) ?? 0) + 1);
   const points: MlperfValidationPoint[] = [];
+  /** Each point's relative error, unrounded, for the statistics. */
+  const errorOf = new Map<MlperfValidationPoint, number>();
   const cache = new Map<string, BatchResult | null>();
+  const profile = modelProfile("resnet50_v1.5", 224, 224);
   for (const r of results) {
     if (r.benchmark !== "resnet50" || (r.scenario !== "Offline" && r.scenario !== "SingleStream")) continue;
     if (r.division !== "closed") {
@@ -111,7 +113,6 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       skip("not a single-node system (no value per accelerator)");
       continue;
     }
-    const profile = modelProfile("resnet50_v1.5", 224, 224);
     const at = (batch: number) => {
       const key = `${r.accelerator}|${stack}|${batch}`;
       if (!cache.has(key)) {
@@ -141,7 +142,7 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       predicted = one.throughputImgS;
       batch = 1;
     }
-    points.push({
+    const point: MlperfValidationPoint = {
       study: r.study,
       round: r.round,
       submitter: r.submitter,
@@ -156,27 +157,36 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       error_pct: round(((predicted - measured) / measured) * 100, 4),
       accelerator_in_fit: seen.has(r.accelerator!),
       source: r.source,
-    });
+    };
+    points.push(point);
+    errorOf.set(point, (predicted - measured) / measured);
   }
+  const stats = (key: string, ps: readonly MlperfValidationPoint[]) =>
+    errorStats(
+      key,
+      ps.map((p) => errorOf.get(p)!),
+    );
   const scenarios = ["Offline", "SingleStream"] as const;
   const engines = ["kernels", "roofline"] as const;
   const summary = engines.flatMap((engine) =>
     scenarios.map((scenario) => {
-      const errors = points.filter((p) => p.scenario === scenario && p.engine === engine);
-      const unseen = errors.filter((p) => !p.accelerator_in_fit);
-      const mape = (ps: readonly MlperfValidationPoint[]) =>
-        ps.length ? round(mean(ps.map((p) => Math.abs(p.error_pct))), 4) : null;
-      const bias = (ps: readonly MlperfValidationPoint[]) =>
-        ps.length ? round(mean(ps.map((p) => p.error_pct)), 4) : null;
+      const all = stats(
+        scenario,
+        points.filter((p) => p.scenario === scenario && p.engine === engine),
+      );
+      const unseen = stats(
+        scenario,
+        points.filter((p) => p.scenario === scenario && p.engine === engine && !p.accelerator_in_fit),
+      );
       return {
         scenario,
         engine,
-        points: errors.length,
-        mape_pct: mape(errors),
-        bias_pct: bias(errors),
-        unseen_points: unseen.length,
-        unseen_mape_pct: mape(unseen),
-        unseen_bias_pct: bias(unseen),
+        points: all.points,
+        mape_pct: all.mape_pct,
+        bias_pct: all.bias_pct,
+        unseen_points: unseen.points,
+        unseen_mape_pct: unseen.mape_pct,
+        unseen_bias_pct: unseen.bias_pct,
       };
     }),
   );
@@ -187,14 +197,17 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
   }
   const byAccelerator = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, ps]) => ({
-      accelerator: key.split("|")[0]!,
-      scenario: key.split("|")[1]!,
-      engine: ps[0]!.engine,
-      points: ps.length,
-      mape_pct: round(mean(ps.map((p) => Math.abs(p.error_pct))), 4),
-      bias_pct: round(mean(ps.map((p) => p.error_pct)), 4),
-    }));
+    .map(([key, ps]) => {
+      const s = stats(key, ps);
+      return {
+        accelerator: ps[0]!.accelerator,
+        scenario: ps[0]!.scenario,
+        engine: ps[0]!.engine,
+        points: s.points,
+        mape_pct: s.mape_pct!,
+        bias_pct: s.bias_pct!,
+      };
+    });
   return {
     precision: "int8",
     precision_source: MLPERF_PRECISION_SOURCE,
@@ -225,10 +238,14 @@ function modelFor(
   return "error" in roofline || roofline.engine !== "roofline" ? null : { stack: fallback, sm: roofline };
 }
 
-/** The GPUs of the kernel-model comparison whose other published tables the fit did (or did not) train on. */
-export const mlperfGpus = (v: MlperfValidation, inFit: boolean): Set<string> =>
-  new Set(
-    v.points
-      .filter((p) => p.engine === "kernels" && p.accelerator_in_fit === inFit)
-      .map((p) => p.accelerator),
-  );
+/**
+ * GPUs of the comparison: `seen` / `unseen`, those the kernel model simulates whose other published
+ * tables the fit did / did not train on; `roofline`, those only the layer roofline simulates.
+ */
+export function mlperfGpus(v: MlperfValidation, which: "seen" | "unseen" | "roofline"): Set<string> {
+  const of = (p: MlperfValidationPoint) =>
+    which === "roofline"
+      ? p.engine === "roofline"
+      : p.engine === "kernels" && p.accelerator_in_fit === (which === "seen");
+  return new Set(v.points.filter(of).map((p) => p.accelerator));
+}

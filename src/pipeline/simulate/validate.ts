@@ -15,6 +15,7 @@ import { resolveModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 import { round, simulatedRow } from "./sweep.ts";
+import { errorStats, type ErrorStats } from "./error-stats.ts";
 import { validateMlperf, type MlperfValidation } from "./validate-mlperf.ts";
 import type { MlperfResult } from "../mlperf/normalize.ts";
 
@@ -116,14 +117,6 @@ export interface ValidationPoint {
   engine: "kernels" | "roofline";
 }
 
-/** MAPE and signed mean error (bias) of a group of points, in percent. */
-export interface ErrorStats {
-  key: string;
-  points: number;
-  mape_pct: number | null;
-  bias_pct: number | null;
-}
-
 export interface ValidationSummary {
   /** GPU kernel model: training points and parameters the fit moved. */
   training_points: number;
@@ -184,16 +177,6 @@ export interface ValidationReport {
 }
 
 const rel = (sim: number, meas: number) => (sim - meas) / meas;
-function stats(key: string, errors: readonly number[]): ErrorStats {
-  if (errors.length === 0) return { key, points: 0, mape_pct: null, bias_pct: null };
-  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    key,
-    points: errors.length,
-    mape_pct: round(100 * mean(errors.map(Math.abs)), 4),
-    bias_pct: round(100 * mean(errors), 4),
-  };
-}
 const groupStats = (
   points: readonly ValidationPoint[],
   key: (p: ValidationPoint) => string,
@@ -205,7 +188,7 @@ const groupStats = (
     if (e === null) continue;
     groups.set(key(p), [...(groups.get(key(p)) ?? []), e]);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => stats(k, e));
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => errorStats(k, e));
 };
 
 /** Batch regimes the issue of simulator accuracy cares about: small batches are host- and latency-bound. */
@@ -285,33 +268,33 @@ export function validate(
       : p.training
         ? null
         : rel(p.simulated_throughput_img_s, p.measured_throughput_img_s);
-  const loao = stats(
+  const loao = errorStats(
     "all",
     gpu.map(loaoErr).filter((e): e is number => e !== null),
   );
-  const lomo = stats(
+  const lomo = errorStats(
     "all",
     gpu.map(lomoErr).filter((e): e is number => e !== null),
   );
-  const loaoCovered = stats(
+  const loaoCovered = errorStats(
     "covered",
     gpu
       .filter((p) => p.loao_covered)
       .map(loaoErr)
       .filter((e): e is number => e !== null),
   );
-  const lomoCovered = stats(
+  const lomoCovered = errorStats(
     "covered",
     gpu
       .filter((p) => p.lomo_covered)
       .map(lomoErr)
       .filter((e): e is number => e !== null),
   );
-  const inSample = stats(
+  const inSample = errorStats(
     "training",
     gpu.filter((p) => p.training).map((p) => rel(p.simulated_throughput_img_s, p.measured_throughput_img_s)),
   );
-  const roofline = stats(
+  const roofline = errorStats(
     "roofline",
     points
       .filter((p) => p.engine === "roofline" && p.in_scope)
@@ -337,7 +320,7 @@ export function validate(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, ps]) => {
       const first = ps[0]!;
-      const s = stats(
+      const s = errorStats(
         id,
         ps.map(seriesErr).filter((e): e is number => e !== null),
       );
@@ -390,7 +373,7 @@ export function validate(
     breakdown,
     series,
     byStudy: studies.map((study) => ({
-      ...stats(
+      ...errorStats(
         study,
         points
           .filter((p) => p.study === study)
