@@ -196,6 +196,13 @@ export function getAtlas(): Promise<PageAtlas> {
   });
 }
 
+/** Accelerators whose simulated curves were checked against their MLPerf results (the caption says how far off). */
+export function mlperfCheckedAccelerators(): Promise<Set<string>> {
+  return once("mlperf-checked", async () => {
+    return new Set(readSiteAtlas().validation?.mlperf.byAccelerator.map((a) => a.accelerator) ?? []);
+  });
+}
+
 /** Every MLPerf result of every imported round (valid or not), in the pipeline's order; read once. */
 export function mlperfResults(): Promise<MlperfResult[]> {
   return once("mlperf", async () => readSiteAtlas().mlperf);

@@ -34,6 +34,17 @@ describe("MLPerf on the site", () => {
     },
   );
 
+  it("an accelerator with MLPerf results only says its simulated curves were checked against them, and how far off", () => {
+    const l4 = page("accelerators/l4");
+    expect(l4).toContain("its MLPerf results were compared with them");
+    expect(l4).not.toContain("these curves are untested");
+    expect(l4).toMatch(
+      /Checked against MLPerf Inference ResNet-50 results on this accelerator[^.]*Offline throughput: off by \d+(\.\d+)? %/,
+    );
+    // Without measurements of any kind the curves stay untested.
+    expect(page("accelerators/mn-core-2")).toContain("these curves are untested");
+  });
+
   it("a round's study page lists its results, audit and skipped folders", () => {
     const html = page("studies/mlperf-inference-v3-0-resnet50");
     expect(html).toContain("mlcommons/inference_results_v3.0@1948f9b5b93c5b4dcafe15de0faa08cdf1439fca");
