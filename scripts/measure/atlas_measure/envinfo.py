@@ -13,6 +13,8 @@ ENV_KEYS = (
     "gpu_memory_total_bytes",
     "gpu_compute_capability",
     "gpu_multiprocessors",
+    "gpu_l2_cache_bytes",
+    "cpu_model",
     "driver_version",
     "nvml_cuda_driver_version",
     "cuda_runtime_version",
@@ -66,6 +68,8 @@ def collect(torch: Any, nvml: Any, device_index: int = 0, handle: Any = None) ->
             return None
 
     env["python_version"] = platform.python_version()
+    # Eager execution at small batches waits on the host: its processor is part of the result.
+    env["cpu_model"] = read("cpu_model", cpu_model)
     env["os"] = platform.platform()
     if torch is not None:
         env["torch_version"] = read("torch_version", lambda: str(torch.__version__))
@@ -78,6 +82,8 @@ def collect(torch: Any, nvml: Any, device_index: int = 0, handle: Any = None) ->
                 env["gpu_memory_total_bytes"] = int(props.total_memory)
                 env["gpu_compute_capability"] = "%d.%d" % (props.major, props.minor)
                 env["gpu_multiprocessors"] = int(props.multi_processor_count)
+                l2 = getattr(props, "L2_cache_size", None)  # PyTorch 2.1 and later
+                env["gpu_l2_cache_bytes"] = int(l2) if l2 else None
     if nvml is not None:
         h = handle
         if h is None:
@@ -101,6 +107,19 @@ def collect(torch: Any, nvml: Any, device_index: int = 0, handle: Any = None) ->
             env["energy_counter"] = read("energy_counter", lambda: nvml.nvmlDeviceGetTotalEnergyConsumption(h)) is not None
     env["unavailable"] = unavailable
     return env
+
+
+def cpu_model(cpuinfo: str = "/proc/cpuinfo") -> Optional[str]:
+    """The host processor's name from Linux's /proc/cpuinfo ("model name"), else platform's."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def read_clocks(nvml: Any, handle: Any, fn: str, read: Callable[[str, Callable[[], Any]], Any], key: str) -> Optional[Dict[str, int]]:
@@ -130,9 +149,12 @@ def describe(env: Dict[str, Any]) -> List[str]:
         return ", ".join("%s %d MHz" % (k, c[k]) for k in ("sm", "memory", "graphics") if k in c)
 
     mem = env.get("gpu_memory_total_bytes")
+    l2 = env.get("gpu_l2_cache_bytes")
     lines = [
-        "GPU: %s; memory %s; compute capability %s; multiprocessors %s." % (
-            v("gpu_name"), "%.1f GiB" % (mem / 2**30) if mem else "not read", v("gpu_compute_capability"), v("gpu_multiprocessors")),
+        "GPU: %s; memory %s; compute capability %s; multiprocessors %s; L2 cache %s." % (
+            v("gpu_name"), "%.1f GiB" % (mem / 2**30) if mem else "not read", v("gpu_compute_capability"), v("gpu_multiprocessors"),
+            "%d bytes" % l2 if l2 else "not read"),
+        "Host processor: %s." % v("cpu_model"),
         "Software: NVIDIA driver %s (CUDA driver API %s); PyTorch %s; CUDA runtime %s; cuDNN %s; Python %s; %s." % (
             v("driver_version"), v("nvml_cuda_driver_version"), v("torch_version"), v("cuda_runtime_version"), v("cudnn_version"), v("python_version"), v("os")),
         "Power limit as read through NVML: %s (enforced %s, default %s); persistence mode %s." % (
@@ -152,7 +174,8 @@ ACCELERATOR_PATTERNS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("h100", "pcie"), "h100-pcie"),
     (("h100", "nvl"), "h100-nvl"),
     (("h100",), "h100-sxm"),  # "NVIDIA H100 80GB HBM3" is the SXM5 board
-    (("h200",), "h200"),
+    (("h200", "nvl"), "h200-nvl"),
+    (("h200",), "h200-sxm"),  # "NVIDIA H200" is the SXM board
     (("a100", "pcie", "80gb"), "a100-pcie-80gb"),
     (("a100", "80gb", "pcie"), "a100-pcie-80gb"),
     (("a100", "pcie"), "a100-pcie-40gb"),

@@ -9,7 +9,7 @@ class NvmlError(Exception):
 
 
 def fake_torch():
-    props = SimpleNamespace(name="NVIDIA H100 80GB HBM3", total_memory=85520809984, major=9, minor=0, multi_processor_count=132)
+    props = SimpleNamespace(name="NVIDIA H100 80GB HBM3", total_memory=85520809984, major=9, minor=0, multi_processor_count=132, L2_cache_size=52428800)
     return SimpleNamespace(
         __version__="2.4.0+cu124",
         version=SimpleNamespace(cuda="12.4"),
@@ -124,12 +124,21 @@ class CollectTest(unittest.TestCase):
     def test_describe(self):
         lines = E.describe(E.collect(fake_torch(), FakeNvml(app_clocks=False)))
         text = "\n".join(lines)
-        self.assertIn("GPU: NVIDIA H100 80GB HBM3; memory 79.6 GiB; compute capability 9.0; multiprocessors 132.", text)
+        self.assertIn("GPU: NVIDIA H100 80GB HBM3; memory 79.6 GiB; compute capability 9.0; multiprocessors 132; L2 cache 52428800 bytes.", text)
         self.assertIn("Power limit as read through NVML: 700 W (enforced 650 W, default 700 W); persistence mode on.", text)
         self.assertIn("current sm 1755 MHz, memory 2619 MHz, graphics 1755 MHz", text)
         self.assertIn("application clocks not read", text)
+        self.assertIn("Host processor: ", text)
         self.assertIn("Readings not available", lines[-1])
         self.assertIn("not read", "\n".join(E.describe(E.collect(None, None))))
+
+    def test_cpu_model_from_cpuinfo(self):
+        import tempfile, os
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "cpuinfo")
+            with open(p, "w") as f:
+                f.write("processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Platinum 8480C\n")
+            self.assertEqual(E.cpu_model(p), "Intel(R) Xeon(R) Platinum 8480C")
 
 
 class AcceleratorIdTest(unittest.TestCase):
@@ -138,7 +147,8 @@ class AcceleratorIdTest(unittest.TestCase):
             "NVIDIA H100 80GB HBM3": "h100-sxm",
             "NVIDIA H100 PCIe": "h100-pcie",
             "NVIDIA H100 NVL": "h100-nvl",
-            "NVIDIA H200": "h200",
+            "NVIDIA H200": "h200-sxm",
+            "NVIDIA H200 NVL": "h200-nvl",
             "NVIDIA A100-SXM4-40GB": "a100-sxm4-40gb",
             "NVIDIA A100-SXM4-80GB": "a100-sxm4-80gb",
             "NVIDIA A100 80GB PCIe": "a100-pcie-80gb",
