@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure inference of ResNet-50 v1.5, ResNeXt101-32x4d and YOLOv3 on one GPU; write an atlas study.
 
-    python3 scripts/measure/measure.py --out data/studies/atlas-h100-sxm-2025-06-01
+    python3 scripts/measure/measure.py --out data/studies/h100-sxm-pytorch-2025-06-01
     python3 scripts/measure/measure.py --dry-run          # the planned grid; no GPU or PyTorch needed
 
 See docs/measure.md. Needs PyTorch with CUDA and nvidia-ml-py (for power) to measure; nothing else.

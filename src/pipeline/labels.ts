@@ -48,9 +48,25 @@ export function frameworkShort(framework: string): string {
   return head.replace(/\s+v?[\d.]+$/, "") || framework;
 }
 
-/** The framework up to its first comma or semicolon: "PopART (Poplar SDK 1.0.136)". */
-export const frameworkHead = (framework: string): string =>
-  (framework.split(/[,;]/)[0] ?? framework).trim() || framework;
+/**
+ * The framework up to its first comma or semicolon outside parentheses: "PopART (Poplar SDK 1.0.136)"
+ * for "PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX"; "PyTorch 2.11.0+cu130 (CUDA 13.0,
+ * cuDNN 9.19.0)" stays whole rather than being cut open inside its parentheses.
+ */
+export function frameworkHead(framework: string): string {
+  let depth = 0;
+  for (let i = 0; i < framework.length; i++) {
+    const c = framework[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if ((c === "," || c === ";") && depth === 0) return framework.slice(0, i).trim() || framework;
+  }
+  return framework.trim() || framework;
+}
+
+/** The execution mode without its parenthesised explanation, for panel titles. */
+export const executionHead = (execution: string): string =>
+  execution.replace(/\s*\([^()]*\)/g, "").trim() || execution;
 
 /** What identifies a series for a reader (a subset of a canonical row). */
 export interface SeriesMeta {
@@ -60,8 +76,14 @@ export interface SeriesMeta {
   framework: string;
   execution: string;
   devices: number;
+  input_width: number;
+  input_height: number;
   kind: "measured" | "simulated" | "claim";
 }
+
+/** "608×608": the input a series was measured at. */
+export const inputSize = (s: Pick<SeriesMeta, "input_width" | "input_height">): string =>
+  `${s.input_width}×${s.input_height}`;
 
 /** "mixed FP16, TF1 graph + XLA" (", 2 devices" when several): precision and how the network ran. */
 function seriesLabel(s: Pick<SeriesMeta, "precision" | "execution" | "devices">): string {
@@ -81,6 +103,7 @@ export function uniqueSeriesLabels(
   const own = series.filter((s) => !twinOf(s));
   const steps: ((s: SeriesMeta) => string)[] = [
     (s) => seriesLabel(s),
+    (s) => `${seriesLabel(s)}, ${inputSize(s)}`,
     (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)}`,
     (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)} (${s.study})`,
     (s) => `${seriesLabel(s)} (${s.series})`,

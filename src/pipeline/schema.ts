@@ -351,6 +351,9 @@ const studyCiteSchema = z
     path: ["container"],
   });
 
+/** Study ids the atlas keeps for its own citation keys (`atlas-<version>-…`); no study may take one. */
+export const RESERVED_STUDY_ID = /^atlas($|-)/;
+
 export const studySchema = z
   .object({
     id: idSchema,
@@ -411,6 +414,8 @@ export const specSchema = z
     formula: text(1000).optional(),
     assumed: z.boolean().optional(),
     note: text().optional(),
+    /** A value read on the board of a study the atlas measured (its environment notes): that study's id. */
+    measured_in: idSchema.optional(),
   })
   .strict()
   .refine((s) => !s.derived || s.formula !== undefined, {

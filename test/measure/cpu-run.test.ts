@@ -58,7 +58,7 @@ describe.runIf(TORCH || REQUIRE_TORCH)("npm run measure -- --device cpu", () => 
     const data = join(dir, "data");
     cpSync(join(ROOT, "data"), data, { recursive: true });
     writeFileSync(join(data, "accelerators", "cpu.yaml"), CPU_ACCELERATOR);
-    const study = join(data, "studies", "atlas-cpu-smoke");
+    const study = join(data, "studies", "cpu-smoke");
     const record = join(dir, "run.json");
     const run = spawnSync(
       "npm",
@@ -88,10 +88,10 @@ describe.runIf(TORCH || REQUIRE_TORCH)("npm run measure -- --device cpu", () => 
       expect(text).toContain(JSON.stringify(p.reason).slice(1, -1));
 
     const atlas = runPipeline(data);
-    const rows = atlas.rows.filter((r) => r.study === "atlas-cpu-smoke");
+    const rows = atlas.rows.filter((r) => r.study === "cpu-smoke");
     expect(rows).toHaveLength(measured.length);
     for (const p of measured) {
-      const series = `atlas-cpu-smoke-rn50-32x32-${p.precision}-eager`;
+      const series = `cpu-smoke-rn50-32x32-${p.precision}-eager`;
       const row = rows.find((r) => r.series === series && r.batch_size === p.batch);
       expect(row, `${series} batch ${p.batch}`).toMatchObject({
         kind: "measured",
@@ -106,6 +106,6 @@ describe.runIf(TORCH || REQUIRE_TORCH)("npm run measure -- --device cpu", () => 
       expect(near(row!.throughput_img_s, p.throughput_img_s!), "throughput").toBe(true);
       if (p.p90_ms != null) expect(near(row!.latency_p90_ms, p.p90_ms), "p90").toBe(true);
     }
-    expect(atlas.audit.filter((f) => f.study === "atlas-cpu-smoke" && f.severity === "warning")).toEqual([]);
+    expect(atlas.audit.filter((f) => f.study === "cpu-smoke" && f.severity === "warning")).toEqual([]);
   }, 300_000);
 });

@@ -108,7 +108,7 @@ describe("a study folder written by the harness", () => {
     cpSync(join(ROOT, "data", "accelerators", "h100-sxm.yaml"), join(dir, "accelerators", "h100-sxm.yaml"));
     writeFixture(dir);
     const data = loadData(dir);
-    expect(data.studies.map((s) => s.study.id)).toEqual(["atlas-test-h100-sxm"]);
+    expect(data.studies.map((s) => s.study.id)).toEqual(["test-h100-sxm"]);
     const study = data.studies[0]!;
     expect(study.tables.map((t) => [t.meta.file, t.rows.length])).toEqual([
       ["rn50-224x224-fp16-eager.csv", 4],
@@ -125,10 +125,7 @@ describe("a study folder written by the harness", () => {
     const rows = normalizeStudy(study);
     expect(rows).toHaveLength(6);
     expect(new Set(rows.map((r) => r.series))).toEqual(
-      new Set([
-        "atlas-test-h100-sxm-rn50-224x224-fp16-eager",
-        "atlas-test-h100-sxm-rn50-224x224-fp16-cudagraph",
-      ]),
+      new Set(["test-h100-sxm-rn50-224x224-fp16-eager", "test-h100-sxm-rn50-224x224-fp16-cudagraph"]),
     );
     expect(
       rows.every((r) => r.kind === "measured" && r.accelerator === "h100-sxm" && r.precision === "fp16"),
@@ -142,13 +139,11 @@ describe("a study folder written by the harness", () => {
     cpSync(join(ROOT, "data"), dir, { recursive: true });
     writeFixture(dir);
     const atlas = runPipeline(dir);
-    const mine = atlas.rows.filter((r) => r.study === "atlas-test-h100-sxm");
+    const mine = atlas.rows.filter((r) => r.study === "test-h100-sxm");
     expect(mine).toHaveLength(6);
-    expect(atlas.audit.filter((f) => f.study === "atlas-test-h100-sxm" && f.severity === "warning")).toEqual(
-      [],
-    );
+    expect(atlas.audit.filter((f) => f.study === "test-h100-sxm" && f.severity === "warning")).toEqual([]);
     // data/ has the simulator's parameters, so the pipeline simulates and validates.
     expect(atlas.validation).not.toBeNull();
-    expect(atlas.rows.some((r) => r.series === "sim-atlas-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(true);
+    expect(atlas.rows.some((r) => r.series === "sim-test-h100-sxm-rn50-224x224-fp16-eager")).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="measure.py",
         description="Measure ResNet-50 v1.5, ResNeXt101-32x4d and YOLOv3 inference on one GPU and write an atlas study folder.",
-        epilog="Example: python3 scripts/measure/measure.py --out data/studies/atlas-h100-sxm-2025-06-01. See docs/measure.md.",
+        epilog="Example: python3 scripts/measure/measure.py --out data/studies/h100-sxm-pytorch-2025-06-01. See docs/measure.md.",
     )
     p.add_argument("--out", help="study folder to write (its name is the study id; it must not exist or be empty)")
     p.add_argument("--quick", action="store_true", help="a short smoke run: 224x224, fp32 and fp16, batch up to 16, about two minutes")
@@ -210,7 +210,9 @@ def measure(a: argparse.Namespace, models: List[str], sizes: List[Tuple[int, int
     study_dir = os.path.abspath(a.out)
     study_id = os.path.basename(study_dir.rstrip(os.sep))
     if not ST.is_id(study_id):
-        raise UsageError("the folder name %r is not a study id: use lower-case letters, digits and dashes, e.g. atlas-h100-sxm-%s" % (study_id, utc_now()[:10]))
+        raise UsageError("the folder name %r is not a study id: use lower-case letters, digits and dashes, e.g. h100-sxm-pytorch-%s" % (study_id, utc_now()[:10]))
+    if ST.is_reserved_study_id(study_id):
+        raise UsageError("the folder name %r starts with 'atlas', which is reserved for the atlas's own citation keys: name the study after the card and the date, e.g. h100-sxm-pytorch-%s" % (study_id, utc_now()[:10]))
     if os.path.exists(study_dir) and os.listdir(study_dir):
         raise UsageError("%s exists and is not empty" % a.out)
     if a.accelerator is not None and not ST.is_id(a.accelerator):

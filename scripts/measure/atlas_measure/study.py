@@ -27,12 +27,21 @@ MAX_SERIES_ID = MAX_ID - len("sim-")
 MODEL_TITLES = {"resnet50_v1.5": "ResNet-50 v1.5", "resnext101_32x4d": "ResNeXt101-32x4d", "yolov3": "YOLOv3"}
 MODEL_SHORT = {"resnet50_v1.5": "rn50", "resnext101_32x4d": "rnx101", "yolov3": "yolov3"}
 PRECISION_TITLES = {"fp32": "FP32 (TF32 off)", "tf32": "TF32", "fp16": "FP16", "bf16": "BF16"}
-EXECUTION_TEXT = {"eager": "PyTorch eager", "cuda-graph": "PyTorch CUDA graphs (torch.cuda.graph capture, replay per batch)"}
+# Short, as series labels show them; the method says how graphs are captured and replayed.
+EXECUTION_TEXT = {"eager": "PyTorch eager", "cuda-graph": "PyTorch CUDA graphs"}
 EXECUTION_SHORT = {"eager": "eager", "cuda-graph": "cudagraph"}
 
 
 def is_id(s: str) -> bool:
     return bool(ID_PATTERN.match(s)) and len(s) <= MAX_ID
+
+
+# The atlas's own citation keys start with "atlas" (src/pipeline/cite/record.ts); a study may not.
+RESERVED_STUDY_ID = re.compile(r"^atlas($|-)")
+
+
+def is_reserved_study_id(s: str) -> bool:
+    return bool(RESERVED_STUDY_ID.match(s))
 
 
 # --- YAML ---------------------------------------------------------------------------------------
@@ -372,7 +381,7 @@ def build_study(run: RunInfo, outcomes: Sequence[object]) -> Tuple[Dict[str, Any
         tables.append({
             "file": name,
             "title": "%s, %dx%d, %s, %s: latency, throughput, board power and peak memory per batch" % (
-                MODEL_TITLES.get(ser.model, ser.model), used_w, used_h, PRECISION_TITLES[ser.precision], EXECUTION_TEXT[ser.execution].split(" (")[0]),
+                MODEL_TITLES.get(ser.model, ser.model), used_w, used_h, PRECISION_TITLES[ser.precision], EXECUTION_TEXT[ser.execution]),
             "source": "Atlas measurement harness run %s" % run.started_utc,
             "series": series_id(run.study_id, ser),
             "accelerator": run.accelerator,
@@ -393,10 +402,12 @@ def build_study(run: RunInfo, outcomes: Sequence[object]) -> Tuple[Dict[str, Any
     title = "PyTorch inference of %s on one %s (atlas harness, %s)" % (
         and_list([MODEL_TITLES.get(m, m) for m in run.models]), gpu, run.started_utc[:10])
     sizes = and_list(["%dx%d" % s for s in run.sizes])
+    # The largest batch any series reached, not the one planned (series stop at memory or time limits).
+    largest = max((o.point.batch for o in outcomes if isinstance(o, Measured)), default=run.settings.max_batch)
     summary = (
         "Per-batch latency (mean, median, p90, p99), throughput, average board power, energy efficiency and peak device "
         "memory of %s with random weights on one %s, at %s, batch 1 to %d, in %s, %s."
-        % (and_list([MODEL_TITLES.get(m, m) for m in run.models]), gpu, sizes, run.settings.max_batch,
+        % (and_list([MODEL_TITLES.get(m, m) for m in run.models]), gpu, sizes, largest,
            and_list([PRECISION_TITLES[p] for p in run.precisions]),
            " and ".join({"eager": "eager", "cuda-graph": "with CUDA graphs"}[e] for e in run.executions))
     )
@@ -418,6 +429,13 @@ def build_study(run: RunInfo, outcomes: Sequence[object]) -> Tuple[Dict[str, Any
         study["url"] = run.url
     study.update({
         "citation": ("%s (%d). %s. Inference Scaling Atlas, data/studies/%s." % (", ".join(authors), year, title, run.study_id))[:1000],
+        # A data set the atlas measured and publishes itself, not a manuscript (docs/data-format.md, "cite").
+        "cite": {
+            "type": "dataset",
+            "date": run.started_utc[:10],
+            "publisher": "Inference Scaling Atlas",
+            "genre": "Measurements made with the atlas harness",
+        },
         "license": {
             "redistribution": "allowed",
             "note": "Measured for the Inference Scaling Atlas with its harness and contributed under the atlas' data licence (CC-BY-4.0, CITATION.cff).",

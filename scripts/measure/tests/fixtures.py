@@ -78,7 +78,7 @@ def fake_outcomes() -> List[object]:
     return out
 
 
-def fake_run(study_id: str = "atlas-test-h100-sxm", **kw: Any) -> ST.RunInfo:
+def fake_run(study_id: str = "test-h100-sxm", **kw: Any) -> ST.RunInfo:
     args: Dict[str, Any] = dict(
         study_id=study_id,
         accelerator="h100-sxm",
@@ -99,7 +99,7 @@ def fake_run(study_id: str = "atlas-test-h100-sxm", **kw: Any) -> ST.RunInfo:
     return ST.RunInfo(**args)
 
 
-def write_fixture_study(parent: str, study_id: str = "atlas-test-h100-sxm") -> str:
+def write_fixture_study(parent: str, study_id: str = "test-h100-sxm") -> str:
     study, files = ST.build_study(fake_run(study_id), fake_outcomes())
     out = os.path.join(parent, study_id)
     ST.write_study(out, study, files, comment="Synthetic study written by scripts/measure/tests/fixtures.py (not measurements).")

@@ -53,14 +53,15 @@ class DryRunTest(unittest.TestCase):
                           (["--dry-run", "--precisions", "int8"], "unknown precision"),
                           (["--dry-run", "--max-batch", "0"], "max-batch"),
                           ([], "--out is required"),
-                          (["--out", "/tmp/Not An Id"], "not a study id")):
+                          (["--out", "/tmp/Not An Id"], "not a study id"),
+                          (["--out", "/tmp/atlas-h100-sxm-2025-06"], "reserved for the atlas's own citation keys")):
             code, _, err = run_main(*argv)
             self.assertEqual(code, 2, argv)
             self.assertIn(msg, err)
 
     def test_out_must_be_empty(self):
         with tempfile.TemporaryDirectory() as d:
-            out = os.path.join(d, "atlas-x")
+            out = os.path.join(d, "h100-x")
             os.makedirs(out)
             open(os.path.join(out, "keep"), "w").close()
             code, _, err = run_main("--out", out)
@@ -94,10 +95,10 @@ class NoTorchTest(unittest.TestCase):
     def test_measuring_without_torch_says_what_to_do(self):
         # torch hidden (None in sys.modules makes `import torch` fail) where it is installed.
         with tempfile.TemporaryDirectory() as d, mock.patch.dict(sys.modules, {"torch": None}):
-            code, _, err = run_main("--out", os.path.join(d, "atlas-x"), "--quick")
+            code, _, err = run_main("--out", os.path.join(d, "h100-x"), "--quick")
             self.assertEqual(code, 1)
             self.assertIn("PyTorch is not installed", err)
-            self.assertFalse(os.path.exists(os.path.join(d, "atlas-x")))
+            self.assertFalse(os.path.exists(os.path.join(d, "h100-x")))
 
 
 class RecordTest(unittest.TestCase):

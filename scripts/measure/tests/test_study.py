@@ -20,7 +20,7 @@ FIELD_UNITS = {
     "price_usd_per_hour": ["USD/h"], "cost_usd_total": ["USD"], "cost_usd_per_1000_img": ["USD/1000 img"],
     "label": ["text"], "text": ["text"],
 }
-STUDY_KEYS = ["id", "title", "authors", "year", "url", "citation", "license", "summary", "method", "caveats",
+STUDY_KEYS = ["id", "title", "authors", "year", "url", "citation", "cite", "license", "summary", "method", "caveats",
               "references_studies", "tables", "claims", "notes"]
 TABLE_KEYS = ["file", "title", "source", "source_url", "series", "accelerator", "devices", "model", "input", "precision",
               "framework", "execution", "images_per_run", "images_per_run_source", "price_usd_per_hour", "price_source",
@@ -113,7 +113,7 @@ class NumbersAndCsvTest(unittest.TestCase):
 class IdsTest(unittest.TestCase):
     def test_series_ids_are_ids_and_unique(self):
         a = P.Series("resnext101_32x4d", 2048, 1024, "fp32", "cuda-graph")
-        self.assertEqual(ST.series_id("atlas-h100-sxm-2025-06", a), "atlas-h100-sxm-2025-06-rnx101-2048x1024-fp32-cudagraph")
+        self.assertEqual(ST.series_id("h100-sxm-pytorch-2025-06", a), "h100-sxm-pytorch-2025-06-rnx101-2048x1024-fp32-cudagraph")
         self.assertEqual(ST.table_file(a), "rnx101-2048x1024-fp32-cudagraph.csv")
         long_id = "a-very-long-study-identifier-that-a-contributor-chose-2025"
         sid = ST.series_id(long_id, a)
@@ -125,9 +125,15 @@ class IdsTest(unittest.TestCase):
         self.assertEqual(len(ids), 120)
 
     def test_is_id(self):
-        self.assertTrue(ST.is_id("atlas-h100-sxm-2025-06-01"))
+        self.assertTrue(ST.is_id("h100-sxm-pytorch-2025-06-01"))
         for bad in ("Atlas", "-x", "a_b", "a" * 65, ""):
             self.assertFalse(ST.is_id(bad), bad)
+
+    def test_reserved_study_ids(self):
+        for reserved in ("atlas", "atlas-h100-sxm-2025-06"):
+            self.assertTrue(ST.is_reserved_study_id(reserved), reserved)
+        for free in ("atlases-of-gpus", "h100-atlas-2025", "h200-pytorch-2026-12-224"):
+            self.assertFalse(ST.is_reserved_study_id(free), free)
 
 
 class BuildStudyTest(unittest.TestCase):
@@ -139,11 +145,17 @@ class BuildStudyTest(unittest.TestCase):
         s = self.study
         self.assertTrue(set(s) <= set(STUDY_KEYS), set(s) - set(STUDY_KEYS))
         self.assertEqual([k for k in STUDY_KEYS if k in s], list(s))  # the contract's order
-        self.assertEqual(s["id"], "atlas-test-h100-sxm")
+        self.assertEqual(s["id"], "test-h100-sxm")
         self.assertEqual(s["year"], 2025)
         self.assertEqual(s["license"]["redistribution"], "allowed")
         self.assertLessEqual(len(s["method"]), 4000)
         self.assertLessEqual(len(s["summary"]), 2000)
+        # The batch range is the one measured, not the one planned.
+        largest = max(o.point.batch for o in fake_outcomes() if isinstance(o, P.Measured))
+        self.assertIn("batch 1 to %d," % largest, s["summary"])
+        # Cited as a data set the atlas publishes, dated by the run (not as an unpublished manuscript).
+        self.assertEqual(s["cite"], {"type": "dataset", "date": self.run.started_utc[:10], "publisher": "Inference Scaling Atlas",
+                                     "genre": "Measurements made with the atlas harness"})
         self.assertLessEqual(len(s["notes"]), 50)
         for text in s["notes"] + s["caveats"]:
             self.assertTrue(0 < len(text) <= 2000)
@@ -264,7 +276,7 @@ class WriteStudyTest(unittest.TestCase):
     def test_writes_yaml_and_csv_and_refuses_to_overwrite(self):
         study, files = ST.build_study(fake_run(), fake_outcomes())
         with tempfile.TemporaryDirectory() as d:
-            out = os.path.join(d, "atlas-test-h100-sxm")
+            out = os.path.join(d, "test-h100-sxm")
             written = ST.write_study(out, study, files, comment="test")
             self.assertEqual(sorted(os.listdir(out)), sorted(list(files) + ["study.yaml"]))
             self.assertEqual(len(written), 3)

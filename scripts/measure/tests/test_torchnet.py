@@ -90,7 +90,7 @@ class TorchNetTest(unittest.TestCase):
         from atlas_measure import cli
 
         with tempfile.TemporaryDirectory() as d:
-            out_dir = os.path.join(d, "atlas-cpu-smoke")
+            out_dir = os.path.join(d, "cpu-smoke")
             record = os.path.join(d, "run.json")
             out, err = io.StringIO(), io.StringIO()
             code = cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--contiguous", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",
@@ -119,7 +119,7 @@ class TorchNetTest(unittest.TestCase):
         from atlas_measure import runner as R
 
         with tempfile.TemporaryDirectory() as d, mock.patch.object(R.Runner, "time_calls", side_effect=TypeError("a bug")):
-            out_dir = os.path.join(d, "atlas-cpu-bug")
+            out_dir = os.path.join(d, "cpu-bug")
             out, err = io.StringIO(), io.StringIO()
             with self.assertRaisesRegex(TypeError, "a bug"):
                 cli.main(["--out", out_dir, "--device", "cpu", "--quick", "--models", "resnet50", "--sizes", "32", "--precisions", "fp32",

@@ -3,7 +3,7 @@
  * study page of the atlas, and the original study. BibTeX (bibtex.ts), CSL-JSON (csl.ts) and plain
  * text (text.ts) are all written from these records, so the three cannot disagree.
  */
-import type { Person, Study } from "../schema.ts";
+import { RESERVED_STUDY_ID, type Person, type Study } from "../schema.ts";
 import { compareSemver, type Release, type ReportVersion } from "./version.ts";
 
 /**
@@ -48,8 +48,6 @@ export interface ReportMeta {
   /** The concept DOI (all versions) once Zenodo has minted one. */
   doi?: string | null;
 }
-
-const RESERVED_KEYS = /^atlas($|-)/;
 
 /** A URL on the site: the live page, or with `release`, its immutable copy under /v/<version>/. */
 export function siteUrl(meta: ReportMeta, path: string, release?: string): string {
@@ -170,7 +168,7 @@ export function studyPageRecord(meta: ReportMeta, v: ReportVersion, study: Study
  * page (unpublished when it has no url) by its `authors`, each taken as an organisation.
  */
 export function originalRecord(study: Study): CitationRecord {
-  if (RESERVED_KEYS.test(study.id))
+  if (RESERVED_STUDY_ID.test(study.id))
     throw new Error(
       `study id ${JSON.stringify(study.id)}: ids starting with "atlas" are reserved for the atlas's own citation keys`,
     );

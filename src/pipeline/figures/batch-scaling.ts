@@ -23,7 +23,10 @@ import {
 import { distinctColors, precisionColor, SYMBOLS } from "./palette.ts";
 import {
   count,
+  executionHead,
   frameworkHead,
+  inputSize,
+  precisionName,
   modelName,
   modelSlug,
   uniqueSeriesLabels,
@@ -85,18 +88,17 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const own = [...metas.values()].filter((s) => s.kind === "measured");
   const hasTwin = new Set(twins.map((r) => r.series.replace(/^sim-/, "")));
 
-  // Panels: by framework (with the study where two studies used one framework), then execution, then precision.
-  const studiesOfHead = new Map<string, Set<string>>();
-  for (const s of own) {
-    const h = frameworkHead(s.framework);
-    studiesOfHead.set(h, new Set([...(studiesOfHead.get(h) ?? []), s.study]));
-  }
-  const source = (s: SeriesMeta) => {
-    const h = frameworkHead(s.framework);
-    return studiesOfHead.get(h)!.size > 1 ? `${h} (${s.study})` : h;
-  };
-  const groups = splitPanels(own, [source, (s) => s.execution, (s) => s.precision], (g) =>
-    g.reduce((n, s) => n + (hasTwin.has(s.series) ? 2 : 1), 0),
+  // Panels: by framework, then input size, then execution, then precision (the legend names the
+  // study where two series in one panel would otherwise read the same).
+  const groups = splitPanels(
+    own,
+    [
+      (s) => frameworkHead(s.framework),
+      inputSize,
+      (s) => executionHead(s.execution),
+      (s) => precisionName(s.precision),
+    ],
+    (g) => g.reduce((n, s) => n + (hasTwin.has(s.series) ? 2 : 1), 0),
   );
   const panelOf = new Map(groups.flatMap((g, i) => g.items.map((s) => [s.series, i] as const)));
   const styled = distinctColors(

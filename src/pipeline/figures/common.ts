@@ -162,7 +162,8 @@ export function splitPanels<T>(
       const k = keys[depth]!(item);
       byKey.set(k, [...(byKey.get(k) ?? []), item]);
     }
-    if (byKey.size === 1) return go(group, depth + 1, title.length ? title : [...byKey.keys()]);
+    // A key every item shares tells no panel apart: it stays out of the titles (the caption says it).
+    if (byKey.size === 1) return go(group, depth + 1, title);
     return [...byKey].flatMap(([k, g]) => go(g, depth + 1, [...title, k]));
   };
   return go(items, 0, []);

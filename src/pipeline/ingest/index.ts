@@ -1,10 +1,10 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
 import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { modelSlug } from "../labels.ts";
-import { ID_PATTERN, type Accelerator } from "../schema.ts";
+import { ID_PATTERN, SPEC_KEYS, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
-import { dataEntryKind, linkProblem, listDataFolder } from "./text.ts";
+import { dataEntryKind, linkProblem, listDataFolder, readDataFile } from "./text.ts";
 import { yamlPosition } from "./yaml.ts";
 import { loadAliasTable, type AliasTable } from "../mlperf/aliases.ts";
 
@@ -70,8 +70,35 @@ export function loadData(dataDir: string, display = "data"): DataSet {
   }
   const mlperfAliases = collect(() => loadAliasTable(root, new Set(accelerators.map((a) => a.id)))) ?? null;
   if (problems.length === 0) addProblems(problems, crossCheck(accelerators, studies));
+  if (problems.length === 0) addProblems(problems, measuredSpecsCheck(root, accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies, mlperfAliases };
+}
+
+/** A spec read on a measured board names a study that exists and measured that accelerator. */
+function measuredSpecsCheck(
+  root: { dir: string; display: string },
+  accelerators: Accelerator[],
+  studies: ParsedStudy[],
+): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  for (const a of accelerators) {
+    for (const k of SPEC_KEYS) {
+      const id = a.specs[k]?.measured_in;
+      if (id === undefined) continue;
+      const study = studies.find((s) => s.study.id === id);
+      if (study?.study.tables.some((t) => t.accelerator === a.id)) continue;
+      const file = `accelerators/${a.id}.yaml`;
+      problems.push({
+        file: `${root.display}/${file}`,
+        ...yamlPosition(readDataFile(root, file), ["specs", k, "measured_in"]),
+        message: `spec ${k} says it was read in a study that ${study ? "did not measure this accelerator" : "does not exist"}`,
+        expected: `a folder name under data/studies/ whose tables measured ${a.id}`,
+        found: JSON.stringify(id),
+      });
+    }
+  }
+  return problems;
 }
 
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */

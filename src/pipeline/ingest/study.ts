@@ -10,6 +10,7 @@ import {
 } from "../errors.ts";
 import {
   FIELD_UNITS,
+  RESERVED_STUDY_ID,
   studySchema,
   type Column,
   type NumericField,
@@ -97,6 +98,14 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
       ...at(["id"]),
       message: "study id does not match its folder name",
       expected: JSON.stringify(folderName),
+      found: JSON.stringify(study.id),
+    });
+  } else if (RESERVED_STUDY_ID.test(study.id)) {
+    problems.add({
+      ...at(["id"]),
+      message: 'study id is reserved: ids starting with "atlas" are the atlas\'s own citation keys',
+      expected:
+        'an id that does not start with "atlas" (e.g. h100-sxm-pytorch-2025-06); rename the folder too',
       found: JSON.stringify(study.id),
     });
   }

@@ -4,6 +4,7 @@
  *   {{crossover:<model>:<precision>}}  smallest swept input whose working set exceeds the weights
  *   {{val:<summary field>}}  the simulator's accuracy summary ("14.9 %", "273")
  *   {{valby:<accelerator|model|precision|regime|stack|study>:<key>:<loao|lomo>}}  MAPE of one group ("12.1 % (bias +3.0 %, 87 points)")
+ *   {{valseries:<measured series>}}  the full fit's error on one measured series ("18.9 % (bias −10.7 %, 9 points)"); held-out only where the series is not in the fit's training set
  *   {{simbatch:<sweep series>}}  smallest batch reaching 90 % of the series' best throughput
  *   {{mlperfval:<Offline|SingleStream>[:<accelerator>|unseen|roofline]}}  error against MLPerf results ("14.9 % (bias −12.6 %, 243 results)"): the GPU kernel model's, or with `roofline` the layer roofline's on GPUs without an SM count
  *   {{mlperfgpus:<seen|unseen|roofline>}}  the GPUs of that comparison whose other tables the fit did (not) see, or that only the roofline simulates, by name
@@ -19,6 +20,10 @@ import { formatNumber } from "./tokens.ts";
 import { mlperfGpus } from "../simulate/validate-mlperf.ts";
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 4)} MB`;
+
+/** "12.1 % (bias +3.0 %, 87 points)": an error, its sign spelled out, and what it is over. */
+const errorText = (mape: number, bias: number, n: number, what: string) =>
+  `${formatNumber(mape)} % (bias ${bias >= 0 ? "+" : "−"}${formatNumber(Math.abs(bias))} %, ${n} ${what})`;
 
 export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[]) => string> {
   let firstBatch: Map<string, number> | null = null;
@@ -75,8 +80,13 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
         s = b[kind].find((x) => x.key === key);
       }
       if (!s || s.mape_pct === null) throw new Error(`no validation points for ${group} ${key}`);
-      const sign = s.bias_pct! >= 0 ? "+" : "−";
-      return `${formatNumber(s.mape_pct)} % (bias ${sign}${formatNumber(Math.abs(s.bias_pct!))} %, ${s.points} points)`;
+      return errorText(s.mape_pct, s.bias_pct!, s.points, "points");
+    },
+    valseries: ([series]) => {
+      const s = atlas.validation?.series.find((x) => x.series === series);
+      if (!s || s.mape_pct === null || s.bias_pct === null)
+        throw new Error(`no validated measured series ${JSON.stringify(series)}`);
+      return errorText(s.mape_pct, s.bias_pct, s.points, "points");
     },
     mlperfval: ([scenario, which]) => {
       const m = atlas.validation?.mlperf;
@@ -95,8 +105,7 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
               })();
       if (!stats || stats.mape === null || stats.bias === null)
         throw new Error(`no MLPerf validation results for ${scenario} ${which ?? ""}`.trim());
-      const sign = stats.bias >= 0 ? "+" : "−";
-      return `${formatNumber(stats.mape)} % (bias ${sign}${formatNumber(Math.abs(stats.bias))} %, ${stats.n} results)`;
+      return errorText(stats.mape, stats.bias, stats.n, "results");
     },
     mlperfgpus: ([which]) => {
       const m = atlas.validation?.mlperf;

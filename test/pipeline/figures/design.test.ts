@@ -22,6 +22,8 @@ import {
 import { layoutLegend, lightSvg } from "../../../src/pipeline/figures/render.ts";
 import {
   count,
+  executionHead,
+  frameworkHead,
   frameworkShort,
   precisionName,
   uniqueSeriesLabels,
@@ -92,6 +94,7 @@ describe("labels", () => {
       framework: string,
       study = "st",
       kind: SeriesMeta["kind"] = "measured",
+      input_width = 224,
     ): SeriesMeta => ({
       series,
       study,
@@ -99,6 +102,8 @@ describe("labels", () => {
       framework,
       execution: "graph",
       devices: 1,
+      input_width,
+      input_height: input_width,
       kind,
     });
     const metas = [
@@ -113,6 +118,24 @@ describe("labels", () => {
     expect(labels.get("c")).toBe("FP16, graph, PyTorch (other)");
     expect(labels.get("sim-a")).toBe("simulated, FP16, graph, TF1");
     expect(new Set(labels.values()).size).toBe(4);
+    // Series of one study that differ only in their input are told apart by it.
+    const sizes = [
+      s("d", "PyTorch (y)", "st", "measured", 608),
+      s("e", "PyTorch (y)", "st", "measured", 1024),
+    ];
+    const bySize = uniqueSeriesLabels(sizes);
+    expect([bySize.get("d"), bySize.get("e")]).toEqual(["FP16, graph, 608×608", "FP16, graph, 1024×1024"]);
+  });
+  it("cut a framework at its first comma outside parentheses, and an execution mode before them", () => {
+    const torch = "PyTorch 2.11.0+cu130 (CUDA 13.0, cuDNN 9.19.0)";
+    expect(frameworkHead(torch)).toBe(torch);
+    expect(frameworkHead("PopART (Poplar SDK 1.0.136), PyTorch model exported to ONNX")).toBe(
+      "PopART (Poplar SDK 1.0.136)",
+    );
+    expect(frameworkHead("TensorRT 7.2, CUDA 11.0")).toBe("TensorRT 7.2");
+    expect(executionHead("PyTorch CUDA graphs (torch.cuda.graph capture, replay per batch)")).toBe(
+      "PyTorch CUDA graphs",
+    );
   });
 });
 

@@ -94,6 +94,35 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ],
   ],
   [
+    "study id reserved for the atlas's own citation keys",
+    (d) => {
+      // A harness run written to data/studies/atlas-…: folder and id agree, but the id is the atlas's.
+      mkdirSync(join(d, "studies/atlas-h200-run"));
+      for (const f of ["study.yaml", "latency.csv"])
+        copyFileSync(join(d, "studies/study-a", f), join(d, "studies/atlas-h200-run", f));
+      edit(d, "studies/atlas-h200-run/study.yaml", (t) => t.replace(/^id: .*$/m, "id: atlas-h200-run"));
+    },
+    [
+      'data/studies/atlas-h200-run/study.yaml:1:5: study id is reserved: ids starting with "atlas" are the atlas\'s own citation keys',
+      'found:    "atlas-h200-run"',
+    ],
+  ],
+  [
+    "spec read on a measured board that names no study of the accelerator",
+    (d) =>
+      edit(d, "accelerators/acc-a.yaml", (t) =>
+        t.replace(
+          'tdp_w: { value: 250, source: "fixture" }',
+          'tdp_w: { value: 250, source: "fixture" }\n  l2_cache_mib: { value: 6, source: "read on the board", measured_in: study-z }',
+        ),
+      ),
+    [
+      "data/accelerators/acc-a.yaml:11:71: spec l2_cache_mib says it was read in a study that does not exist",
+      "expected: a folder name under data/studies/ whose tables measured acc-a",
+      'found:    "study-z"',
+    ],
+  ],
+  [
     "ragged row (too many cells)",
     (d) => edit(d, CSV, (t) => t.replace("2.75", "2.75,9")),
     [

@@ -16,6 +16,7 @@ const ACCELERATOR_IDS = [
   "a100-sxm4-80gb",
   "a100-pcie-80gb",
   "h100-sxm",
+  "h200-sxm",
   "h100-pcie",
   "graphcore-gc2",
   "inferx-x1",
