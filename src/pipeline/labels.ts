@@ -45,7 +45,7 @@ export function frameworkShort(framework: string): string {
   const head = (framework.split(/[,;(]/)[0] ?? framework).trim();
   const tf = /^TensorFlow\s+(\d+)/i.exec(head);
   if (tf) return `TF${tf[1]}`;
-  return head.replace(/\s+v?[\d.]+$/, "") || framework;
+  return head.replace(/\s+v?\d[\w.+-]*$/, "") || framework;
 }
 
 /**
@@ -101,11 +101,18 @@ export function uniqueSeriesLabels(
   twinOf: (s: SeriesMeta) => SeriesMeta | undefined = () => undefined,
 ): Map<string, string> {
   const own = series.filter((s) => !twinOf(s));
+  // The input and the framework name a series only where the figure's series differ in them.
+  const varies = (f: (s: SeriesMeta) => string) => new Set(own.map(f)).size > 1;
+  const input = (s: SeriesMeta) => (varies(inputSize) ? `, ${inputSize(s)}` : "");
+  const framework = (s: SeriesMeta) =>
+    varies((x) => frameworkShort(x.framework)) ? `, ${frameworkShort(s.framework)}` : "";
+  // The shortest step whose label no other series shares; the last (the series id) always is.
   const steps: ((s: SeriesMeta) => string)[] = [
     (s) => seriesLabel(s),
-    (s) => `${seriesLabel(s)}, ${inputSize(s)}`,
-    (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)}`,
-    (s) => `${seriesLabel(s)}, ${frameworkShort(s.framework)} (${s.study})`,
+    (s) => `${seriesLabel(s)}${input(s)}`,
+    (s) => `${seriesLabel(s)}${framework(s)}`,
+    (s) => `${seriesLabel(s)}${input(s)}${framework(s)}`,
+    (s) => `${seriesLabel(s)}${input(s)}${framework(s)} (${s.study})`,
     (s) => `${seriesLabel(s)} (${s.series})`,
   ];
   const labels = new Map<string, string>();

@@ -125,6 +125,14 @@ describe("labels", () => {
     ];
     const bySize = uniqueSeriesLabels(sizes);
     expect([bySize.get("d"), bySize.get("e")]).toEqual(["FP16, graph, 608×608", "FP16, graph, 1024×1024"]);
+    // The same setup measured in two studies: named by input (it varies) and study, not by framework
+    // (it does not) or by series id.
+    const twice = uniqueSeriesLabels([...sizes, s("f", "PyTorch (y)", "rerun", "measured", 608)]);
+    expect([twice.get("d"), twice.get("f"), twice.get("e")]).toEqual([
+      "FP16, graph, 608×608 (st)",
+      "FP16, graph, 608×608 (rerun)",
+      "FP16, graph, 1024×1024",
+    ]);
   });
   it("cut a framework at its first comma outside parentheses, and an execution mode before them", () => {
     const torch = "PyTorch 2.11.0+cu130 (CUDA 13.0, cuDNN 9.19.0)";
