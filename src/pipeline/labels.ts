@@ -103,9 +103,10 @@ export function uniqueSeriesLabels(
   const own = series.filter((s) => !twinOf(s));
   // The input and the framework name a series only where the figure's series differ in them.
   const varies = (f: (s: SeriesMeta) => string) => new Set(own.map(f)).size > 1;
-  const input = (s: SeriesMeta) => (varies(inputSize) ? `, ${inputSize(s)}` : "");
-  const framework = (s: SeriesMeta) =>
-    varies((x) => frameworkShort(x.framework)) ? `, ${frameworkShort(s.framework)}` : "";
+  const inputVaries = varies(inputSize);
+  const frameworkVaries = varies((s) => frameworkShort(s.framework));
+  const input = (s: SeriesMeta) => (inputVaries ? `, ${inputSize(s)}` : "");
+  const framework = (s: SeriesMeta) => (frameworkVaries ? `, ${frameworkShort(s.framework)}` : "");
   // The shortest step whose label no other series shares; the last (the series id) always is.
   const steps: ((s: SeriesMeta) => string)[] = [
     (s) => seriesLabel(s),

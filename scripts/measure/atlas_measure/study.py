@@ -36,7 +36,7 @@ def is_id(s: str) -> bool:
     return bool(ID_PATTERN.match(s)) and len(s) <= MAX_ID
 
 
-# The atlas's own citation keys start with "atlas" (src/pipeline/cite/record.ts); a study may not.
+# The atlas's own citation keys start with "atlas" (RESERVED_STUDY_ID in src/pipeline/schema.ts); a study may not.
 RESERVED_STUDY_ID = re.compile(r"^atlas($|-)")
 
 

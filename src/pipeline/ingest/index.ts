@@ -69,14 +69,13 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     if (s) studies.push(s);
   }
   const mlperfAliases = collect(() => loadAliasTable(root, new Set(accelerators.map((a) => a.id)))) ?? null;
-  if (problems.length === 0) addProblems(problems, crossCheck(accelerators, studies));
-  if (problems.length === 0) addProblems(problems, measuredSpecsCheck(root, accelerators, studies));
+  if (problems.length === 0) addProblems(problems, crossCheck(root, accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies, mlperfAliases };
 }
 
 /** A spec read on a measured board names a study that exists and measured that accelerator. */
-function measuredSpecsCheck(
+function measuredSpecProblems(
   root: { dir: string; display: string },
   accelerators: Accelerator[],
   studies: ParsedStudy[],
@@ -102,8 +101,12 @@ function measuredSpecsCheck(
 }
 
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */
-function crossCheck(accelerators: Accelerator[], studies: ParsedStudy[]): SourceProblem[] {
-  const problems: SourceProblem[] = [];
+function crossCheck(
+  root: { dir: string; display: string },
+  accelerators: Accelerator[],
+  studies: ParsedStudy[],
+): SourceProblem[] {
+  const problems: SourceProblem[] = measuredSpecProblems(root, accelerators, studies);
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
   const seriesOwner = new Map<string, { study: string; key: string }>();
