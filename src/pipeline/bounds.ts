@@ -45,6 +45,7 @@ export const MAX_INPUT_PX = 65_536;
  * and rates are physical floors (one nanosecond per batch; one image per 11 days); upper bounds are
  * far past every published system (the fastest MLPerf ResNet-50 result is about 10⁶ img/s).
  */
+const THROUGHPUT = bound(1e-6, 1e9, "img/s");
 export const QUANTITY_BOUNDS = {
   batch_size: bound(1, MAX_BATCH, "images", true),
   latency_ms: bound(1e-6, 8.64e7, "ms (1 ns to one day)"),
@@ -52,7 +53,7 @@ export const QUANTITY_BOUNDS = {
   latency_p90_ms: bound(1e-6, 8.64e7, "ms (1 ns to one day)"),
   latency_p95_ms: bound(1e-6, 8.64e7, "ms (1 ns to one day)"),
   latency_p99_ms: bound(1e-6, 8.64e7, "ms (1 ns to one day)"),
-  throughput_img_s: bound(1e-6, 1e9, "img/s"),
+  throughput_img_s: THROUGHPUT,
   run_time_s: bound(1e-9, 1e8, "s (1 ns to three years)"),
   power_w: bound(1e-6, 1e7, "W"),
   img_s_per_w: bound(1e-9, 1e9, "img/s/W"),
@@ -62,7 +63,8 @@ export const QUANTITY_BOUNDS = {
   price_usd_per_hour: bound(1e-6, 1e6, "USD/h"),
   cost_usd_total: bound(0, 1e12, "USD"),
   cost_usd_per_1000_img: bound(0, 1e9, "USD per 1,000 images"),
-  fraction_of_peak: bound(1e-9, 1, "(a fraction of the series' peak)"),
+  // The slowest point a series may hold over its fastest: any two throughputs within range divide into it.
+  fraction_of_peak: bound(THROUGHPUT.min / THROUGHPUT.max, 1, "(a fraction of the series' peak)"),
 } as const satisfies Record<string, Bound>;
 export type BoundedQuantity = keyof typeof QUANTITY_BOUNDS;
 
