@@ -4,10 +4,9 @@
  * by two series would join their points into one line.
  */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
-import { runPipeline } from "../../src/pipeline/run.ts";
+import { realAtlas } from "../helpers/real-atlas.ts";
 
-const atlas = runPipeline(join(import.meta.dirname, "..", "..", "data"));
+const atlas = realAtlas();
 const seriesOfFile = new Map<string, string>();
 for (const r of atlas.rows)
   if (r.kind === "measured") for (const f of r.source_file.split(";")) seriesOfFile.set(f, r.series);

@@ -1,14 +1,9 @@
-/**
- * The imported MLPerf Inference rounds (data/studies/mlperf-inference-*): coverage, accelerator
- * identity, and values re-checked by hand against the result files they cite.
- */
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { perAccelerator } from "../../src/pipeline/mlperf/normalize.ts";
 import { roundCite } from "../../src/pipeline/mlperf/study-files.ts";
-import { runPipeline } from "../../src/pipeline/run.ts";
+import { realAtlas } from "../helpers/real-atlas.ts";
 
-const atlas = runPipeline(join(import.meta.dirname, "..", "..", "data"));
+const atlas = realAtlas();
 const results = atlas.mlperf;
 
 function result(round: string, benchmark: string, system: string, scenario: string, submitter = "NVIDIA") {

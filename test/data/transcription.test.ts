@@ -3,11 +3,10 @@
  * spot checks of values (typed here from the published tables, so a slip in a CSV fails a test).
  */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
-import { runPipeline } from "../../src/pipeline/run.ts";
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../src/pipeline/output/measurements.ts";
+import { realAtlas } from "../helpers/real-atlas.ts";
 
-const atlas = runPipeline(join(import.meta.dirname, "..", "..", "data"));
+const atlas = realAtlas();
 const measured = atlas.rows.filter((r) => r.kind === "measured");
 
 function tableRows(study: string, file: string): number {

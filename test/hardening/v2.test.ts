@@ -21,8 +21,9 @@ import { makeTokenResolver } from "../../src/pipeline/report/tokens.ts";
 import { checkFiniteRows } from "../../src/pipeline/normalize/normalize.ts";
 import { SourceError } from "../../src/pipeline/errors.ts";
 import { copyFixture, edit, MINIMAL, treeHash } from "../helpers/fixtures.ts";
-import { CSV, META, REPO_DATA, finding } from "./corpus.ts";
+import { CSV, META, finding } from "./corpus.ts";
 import { expectFiniteDataset } from "./dataset.ts";
+import { realAtlas } from "../helpers/real-atlas.ts";
 
 const made: string[] = [];
 afterAll(() => {
@@ -81,7 +82,7 @@ describe("CSV downloads and formula cells (defect 7)", () => {
 
 describe("every number published is finite (defect 2)", () => {
   it("holds for the repository's data, simulator rows included", () => {
-    const atlas = runPipeline(REPO_DATA);
+    const atlas = realAtlas();
     expect(atlas.rows.some((r) => r.kind === "simulated")).toBe(true);
     expectFiniteDataset(atlas.rows);
   }, 120_000);

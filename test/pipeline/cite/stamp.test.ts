@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { runPipeline } from "../../../src/pipeline/run.ts";
 import { publishFigure } from "../../../src/pipeline/figures/render.ts";
 import { pngOptions } from "../../../src/pipeline/figures/png.ts";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../../../src/pipeline/cite/stamp.ts";
 import { reportVersion } from "../../../src/pipeline/cite/version.ts";
 import type { ReportMeta } from "../../../src/pipeline/cite/record.ts";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
 const meta: ReportMeta = {
   title: "Inference Scaling Atlas",
@@ -31,7 +31,7 @@ const release = {
   changes: [],
 };
 const version = reportVersion("10.20.30", "abcd1234", "s", [release]);
-const atlas = runPipeline("data");
+const atlas = realAtlas();
 const studies = new Map(atlas.studies.map((s) => [s.study.id, s.study]));
 const figures = atlas.figures.map(publishFigure);
 

@@ -11,7 +11,6 @@ import { CANONICAL_COLUMNS, type CanonicalRow } from "../../../src/pipeline/sche
 import { measurementsCsvChunks, measurementsJsonChunks } from "../../../src/pipeline/output/measurements.ts";
 import { writeFileAtomic } from "../../../src/pipeline/output/files.ts";
 import { siteAtlas, siteAtlasJsonChunks } from "../../../src/pipeline/output/site-atlas.ts";
-import { runPipeline } from "../../../src/pipeline/run.ts";
 import { dataHash } from "../../../src/pipeline/cite/version.ts";
 import {
   FIGURE_FONT_FILES,
@@ -25,6 +24,7 @@ import { groupBy } from "../../../src/pipeline/group.ts";
 import { drawFigurePngs, FigurePngDrawer } from "../../../scripts/lib/figure-pngs.ts";
 import { csvLine } from "../../../src/pipeline/output/csv.ts";
 import fc from "fast-check";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
 const made: string[] = [];
 afterAll(() => {
@@ -115,7 +115,7 @@ describe("the dataset written in pieces", () => {
 const xmlText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 describe("the site's atlas", () => {
-  const atlas = runPipeline("data");
+  const atlas = realAtlas();
   const site = siteAtlas(
     atlas,
     atlas.figures.map(publishFigure),
@@ -157,7 +157,7 @@ describe("the site's atlas", () => {
 });
 
 describe("figure PNGs", () => {
-  const atlas = runPipeline("data");
+  const atlas = realAtlas();
   const figures = atlas.figures.slice(0, 3).map((f) => ({ id: f.id, svg: renderFigure(f) }));
 
   it("are the bytes svgToPng draws, reused from the cache on the next build, and pruned when a figure goes", async () => {

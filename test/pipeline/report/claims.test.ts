@@ -5,10 +5,9 @@
  * the result depends on a definition the atlas chose.
  */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
 import type { CanonicalRow, Claim, Study } from "../../../src/pipeline/schema.ts";
 import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
-import { runPipeline } from "../../../src/pipeline/run.ts";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
 const row = (study: string, series: string, batch: number, throughput: number): CanonicalRow => ({
   study,
@@ -142,7 +141,7 @@ describe("verdict rules", () => {
 });
 
 describe("the report's own cases", () => {
-  const atlas = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
+  const atlas = realAtlas();
   const entry = (study: string, claim: string) =>
     atlas.ledger.find((e) => e.study === study && e.claim === claim)!;
   it("T4 '4× at batch 32' is mixed: 1 of 7 series agree (TF1 FP32 4.29×), the others give 3.0× to 14.3×", () => {

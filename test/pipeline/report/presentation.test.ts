@@ -4,14 +4,13 @@
  * show, and Markdown with working heading anchors.
  */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
-import { runPipeline } from "../../../src/pipeline/run.ts";
 import { brokenDerivations } from "../../../src/pipeline/report/assumptions.ts";
 import { markdownToHtml, proseHtml } from "../../../src/pipeline/report/markdown.ts";
 import { MAX_SERIES, NARROW, WIDE } from "../../../src/pipeline/figures/common.ts";
 import { plotOptions } from "../../../src/pipeline/figures/spec.ts";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
-const atlas = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
+const atlas = realAtlas();
 const summary = (id: string) => atlas.summary.find((s) => s.accelerator === id)!;
 
 describe("home summary", () => {

@@ -1,6 +1,5 @@
 /** Finding prose and the claims ledger: numbers come from the data, unknown references fail with a location. */
 import { describe, expect, it } from "vitest";
-import { join } from "node:path";
 import { renderMarkdownDoc } from "../../../src/pipeline/report/markdown.ts";
 import { makeTokenResolver } from "../../../src/pipeline/report/tokens.ts";
 import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
@@ -8,6 +7,7 @@ import { runPipeline } from "../../../src/pipeline/run.ts";
 import { SourceError } from "../../../src/pipeline/errors.ts";
 import { MINIMAL } from "../../helpers/fixtures.ts";
 import type { Study } from "../../../src/pipeline/schema.ts";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
 const atlas = runPipeline(MINIMAL);
 const resolve = makeTokenResolver({ rows: atlas.rows, audit: atlas.audit });
@@ -194,7 +194,7 @@ describe("claims ledger", () => {
 });
 
 describe("the real report", () => {
-  const real = runPipeline(join(import.meta.dirname, "..", "..", "..", "data"));
+  const real = realAtlas();
   it("resolves every finding and quotes the published V100 batch-4 share (562.35 / 1003.10 img/s)", () => {
     const f = real.findings.find((x) => x.id === "batch-scaling-by-architecture")!;
     expect(f.headlineHtml).toContain(`${((562.35 / 1003.1) * 100).toFixed(1)} %`);
