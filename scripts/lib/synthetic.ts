@@ -218,7 +218,12 @@ export function writeSynthetic(realDir: string, out: string, scale: number): Dat
   const simEntries = [...simFile.accelerators];
   for (let k = 0; k < scale; k++) {
     for (const id of realAccs) {
-      const text = readFileSync(join(realDir, "accelerators", `${id}.yaml`), "utf8");
+      // A spec read on a measured board names the real study it was read in (`measured_in`); the synthetic
+      // data has none of the real studies, so the value keeps its source text but not that link.
+      const text = readFileSync(join(realDir, "accelerators", `${id}.yaml`), "utf8").replace(
+        /^ +measured_in: .*\n/gm,
+        "",
+      );
       const clone = cloneId(id, k);
       accIds.push(clone);
       if (k === 0) {

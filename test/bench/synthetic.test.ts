@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import Papa from "papaparse";
 import { measureData, writeSynthetic } from "../../scripts/lib/synthetic.ts";
+import { loadData } from "../../src/pipeline/ingest/index.ts";
 import { loadAliasTable, matchAccelerator } from "../../src/pipeline/mlperf/aliases.ts";
 
 const made: string[] = [];
@@ -66,6 +67,9 @@ describe("synthetic benchmark data", () => {
       real.accelerators * 3,
     ]);
     expect(measureData(dir).rows).toBe(size.rows);
+    // What `npm run bench` builds must be data the build accepts (a spec's link to a real study once
+    // broke it: the synthetic data has none of the real studies).
+    expect(loadData(dir).studies.length).toBe(size.studies);
   });
 
   it("spreads the tables over every accelerator, as densely at 20× as at 1×", () => {
