@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/fast-check-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // Whole-site builds share dist-like temp folders; keep files sequential where they say so.

@@ -134,6 +134,13 @@ const STUDY_YAML = readFileSync(join(MINIMAL, "studies/study-a/study.yaml"), "ut
 const TABLE_CSV = readFileSync(join(MINIMAL, "studies/study-a/latency.csv"), "utf8");
 const ACC_YAML = readFileSync(join(MINIMAL, "accelerators/acc-a.yaml"), "utf8");
 
+describe("the inputs fuzzing draws", () => {
+  // test/fast-check-setup.ts fixes the seed for `npm test`; `npm run fuzz` draws fresh ones.
+  it.skipIf(process.env.ATLAS_FUZZ_SEED === "random")("are the same on every run of npm test", () => {
+    expect(fc.sample(fc.string(), 20)).toEqual(fc.sample(fc.string(), 20));
+  });
+});
+
 describe("fuzzing the CSV parser", () => {
   it("gives rectangular rows or a located SourceError, for CSV-like and arbitrary text", () => {
     fc.assert(
