@@ -4,11 +4,12 @@
  * exactly the numbers the CLI and the sweep use. Types only: plain data.
  */
 import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
+import type { SimulatorAccuracy } from "../pipeline/simulate/accuracy.ts";
 import type { ExploreAccelerator, ExploreStack } from "../pipeline/simulate/explore-model.ts";
 import type { FusionPolicy } from "../pipeline/simulate/liveness.ts";
 import type { ModelId } from "../pipeline/simulate/models/index.ts";
 
-export type { ExploreAccelerator, ExploreStack };
+export type { ExploreAccelerator, ExploreStack, SimulatorAccuracy };
 
 /** One published point: batch size (images), throughput (img/s) and latency (ms) as normalized. */
 export interface MeasuredPoint {
@@ -51,4 +52,6 @@ export interface ExploreParams {
   stacks: ExploreStack[];
   accelerators: ExploreAccelerator[];
   measured: MeasuredSeries[];
+  /** The simulator's cross-validated error (simulator-validation finding); null when it did not run. */
+  accuracy: SimulatorAccuracy | null;
 }

@@ -7,6 +7,7 @@ import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
 import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
 import type { StackModel } from "../pipeline/simulate/simulate.ts";
 import { modelLabel } from "../site/format.ts";
+import type { ErrorStats } from "../pipeline/simulate/error-stats.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { esc, fmt, mb, numCell } from "./html.ts";
 import { legendHtml, PALETTE, svgChart, type ChartSeries } from "./svg-chart.ts";
@@ -82,7 +83,51 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
   lines.push(
     `<p class="muted">Simulated, not measured: ${esc(describeState(s, params))} ${esc(describeStack(r.stack, s.precision))}</p>`,
   );
+  lines.push(`<p class="muted" id="whatif-accuracy">${esc(accuracyText(r, params))}</p>`);
   return lines.join("");
+}
+
+/** "off by 32.5 % on average over 817 points (5.6 % above the measurements on balance)". */
+function errorWords(e: ErrorStats, unit: string): string {
+  const bias =
+    e.bias_pct === null || Math.abs(e.bias_pct) < 0.05
+      ? ""
+      : ` (${Math.abs(e.bias_pct).toFixed(1)} % ${e.bias_pct > 0 ? "above" : "below"} the measurements on balance)`;
+  return `off by ${e.mape_pct!.toFixed(1)} % on average over ${e.points.toLocaleString("en-US")} ${unit}${e.points === 1 ? "" : "s"}${bias}`;
+}
+
+/** How far to trust this view's forecast: the cross-validated errors that apply to its model, stack and accelerator. */
+export function accuracyText(r: WhatIfResult, params: ExploreParams): string {
+  const s = r.state;
+  const lead = "How far to trust it:";
+  if (s.accelerator === CUSTOM)
+    return `${lead} your chip runs the layer roofline with the efficiency and overheads you entered; the atlas has no measurement of it, so no error can be stated.`;
+  const a = params.accuracy;
+  const name = params.accelerators.find((x) => x.id === s.accelerator)?.name ?? s.accelerator;
+  if (!a) return `${lead} the simulator's accuracy was not measured in this build.`;
+  if (r.stack.engine === "roofline")
+    return a.roofline.mape_pct === null
+      ? `${lead} the layer roofline is fitted per accelerator on its published points; none were left out to test it.`
+      : `${lead} the layer roofline is fitted per accelerator on its published points; on the points those fits left out it was ${errorWords(a.roofline, "point")}.`;
+  const parts = [
+    `${lead} on GPUs a fit never saw, the kernel model's throughput was ${errorWords(a.gpu, "measured point")}, each point predicted by a fit that left its accelerator out.`,
+  ];
+  const stackName = params.stacks.find((x) => x.id === r.stackId)?.name ?? r.stackId;
+  const stack = a.gpuByStack.find((e) => e.key === r.stackId && e.mape_pct !== null);
+  parts.push(
+    stack
+      ? `With ${stackName}: ${errorWords(stack, "point")}.`
+      : `No measured series ran ${stackName}, so its error cannot be stated.`,
+  );
+  const own = a.gpuByAccelerator.find((e) => e.key === s.accelerator && e.mape_pct !== null);
+  const mlperf = a.mlperfOffline.find((e) => e.key === s.accelerator && e.mape_pct !== null);
+  if (own) parts.push(`On the ${name}: ${errorWords(own, "point")}.`);
+  if (mlperf)
+    parts.push(
+      `Against MLPerf Offline results of the ${name} (TensorRT, INT8, at the model's best batch): ${errorWords(mlperf, "result")}.`,
+    );
+  if (!own && !mlperf) parts.push(`The atlas has no measurement of the ${name} to check it against.`);
+  return parts.join(" ");
 }
 
 function figure(id: string, title: string, chart: string, series: ChartSeries[], caption: string): string {

@@ -3,6 +3,7 @@
  * (atlas.explore, from the one fit), plus the measured series to compare with. /explore/params.json
  * carries exactly the numbers the CLI and the sweep use; the browser gets plain data.
  */
+import { simulatorAccuracy } from "../pipeline/simulate/accuracy.ts";
 import { mathPrecisionOf } from "../pipeline/simulate/fit.ts";
 import { EXPLORE_PRECISIONS } from "../pipeline/simulate/explore-model.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES } from "../pipeline/simulate/liveness.ts";
@@ -72,5 +73,6 @@ async function build(): Promise<ExploreParams> {
     stacks: sim?.stacks ?? [],
     accelerators: sim?.accelerators ?? [],
     measured: [...series.values()],
+    accuracy: atlas.validation ? simulatorAccuracy(atlas.validation) : null,
   };
 }

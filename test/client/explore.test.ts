@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ExploreParams } from "../../src/client/explore-params.ts";
-import { parseWhatIf, whatIfQuery, defaultWhatIf } from "../../src/client/whatif-state.ts";
-import { customDevice, runWhatIf } from "../../src/client/whatif-run.ts";
+import { CUSTOM, parseWhatIf, whatIfQuery, defaultWhatIf } from "../../src/client/whatif-state.ts";
+import { customDevice, runWhatIf, type WhatIfResult } from "../../src/client/whatif-run.ts";
+import { accuracyText } from "../../src/client/whatif-view.ts";
 import { compareQuery, parseCompare } from "../../src/client/compare-state.ts";
 import { runCompare } from "../../src/client/compare-run.ts";
 import { svgChart, tickLabel } from "../../src/client/svg-chart.ts";
@@ -77,6 +78,13 @@ const params: ExploreParams = {
       ],
     },
   ],
+  accuracy: {
+    gpu: { key: "gpu", points: 817, mape_pct: 32.46, bias_pct: 5.579 },
+    gpuByAccelerator: [{ key: "t4", points: 149, mape_pct: 49.84, bias_pct: 39.86 }],
+    gpuByStack: [{ key: "pytorch-eager", points: 253, mape_pct: 21.6, bias_pct: -3.1 }],
+    mlperfOffline: [{ key: "t4", points: 12, mape_pct: 9.5, bias_pct: 0.01 }],
+    roofline: { key: "roofline", points: 4, mape_pct: 3.029, bias_pct: null },
+  },
 };
 
 describe("what-if state in the URL", () => {
@@ -137,6 +145,54 @@ describe("what-if state in the URL", () => {
       ok: false,
       error: expect.stringContaining("no INT8 peak"),
     });
+  });
+});
+
+describe("what-if accuracy", () => {
+  const base = runWhatIf(params, defaultWhatIf(params));
+  if (!base.ok) throw new Error(base.error);
+  /** The same view as if the GPU kernel model had run it under `stackId`. */
+  const kernels = (stackId: string, accelerator = "t4"): WhatIfResult => ({
+    ...base.result,
+    state: { ...base.result.state, accelerator },
+    stackId,
+    stack: { engine: "kernels" } as WhatIfResult["stack"],
+  });
+  const withStacks: ExploreParams = {
+    ...params,
+    stacks: [
+      ...params.stacks,
+      { id: "pytorch-eager", name: "eager PyTorch", engine: "kernels", launch: "eager" },
+    ],
+  };
+
+  it("states the cross-validated error of the kernel model, its stack and its accelerator", () => {
+    expect(accuracyText(kernels("pytorch-eager"), withStacks)).toBe(
+      "How far to trust it: on GPUs a fit never saw, the kernel model's throughput was off by 32.5 % on average over 817 measured points (5.6 % above the measurements on balance), each point predicted by a fit that left its accelerator out. " +
+        "With eager PyTorch: off by 21.6 % on average over 253 points (3.1 % below the measurements on balance). " +
+        "On the Test chip: off by 49.8 % on average over 149 points (39.9 % above the measurements on balance). " +
+        "Against MLPerf Offline results of the Test chip (TensorRT, INT8, at the model's best batch): off by 9.5 % on average over 12 results.",
+    );
+  });
+
+  it("says where no error can be stated instead of borrowing one", () => {
+    const other = {
+      ...withStacks,
+      accelerators: [...params.accelerators, { ...params.accelerators[0]!, id: "x", name: "Chip X" }],
+    };
+    const text = accuracyText(kernels("pytorch-graph", "x"), other);
+    expect(text).toContain("No measured series ran pytorch-graph, so its error cannot be stated.");
+    expect(text).toContain("The atlas has no measurement of the Chip X to check it against.");
+    expect(text).not.toContain("On the Chip X");
+    expect(accuracyText(base.result, params)).toBe(
+      "How far to trust it: the layer roofline is fitted per accelerator on its published points; on the points those fits left out it was off by 3.0 % on average over 4 points.",
+    );
+    const custom = runWhatIf(params, { ...defaultWhatIf(params), accelerator: CUSTOM });
+    if (!custom.ok) throw new Error(custom.error);
+    expect(accuracyText(custom.result, params)).toContain("no error can be stated");
+    expect(accuracyText(base.result, { ...params, accuracy: null })).toBe(
+      "How far to trust it: the simulator's accuracy was not measured in this build.",
+    );
   });
 });
 

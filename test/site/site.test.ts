@@ -172,6 +172,19 @@ describe("the built site", () => {
     expect(new Set([...page.matchAll(/<section id="series-([^"]+)"/g)].map((m) => m[1]))).toEqual(series);
   });
 
+  it("says on the what-if page how far to trust its forecast, with the validation's own numbers", () => {
+    const params = JSON.parse(readFileSync(join(first, "explore", "params.json"), "utf8"));
+    const gpu = params.accuracy.gpu;
+    expect(gpu.points).toBeGreaterThan(800);
+    const page = readFileSync(join(first, "explore", "what-if", "index.html"), "utf8");
+    const sentence = /<p class="muted" id="whatif-accuracy">([^<]*)<\/p>/.exec(page)?.[1] ?? "";
+    expect(sentence).toContain(
+      `off by ${gpu.mape_pct.toFixed(1)} % on average over ${gpu.points.toLocaleString("en-US")} measured points`,
+    );
+    // The default view's accelerator has measured series: its own error is stated, not only the average.
+    expect(sentence).toMatch(/On the NVIDIA [^:]+: off by \d+\.\d %/);
+  });
+
   it("has the pages a reader navigates to", () => {
     for (const p of [
       "index.html",
