@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz [-- runs]`: runs every property-test file (those importing fast-check) `runs` times
  * (default 5), each time with fresh random inputs, and names the seed of every failure so that
- * `ATLAS_FUZZ_SEED=<seed> npm test -- <file>` replays it. `npm test` itself draws fixed inputs.
+ * `ATLAS_FUZZ_SEED=<seed> ATLAS_SKIP_SITE_BUILD=1 npm test -- <file>` replays it. `npm test` itself draws fixed inputs.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";

@@ -8,7 +8,7 @@ import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
 import type { StackModel } from "../pipeline/simulate/simulate.ts";
 import { modelLabel } from "../site/format.ts";
 import type { ErrorStats } from "../pipeline/simulate/error-stats.ts";
-import type { ExploreParams } from "./explore-params.ts";
+import type { ExploreParams, SimulatorAccuracy } from "./explore-params.ts";
 import { esc, fmt, mb, numCell } from "./html.ts";
 import { legendHtml, PALETTE, svgChart, type ChartSeries } from "./svg-chart.ts";
 import type { WhatIfOutcome, WhatIfResult } from "./whatif-run.ts";
@@ -87,46 +87,98 @@ function answerHtml(r: WhatIfResult, params: ExploreParams): string {
   return lines.join("");
 }
 
-/** "off by 32.5 % on average over 817 points (5.6 % above the measurements on balance)". */
-function errorWords(e: ErrorStats, unit: string): string {
+/** "off by 32.5 % on average over 817 points (5.6 % above the measurements on balance)"; null without an error. */
+function errorWords(e: ErrorStats | undefined, unit: string): string | null {
+  if (!e || e.mape_pct === null || e.points === 0) return null;
   const bias =
     e.bias_pct === null || Math.abs(e.bias_pct) < 0.05
       ? ""
       : ` (${Math.abs(e.bias_pct).toFixed(1)} % ${e.bias_pct > 0 ? "above" : "below"} the measurements on balance)`;
-  return `off by ${e.mape_pct!.toFixed(1)} % on average over ${e.points.toLocaleString("en-US")} ${unit}${e.points === 1 ? "" : "s"}${bias}`;
+  // Few points make a mean that the next measurement can move a lot: say so.
+  const few = e.points < 10 ? "only " : "";
+  return `off by ${e.mape_pct.toFixed(1)} % on average over ${few}${e.points.toLocaleString("en-US")} ${unit}${e.points === 1 ? "" : "s"}${bias}`;
 }
 
-/** How far to trust this view's forecast: the cross-validated errors that apply to its model, stack and accelerator. */
+/** MLPerf ResNet-50 results of one accelerator against the engine that simulates it, as sentences. */
+function mlperfWords(a: SimulatorAccuracy, accelerator: string, engine: string, name: string): string[] {
+  return (["Offline", "SingleStream"] as const).flatMap((scenario) => {
+    const m = a.mlperf.find(
+      (x) => x.accelerator === accelerator && x.engine === engine && x.scenario === scenario,
+    );
+    const words = errorWords(m?.stats, "result");
+    if (!words) return [];
+    const how =
+      scenario === "Offline"
+        ? "throughput per accelerator against the simulator at its best batch"
+        : "batch-1 throughput from the 90th-percentile latency";
+    return [
+      `Against MLPerf ResNet-50 ${scenario} results of the ${name} (TensorRT, INT8; ${how}): ${words}.`,
+    ];
+  });
+}
+
+/**
+ * How far to trust this view's throughput: the cross-validated errors that bear on its engine, stack and
+ * accelerator, and where none does, that none does (never another view's number).
+ */
 export function accuracyText(r: WhatIfResult, params: ExploreParams): string {
   const s = r.state;
-  const lead = "How far to trust it:";
+  const lead = "How far to trust these throughputs:";
   if (s.accelerator === CUSTOM)
     return `${lead} your chip runs the layer roofline with the efficiency and overheads you entered; the atlas has no measurement of it, so no error can be stated.`;
   const a = params.accuracy;
-  const name = params.accelerators.find((x) => x.id === s.accelerator)?.name ?? s.accelerator;
   if (!a) return `${lead} the simulator's accuracy was not measured in this build.`;
-  if (r.stack.engine === "roofline")
-    return a.roofline.mape_pct === null
-      ? `${lead} the layer roofline is fitted per accelerator on its published points; none were left out to test it.`
-      : `${lead} the layer roofline is fitted per accelerator on its published points; on the points those fits left out it was ${errorWords(a.roofline, "point")}.`;
-  const parts = [
-    `${lead} on GPUs a fit never saw, the kernel model's throughput was ${errorWords(a.gpu, "measured point")}, each point predicted by a fit that left its accelerator out.`,
-  ];
+  const name = params.accelerators.find((x) => x.id === s.accelerator)?.name ?? s.accelerator;
+  const outOfScope = (match: (x: SimulatorAccuracy["outOfScope"][number]) => boolean) =>
+    a.outOfScope.some(match)
+      ? " (its measured series are in studies the validation declares out of the model's scope; the simulator-validation finding gives the reasons)"
+      : "";
+  const parts: string[] = [];
+  if (r.stack.engine === "roofline") {
+    const own = errorWords(
+      a.rooflineByAccelerator.find((e) => e.key === s.accelerator),
+      "point",
+    );
+    parts.push(
+      own
+        ? `${lead} the layer roofline is fitted on the ${name}'s published points; on the points its fit left out it was ${own}.`
+        : `${lead} the layer roofline's parameters for the ${name} were not fitted on measurements of it (${r.stack.source}), so its error here is not known from them.`,
+    );
+    parts.push(...mlperfWords(a, s.accelerator, "roofline", name));
+    return parts.join(" ");
+  }
+  const overall = errorWords(a.gpu, "measured point");
+  parts.push(
+    overall
+      ? `${lead} on GPUs a fit never saw (leave-one-accelerator-out), the kernel model was ${overall}; the forecast above uses the full fit.`
+      : `${lead} no measured GPU series was in scope to test the kernel model.`,
+  );
+  const regimes = a.gpuByRegime
+    .map((e) => [e.key, errorWords(e, "point")] as const)
+    .filter(([, w]) => w)
+    .map(([k, w]) => `${k}: ${w}`);
+  if (regimes.length) parts.push(`By batch, ${regimes.join("; ")}.`);
   const stackName = params.stacks.find((x) => x.id === r.stackId)?.name ?? r.stackId;
-  const stack = a.gpuByStack.find((e) => e.key === r.stackId && e.mape_pct !== null);
+  const stack = errorWords(
+    a.gpuByStack.find((e) => e.key === r.stackId),
+    "point",
+  );
   parts.push(
     stack
-      ? `With ${stackName}: ${errorWords(stack, "point")}.`
-      : `No measured series ran ${stackName}, so its error cannot be stated.`,
+      ? `With ${stackName}: ${stack}.`
+      : `No measured series the validation counts ran ${stackName}, so its error cannot be stated${outOfScope((x) => x.stack === r.stackId)}.`,
   );
-  const own = a.gpuByAccelerator.find((e) => e.key === s.accelerator && e.mape_pct !== null);
-  const mlperf = a.mlperfOffline.find((e) => e.key === s.accelerator && e.mape_pct !== null);
-  if (own) parts.push(`On the ${name}: ${errorWords(own, "point")}.`);
-  if (mlperf)
+  const own = errorWords(
+    a.gpuByAccelerator.find((e) => e.key === s.accelerator),
+    "point",
+  );
+  if (own) parts.push(`On the ${name}: ${own}.`);
+  const mlperf = mlperfWords(a, s.accelerator, "kernels", name);
+  parts.push(...mlperf);
+  if (!own && mlperf.length === 0)
     parts.push(
-      `Against MLPerf Offline results of the ${name} (TensorRT, INT8, at the model's best batch): ${errorWords(mlperf, "result")}.`,
+      `The atlas has no measurement of the ${name} that the validation counts${outOfScope((x) => x.accelerator === s.accelerator)}.`,
     );
-  if (!own && !mlperf) parts.push(`The atlas has no measurement of the ${name} to check it against.`);
   return parts.join(" ");
 }
 

@@ -67,7 +67,7 @@ describe("synthetic benchmark data", () => {
       real.accelerators * 3,
     ]);
     expect(measureData(dir).rows).toBe(size.rows);
-    // What `npm run bench` builds must be data the build accepts (a spec's link to a real study once
+    // What `npm run bench` builds must be data ingest accepts (a spec's link to a real study once
     // broke it: the synthetic data has none of the real studies).
     expect(loadData(dir).studies.length).toBe(size.studies);
   });

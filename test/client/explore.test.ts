@@ -82,8 +82,26 @@ const params: ExploreParams = {
     gpu: { key: "gpu", points: 817, mape_pct: 32.46, bias_pct: 5.579 },
     gpuByAccelerator: [{ key: "t4", points: 149, mape_pct: 49.84, bias_pct: 39.86 }],
     gpuByStack: [{ key: "pytorch-eager", points: 253, mape_pct: 21.6, bias_pct: -3.1 }],
-    mlperfOffline: [{ key: "t4", points: 12, mape_pct: 9.5, bias_pct: 0.01 }],
-    roofline: { key: "roofline", points: 4, mape_pct: 3.029, bias_pct: null },
+    gpuByRegime: [
+      { key: "batch < 16", points: 400, mape_pct: 33.45, bias_pct: 3.461 },
+      { key: "batch ≥ 16", points: 417, mape_pct: 31.51, bias_pct: 7.612 },
+    ],
+    rooflineByAccelerator: [{ key: "gc2", points: 4, mape_pct: 3.029, bias_pct: -1.2 }],
+    mlperf: [
+      {
+        accelerator: "t4",
+        scenario: "Offline",
+        engine: "kernels",
+        stats: { key: "t4", points: 12, mape_pct: 9.5, bias_pct: 0.01 },
+      },
+      {
+        accelerator: "l4",
+        scenario: "Offline",
+        engine: "roofline",
+        stats: { key: "l4", points: 11, mape_pct: 61.41, bias_pct: -61.41 },
+      },
+    ],
+    outOfScope: [{ accelerator: "p100", stack: "mxnet", study: "course" }],
   },
 };
 
@@ -151,47 +169,78 @@ describe("what-if state in the URL", () => {
 describe("what-if accuracy", () => {
   const base = runWhatIf(params, defaultWhatIf(params));
   if (!base.ok) throw new Error(base.error);
-  /** The same view as if the GPU kernel model had run it under `stackId`. */
-  const kernels = (stackId: string, accelerator = "t4"): WhatIfResult => ({
+  /** The fixture's view, as if `engine` had run it for `accelerator` under `stackId`. */
+  const view = (
+    accelerator: string,
+    stackId: string,
+    engine: "kernels" | "roofline" = "kernels",
+  ): WhatIfResult => ({
     ...base.result,
     state: { ...base.result.state, accelerator },
     stackId,
-    stack: { engine: "kernels" } as WhatIfResult["stack"],
+    stack: { ...base.result.stack, engine } as WhatIfResult["stack"],
   });
-  const withStacks: ExploreParams = {
+  const chip = (id: string, name: string) => ({ ...params.accelerators[0]!, id, name });
+  const more: ExploreParams = {
     ...params,
     stacks: [
       ...params.stacks,
       { id: "pytorch-eager", name: "eager PyTorch", engine: "kernels", launch: "eager" },
+      { id: "mxnet", name: "MXNet", engine: "kernels", launch: "eager" },
+    ],
+    accelerators: [
+      ...params.accelerators,
+      chip("p100", "Chip P"),
+      chip("x", "Chip X"),
+      chip("gc2", "Chip G"),
+      chip("l4", "Chip L"),
     ],
   };
 
-  it("states the cross-validated error of the kernel model, its stack and its accelerator", () => {
-    expect(accuracyText(kernels("pytorch-eager"), withStacks)).toBe(
-      "How far to trust it: on GPUs a fit never saw, the kernel model's throughput was off by 32.5 % on average over 817 measured points (5.6 % above the measurements on balance), each point predicted by a fit that left its accelerator out. " +
+  it("states the cross-validated error of the kernel model, by batch, for its stack and for its accelerator", () => {
+    expect(accuracyText(view("t4", "pytorch-eager"), more)).toBe(
+      "How far to trust these throughputs: on GPUs a fit never saw (leave-one-accelerator-out), the kernel model was off by 32.5 % on average over 817 measured points (5.6 % above the measurements on balance); the forecast above uses the full fit. " +
+        "By batch, batch < 16: off by 33.5 % on average over 400 points (3.5 % above the measurements on balance); batch ≥ 16: off by 31.5 % on average over 417 points (7.6 % above the measurements on balance). " +
         "With eager PyTorch: off by 21.6 % on average over 253 points (3.1 % below the measurements on balance). " +
         "On the Test chip: off by 49.8 % on average over 149 points (39.9 % above the measurements on balance). " +
-        "Against MLPerf Offline results of the Test chip (TensorRT, INT8, at the model's best batch): off by 9.5 % on average over 12 results.",
+        "Against MLPerf ResNet-50 Offline results of the Test chip (TensorRT, INT8; throughput per accelerator against the simulator at its best batch): off by 9.5 % on average over 12 results.",
     );
   });
 
   it("says where no error can be stated instead of borrowing one", () => {
-    const other = {
-      ...withStacks,
-      accelerators: [...params.accelerators, { ...params.accelerators[0]!, id: "x", name: "Chip X" }],
-    };
-    const text = accuracyText(kernels("pytorch-graph", "x"), other);
-    expect(text).toContain("No measured series ran pytorch-graph, so its error cannot be stated.");
-    expect(text).toContain("The atlas has no measurement of the Chip X to check it against.");
-    expect(text).not.toContain("On the Chip X");
-    expect(accuracyText(base.result, params)).toBe(
-      "How far to trust it: the layer roofline is fitted per accelerator on its published points; on the points those fits left out it was off by 3.0 % on average over 4 points.",
+    const outside = accuracyText(view("p100", "mxnet"), more);
+    expect(outside).toContain(
+      "No measured series the validation counts ran MXNet, so its error cannot be stated (its measured series are in studies the validation declares out of the model's scope;",
     );
+    expect(outside).toContain(
+      "The atlas has no measurement of the Chip P that the validation counts (its measured series are in studies",
+    );
+    const none = accuracyText(view("x", "pytorch-eager"), more);
+    expect(none).toContain("The atlas has no measurement of the Chip X that the validation counts.");
+    expect(none).not.toContain("On the Chip X");
+    // The roofline: its own held-out error where it is fitted on the chip, else none but MLPerf's.
+    expect(accuracyText(view("gc2", "tf1", "roofline"), more)).toBe(
+      "How far to trust these throughputs: the layer roofline is fitted on the Chip G's published points; on the points its fit left out it was off by 3.0 % on average over only 4 points (1.2 % below the measurements on balance).",
+    );
+    const borrowed = accuracyText(view("l4", "tf1", "roofline"), more);
+    expect(borrowed).toContain(
+      "the layer roofline's parameters for the Chip L were not fitted on measurements of it (test)",
+    );
+    expect(borrowed).toContain("Against MLPerf ResNet-50 Offline results of the Chip L");
+    expect(borrowed).toContain(
+      "off by 61.4 % on average over 11 results (61.4 % below the measurements on balance)",
+    );
+    expect(borrowed).not.toContain("3.0 %");
     const custom = runWhatIf(params, { ...defaultWhatIf(params), accelerator: CUSTOM });
     if (!custom.ok) throw new Error(custom.error);
     expect(accuracyText(custom.result, params)).toContain("no error can be stated");
     expect(accuracyText(base.result, { ...params, accuracy: null })).toBe(
-      "How far to trust it: the simulator's accuracy was not measured in this build.",
+      "How far to trust these throughputs: the simulator's accuracy was not measured in this build.",
+    );
+    // A report without in-scope GPU points has no average to state (and does not fail on its null).
+    const empty = { ...params.accuracy!, gpu: { key: "gpu", points: 0, mape_pct: null, bias_pct: null } };
+    expect(accuracyText(view("x", "pytorch-eager"), { ...more, accuracy: empty })).toContain(
+      "no measured GPU series was in scope to test the kernel model.",
     );
   });
 });

@@ -1,3 +1,7 @@
+/**
+ * The imported MLPerf Inference rounds (data/studies/mlperf-inference-*): coverage, accelerator
+ * identity, and values re-checked by hand against the result files they cite.
+ */
 import { describe, expect, it } from "vitest";
 import { perAccelerator } from "../../src/pipeline/mlperf/normalize.ts";
 import { roundCite } from "../../src/pipeline/mlperf/study-files.ts";

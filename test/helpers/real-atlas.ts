@@ -2,7 +2,7 @@
  * The pipeline's result on the repository's own data/, made once per test worker and shared by the
  * test files that check it (vitest.config.ts runs files without isolation, so this module and its
  * value outlive one file). It is deep-frozen: a test or a pipeline stage that changed it would change
- * what the next file sees, so any write throws instead.
+ * what the next file sees, so any write throws instead (Maps and Sets stay writable: the atlas holds none).
  */
 import { join } from "node:path";
 import { type Atlas, runPipeline } from "../../src/pipeline/run.ts";

@@ -1,4 +1,4 @@
-/** Shared test inputs: the repository's own data files (accelerators, studies, simulator parameters) and the simulator prepared on them once per test file. */
+/** Shared test inputs: the repository's own data files (accelerators, studies, simulator parameters) and the simulator prepared on them once per test worker (files share modules: vitest.config.ts); tests must not change them. */
 import { fileURLToPath } from "node:url";
 import { loadData } from "../../../src/pipeline/ingest/index.ts";
 import { normalizeStudy } from "../../../src/pipeline/normalize/normalize.ts";
