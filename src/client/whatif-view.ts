@@ -158,6 +158,15 @@ export function accuracyText(r: WhatIfResult, params: ExploreParams): string {
     .filter(([, w]) => w)
     .map(([k, w]) => `${k}: ${w}`);
   if (regimes.length) parts.push(`By batch, ${regimes.join("; ")}.`);
+  const precision = errorWords(
+    a.gpuByPrecision.find((e) => e.key === s.precision),
+    "point",
+  );
+  parts.push(
+    precision
+      ? `At ${s.precision.toUpperCase()}${s.precision === "fp16" ? " (mixed precision included)" : ""}: ${precision}.`
+      : `No measured series the validation counts ran at ${s.precision.toUpperCase()}, so its error cannot be stated.`,
+  );
   const stackName = params.stacks.find((x) => x.id === r.stackId)?.name ?? r.stackId;
   const stack = errorWords(
     a.gpuByStack.find((e) => e.key === r.stackId),

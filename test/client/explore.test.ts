@@ -86,6 +86,7 @@ const params: ExploreParams = {
       { key: "batch < 16", points: 400, mape_pct: 33.45, bias_pct: 3.461 },
       { key: "batch ≥ 16", points: 417, mape_pct: 31.51, bias_pct: 7.612 },
     ],
+    gpuByPrecision: [{ key: "fp16", points: 448, mape_pct: 30.25, bias_pct: 3.9 }],
     rooflineByAccelerator: [{ key: "gc2", points: 4, mape_pct: 3.029, bias_pct: -1.2 }],
     mlperf: [
       {
@@ -201,6 +202,7 @@ describe("what-if accuracy", () => {
     expect(accuracyText(view("t4", "pytorch-eager"), more)).toBe(
       "How far to trust these throughputs: on GPUs a fit never saw (leave-one-accelerator-out), the kernel model was off by 32.5 % on average over 817 measured points (5.6 % above the measurements on balance); the forecast above uses the full fit. " +
         "By batch, batch < 16: off by 33.5 % on average over 400 points (3.5 % above the measurements on balance); batch ≥ 16: off by 31.5 % on average over 417 points (7.6 % above the measurements on balance). " +
+        "At FP16 (mixed precision included): off by 30.3 % on average over 448 points (3.9 % above the measurements on balance). " +
         "With eager PyTorch: off by 21.6 % on average over 253 points (3.1 % below the measurements on balance). " +
         "On the Test chip: off by 49.8 % on average over 149 points (39.9 % above the measurements on balance). " +
         "Against MLPerf ResNet-50 Offline results of the Test chip (TensorRT, INT8; throughput per accelerator against the simulator at its best batch): off by 9.5 % on average over 12 results.",
@@ -215,6 +217,12 @@ describe("what-if accuracy", () => {
     expect(outside).toContain(
       "The atlas has no measurement of the Chip P that the validation counts (its measured series are in studies",
     );
+    expect(
+      accuracyText(
+        { ...view("x", "pytorch-eager"), state: { ...view("x", "pytorch-eager").state, precision: "int8" } },
+        more,
+      ),
+    ).toContain("No measured series the validation counts ran at INT8, so its error cannot be stated.");
     const none = accuracyText(view("x", "pytorch-eager"), more);
     expect(none).toContain("The atlas has no measurement of the Chip X that the validation counts.");
     expect(none).not.toContain("On the Chip X");

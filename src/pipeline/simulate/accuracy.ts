@@ -3,7 +3,9 @@
  * simulator-validation finding, cut to what one view needs (its stack, its accelerator, its engine).
  * Every number is one the validation report states, or a point-weighted mean of its series' errors.
  */
+import type { CanonicalRow } from "../schema.ts";
 import type { ErrorStats } from "./error-stats.ts";
+import { mathPrecisionOf } from "./fit.ts";
 import type { ValidationReport } from "./validate.ts";
 
 export interface MlperfAccuracy {
@@ -20,6 +22,8 @@ export interface SimulatorAccuracy {
   gpuByAccelerator: ErrorStats[];
   gpuByStack: ErrorStats[];
   gpuByRegime: ErrorStats[];
+  /** The same per precision the simulator computes in (key: fp32, tf32, fp16, bf16, int8; mixed FP16 counts as FP16). */
+  gpuByPrecision: ErrorStats[];
   /** Layer roofline, per accelerator fitted on its own points: the error on the points its fit left out. */
   rooflineByAccelerator: ErrorStats[];
   /** MLPerf ResNet-50 results (TensorRT, INT8) against the simulator: results no fit sees. */
@@ -43,11 +47,29 @@ export function simulatorAccuracy(v: Omit<ValidationReport, "points">): Simulato
     });
   }
   const round4 = (x: number) => Number(x.toPrecision(4));
+  // Published precisions merge into the one the simulator computes in; means over points merge by count.
+  const byMath = new Map<string, { n: number; abs: number; signed: number }>();
+  for (const e of v.breakdown.precision.loao) {
+    const math = mathPrecisionOf(e.key as CanonicalRow["precision"]);
+    if (!math || e.mape_pct === null || e.points === 0) continue;
+    const m = byMath.get(math) ?? { n: 0, abs: 0, signed: 0 };
+    byMath.set(math, {
+      n: m.n + e.points,
+      abs: m.abs + e.mape_pct * e.points,
+      signed: m.signed + (e.bias_pct ?? 0) * e.points,
+    });
+  }
   return {
     gpu: { key: "gpu", points: s.gpu_points, mape_pct: s.loao_mape_pct, bias_pct: s.loao_bias_pct },
     gpuByAccelerator: v.breakdown.accelerator.loao,
     gpuByStack: v.breakdown.stack.loao,
     gpuByRegime: v.breakdown.regime.loao,
+    gpuByPrecision: [...byMath].map(([key, m]) => ({
+      key,
+      points: m.n,
+      mape_pct: round4(m.abs / m.n),
+      bias_pct: round4(m.signed / m.n),
+    })),
     rooflineByAccelerator: [...roofline].map(([key, r]) => ({
       key,
       points: r.n,

@@ -16,6 +16,21 @@ describe("simulatorAccuracy on the report's own validation", () => {
     });
   });
 
+  it("merges published precisions into the simulator's, weighting each by its points", () => {
+    const loao = v.breakdown.precision.loao;
+    const fp16 = loao.filter((e) => e.key === "fp16" || e.key === "mixed-fp16");
+    expect(fp16).toHaveLength(2);
+    const n = fp16[0]!.points + fp16[1]!.points;
+    const mape = (fp16[0]!.mape_pct! * fp16[0]!.points + fp16[1]!.mape_pct! * fp16[1]!.points) / n;
+    const merged = a.gpuByPrecision.find((e) => e.key === "fp16")!;
+    expect(merged.points).toBe(n);
+    expect(merged.mape_pct).toBeCloseTo(mape, 2);
+    expect(a.gpuByPrecision.find((e) => e.key === "fp32")).toMatchObject({
+      points: loao.find((e) => e.key === "fp32")!.points,
+      mape_pct: loao.find((e) => e.key === "fp32")!.mape_pct,
+    });
+  });
+
   it("keeps MLPerf's roofline results apart from the kernel model's, and names series the validation leaves out", () => {
     const l4 = a.mlperf.filter((m) => m.accelerator === "l4");
     expect(l4.length).toBeGreaterThan(0);
