@@ -7,6 +7,7 @@ import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
 import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
 import type { StackModel } from "../pipeline/simulate/simulate.ts";
 import { modelLabel } from "../site/format.ts";
+import { count } from "../pipeline/labels.ts";
 import type { ErrorStats } from "../pipeline/simulate/error-stats.ts";
 import type { ExploreParams, SimulatorAccuracy } from "./explore-params.ts";
 import { esc, fmt, mb, numCell } from "./html.ts";
@@ -96,7 +97,7 @@ function errorWords(e: ErrorStats | undefined, unit: string): string | null {
       : ` (${Math.abs(e.bias_pct).toFixed(1)} % ${e.bias_pct > 0 ? "above" : "below"} the measurements on balance)`;
   // Few points make a mean that the next measurement can move a lot: say so.
   const few = e.points < 10 ? "only " : "";
-  return `off by ${e.mape_pct.toFixed(1)} % on average over ${few}${e.points.toLocaleString("en-US")} ${unit}${e.points === 1 ? "" : "s"}${bias}`;
+  return `off by ${e.mape_pct.toFixed(1)} % on average over ${few}${count(e.points, unit)}${bias}`;
 }
 
 /** MLPerf ResNet-50 results of one accelerator against the engine that simulates it, as sentences. */

@@ -32,50 +32,60 @@ export interface SimulatorAccuracy {
   outOfScope: { accelerator: string; stack: string; study: string }[];
 }
 
-export function simulatorAccuracy(v: Omit<ValidationReport, "points">): SimulatorAccuracy {
-  const s = v.summary;
-  const roofline = new Map<string, { n: number; abs: number; signed: number }>();
-  for (const x of v.series) {
-    const heldOut = x.points - x.training_points;
-    if (x.engine !== "roofline" || !x.in_scope || x.mape_pct === null || heldOut <= 0) continue;
-    const r = roofline.get(x.accelerator) ?? { n: 0, abs: 0, signed: 0 };
-    // MAPE and bias are means over points: a series' share is its held-out point count.
-    roofline.set(x.accelerator, {
-      n: r.n + heldOut,
-      abs: r.abs + x.mape_pct * heldOut,
-      signed: r.signed + (x.bias_pct ?? 0) * heldOut,
-    });
-  }
-  const round4 = (x: number) => Number(x.toPrecision(4));
-  // Published precisions merge into the one the simulator computes in; means over points merge by count.
-  const byMath = new Map<string, { n: number; abs: number; signed: number }>();
-  for (const e of v.breakdown.precision.loao) {
-    const math = mathPrecisionOf(e.key as CanonicalRow["precision"]);
-    if (!math || e.mape_pct === null || e.points === 0) continue;
-    const m = byMath.get(math) ?? { n: 0, abs: 0, signed: 0 };
-    byMath.set(math, {
+/**
+ * Groups of errors pooled into one per key: MAPE and bias are means over points, so each group counts
+ * by its points. Groups without an error or points are left out.
+ */
+function pooled(groups: readonly { key: string; stats: ErrorStats }[]): ErrorStats[] {
+  const sums = new Map<string, { n: number; abs: number; signed: number }>();
+  for (const { key, stats: e } of groups) {
+    if (e.mape_pct === null || e.points <= 0) continue;
+    const m = sums.get(key) ?? { n: 0, abs: 0, signed: 0 };
+    sums.set(key, {
       n: m.n + e.points,
       abs: m.abs + e.mape_pct * e.points,
       signed: m.signed + (e.bias_pct ?? 0) * e.points,
     });
   }
+  const round4 = (x: number) => Number(x.toPrecision(4));
+  return [...sums].map(([key, m]) => ({
+    key,
+    points: m.n,
+    mape_pct: round4(m.abs / m.n),
+    bias_pct: round4(m.signed / m.n),
+  }));
+}
+
+export function simulatorAccuracy(v: Omit<ValidationReport, "points">): SimulatorAccuracy {
+  const s = v.summary;
+  // A roofline series' error is over the points its fit left out.
+  const roofline = pooled(
+    v.series
+      .filter((x) => x.engine === "roofline" && x.in_scope)
+      .map((x) => ({
+        key: x.accelerator,
+        stats: {
+          key: x.series,
+          points: x.points - x.training_points,
+          mape_pct: x.mape_pct,
+          bias_pct: x.bias_pct,
+        },
+      })),
+  );
+  // Published precisions merge into the one the simulator computes in.
+  const byMath = pooled(
+    v.breakdown.precision.loao.flatMap((e) => {
+      const math = mathPrecisionOf(e.key as CanonicalRow["precision"]);
+      return math ? [{ key: math, stats: e }] : [];
+    }),
+  );
   return {
     gpu: { key: "gpu", points: s.gpu_points, mape_pct: s.loao_mape_pct, bias_pct: s.loao_bias_pct },
     gpuByAccelerator: v.breakdown.accelerator.loao,
     gpuByStack: v.breakdown.stack.loao,
     gpuByRegime: v.breakdown.regime.loao,
-    gpuByPrecision: [...byMath].map(([key, m]) => ({
-      key,
-      points: m.n,
-      mape_pct: round4(m.abs / m.n),
-      bias_pct: round4(m.signed / m.n),
-    })),
-    rooflineByAccelerator: [...roofline].map(([key, r]) => ({
-      key,
-      points: r.n,
-      mape_pct: round4(r.abs / r.n),
-      bias_pct: round4(r.signed / r.n),
-    })),
+    gpuByPrecision: byMath,
+    rooflineByAccelerator: roofline,
     mlperf: v.mlperf.byAccelerator.map((a) => ({
       accelerator: a.accelerator,
       scenario: a.scenario as MlperfAccuracy["scenario"],
