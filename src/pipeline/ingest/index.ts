@@ -116,22 +116,24 @@ function crossCheck(
   });
   // Figures per accelerator and model are named fig-<metric>-<accelerator>-<model slug>: two pairs
   // that give the same name would make two figures with one id.
-  const figureNames = new Map<string, { pair: string; where: string }>();
+  // Positions are looked up only for a problem: finding one parses the study file again.
+  const figureNames = new Map<string, { pair: string; study: ParsedStudy; table: number }>();
   for (const s of studies) {
     s.study.tables.forEach((t, i) => {
       const name = `${t.accelerator}-${modelSlug(t.model)}`;
       const pair = `${t.accelerator}\u0000${t.model}`;
       const first = figureNames.get(name);
-      const here = at(s, ["tables", i, "model"]);
-      if (!first) figureNames.set(name, { pair, where: `${here.file}:${here.line}:${here.column}` });
-      else if (first.pair !== pair)
+      if (!first) figureNames.set(name, { pair, study: s, table: i });
+      else if (first.pair !== pair) {
+        const there = at(first.study, ["tables", first.table, "model"]);
         problems.push({
-          ...here,
-          message: `model ${JSON.stringify(t.model)} on ${t.accelerator} gets the same figure ids as the model at ${first.where}`,
+          ...at(s, ["tables", i, "model"]),
+          message: `model ${JSON.stringify(t.model)} on ${t.accelerator} gets the same figure ids as the model at ${there.file}:${there.line}:${there.column}`,
           expected: "model and accelerator ids whose figure ids (fig-<metric>-<accelerator>-<model>) differ",
           found: `fig-throughput-${name} twice`,
           hint: "use the model id the other table uses if it is the same model, or one that differs by more than punctuation",
         });
+      }
       if (!accIds.has(t.accelerator)) {
         problems.push({
           ...at(s, ["tables", i, "accelerator"]),

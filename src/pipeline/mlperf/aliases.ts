@@ -68,23 +68,43 @@ function isCpuOnly(table: AliasTable, s: SystemSpelling): boolean {
   );
 }
 
-const matches = (e: { names: string[]; memory?: string[] | undefined }, name: string, memory: string) =>
-  e.names.includes(name) && (e.memory === undefined || e.memory.includes(memory));
+type Entry = { names: string[]; memory?: string[] | undefined };
+
+/** Each list's entries by spelling, in table order: a scan of the table per result grew with the square of the data. */
+const indexes = new WeakMap<readonly Entry[], Map<string, Entry[]>>();
+
+/** The first entry of `list` (in table order) that spells `name`, with `memory` where the entry names one. */
+function firstMatch<E extends Entry>(list: readonly E[], name: string, memory?: string): E | undefined {
+  let index = indexes.get(list);
+  if (!index) {
+    index = new Map();
+    for (const e of list)
+      for (const n of new Set(e.names)) {
+        const entries = index.get(n);
+        if (entries) entries.push(e);
+        else index.set(n, [e]);
+      }
+    indexes.set(list, index);
+  }
+  return (index.get(name) as E[] | undefined)?.find(
+    (e) => memory === undefined || e.memory === undefined || e.memory.includes(memory),
+  );
+}
 
 export function matchAccelerator(table: AliasTable, s: SystemSpelling): AcceleratorMatch {
   if (isCpuOnly(table, s)) {
-    const e = table.cpus.find((x) => x.names.includes(s.hostProcessor));
+    const e = firstMatch(table.cpus, s.hostProcessor);
     if (e) return { kind: "cpu", id: e.id, name: s.hostProcessor };
-    const u = table.unmapped.find((x) => x.names.includes(s.hostProcessor));
+    const u = firstMatch(table.unmapped, s.hostProcessor);
     return {
       kind: "unmapped",
       name: s.hostProcessor,
       reason: u?.reason ?? "this host processor spelling is not in data/mlperf/accelerators.yaml",
     };
   }
-  const e = table.accelerators.find((x) => matches(x, s.acceleratorModel, s.acceleratorMemory));
+  const e = firstMatch(table.accelerators, s.acceleratorModel, s.acceleratorMemory);
   if (e) return { kind: "accelerator", id: e.id, name: s.acceleratorModel };
-  const u = table.unmapped.find((x) => matches(x, s.acceleratorModel, s.acceleratorMemory));
+  const u = firstMatch(table.unmapped, s.acceleratorModel, s.acceleratorMemory);
   return {
     kind: "unmapped",
     name: s.acceleratorModel,

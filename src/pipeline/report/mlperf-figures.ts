@@ -13,6 +13,7 @@ import {
 } from "../figures/mlperf.ts";
 import { batchingGains, efficiencyPoints, retinanetPairs } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
+import { groupBy } from "../group.ts";
 
 const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
 
@@ -21,14 +22,20 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
   const makers: (() => FigureSpec)[] = [];
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
   const pairs = retinanetPairs(atlas.mlperf);
-  const withResults = new Set(atlas.mlperf.map((r) => r.accelerator));
-  for (const acc of atlas.accelerators.filter((a) => withResults.has(a.id))) {
+  // Each accelerator's figures get its own results: scanning every result for each of them grew with
+  // the square of the data (docs/build.md, "Choices that keep it linear").
+  const resultsOf = groupBy(atlas.mlperf, (r) => r.accelerator ?? "");
+  const pairsOf = groupBy(pairs, (p) => p.accelerator);
+  for (const acc of atlas.accelerators) {
+    const results = resultsOf.get(acc.id);
+    if (!results) continue;
+    const accPairs = pairsOf.get(acc.id) ?? [];
     makers.push(
-      () => mlperfRoundsFigure(atlas.mlperf, acc),
-      () => mlperfScenariosFigure(atlas.mlperf, acc),
-      () => mlperfScalingFigure(atlas.mlperf, acc),
-      () => mlperfRetinanetAcceleratorFigure(pairs, acc, MAC_RATIO),
-      () => mlperfPowerFigure(atlas.mlperf, acc),
+      () => mlperfRoundsFigure(results, acc),
+      () => mlperfScenariosFigure(results, acc),
+      () => mlperfScalingFigure(results, acc),
+      () => mlperfRetinanetAcceleratorFigure(accPairs, acc, MAC_RATIO),
+      () => mlperfPowerFigure(results, acc),
     );
   }
   const gains = batchingGains(atlas.mlperf, atlas.rows);

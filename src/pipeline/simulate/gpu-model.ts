@@ -89,6 +89,30 @@ function scheduleCost(m: number, n: number, k: number, groups: number, smCount: 
   return best;
 }
 
+type Schedule = ReturnType<typeof scheduleCost> & { parts: number };
+
+/**
+ * Schedules already found, by GEMM shape and SM count. A network repeats its block shapes, precisions
+ * share tile widths and GPUs share SM counts, so the sweep asks for the same shape many times; the
+ * search below costs up to a few hundred schedule evaluations. Cleared when large (memory stays bounded).
+ */
+const schedules = new Map<string, Schedule>();
+const MAX_SCHEDULES = 200_000;
+
+function bestSchedule(m: number, n: number, k: number, groups: number, smCount: number, minTileN: number) {
+  const key = `${m},${n},${k},${groups},${smCount},${minTileN}`;
+  const known = schedules.get(key);
+  if (known) return known;
+  let best: Schedule = { ...scheduleCost(m, n, k, groups, smCount, minTileN), parts: 1 };
+  for (let d = 2; d <= 64 && d <= m; d *= 2) {
+    const part = scheduleCost(Math.ceil(m / d), n, k, groups, smCount, minTileN);
+    if (d * part.macs < best.macs) best = { ...part, macs: d * part.macs, waves: d * part.waves, parts: d };
+  }
+  if (schedules.size >= MAX_SCHEDULES) schedules.clear();
+  schedules.set(key, best);
+  return best;
+}
+
 /**
  * Waves and tile work of one GEMM: the seconds it takes at 100 % of the SMs' peak (before efficiency).
  * One tile runs per SM at a time. When tiles leave SMs idle, the reduction is split over them
@@ -105,11 +129,7 @@ export function gemmUnitSeconds(
   macsPerSecond: number,
   minTileN: number,
 ): { seconds: number; tiles: number; waves: number; splitK: number; parts: number } {
-  let best = { ...scheduleCost(m, n, k, groups, smCount, minTileN), parts: 1 };
-  for (let d = 2; d <= 64 && d <= m; d *= 2) {
-    const part = scheduleCost(Math.ceil(m / d), n, k, groups, smCount, minTileN);
-    if (d * part.macs < best.macs) best = { ...part, macs: d * part.macs, waves: d * part.waves, parts: d };
-  }
+  const best = bestSchedule(m, n, k, groups, smCount, minTileN);
   return {
     seconds: (best.macs * smCount) / macsPerSecond,
     tiles: best.tiles,

@@ -15,6 +15,7 @@
  *   throughput, so that every error here is a throughput error with the same sign as the rest of the
  *   validation (above zero: the model is too fast).
  */
+import { groupBy } from "../group.ts";
 import { perAccelerator, type MlperfResult } from "../mlperf/normalize.ts";
 import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { matchStack } from "./fit.ts";
@@ -190,11 +191,7 @@ export function validateMlperf(results: readonly MlperfResult[], ctx: SimulatorC
       };
     }),
   );
-  const groups = new Map<string, MlperfValidationPoint[]>();
-  for (const p of points) {
-    const key = `${p.accelerator}|${p.scenario}|${p.engine}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
+  const groups = groupBy(points, (p) => `${p.accelerator}|${p.scenario}|${p.engine}`);
   const byAccelerator = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, ps]) => {

@@ -6,6 +6,7 @@
  * (leave-one-model-out) predict: the accuracy the atlas states. Points a fit was made on are marked
  * and never counted as held-out error.
  */
+import { groupBy } from "../group.ts";
 import type { CanonicalRow } from "../schema.ts";
 import { stackModel, type SimulatorContext } from "./context.ts";
 import { mathPrecisionOf, matchStack, rowsOfTable } from "./fit.ts";
@@ -186,7 +187,9 @@ const groupStats = (
   for (const p of points) {
     const e = err(p);
     if (e === null) continue;
-    groups.set(key(p), [...(groups.get(key(p)) ?? []), e]);
+    const group = groups.get(key(p));
+    if (group) group.push(e);
+    else groups.set(key(p), [e]);
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => errorStats(k, e));
 };
@@ -204,10 +207,20 @@ export function validate(
   const outOfScope = new Map(ctx.params.calibration.out_of_scope.map((o) => [o.study, o.reason]));
   const points: ValidationPoint[] = [];
   // GPU points: the context's fit points with their cross-validated predictions.
-  const trained = ctx.points.filter((p) => p.training);
+  // Per (stack, precision class), the accelerators and models its training points cover: a point is
+  // covered by a fold when its slot trained on some other accelerator (model). Sets, not a scan of the
+  // training points per point, which grew with the square of the data.
   const slot = (p: (typeof ctx.points)[number]) => `${p.stack}|${precisionClassOf(p.precision)}`;
-  const covered = (p: (typeof ctx.points)[number], apart: (q: (typeof ctx.points)[number]) => boolean) =>
-    trained.some((q) => apart(q) && slot(q) === slot(p));
+  const trainedOn = new Map<string, { accelerators: Set<string>; models: Set<string> }>();
+  for (const q of ctx.points) {
+    if (!q.training) continue;
+    const t = trainedOn.get(slot(q)) ?? { accelerators: new Set<string>(), models: new Set<string>() };
+    t.accelerators.add(q.row.accelerator);
+    t.models.add(q.model);
+    trainedOn.set(slot(q), t);
+  }
+  const coveredApart = (seen: ReadonlySet<string> | undefined, own: string) =>
+    seen !== undefined && (seen.size > 1 || !seen.has(own));
   ctx.points.forEach((p, i) => {
     const pred = ctx.gpu.predictions[i]!;
     points.push({
@@ -223,8 +236,8 @@ export function validate(
       loao_throughput_img_s: round(pred.leaveAcceleratorOut),
       lomo_throughput_img_s: round(pred.leaveModelOut),
       training: p.training,
-      loao_covered: covered(p, (q) => q.row.accelerator !== p.row.accelerator),
-      lomo_covered: covered(p, (q) => q.model !== p.model),
+      loao_covered: coveredApart(trainedOn.get(slot(p))?.accelerators, p.row.accelerator),
+      lomo_covered: coveredApart(trainedOn.get(slot(p))?.models, p.model),
       in_scope: !outOfScope.has(p.row.study),
       engine: "kernels",
     });
@@ -314,8 +327,7 @@ export function validate(
       { loao: groupStats(gpu, key, loaoErr), lomo: groupStats(gpu, key, lomoErr) },
     ]),
   ) as ValidationReport["breakdown"];
-  const bySeriesPoints = new Map<string, ValidationPoint[]>();
-  for (const p of points) bySeriesPoints.set(p.series, [...(bySeriesPoints.get(p.series) ?? []), p]);
+  const bySeriesPoints = groupBy(points, (p) => p.series);
   const series: SeriesValidation[] = [...bySeriesPoints.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, ps]) => {
