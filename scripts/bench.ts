@@ -75,6 +75,35 @@ const seconds = <T>(f: () => T): [T, number] => {
   return [value, (performance.now() - start) / 1000];
 };
 
+/**
+ * 1. Ingest (read, validate, normalize) and the simulator on their own. Their results stay inside this
+ * function, so they can be collected before the whole pipeline runs (at 100× the data, holding both
+ * ran out of heap).
+ */
+function timeStages(dataDir: string): { ingest: number; fit: number; sweep: number } {
+  const [loaded, ingest] = seconds(() => {
+    const data = loadData(dataDir);
+    return { data, measured: data.studies.flatMap(normalizeStudy) };
+  });
+  const [ctx, fit] = seconds(() =>
+    prepareSimulator(loadSimulatorParams(dataDir), loaded.data.accelerators, loaded.measured),
+  );
+  const [, sweep] = seconds(() => simulateSweep(ctx));
+  return { ingest, fit, sweep };
+}
+
+/** 2. The whole pipeline, then every SVG once and every PNG as the build draws them (cold cache, all cores). */
+async function timePipeline(dataDir: string, label: string) {
+  const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
+  const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
+  const pngDir = join(benchDir, `${label}-png`);
+  const pngStart = performance.now();
+  await drawFigurePngs(svgs, pngDir);
+  const figuresPng = (performance.now() - pngStart) / 1000;
+  rmSync(pngDir, { recursive: true, force: true });
+  return { pipeline, figures: svgs.length, canonicalRows: atlas.rows.length, figuresSvg, figuresPng };
+}
+
 async function bench(
   label: string,
   scale: number | null,
@@ -86,28 +115,13 @@ async function bench(
   process.stdout.write(
     `\n${label}: ${size.studies} studies, ${size.tables} tables, ${size.rows} rows, ${size.accelerators} accelerators\n`,
   );
-  // 1. Ingest (read, validate, normalize) and the simulator on its own, then the whole pipeline.
-  const [loaded, ingest] = seconds(() => {
-    const data = loadData(dataDir);
-    return { data, measured: data.studies.flatMap(normalizeStudy) };
-  });
-  const [ctx, fit] = seconds(() =>
-    prepareSimulator(loadSimulatorParams(dataDir), loaded.data.accelerators, loaded.measured),
-  );
-  const [, sweep] = seconds(() => simulateSweep(ctx));
-  const [atlas, pipeline] = seconds(() => runPipeline(dataDir));
+  const { ingest, fit, sweep } = timeStages(dataDir);
+  const { pipeline, figures, canonicalRows, figuresSvg, figuresPng } = await timePipeline(dataDir, label);
   process.stdout.write(
     `  ingest ${ingest.toFixed(1)} s, simulator fit + cross-validation ${fit.toFixed(1)} s, sweep ${sweep.toFixed(1)} s, pipeline ${pipeline.toFixed(1)} s\n`,
   );
-  // 2. Figures: every SVG once, then every PNG as the build draws them (cold cache, all cores).
-  const [svgs, figuresSvg] = seconds(() => atlas.figures.map((s) => ({ id: s.id, svg: renderFigure(s) })));
-  const pngDir = join(benchDir, `${label}-png`);
-  const pngStart = performance.now();
-  await drawFigurePngs(svgs, pngDir);
-  const figuresPng = (performance.now() - pngStart) / 1000;
-  rmSync(pngDir, { recursive: true, force: true });
   process.stdout.write(
-    `  ${svgs.length} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`,
+    `  ${figures} figures: SVG ${figuresSvg.toFixed(1)} s, PNG ${figuresPng.toFixed(1)} s\n`,
   );
   // 3. The full build, as `npm run build` runs it, into a folder of its own.
   let buildS: number | null = null;
@@ -190,8 +204,8 @@ async function bench(
       rebuild,
       astroFloor: floor,
     },
-    figures: svgs.length,
-    canonicalRows: atlas.rows.length,
+    figures,
+    canonicalRows,
     weights,
     buildStages,
     buildCpu,

@@ -37,7 +37,10 @@ type Job = { svg: string; path: string; options: ReturnType<typeof pngOptions> }
 export class FigurePngDrawer {
   private readonly renderer = rendererKey();
   private readonly files = new Map<string, string>();
-  private readonly jobs: Job[] = [];
+  /** Every job handed over; a claimed job's entry is cleared (its SVG is the worker's now). */
+  private readonly jobs: (Job | null)[] = [];
+  /** Jobs below this index are cleared. */
+  private cleared = 0;
   private readonly queued = new Set<string>();
   /** The index of the next job to draw, shared by the workers (png-worker.mjs). */
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
@@ -67,6 +70,10 @@ export class FigurePngDrawer {
     this.files.set(figure.id, path);
     if (existsSync(path) || this.queued.has(path)) return;
     this.queued.add(path);
+    // Claimed jobs are only ever sent again to workers that start later, from the counter on: at 100×
+    // the data, keeping their SVGs held hundreds of MB the build's own thread needed.
+    const claimed = Math.min(Atomics.load(this.counter, 0), this.jobs.length);
+    while (this.cleared < claimed) this.jobs[this.cleared++] = null;
     this.jobs.push({ svg: figure.svg, path, options });
     if (this.workers.length === 0) this.startWorker();
     for (const { worker } of this.workers)
