@@ -70,22 +70,31 @@ export class FigurePngDrawer {
     this.files.set(figure.id, path);
     if (existsSync(path) || this.queued.has(path)) return;
     this.queued.add(path);
-    // Claimed jobs are only ever sent again to workers that start later, from the counter on: at 100×
-    // the data, keeping their SVGs held hundreds of MB the build's own thread needed.
-    const claimed = Math.min(Atomics.load(this.counter, 0), this.jobs.length);
-    while (this.cleared < claimed) this.jobs[this.cleared++] = null;
+    this.clearClaimed();
     this.jobs.push({ svg: figure.svg, path, options });
     if (this.workers.length === 0) this.startWorker();
     for (const { worker } of this.workers)
       worker.postMessage({ index: this.jobs.length - 1, job: this.jobs.at(-1) });
   }
 
+  /**
+   * Lets claimed jobs go: a job is sent to every worker when it is handed over, and to a worker that
+   * starts later only from the counter on, so below it the SVGs are the workers' own (at 100× the data
+   * they held hundreds of MB the build's own thread needed). Unclaimed jobs stay for later workers.
+   */
+  private clearClaimed(): void {
+    const claimed = Math.min(Atomics.load(this.counter, 0), this.jobs.length);
+    while (this.cleared < claimed) this.jobs[this.cleared++] = null;
+  }
+
   /** Starts workers up to one per core, each taking its part of the jobs not yet claimed. */
   addWorkers(count = availableParallelism()): void {
+    this.clearClaimed();
     while (this.workers.length < count && Atomics.load(this.counter, 0) < this.jobs.length) {
+      // Read before the worker starts: read after, it could pass the index the new worker claims first.
+      const from = Atomics.load(this.counter, 0);
       const worker = this.startWorker();
-      for (let i = Atomics.load(this.counter, 0); i < this.jobs.length; i++)
-        worker.postMessage({ index: i, job: this.jobs[i] });
+      for (let i = from; i < this.jobs.length; i++) worker.postMessage({ index: i, job: this.jobs[i] });
       if (this.ended) worker.postMessage({ end: true, total: this.jobs.length });
     }
   }
@@ -96,6 +105,7 @@ export class FigurePngDrawer {
     for (const { worker } of this.workers) worker.postMessage({ end: true, total: this.jobs.length });
     // By index: addWorkers may still bring a worker in while earlier ones are being waited for.
     for (let i = 0; i < this.workers.length; i++) await this.workers[i]!.exited;
+    this.clearClaimed();
     const used = new Set(this.files.values());
     for (const name of readdirSync(this.cacheDir))
       if (!used.has(join(this.cacheDir, name))) rmSync(join(this.cacheDir, name), { force: true });

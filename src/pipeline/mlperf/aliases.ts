@@ -73,8 +73,11 @@ type Entry = { names: string[]; memory?: string[] | undefined };
 /** Each list's entries by spelling, in table order: a scan of the table per result grew with the square of the data. */
 const indexes = new WeakMap<readonly Entry[], Map<string, Entry[]>>();
 
-/** The first entry of `list` (in table order) that spells `name`, with `memory` where the entry names one. */
-function firstMatch<E extends Entry>(list: readonly E[], name: string, memory?: string): E | undefined {
+/**
+ * The first entry of `list` (in table order) that spells `name` and, unless `memory` is null (host
+ * processors), whose memory list, where it has one, holds `memory`.
+ */
+function firstMatch<E extends Entry>(list: readonly E[], name: string, memory: string | null): E | undefined {
   let index = indexes.get(list);
   if (!index) {
     index = new Map();
@@ -87,15 +90,15 @@ function firstMatch<E extends Entry>(list: readonly E[], name: string, memory?: 
     indexes.set(list, index);
   }
   return (index.get(name) as E[] | undefined)?.find(
-    (e) => memory === undefined || e.memory === undefined || e.memory.includes(memory),
+    (e) => memory === null || e.memory === undefined || e.memory.includes(memory),
   );
 }
 
 export function matchAccelerator(table: AliasTable, s: SystemSpelling): AcceleratorMatch {
   if (isCpuOnly(table, s)) {
-    const e = firstMatch(table.cpus, s.hostProcessor);
+    const e = firstMatch(table.cpus, s.hostProcessor, null);
     if (e) return { kind: "cpu", id: e.id, name: s.hostProcessor };
-    const u = firstMatch(table.unmapped, s.hostProcessor);
+    const u = firstMatch(table.unmapped, s.hostProcessor, null);
     return {
       kind: "unmapped",
       name: s.hostProcessor,
