@@ -138,6 +138,16 @@ export interface ValidationSummary {
   /** Roofline accelerators (no tile structure): held-out points of their series. */
   roofline_points: number;
   roofline_mape_pct: number | null;
+  /**
+   * The tables' own disagreement (`indistinguishable`): in-scope GPU points that share their full-fit
+   * prediction with a point of another series, the widest spread among such points at one batch, and
+   * the least error any one prediction per group can have, over those points and over all GPU points.
+   */
+  lookalike_points: number;
+  lookalike_series: number;
+  lookalike_max_spread_pct: number | null;
+  lookalike_floor_mape_pct: number | null;
+  lookalike_floor_of_all_pct: number | null;
 }
 
 export interface SeriesValidation {
@@ -193,6 +203,48 @@ const groupStats = (
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => errorStats(k, e));
 };
+
+/**
+ * How far the measurements disagree where the model cannot tell them apart. Points whose model,
+ * precision, stack, batch and full-fit prediction are equal look the same to the model (the V100 in
+ * its 16 GB and 32 GB versions, one stack's tables from two container releases), so it predicts them
+ * with one number. For each such group with points of two or more series, the least sum of relative
+ * errors one number can have (it lies at one of the measured values) is a floor no model that sees
+ * only specs and stack can go under. Returned over those points and over all `points`.
+ */
+export function indistinguishable(points: readonly ValidationPoint[]): {
+  points: number;
+  series: number;
+  maxSpreadPct: number | null;
+  floorMapePct: number | null;
+  floorOfAllPct: number | null;
+} {
+  const groups = groupBy(
+    points,
+    (p) => `${p.model}|${p.precision}|${p.stack}|${p.batch_size}|${p.simulated_throughput_img_s}`,
+  );
+  let floorSum = 0;
+  let count = 0;
+  let maxSpread: number | null = null;
+  const series = new Set<string>();
+  for (const group of groups.values()) {
+    if (new Set(group.map((p) => p.series)).size < 2) continue;
+    const measured = group.map((p) => p.measured_throughput_img_s);
+    floorSum += Math.min(...measured.map((f) => measured.reduce((sum, m) => sum + Math.abs(f - m) / m, 0)));
+    count += group.length;
+    for (const p of group) series.add(p.series);
+    const spread = Math.max(...measured) / Math.min(...measured) - 1;
+    maxSpread = Math.max(maxSpread ?? 0, spread);
+  }
+  const pct = (x: number) => round(100 * x, 4);
+  return {
+    points: count,
+    series: series.size,
+    maxSpreadPct: maxSpread === null ? null : pct(maxSpread),
+    floorMapePct: count ? pct(floorSum / count) : null,
+    floorOfAllPct: points.length ? pct(floorSum / points.length) : null,
+  };
+}
 
 /** Batch regimes the issue of simulator accuracy cares about: small batches are host- and latency-bound. */
 const regimeOf = (batch: number): string => (batch < 16 ? "batch < 16" : "batch ≥ 16");
@@ -363,6 +415,7 @@ export function validate(
       };
     });
   const studies = [...new Set(points.map((p) => p.study))].sort();
+  const lookAlike = indistinguishable(gpu);
   const fit = ctx.gpu.fit;
   return {
     dataset: ctx.params.calibration.name,
@@ -381,6 +434,11 @@ export function validate(
       lomo_covered_mape_pct: lomoCovered.mape_pct,
       roofline_points: roofline.points,
       roofline_mape_pct: roofline.mape_pct,
+      lookalike_points: lookAlike.points,
+      lookalike_series: lookAlike.series,
+      lookalike_max_spread_pct: lookAlike.maxSpreadPct,
+      lookalike_floor_mape_pct: lookAlike.floorMapePct,
+      lookalike_floor_of_all_pct: lookAlike.floorOfAllPct,
     },
     breakdown,
     series,

@@ -2,9 +2,11 @@
 import { describe, expect, it } from "vitest";
 import {
   CALIBRATION_MARK,
+  indistinguishable,
   matchStack,
   simulateMeasured,
   validate,
+  type ValidationPoint,
 } from "../../../src/pipeline/simulate/validate.ts";
 import { realContext, realData, simParams } from "./helpers.ts";
 
@@ -99,5 +101,79 @@ describe("the report", () => {
         .sort((a, b) => a - b),
     ).toEqual([2, 12]);
     expect(report.summary.roofline_points).toBe(gc2.filter((p) => !p.training).length);
+  });
+});
+
+describe("where the tables disagree among themselves", () => {
+  const point = (series: string, batch: number, measured: number, predicted: number): ValidationPoint => ({
+    series,
+    study: "s",
+    accelerator: series,
+    model: "resnet50_v1.5",
+    precision: "fp16",
+    stack: "tf1",
+    batch_size: batch,
+    measured_throughput_img_s: measured,
+    simulated_throughput_img_s: predicted,
+    loao_throughput_img_s: predicted,
+    lomo_throughput_img_s: predicted,
+    training: true,
+    loao_covered: true,
+    lomo_covered: true,
+    in_scope: true,
+    engine: "kernels",
+  });
+
+  it("takes the least error one number can have on points the model cannot tell apart", () => {
+    const floor = indistinguishable([
+      // One group of two series: 100 or 150 img/s for one prediction; the best single number is 100
+      // (0 + 50/150), not 150 (50/100 + 0).
+      point("a", 1, 100, 120),
+      point("b", 1, 150, 120),
+      // Three series: 110 is best (10/100 + 0 + 90/200 = 0.55).
+      point("a", 2, 100, 180),
+      point("b", 2, 110, 180),
+      point("c", 2, 200, 180),
+      // Not grouped: another prediction, or one series only.
+      point("c", 1, 300, 121),
+      point("a", 4, 100, 400),
+    ]);
+    expect(floor.points).toBe(5);
+    expect(floor.series).toBe(3);
+    // Percentages are given to 4 significant digits, as the report's other errors.
+    const pct4 = (x: number) => Number(x.toPrecision(4));
+    expect(floor.maxSpreadPct).toBe(100);
+    expect(floor.floorMapePct).toBe(pct4((100 * (50 / 150 + 0.55)) / 5));
+    expect(floor.floorOfAllPct).toBe(pct4((100 * (50 / 150 + 0.55)) / 7));
+    expect(indistinguishable([point("a", 1, 100, 120)])).toMatchObject({ points: 0, floorMapePct: null });
+  });
+
+  it("is a floor the full fit, one model, does not go under on the real data", () => {
+    const gpu = report.points.filter((p) => p.engine === "kernels" && p.in_scope);
+    const floor = indistinguishable(gpu);
+    expect(report.summary.lookalike_points).toBe(floor.points);
+    const keyOf = (p: ValidationPoint) =>
+      `${p.model}|${p.precision}|${p.stack}|${p.batch_size}|${p.simulated_throughput_img_s}`;
+    const seriesOf = new Map<string, Set<string>>();
+    for (const p of gpu) seriesOf.set(keyOf(p), (seriesOf.get(keyOf(p)) ?? new Set()).add(p.series));
+    const twins = gpu.filter((p) => seriesOf.get(keyOf(p))!.size > 1);
+    expect(twins.length).toBe(floor.points);
+    // The V100's 16 GB and 32 GB tables look the same to the model.
+    expect(
+      twins.some(
+        (p) =>
+          p.series.includes("v100-16gb") &&
+          seriesOf.get(keyOf(p))!.has(p.series.replace("v100-16gb", "v100-32gb")),
+      ),
+    ).toBe(true);
+    const fullFitMape =
+      (100 *
+        twins.reduce(
+          (s, p) => s + Math.abs(p.simulated_throughput_img_s / p.measured_throughput_img_s - 1),
+          0,
+        )) /
+      twins.length;
+    // The floor is rounded to 4 significant digits.
+    expect(fullFitMape).toBeGreaterThanOrEqual(floor.floorMapePct! - 0.01);
   });
 });
