@@ -6,6 +6,7 @@
 import type { CanonicalRow } from "../schema.ts";
 import type { ErrorStats } from "./error-stats.ts";
 import { mathPrecisionOf } from "./fit.ts";
+import { round } from "./sweep.ts";
 import type { ValidationReport } from "./validate.ts";
 
 export interface MlperfAccuracy {
@@ -47,12 +48,11 @@ function pooled(groups: readonly { key: string; stats: ErrorStats }[]): ErrorSta
       signed: m.signed + (e.bias_pct ?? 0) * e.points,
     });
   }
-  const round4 = (x: number) => Number(x.toPrecision(4));
   return [...sums].map(([key, m]) => ({
     key,
     points: m.n,
-    mape_pct: round4(m.abs / m.n),
-    bias_pct: round4(m.signed / m.n),
+    mape_pct: round(m.abs / m.n, 4),
+    bias_pct: round(m.signed / m.n, 4),
   }));
 }
 

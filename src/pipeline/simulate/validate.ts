@@ -193,15 +193,18 @@ const groupStats = (
   key: (p: ValidationPoint) => string,
   err: (p: ValidationPoint) => number | null,
 ) => {
-  const groups = new Map<string, number[]>();
-  for (const p of points) {
+  const errors = points.flatMap((p) => {
     const e = err(p);
-    if (e === null) continue;
-    const group = groups.get(key(p));
-    if (group) group.push(e);
-    else groups.set(key(p), [e]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => errorStats(k, e));
+    return e === null ? [] : [{ key: key(p), e }];
+  });
+  return [...groupBy(errors, (x) => x.key)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, xs]) =>
+      errorStats(
+        k,
+        xs.map((x) => x.e),
+      ),
+    );
 };
 
 /**
