@@ -9,7 +9,6 @@
  */
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "astro";
 import { dataDirOf, ingest, readReportMeta, writeIngested } from "./lib/stages.ts";
 import {
   copyArchive,
@@ -71,6 +70,9 @@ handOverSiteAtlas(atlas);
 const staging = join(root, ".build", `site-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 try {
+  // Imported only once the data is good: Astro takes over a second to load, which a contributor whose
+  // file has a problem would otherwise wait through before seeing the message.
+  const { build } = await import("astro");
   // A cache per work folder keeps concurrent builds (tests) from sharing Astro's data store.
   await timed("astro", () =>
     build({
