@@ -1,16 +1,20 @@
 /** Builds the real site once per test run; tests that read a built site share it (inject("siteDir")). */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 const ROOT = join(import.meta.dirname, "..");
 
-/** Runs scripts/build.ts into a fresh temporary folder and returns the dist path. */
-export function buildSite(env: Record<string, string> = {}): string {
+/**
+ * Runs scripts/build.ts into a fresh temporary folder and returns the dist path. With `cachesOf` (another
+ * buildSite's dist), the build starts from a copy of that build's caches, as a contributor's rebuild does.
+ */
+export function buildSite(env: Record<string, string> = {}, cachesOf?: string): string {
   const parent = mkdtempSync(join(tmpdir(), "atlas-site-"));
   const out = join(parent, "dist");
+  if (cachesOf) cpSync(join(dirname(cachesOf), "work"), join(parent, "work"), { recursive: true });
   const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
     cwd: ROOT,
     env: { ...process.env, ATLAS_OUT_DIR: out, ATLAS_WORK_DIR: join(parent, "work"), ...env },

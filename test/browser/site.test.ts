@@ -46,11 +46,16 @@ describe("the site in chromium", () => {
     for (const p of pages) {
       const res = await page.goto(server.url + p);
       expect(res?.status(), p).toBe(200);
-      for (const href of await page.$$eval("a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href))) {
+      // One evaluate rather than $$eval: the same resolved hrefs, a third of the suite's time on this test.
+      const hrefs = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLAnchorElement>("a[href]"), (a) => a.href),
+      );
+      for (const href of hrefs) {
         if (href.startsWith(server.url)) links.add(href.split("#")[0]!);
       }
     }
     expect(errors).toEqual([]);
+    expect(links.size).toBeGreaterThan(pages.length);
     const broken: string[] = [];
     for (const href of links) {
       const res = await fetch(href);
