@@ -79,6 +79,9 @@ try {
       root,
       outDir: staging,
       cacheDir: join(work, "astro-cache"),
+      // Vite's dependency pre-bundling too (node_modules/.vite/ by default, which builds with different
+      // settings would rewrite under each other: the tests run several builds at once).
+      vite: { cacheDir: join(work, "vite-cache") },
       logLevel: process.env.ATLAS_ASTRO_LOG === "info" ? "info" : "warn",
     }),
   );

@@ -105,9 +105,9 @@ describe("a failed build keeps the previous dist/", () => {
         ATLAS_WORK_DIR: work,
         ATLAS_NO_ARCHIVE: "1",
       });
-      return { stage, run, before, after: treeHash(dist), work };
+      return { stage, run, before, after: treeHash(dist) };
     });
-    for (const { stage, run, before, after, work } of await Promise.all(runs)) {
+    for (const { stage, run, before, after } of await Promise.all(runs)) {
       expect(run.status, `${stage}: ${run.stderr}`).not.toBe(0);
       expect(after, `${stage}: dist changed`).toBe(before);
       if (stage === "ingest") {
@@ -117,8 +117,6 @@ describe("a failed build keeps the previous dist/", () => {
         expect(run.stdout).toContain("ingest: 1 studies");
         expect(run.stderr).toContain("The site build failed;");
         expect(run.stderr).toContain("was left as it was");
-        // The half-built staging folder is removed, not left beside the cache.
-        expect(readdirSync(work).filter((n) => n.startsWith("site-"))).toEqual([]);
       }
     }
   }, 120_000);
