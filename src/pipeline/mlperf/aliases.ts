@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { SourceError, type SourceProblem } from "../errors.ts";
+import { groupBy } from "../group.ts";
 import { idSchema } from "../schema.ts";
 import { dataEntryKind, linkProblem, readDataFile, type DataRoot } from "../ingest/text.ts";
 import { parseYaml, yamlPosition } from "../ingest/yaml.ts";
@@ -71,7 +72,7 @@ function isCpuOnly(table: AliasTable, s: SystemSpelling): boolean {
 type Entry = { names: string[]; memory?: string[] | undefined };
 
 /** Each list's entries by spelling, in table order: a scan of the table per result grew with the square of the data. */
-const indexes = new WeakMap<readonly Entry[], Map<string, Entry[]>>();
+const indexes = new WeakMap<readonly Entry[], Map<string, { entry: Entry }[]>>();
 
 /**
  * The first entry of `list` (in table order) that spells `name` and, unless `memory` is null (host
@@ -80,18 +81,14 @@ const indexes = new WeakMap<readonly Entry[], Map<string, Entry[]>>();
 function firstMatch<E extends Entry>(list: readonly E[], name: string, memory: string | null): E | undefined {
   let index = indexes.get(list);
   if (!index) {
-    index = new Map();
-    for (const e of list)
-      for (const n of new Set(e.names)) {
-        const entries = index.get(n);
-        if (entries) entries.push(e);
-        else index.set(n, [e]);
-      }
+    const spellings = list.flatMap((entry) => [...new Set(entry.names)].map((name) => ({ name, entry })));
+    index = groupBy(spellings, (x) => x.name);
     indexes.set(list, index);
   }
-  return (index.get(name) as E[] | undefined)?.find(
-    (e) => memory === null || e.memory === undefined || e.memory.includes(memory),
-  );
+  const match = index
+    .get(name)
+    ?.find(({ entry: e }) => memory === null || e.memory === undefined || e.memory.includes(memory));
+  return match?.entry as E | undefined;
 }
 
 export function matchAccelerator(table: AliasTable, s: SystemSpelling): AcceleratorMatch {

@@ -266,14 +266,16 @@ export function validate(
   // covered by a fold when its slot trained on some other accelerator (model). Sets, not a scan of the
   // training points per point, which grew with the square of the data.
   const slot = (p: (typeof ctx.points)[number]) => `${p.stack}|${precisionClassOf(p.precision)}`;
-  const trainedOn = new Map<string, { accelerators: Set<string>; models: Set<string> }>();
-  for (const q of ctx.points) {
-    if (!q.training) continue;
-    const t = trainedOn.get(slot(q)) ?? { accelerators: new Set<string>(), models: new Set<string>() };
-    t.accelerators.add(q.row.accelerator);
-    t.models.add(q.model);
-    trainedOn.set(slot(q), t);
-  }
+  const trainingBySlot = groupBy(
+    ctx.points.filter((q) => q.training),
+    slot,
+  );
+  const trainedOn = new Map(
+    [...trainingBySlot].map(([k, qs]) => [
+      k,
+      { accelerators: new Set(qs.map((q) => q.row.accelerator)), models: new Set(qs.map((q) => q.model)) },
+    ]),
+  );
   const coveredApart = (seen: ReadonlySet<string> | undefined, own: string) =>
     seen !== undefined && (seen.size > 1 || !seen.has(own));
   ctx.points.forEach((p, i) => {
