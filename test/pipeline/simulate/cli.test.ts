@@ -5,19 +5,14 @@ import { REPO } from "./helpers.ts";
 
 const DATA = `${REPO}data`;
 
-/** Runs the real script the way `npm run -s simulate -- …` does. */
+/** Runs the real script as `npm run -s simulate -- …` does (`tsx scripts/simulate.ts`), without npm's start-up. */
 const simulate = (...args: string[]) => {
-  const r = spawnSync("npx", ["tsx", "scripts/simulate.ts", ...args], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/simulate.ts", ...args], {
     cwd: REPO,
     encoding: "utf8",
     timeout: 60_000,
   });
-  // npx may add its own warnings about the environment's npm config; they are not ours.
-  const stderr = r.stderr
-    .split("\n")
-    .filter((l) => !l.startsWith("npm warn"))
-    .join("\n");
-  return { code: r.status, stdout: r.stdout, stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
 describe("scripts/simulate.ts", () => {
