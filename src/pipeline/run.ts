@@ -101,6 +101,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       loaded.studies.map((s) => s.study),
       rows,
       specs,
+      audit,
       summaryRows(rows, mlperfResults),
     ),
     mlperf: mlperfResults,

@@ -33,6 +33,17 @@ function rowRefs(r: CanonicalRow): string[] {
 /** The first source reference of a row: the key of brokenDerivations. */
 export const rowKey = (r: CanonicalRow): string => rowRefs(r)[0]!;
 
+/** Whether an audit warning of one of `checks` names one of a row's source rows. */
+export function warnedBy(
+  audit: AuditFinding[],
+  checks: ReadonlySet<AuditFinding["check"]>,
+): (r: CanonicalRow) => boolean {
+  const warned = new Set(
+    audit.filter((f) => f.severity === "warning" && checks.has(f.check)).flatMap((f) => f.rows),
+  );
+  return (r) => rowRefs(r).some((ref) => warned.has(ref));
+}
+
 /** Every derived value whose assumption an audit finding breaks, by row key. */
 export function brokenDerivations(
   rows: CanonicalRow[],

@@ -6,6 +6,7 @@
  *   throughput of any model; else the simulator's best ResNet-50 v1.5 throughput at 224×224.
  * - batch for 90 % of peak: the smallest batch reaching 90 % of its series' peak, in the measured
  *   ResNet-50 series with batch sizes whose peak is highest (else any model's); else the simulator's.
+ *   Rows whose throughput or batch an audit warning puts in doubt (THROUGHPUT_IN_DOUBT) are left out.
  * - img/s/W: the highest measured efficiency; for an accelerator without any measurement, the
  *   simulator's at its ResNet-50 peak, which divides by the power specification (TDP or board power),
  *   says so, and says when that specification is assumed. A measured throughput is never divided by a
@@ -13,7 +14,9 @@
  * - 2 MP vs 224 px: the simulator's best throughput at 2048×1024 over its best at 224×224 (no study
  *   measures both); same precision, each at its own best batch.
  */
+import type { AuditFinding } from "../normalize/audit.ts";
 import type { Accelerator, CanonicalRow, Study } from "../schema.ts";
+import { warnedBy } from "./assumptions.ts";
 import { groupBy } from "../group.ts";
 import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
@@ -45,6 +48,15 @@ const RESNET50 = new Set(["resnet50_v1.5", "resnet50"]);
 /** Precisions tried for the simulator's values, in order (as the accelerator pages' simulated figure). */
 const SIM_PRECISIONS = ["fp16", "int8", "fp32"];
 const THRESHOLD = 0.9;
+/**
+ * Audit checks whose warning puts a row's throughput or its batch in doubt: a throughput that batch ÷
+ * latency contradicts, a run time that does not match its image count, a batch larger than the run.
+ */
+const THROUGHPUT_IN_DOUBT = new Set<AuditFinding["check"]>([
+  "throughput-vs-latency",
+  "run-time-vs-images",
+  "batch-exceeds-images",
+]);
 
 const best = (rows: CanonicalRow[]) =>
   rows.reduce<CanonicalRow | undefined>(
@@ -60,9 +72,11 @@ export function acceleratorSummaries(
   studies: Study[],
   rows: CanonicalRow[],
   simulatorSpecs: SimulatorSpecs[],
+  audit: AuditFinding[],
   /** The rows values may be chosen from (mlperf/analysis.ts summaryRows); points are counted over all. */
   valueRows: CanonicalRow[] = rows,
 ): AcceleratorSummary[] {
+  const inDoubt = warnedBy(audit, THROUGHPUT_IN_DOUBT);
   const byAcc = groupBy(valueRows, (r) => r.accelerator);
   const measuredByAcc = groupBy(
     rows.filter((r) => r.kind === "measured"),
@@ -113,7 +127,7 @@ export function acceleratorSummaries(
     const batched = (pool: CanonicalRow[]) =>
       [
         ...groupBy(
-          pool.filter((r) => r.batch_size !== null && r.note === ""),
+          pool.filter((r) => r.batch_size !== null && !inDoubt(r)),
           (r) => r.series,
         ).values(),
       ].filter((s) => s.length > 1);

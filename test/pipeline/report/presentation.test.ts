@@ -38,6 +38,36 @@ describe("home summary", () => {
     expect(mn.peak).toMatchObject({ kind: "simulated" });
     expect(mn.megapixelRatio!.value).toBeLessThan(1);
   });
+  it("finds the batch for 90 % of peak in measured series with row notes (the H200's), never in rows an audit warning puts in doubt", () => {
+    const h200 = summary("h200-sxm").batch90!;
+    expect(h200).toMatchObject({ kind: "measured", study: "h200-pytorch-2026-12-224", value: 128 });
+    const series = atlas.rows.filter(
+      (r) => r.study === "h200-pytorch-2026-12-224" && r.series.endsWith("rn50-224x224-fp16-cudagraph"),
+    );
+    const peak = Math.max(...series.map((r) => r.throughput_img_s!));
+    const first = series
+      .filter((r) => r.throughput_img_s! >= 0.9 * peak)
+      .sort((a, b) => a.batch_size! - b.batch_size!)[0]!;
+    expect(first.batch_size).toBe(128);
+    expect(first.note).not.toBe("");
+    // The course report's P100 runs: batches larger than the run, run times that do not match the
+    // images (audit warnings); the summary falls back to the simulator rather than a batch of 2,048.
+    const warned = new Set(
+      atlas.audit
+        .filter((f) => f.severity === "warning" && f.study === "v100-p100-resnet50-course")
+        .flatMap((f) => f.rows),
+    );
+    expect(warned.size).toBeGreaterThan(0);
+    expect(summary("p100-pcie-12gb").batch90).toMatchObject({ kind: "simulated" });
+    for (const s of atlas.summary) {
+      const b = s.batch90;
+      if (b?.kind !== "measured") continue;
+      const rows = atlas.rows.filter(
+        (r) => r.study === b.study && r.accelerator === s.accelerator && r.batch_size === b.value,
+      );
+      expect(rows.some((r) => !warned.has(`${r.source_file}:${r.source_line}`))).toBe(true);
+    }
+  });
   it("says where a value rests on an assumed specification (MN-Core 2's 500 W board power)", () => {
     const eff = summary("mn-core-2").efficiency!;
     expect(eff.kind).toBe("simulated");
