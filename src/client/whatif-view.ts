@@ -32,7 +32,7 @@ export function describeState(s: WhatIfState, params: ExploreParams): string {
     s.accelerator === CUSTOM
       ? `a custom accelerator (${fmt(c.peakT)} ${PEAK_UNIT(s.precision)} ${P(s.precision)}, ${fmt(c.bandwidthGBs)} GB/s, ${fmt(c.sramMiB)} MiB SRAM${c.memoryGB !== null ? `, ${fmt(c.memoryGB)} GB device memory` : ""}, weights ${c.weights === "resident" ? "kept on chip" : "streamed"}; η ${fmt(c.efficiency)}, overhead ${fmt(c.overheadMs)} ms, layer floor ${fmt(c.layerFloorMs)} ms)`
       : `${deviceName(s, params)} (stack ${s.stack ?? params.accelerators.find((a) => a.id === s.accelerator)?.defaultStack ?? "?"})`;
-  return `${modelLabel(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, ${s.policy} fusion policy.`;
+  return `${modelLabel(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, activations counted under the ${s.policy} fusion policy.`;
 }
 
 /** A stack model's parameters in one sentence, with where they came from. */
