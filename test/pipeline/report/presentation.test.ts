@@ -175,3 +175,26 @@ describe("Markdown", () => {
     );
   });
 });
+
+describe("the megapixel-memory finding's comparison with on-chip memory", () => {
+  it("holds in its own figure: a 2 MP image with its weights outgrows the T4, P100, V100, A100 and InferX X1, not the H100, MN-Core 2 or GC2", () => {
+    const f = atlas.figures.find((x) => x.id === "fig-sram-batch-resnet50")!;
+    const need = f.rows.find((r) => r.batch === 1 && String(r.series).startsWith("2048×1024"))!.mb as number;
+    const sram = new Map(
+      f.rows.filter((r) => r.batch === null).map((r) => [String(r.series), r.mb as number]),
+    );
+    const below = [...sram].filter(([, mb]) => mb < need).map(([s]) => s);
+    const above = [...sram].filter(([, mb]) => mb >= need).map(([s]) => s);
+    for (const name of ["T4", "P100", "V100", "A100", "InferX X1"])
+      expect(
+        below.some((s) => s.includes(name)),
+        name,
+      ).toBe(true);
+    for (const name of ["H100", "MN-Core 2", "GC2"])
+      expect(
+        above.some((s) => s.includes(name)),
+        name,
+      ).toBe(true);
+    expect(below.length + above.length).toBe(sram.size);
+  });
+});
