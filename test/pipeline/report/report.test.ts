@@ -1,7 +1,7 @@
 /** Finding prose and the claims ledger: numbers come from the data, unknown references fail with a location. */
 import { describe, expect, it } from "vitest";
 import { renderMarkdownDoc } from "../../../src/pipeline/report/markdown.ts";
-import { makeTokenResolver } from "../../../src/pipeline/report/tokens.ts";
+import { formatNumber, makeTokenResolver } from "../../../src/pipeline/report/tokens.ts";
 import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { SourceError } from "../../../src/pipeline/errors.ts";
@@ -28,6 +28,17 @@ describe("data tokens in prose", () => {
     expect((d.blocks[0] as { html: string }).html).toContain(
       "Batch 16 is 4× batch 1; batch 2 is 45.5 % of batch 16; latency 10 ms; 90 % at batch 8.",
     );
+  });
+
+  it("prints numbers below 1 to significant digits, so two small costs that differ stay apart", () => {
+    expect(formatNumber(0.00174)).toBe("0.00174");
+    expect(formatNumber(0.0021)).toBe("0.0021");
+    expect(formatNumber(0.00113)).toBe("0.00113");
+    expect(formatNumber(0.8028, 4)).toBe("0.8028");
+    expect(formatNumber(0.5)).toBe("0.5");
+    expect(formatNumber(0)).toBe("0");
+    expect(formatNumber(4.56789)).toBe("4.57");
+    expect(formatNumber(1234.5)).toBe("1,235");
   });
 
   it("fails with file:line:column for a series or batch that does not exist", () => {
