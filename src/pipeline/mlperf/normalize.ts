@@ -294,7 +294,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
       series: "mlperf:unmapped",
       check: "mlperf-unmapped",
       severity: "info",
-      message: `accelerator ${JSON.stringify(name)} (${u.systems.size} system${u.systems.size === 1 ? "" : "s"}: ${[...u.systems].slice(0, 4).join("; ")}${u.systems.size > 4 ? "; …" : ""}) is not mapped to an atlas accelerator: ${u.reason}; its ${u.rows.length} result${u.rows.length === 1 ? "" : "s"} stay out of the figures`,
+      message: `accelerator ${JSON.stringify(name)} (${u.systems.size} system${u.systems.size === 1 ? "" : "s"}: ${[...u.systems].slice(0, 4).join("; ")}${u.systems.size > 4 ? "; …" : ""}) is not mapped to an atlas accelerator: ${u.reason}; ${u.rows.length === 1 ? "its result stays" : `its ${u.rows.length} results stay`} out of the figures`,
       rows: u.rows,
       values: { spelling: name, results: u.rows.length },
     });
