@@ -246,8 +246,10 @@ export const claimSchema = z
     test: claimTestSchema.optional(),
     /**
      * Where testing the claim needs a definition the source leaves to the reader or defines otherwise
-     * ("2 MP"): the atlas's choice, the source's own, and the test under the source's definition.
-     * The ledger gives both results and calls the verdict "holds under a definition" when they differ.
+     * ("2 MP"), or where its figure is reproduced only by a narrower count than the plain one (weights
+     * without the projection shortcuts): the atlas's choice, the other reading (the source's own
+     * definition, or the plain count), and the test under that reading. The ledger gives both results
+     * and calls the verdict "holds under a definition" when they differ.
      */
     definition: z
       .object({ chosen: text(300), source: text(300), source_test: claimTestSchema })

@@ -5,7 +5,8 @@
  * - not testable: no test, or no data the test can use;
  * - same source: the only evidence is the claim's own study (its prose checked against its tables);
  * - holds under a definition: the claim names a definition the atlas had to choose (claim.definition)
- *   and the result differs under the source's own definition; both are named with their results;
+ *   and the result differs under the other reading (the source's own definition, or the plain count
+ *   where the source's figure needs a narrower one); both are named with their results;
  * - supported: every comparable series agrees; contradicted: none does; mixed: k of n agree.
  */
 import type { CanonicalRow, Claim, ClaimTest, Study } from "../schema.ts";
@@ -133,7 +134,7 @@ function judge(
       const holds = chosenOk ? c.definition.chosen : c.definition.source;
       const fails = chosenOk ? c.definition.source : c.definition.chosen;
       return {
-        test: `${o.test}; under the source's own definition: ${alt.test}`,
+        test: `${o.test}; under ${c.definition.source}: ${alt.test}`,
         evidence: `${c.definition.chosen}: ${o.evidence}. ${c.definition.source}: ${alt.evidence}.`,
         verdict: "holds under a definition",
         reason: `holds with ${holds}; fails with ${fails}`,

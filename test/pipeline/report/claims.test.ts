@@ -157,6 +157,18 @@ describe("the report's own cases", () => {
     expect(e.reason).toContain("1440×1440");
     expect(e.evidence).toMatch(/99\.5\d MB/);
   });
+  it("Flex Logix's counts that need a narrower count than the plain one hold under a definition, with both numbers", () => {
+    for (const [study, claim, narrow, plain] of [
+      ["flex-logix-batching", "rn50-weights-22-7mb", "22.73 MB", "25.53 MB"],
+      ["flex-logix-batching", "rn50-10mb-written-10mb-read", "9.609 MB", "16.99 MB"],
+      ["flex-logix-megapixel", "rn50-buffer-1-5-to-2mb", "1.204 MB", "1.806 MB"],
+    ] as const) {
+      const e = entry(study, claim);
+      expect(e.verdict, claim).toBe("holds under a definition");
+      expect(e.evidence, claim).toContain(narrow);
+      expect(e.evidence, claim).toContain(plain);
+    }
+  });
   it("a study's prose checked against its own tables is same source, never supported", () => {
     const own = atlas.ledger.filter((e) => e.verdict === "same source");
     expect(own.length).toBeGreaterThanOrEqual(10);

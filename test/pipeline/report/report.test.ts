@@ -214,9 +214,20 @@ describe("the real report", () => {
   it("reproduces the Flex Logix memory claims in the ledger", () => {
     const flex = real.ledger.filter((e) => e.study.startsWith("flex-logix") && e.data.includes("simulator"));
     expect(flex.length).toBeGreaterThanOrEqual(10);
-    // Every one holds; the one that holds only with the atlas's reading of "2 MP" says so (claims.test.ts).
-    expect(flex.filter((e) => e.verdict !== "supported").map((e) => [e.claim, e.verdict])).toEqual([
-      ["yolov3-over-100mb-2mp", "holds under a definition"],
-    ]);
+    // Every one holds; those that hold only with the atlas's reading of "2 MP" or with a count narrower
+    // than the plain one say so (claims.test.ts).
+    expect(
+      flex
+        .filter((e) => e.verdict !== "supported")
+        .map((e) => [e.claim, e.verdict])
+        .sort(),
+    ).toEqual(
+      [
+        "rn50-10mb-written-10mb-read",
+        "rn50-buffer-1-5-to-2mb",
+        "rn50-weights-22-7mb",
+        "yolov3-over-100mb-2mp",
+      ].map((c) => [c, "holds under a definition"]),
+    );
   });
 });
