@@ -204,9 +204,17 @@ function chartsHtml(r: WhatIfResult): string {
     points: feasible.map((p) => [p.batch, p.perf![key]] as const),
     line: "dashed",
   });
+  // Readers see the framework and execution; the study's title only where two series would read alike.
+  const plain = r.measured.map(
+    (m) =>
+      `measured: ${m.series.framework}, ${m.series.execution}${m.series.devices > 1 ? `, ${m.series.devices} devices` : ""}`,
+  );
+  const labels = plain.map((l, i) =>
+    plain.indexOf(l) === plain.lastIndexOf(l) ? l : `${l} (${r.measured[i]!.series.studyTitle})`,
+  );
   const measuredSeries = (key: "throughput" | "latency"): ChartSeries[] =>
     r.measured.map((m, i) => ({
-      label: `measured: ${m.series.execution}${m.series.devices > 1 ? `, ${m.series.devices} devices` : ""} (${m.series.id})`,
+      label: labels[i]!,
       color: PALETTE[(i + 1) % PALETTE.length]!,
       points: m.series.points.flatMap((p) => (p[key] !== null ? [[p.batch, p[key]!] as const] : [])),
       line: "none",
