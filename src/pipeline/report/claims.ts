@@ -125,7 +125,11 @@ function judge(
   }
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
   const reason =
-    n === 1 ? (k === 1 ? "the data agrees" : "the data disagrees") : `${k} of ${n} comparable series agree`;
+    n > 1
+      ? `${k} of ${n} comparable series agree`
+      : data.includes("simulator")
+        ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
+        : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
   if (c.definition) {
     const alt = evaluate(c.definition.source_test, rows, simulated);
     const altOk = alt.results.length > 0 && alt.results.every((r) => r.ok);

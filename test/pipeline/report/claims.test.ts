@@ -169,6 +169,17 @@ describe("the report's own cases", () => {
       expect(e.evidence, claim).toContain(plain);
     }
   });
+  it("a verdict from one series says so, and one from the simulator says it is the simulator's count", () => {
+    expect(entry("mn-core-2-poster", "v100-substantial-gains")).toMatchObject({
+      verdict: "supported",
+      reason: "the one comparable series agrees",
+      agree: { k: 1, n: 1 },
+    });
+    expect(entry("flex-logix-batching", "rn50-largest-activation-0-8mb")).toMatchObject({
+      verdict: "supported",
+      reason: "the simulator's count agrees",
+    });
+  });
   it("a study's prose checked against its own tables is same source, never supported", () => {
     const own = atlas.ledger.filter((e) => e.verdict === "same source");
     expect(own.length).toBeGreaterThanOrEqual(10);
