@@ -76,6 +76,14 @@ export function allStudies(): Promise<SiteStudy[]> {
   });
 }
 
+/** Each study's title by id, made once per build (headings and source lines name studies by title). */
+export function studyTitles(): Promise<Map<string, string>> {
+  return once(
+    "study titles",
+    async () => new Map((await allStudies()).map((s) => [s.study.id, s.study.title])),
+  );
+}
+
 /** Every measured and claim row of every study, in the pipeline's stable order. */
 function allRows(): Promise<CanonicalRow[]> {
   return once("rows", async () => (await allStudies()).flatMap((s) => s.rows));

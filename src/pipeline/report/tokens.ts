@@ -22,8 +22,8 @@ interface TokenContext {
 export function formatNumber(x: number, digits = 3): string {
   const abs = Math.abs(x);
   // Below 1, significant digits: decimals would print $0.00174 and $0.0021 both as "$0.002".
-  if (abs > 0 && abs < 1) return x.toLocaleString("en-US", { maximumSignificantDigits: digits });
-  const decimals = abs >= 100 ? 0 : abs >= 10 ? Math.max(0, digits - 2) : abs >= 1 ? digits - 1 : digits;
+  if (abs < 1) return x.toLocaleString("en-US", { maximumSignificantDigits: digits });
+  const decimals = abs >= 100 ? 0 : abs >= 10 ? Math.max(0, digits - 2) : digits - 1;
   return x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: decimals });
 }
 
