@@ -177,7 +177,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("peak-fraction"),
-      series: idSchema,
+      /** One series, or every table the claim may rest on when its source does not say which. */
+      series: z.union([idSchema, z.array(idSchema).min(1).max(64)]),
       batch: batchSchema,
       expected: z.number().positive().max(1),
       comparison: z.enum(["at-least", "at-most"]).optional(),

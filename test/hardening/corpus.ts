@@ -303,6 +303,18 @@ export const METADATA_CASES: BadInput[] = [
     expect: at(META, 32, 11, "duplicate claim id"),
   },
   {
+    name: "claim names a candidate table that does not exist",
+    apply: (d) =>
+      setLine(
+        d,
+        META,
+        31,
+        "    test: { kind: peak-fraction, series: [study-a-fp32, study-a-fp33], batch: 8, expected: 0.9 }",
+      ),
+    expect: at(META, 31, 11, "claim batch-8-peak tests a series that does not exist"),
+    also: ['"study-a-fp33"'],
+  },
+  {
     name: "table listed twice",
     apply: (d) =>
       edit(d, META, (t) =>

@@ -207,14 +207,23 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
 function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: CanonicalRow[]): Outcome {
   const cmp = t.comparison ?? "at-least";
   const test = `throughput at batch ${t.batch} ÷ series maximum ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %`;
-  const r = at(rows, t.series, t.batch);
-  if (!r || r.fraction_of_peak === null)
-    return { test, evidence: `series ${t.series} has no batch ${t.batch}`, results: [] };
-  const ok = cmp === "at-least" ? r.fraction_of_peak >= t.expected : r.fraction_of_peak <= t.expected;
+  const series = [t.series].flat();
+  const found = series.flatMap((s) => {
+    const fraction = at(rows, s, t.batch)?.fraction_of_peak;
+    return fraction === undefined || fraction === null ? [] : [{ s, fraction }];
+  });
+  const missing = series.filter((s) => !found.some((f) => f.s === s));
+  const lacking =
+    missing.length > 0
+      ? `series ${missing.join(", ")} ${missing.length === 1 ? "has" : "have"} no batch ${t.batch}`
+      : "";
+  if (found.length === 0) return { test, evidence: lacking, results: [] };
+  const ok = (f: number) => (cmp === "at-least" ? f >= t.expected : f <= t.expected);
+  const each = found.map((f) => `${f.s}: ${(f.fraction * 100).toFixed(1)} % of its peak at batch ${t.batch}`);
   return {
     test,
-    evidence: `${t.series}: ${(r.fraction_of_peak * 100).toFixed(1)} % of its peak at batch ${t.batch}`,
-    results: [{ data: [t.series], ok }],
+    evidence: [...each, ...(lacking ? [lacking] : [])].join("; "),
+    results: found.map((f) => ({ data: [f.s], ok: ok(f.fraction) })),
   };
 }
 

@@ -76,6 +76,38 @@ describe("verdict rules", () => {
   it("contradicted: no comparable series agrees", () => {
     expect(judge([...series("a", "a1", 2), ...series("b", "b1", 9)]).verdict).toBe("contradicted");
   });
+  it("a verdict from one series says so", () => {
+    expect(judge(series("a", "a1", 4))).toMatchObject({
+      verdict: "supported",
+      reason: "the one comparable series agrees",
+      agree: { k: 1, n: 1 },
+    });
+    expect(judge(series("a", "a1", 9)).reason).toBe("the one comparable series disagrees");
+  });
+  it("a peak-fraction claim over several candidate tables counts each, and names one that lacks the batch", () => {
+    const rowsOf = (id: string, b4: number) =>
+      [row("a", id, 1, 10), row("a", id, 4, b4), row("a", id, 32, 100)].map((r) => ({
+        ...r,
+        fraction_of_peak: (r.throughput_img_s ?? 0) / 100,
+      }));
+    const claim: Claim = {
+      id: "pf",
+      text: "batch 4 stays below 90 % of peak",
+      where: "p",
+      test: {
+        kind: "peak-fraction",
+        series: ["t1", "t2", "t3"],
+        batch: 4,
+        expected: 0.9,
+        comparison: "at-most",
+      },
+    };
+    const e = judge([...rowsOf("t1", 50), ...rowsOf("t2", 95), ...series("a", "t3", 4)], claim);
+    expect(e).toMatchObject({ verdict: "mixed", agree: { k: 1, n: 2 }, data: ["t1", "t2"] });
+    expect(e.evidence).toBe(
+      "t1: 50.0 % of its peak at batch 4; t2: 95.0 % of its peak at batch 4; series t3 has no batch 4",
+    );
+  });
   it("same source: the only evidence is the claim's own study, whatever it shows", () => {
     const agrees = judge(series("claimant", "own", 4));
     expect(agrees).toMatchObject({
@@ -169,11 +201,12 @@ describe("the report's own cases", () => {
       expect(e.evidence, claim).toContain(plain);
     }
   });
-  it("a verdict from one series says so, and one from the simulator says it is the simulator's count", () => {
+  it("the V100 'substantial gains' claim is tested on both NGC FP32 tables the poster may have used; a simulator verdict says it is the simulator's count", () => {
     expect(entry("mn-core-2-poster", "v100-substantial-gains")).toMatchObject({
       verdict: "supported",
-      reason: "the one comparable series agrees",
-      agree: { k: 1, n: 1 },
+      reason: "2 of 2 comparable series agree",
+      agree: { k: 2, n: 2 },
+      data: ["dle-tf1-rn50-v100-16gb-fp32", "dle-tf1-rn50-v100-32gb-fp32"],
     });
     expect(entry("flex-logix-batching", "rn50-largest-activation-0-8mb")).toMatchObject({
       verdict: "supported",
