@@ -46,9 +46,15 @@ interface ChartSpec {
   y: Axis;
   series: ChartSeries[];
   rules?: ChartRule[];
-  width?: number;
-  height?: number;
 }
+
+/** The two drawings: for laptops, and for a 390 px phone (as the report's figures, CSS shows one). */
+const SIZES = [
+  { W: 640, H: 320, suffix: "", cls: "chart-wide" },
+  { W: 360, H: 300, suffix: "-narrow", cls: "chart-narrow" },
+] as const;
+/** Width of a label in DejaVu Sans at 12 px, a little generous (about 0.6 em a character). */
+const labelWidth = (text: string) => text.length * 7.2;
 
 const M = { top: 24, right: 24, bottom: 40, left: 60 };
 /** Points are kept this far from the frame so markers at the ends are not cut. */
@@ -94,12 +100,13 @@ function linearTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function ticksOf(axis: Axis, [lo, hi]: Domain): number[] {
+/** Ticks for an axis `length` px long: powers of two at least about 45 px apart on a narrow axis. */
+function ticksOf(axis: Axis, [lo, hi]: Domain, length: number): number[] {
   if (axis.scale === "linear") return linearTicks(lo, hi);
   if (axis.scale === "log2") {
     const all: number[] = [];
     for (let k = Math.ceil(Math.log2(lo) - 1e-9); 2 ** k <= hi * (1 + 1e-9); k++) all.push(2 ** k);
-    const every = Math.ceil(all.length / 9);
+    const every = Math.ceil(all.length / Math.min(9, Math.floor(length / 45)));
     return all.filter((_, i) => i % every === 0);
   }
   const decades: number[] = [];
@@ -121,9 +128,12 @@ export function tickLabel(v: number): string {
 
 const f = (x: number): string => x.toFixed(1);
 
+/** The chart as two `<svg>` drawings, wide then narrow (site.css shows the one for the screen). */
 export function svgChart(c: ChartSpec): string {
-  const W = c.width ?? 640;
-  const H = c.height ?? 320;
+  return SIZES.map(({ W, H, suffix, cls }) => drawChart({ ...c, id: c.id + suffix }, W, H, cls)).join("");
+}
+
+function drawChart(c: ChartSpec, W: number, H: number, cls: string): string {
   const plotted = c.series.map((s) => ({
     ...s,
     points: s.points.filter(
@@ -141,19 +151,19 @@ export function svgChart(c: ChartSpec): string {
   const x = scaleOf(c.x, xd, [M.left + INSET, W - M.right - INSET]);
   const y = scaleOf(c.y, yd, [H - M.bottom - INSET, M.top + INSET]);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="explore-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${esc(c.id)}-title ${esc(c.id)}-desc" font-family="DejaVu Sans, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="explore-chart ${cls}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${esc(c.id)}-title ${esc(c.id)}-desc" font-family="DejaVu Sans, sans-serif" font-size="12">`,
     `<title id="${esc(c.id)}-title">${esc(c.title)}</title><desc id="${esc(c.id)}-desc">${esc(c.desc)}</desc>`,
     `<rect width="${W}" height="${H}" fill="${BG}"/>`,
   ];
   // Grid and tick labels.
   const grid: string[] = [];
-  for (const t of ticksOf(c.x, xd)) {
+  for (const t of ticksOf(c.x, xd, W - M.left - M.right)) {
     grid.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${M.top}" y2="${H - M.bottom}"/>`);
     out.push(
       `<text x="${f(x(t))}" y="${H - M.bottom + 16}" text-anchor="middle" fill="${FG}">${tickLabel(t)}</text>`,
     );
   }
-  for (const t of ticksOf(c.y, yd)) {
+  for (const t of ticksOf(c.y, yd, H - M.top - M.bottom)) {
     grid.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(t))}" y2="${f(y(t))}"/>`);
     out.push(
       `<text x="${M.left - 6}" y="${f(y(t) + 4)}" text-anchor="end" fill="${FG}">${tickLabel(t)}</text>`,
@@ -176,10 +186,18 @@ export function svgChart(c: ChartSpec): string {
       out.push(
         `<line x1="${px}" x2="${px}" y1="${M.top}" y2="${H - M.bottom}" stroke="${color}" stroke-dasharray="4,3"/>`,
       );
-      const right = x(r.value) < W * 0.6;
-      // Label at the bottom of the frame, where rising curves (throughput, memory) leave room.
+      // Label at the bottom of the frame, where rising curves (throughput, memory) leave room: right
+      // of the rule, else left of it, else (a narrow frame) as far right as it fits, across the rule.
+      const w = labelWidth(r.label);
+      const at = x(r.value);
+      const [lx, anchor] =
+        at + 4 + w <= W - M.right
+          ? [at + 4, "start"]
+          : at - 4 - w >= M.left + 4
+            ? [at - 4, "end"]
+            : [Math.max(M.left + 4, W - M.right - 4 - w), "start"];
       out.push(
-        `<text x="${f(x(r.value) + (right ? 4 : -4))}" y="${H - M.bottom - 6}" text-anchor="${right ? "start" : "end"}" fill="${color}">${esc(r.label)}</text>`,
+        `<text x="${f(lx)}" y="${H - M.bottom - 6}" text-anchor="${anchor}" fill="${color}">${esc(r.label)}</text>`,
       );
     } else if (r.axis === "y" && (c.y.scale === "linear" || r.value > 0)) {
       const py = f(y(r.value));

@@ -301,10 +301,12 @@ describe("without JavaScript, on a phone, in print", () => {
     await page.goto(`${server.url}/explore/what-if/`);
     expect(await page.isVisible("#whatif-form")).toBe(false);
     expect(await page.textContent("[data-no-js]")).toContain("default configuration");
-    expect(await page.locator("#whatif-output svg[role=img]").count()).toBe(3);
+    // Each chart is drawn wide and narrow; the page shows one of each pair.
+    expect(await page.locator("#whatif-output svg[role=img]").count()).toBe(6);
+    expect(await page.locator("#whatif-output svg[role=img]:visible").count()).toBe(3);
     expect(await page.locator("#whatif-table tbody tr").count()).toBe(9);
     await page.goto(`${server.url}/explore/compare/`);
-    expect(await page.locator("#compare-output svg[role=img]").count()).toBe(1);
+    expect(await page.locator("#compare-output svg[role=img]:visible").count()).toBe(1);
     expect(await page.locator("#compare-table tbody tr").count()).toBeGreaterThan(5);
     await page.goto(`${server.url}/search/?q=graphcore`);
     expect(await page.isVisible("[data-no-js]")).toBe(true);
@@ -343,6 +345,14 @@ describe("without JavaScript, on a phone, in print", () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, path).toBeLessThanOrEqual(0);
+      // Whole charts, not a scroll box with the 90 % rule past the screen's edge.
+      const cut = await page.$$eval(
+        ".chart-box svg",
+        (svgs) =>
+          svgs.filter((s) => s.getClientRects().length > 0 && s.getBoundingClientRect().right > innerWidth)
+            .length,
+      );
+      expect(cut, path).toBe(0);
     }
     // Printing keeps the results and drops the controls.
     await page.goto(`${server.url}/explore/what-if/`);
@@ -350,6 +360,7 @@ describe("without JavaScript, on a phone, in print", () => {
     await page.emulateMedia({ media: "print" });
     expect(await page.isVisible("#whatif-form")).toBe(false);
     expect(await page.isVisible("#whatif-table")).toBe(true);
+    expect(await page.isVisible("#whatif-throughput svg.chart-wide")).toBe(true);
     await context.close();
   });
 });

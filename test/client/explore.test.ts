@@ -270,6 +270,47 @@ describe("compare state in the URL", () => {
 });
 
 describe("svgChart", () => {
+  it("keeps a rule's label inside the frame, on the side with room, in both drawings", () => {
+    const label = "90 % of best: batch 32";
+    const chart = (at: number) =>
+      svgChart({
+        id: "r",
+        title: "t",
+        desc: "d",
+        x: { label: "Batch", scale: "log2" },
+        y: { label: "img/s", scale: "log10" },
+        series: [
+          {
+            label: "s",
+            color: "#000",
+            points: [
+              [1, 10],
+              [256, 2000],
+            ],
+          },
+        ],
+        rules: [{ axis: "x", value: at, label }],
+      });
+    const labelAt = (svg: string) => {
+      const m = svg.match(/<text x="([\d.]+)" y="[\d.]+" text-anchor="(start|end)"[^>]*>90 %/)!;
+      return { x: Number(m[1]), anchor: m[2] };
+    };
+    for (const at of [1, 4, 16, 32, 64, 256]) {
+      const [wide, narrow] = chart(at).split("</svg>");
+      for (const [svg, W] of [
+        [wide!, 640],
+        [narrow!, 360],
+      ] as const) {
+        const { x, anchor } = labelAt(svg);
+        const [from, to] = anchor === "start" ? [x, x + label.length * 7.2] : [x - label.length * 7.2, x];
+        expect(from, `batch ${at}, ${W} px`).toBeGreaterThanOrEqual(60);
+        expect(to, `batch ${at}, ${W} px`).toBeLessThanOrEqual(W - 24);
+      }
+    }
+    // Right of a rule near the left edge, left of one near the right edge.
+    expect(labelAt(chart(1).split("</svg>")[0]!).anchor).toBe("start");
+    expect(labelAt(chart(256).split("</svg>")[0]!).anchor).toBe("end");
+  });
   it("draws an accessible, escaped chart with log ticks", () => {
     const svg = svgChart({
       id: "c",
@@ -294,6 +335,13 @@ describe("svgChart", () => {
       '<title id="c-title">A &lt;title&gt;</title><desc id="c-desc">Throughput &amp; latency</desc>',
     );
     for (const t of [">1<", ">16<", ">256<", ">10<", ">100<", ">1000<"]) expect(svg).toContain(t);
+    // The narrow drawing, for a phone: its own ids, fewer batch ticks.
+    const [wide, narrow] = svg.split("</svg>");
+    expect(wide).toContain('class="explore-chart chart-wide" viewBox="0 0 640 320"');
+    expect(narrow).toMatch(/^<svg [^>]*class="explore-chart chart-narrow" viewBox="0 0 360 300"/);
+    expect(narrow).toContain('aria-labelledby="c-narrow-title c-narrow-desc"');
+    expect(narrow!.match(/text-anchor="middle"/g)).toHaveLength(5);
+    expect(wide!.match(/text-anchor="middle"/g)).toHaveLength(9);
     expect([tickLabel(1500), tickLabel(20000), tickLabel(2e6), tickLabel(0.25)]).toEqual([
       "1500",
       "20k",
