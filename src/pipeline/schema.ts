@@ -217,6 +217,7 @@ const claimTestSchema = z.discriminatedUnion("kind", [
         "weightBytes",
         "flexLogixWeightBytes",
         "largestActivationBytes",
+        "nextLargestActivationBytes",
         "layerIoPeakBytes",
         "peakActivationBytes",
         "totalActivationBytes",

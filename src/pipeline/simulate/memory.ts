@@ -1,7 +1,8 @@
 /**
  * Memory figures of one network at one input size, per image and per batch. Definitions
  * (docs/simulator.md, "Memory definitions"):
- * - largest activation: the largest single tensor the network allocates (the input image included);
+ * - largest activation: the largest single tensor the network allocates (the input image included),
+ *   and the next largest size below it (several tensors often share the largest size);
  * - layer I/O peak (Flex Logix "activation storage"): the largest main input + output of one layer
  *   (conv, linear, pool, upsample), residual operands and merge ops not counted;
  * - peak working set: the liveness peak under a fusion policy, skip and route tensors kept alive.
@@ -18,6 +19,8 @@ const PAIR_KINDS = new Set(["conv2d", "linear", "maxpool", "avgpool", "globalavg
 export interface ActivationProfile {
   largestActivation: number;
   largestActivationNode: string;
+  /** The largest tensor size smaller than `largestActivation` ("the next largest"). */
+  nextLargestActivation: number;
   layerIoPeak: number;
   layerIoPeakNode: string;
   /** Liveness peak and the step where it occurs, per fusion policy. */
@@ -29,9 +32,12 @@ export interface ActivationProfile {
 export function activationProfile(graph: Graph): ActivationProfile {
   let largest = { elements: 0, node: "" };
   let pair = { elements: 0, node: "" };
+  const sizes = new Set<number>();
   for (const n of graph.nodes) {
-    if (n.op.kind !== "identity" && n.op.kind !== "concat" && elements(n.out) > largest.elements)
-      largest = { elements: elements(n.out), node: n.name };
+    if (n.op.kind !== "identity" && n.op.kind !== "concat") {
+      sizes.add(elements(n.out));
+      if (elements(n.out) > largest.elements) largest = { elements: elements(n.out), node: n.name };
+    }
     const main = graph.nodes[n.inputs[0] ?? -1];
     if (PAIR_KINDS.has(n.op.kind) && main) {
       const io = elements(main.out) + elements(n.out);
@@ -46,6 +52,7 @@ export function activationProfile(graph: Graph): ActivationProfile {
   return {
     largestActivation: largest.elements,
     largestActivationNode: largest.node,
+    nextLargestActivation: Math.max(0, ...[...sizes].filter((e) => e < largest.elements)),
     layerIoPeak: pair.elements,
     layerIoPeakNode: pair.node,
     peak: Object.fromEntries(FUSION_POLICIES.map((p) => [p, peakOf(p)])) as ActivationProfile["peak"],
@@ -63,6 +70,7 @@ export interface MemoryReport {
   /** Flex Logix's weight definition (main-path conv + FC weights) × bytes per element. */
   flexLogixWeightBytes: number;
   largestActivationBytes: number;
+  nextLargestActivationBytes: number;
   layerIoPeakBytes: number;
   /** Liveness peak under `policy`. */
   peakActivationBytes: number;
@@ -93,6 +101,7 @@ export function memoryReport(
     weightBytes: t.deployParams * b,
     flexLogixWeightBytes: t.flexLogixWeights * b,
     largestActivationBytes: perBatch(profile.largestActivation),
+    nextLargestActivationBytes: perBatch(profile.nextLargestActivation),
     layerIoPeakBytes: perBatch(profile.layerIoPeak),
     peakActivationBytes: byPolicy[policy],
     peakActivationBytesByPolicy: byPolicy,
@@ -109,6 +118,7 @@ export const QUANTITY_DEFINITIONS = {
   flexLogixWeightBytes:
     "main-path conv weights (projection shortcuts left out) + FC weights, × bytes per element",
   largestActivationBytes: "largest single tensor × batch × bytes per element",
+  nextLargestActivationBytes: "largest tensor size below the largest × batch × bytes per element",
   layerIoPeakBytes: "largest main input + output of one conv/pool/linear/upsample layer × batch × bytes",
   peakActivationBytes: "liveness peak under the fusion policy × batch × bytes",
   totalActivationBytes: "all allocated tensors summed × batch × bytes",
@@ -132,6 +142,7 @@ export function quantities(
     weightBytes: m.weightBytes,
     flexLogixWeightBytes: m.flexLogixWeightBytes,
     largestActivationBytes: m.largestActivationBytes,
+    nextLargestActivationBytes: m.nextLargestActivationBytes,
     layerIoPeakBytes: m.layerIoPeakBytes,
     peakActivationBytes: m.peakActivationBytes,
     totalActivationBytes: m.totalActivationBytes,
