@@ -188,15 +188,13 @@ function crossCheck(
       const t = c.test;
       const named = !t
         ? []
-        : t.kind === "peak-fraction"
+        : t.kind === "peak-fraction" || t.kind === "value"
           ? [t.series].flat()
-          : t.kind === "value"
-            ? [t.series]
-            : t.kind === "ratio"
-              ? [t.series, t.reference_series]
-              : t.kind === "throughput-ratio" && t.series
-                ? [t.series]
-                : [];
+          : t.kind === "ratio"
+            ? [t.series, t.reference_series]
+            : t.kind === "throughput-ratio" && t.series
+              ? [t.series]
+              : [];
       for (const series of named.filter((x) => !seriesOwner.has(x))) {
         problems.push({
           ...at(s, ["claims", i, "test"]),
