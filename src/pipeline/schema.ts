@@ -180,6 +180,8 @@ const claimTestSchema = z.discriminatedUnion("kind", [
       /** One series, or every table the claim may rest on when its source does not say which. */
       series: z.union([idSchema, z.array(idSchema).min(1).max(64)]),
       batch: batchSchema,
+      /** The peak over batches up to this one only (the source's own batch range); default all. */
+      up_to_batch: batchSchema.optional(),
       expected: z.number().positive().max(1),
       comparison: z.enum(["at-least", "at-most"]).optional(),
     })

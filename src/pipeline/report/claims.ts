@@ -3,7 +3,9 @@
  * says how strong the evidence is. Pure: rows in, ledger out; simulator quantities come through a
  * callback. The verdict rules, in order:
  * - not testable: no test, or no data the test can use;
- * - same source: the only evidence is the claim's own study (its prose checked against its tables);
+ * - same source: the only evidence is the claim's own study or one it compares against
+ *   (`references_studies`: the tables its prose was written from), so its prose checked against them;
+ *   where other studies' series test it too, only those count toward k of n;
  * - holds under a definition: the claim names a definition the atlas had to choose (claim.definition)
  *   and the result differs under the other reading (the source's own definition, or the plain count
  *   where the source's figure needs a narrower one); both are named with their results;
@@ -24,12 +26,13 @@ export type Verdict = (typeof VERDICTS)[number];
 
 /** What each verdict means, for the ledger's headings and legends. */
 export const VERDICT_MEANING: Record<Verdict, string> = {
-  supported: "every comparable series from another source agrees",
+  supported:
+    "every comparable series from another source agrees (for a memory claim: the simulator's count, a re-derivation of the arithmetic)",
   mixed: "some comparable series agree and some do not",
   contradicted: "no comparable series agrees",
   "holds under a definition": "the result depends on a definition the atlas chose; both readings are given",
   "same source":
-    "the only evidence is the claim's own study, so this checks its prose against its own tables",
+    "the only evidence is the claim's own study or the tables it cites, so this checks its prose against them",
   "not testable": "no public data tests it",
 };
 
@@ -84,7 +87,7 @@ export function evaluateClaims(
       };
       return {
         ...base,
-        ...judge(c, s.id, evaluate(c.test, measured, simulated), studyOf, measured, simulated),
+        ...judge(c, s, evaluate(c.test, measured, simulated), studyOf, measured, simulated),
       };
     }),
   );
@@ -94,13 +97,16 @@ type Judged = Pick<LedgerEntry, "test" | "evidence" | "verdict" | "reason" | "ag
 
 function judge(
   c: Claim,
-  own: string,
+  claimant: Pick<Study, "id" | "references_studies">,
   o: Outcome,
   studyOf: Map<string, string>,
   rows: CanonicalRow[],
   simulated: SimulatedQuantity,
 ): Judged {
   const data = [...new Set(o.results.flatMap((r) => r.data))];
+  const cited = new Set(claimant.references_studies ?? []);
+  const ownTable = (d: string) => studyOf.get(d) === claimant.id;
+  const citedTable = (d: string) => cited.has(studyOf.get(d) ?? "");
   if (o.results.length === 0)
     return {
       test: o.test,
@@ -110,26 +116,35 @@ function judge(
       agree: null,
       data,
     };
-  const k = o.results.filter((r) => r.ok).length;
-  const n = o.results.length;
-  const agree = { k, n };
-  // Evidence only from the claim's own study: its prose against its own table, not an independent check.
-  if (data.every((d) => d !== "simulator" && studyOf.get(d) === own)) {
+  // Evidence only from the claim's own study or the tables it cites: its prose against them, not an
+  // independent check. Where other sources test it too, only theirs count.
+  const independent = o.results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
+  if (independent.length === 0) {
+    const k = o.results.filter((r) => r.ok).length;
+    const n = o.results.length;
+    const agree = { k, n };
+    const whose = data.every(ownTable) ? "the study's own table" : "the table the study cites";
     const reason =
       k === n
-        ? `agrees with the study's own table (${k} of ${n} series)`
+        ? `agrees with ${whose} (${k} of ${n} series)`
         : k === 0
-          ? `disagrees with the study's own table (${n} series)`
-          : `${k} of ${n} series of the study's own tables agree`;
+          ? `disagrees with ${whose} (${n} series)`
+          : `${k} of ${n} series of ${whose.replace("table", "tables")} agree`;
     return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree, data };
   }
+  const k = independent.filter((r) => r.ok).length;
+  const n = independent.length;
+  const agree = { k, n };
+  const also = o.results.length - n;
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
-  const reason =
+  const counted =
     n > 1
       ? `${k} of ${n} comparable series agree`
       : data.includes("simulator")
         ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
         : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
+  const reason =
+    also > 0 ? `${counted}; the ${also} series of its own or cited tables are not counted` : counted;
   if (c.definition) {
     const alt = evaluate(c.definition.source_test, rows, simulated);
     const altOk = alt.results.length > 0 && alt.results.every((r) => r.ok);
@@ -206,11 +221,12 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
 
 function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: CanonicalRow[]): Outcome {
   const cmp = t.comparison ?? "at-least";
-  const test = `throughput at batch ${t.batch} ÷ series maximum ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %`;
+  const peak = t.up_to_batch === undefined ? "series maximum" : `series maximum up to batch ${t.up_to_batch}`;
+  const test = `throughput at batch ${t.batch} ÷ ${peak} ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %`;
   const series = [t.series].flat();
   const found = series.flatMap((s) => {
-    const fraction = at(rows, s, t.batch)?.fraction_of_peak;
-    return fraction === undefined || fraction === null ? [] : [{ s, fraction }];
+    const fraction = fractionOfPeak(rows, s, t.batch, t.up_to_batch);
+    return fraction === null ? [] : [{ s, fraction }];
   });
   const missing = series.filter((s) => !found.some((f) => f.s === s));
   const lacking =
@@ -219,12 +235,30 @@ function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: Ca
       : "";
   if (found.length === 0) return { test, evidence: lacking, results: [] };
   const ok = (f: number) => (cmp === "at-least" ? f >= t.expected : f <= t.expected);
-  const each = found.map((f) => `${f.s}: ${(f.fraction * 100).toFixed(1)} % of its peak at batch ${t.batch}`);
+  const each = found.map((f) => `${f.s}: ${(f.fraction * 100).toFixed(1)} %`);
   return {
     test,
-    evidence: [...each, ...(lacking ? [lacking] : [])].join("; "),
+    evidence: [`at batch ${t.batch}, of the ${peak}: ${each.join("; ")}`, ...(lacking ? [lacking] : [])].join(
+      "; ",
+    ),
     results: found.map((f) => ({ data: [f.s], ok: ok(f.fraction) })),
   };
+}
+
+/**
+ * Throughput at `batch` ÷ the series' best: the dataset's fraction_of_peak, or, with `upTo`, the best
+ * at batches up to `upTo` (a source's own batch range). Null when the series has no such row.
+ */
+function fractionOfPeak(rows: CanonicalRow[], series: string, batch: number, upTo?: number): number | null {
+  const r = at(rows, series, batch);
+  if (!r) return null;
+  if (upTo === undefined) return r.fraction_of_peak;
+  const best = Math.max(
+    ...rows
+      .filter((x) => x.series === series && x.note === "" && x.batch_size !== null && x.batch_size <= upTo)
+      .map((x) => x.throughput_img_s ?? 0),
+  );
+  return r.throughput_img_s === null || !(best > 0) ? null : r.throughput_img_s / best;
 }
 
 function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): Outcome {

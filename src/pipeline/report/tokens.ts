@@ -23,7 +23,8 @@ export function formatNumber(x: number, digits = 3): string {
   const abs = Math.abs(x);
   // Below 1, significant digits: decimals would print $0.00174 and $0.0021 both as "$0.002".
   if (abs < 1) return x.toLocaleString("en-US", { maximumSignificantDigits: digits });
-  const decimals = abs >= 100 ? 0 : abs >= 10 ? Math.max(0, digits - 2) : digits - 1;
+  // At and above 1, `digits` significant digits but never fewer than the integer part.
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(abs)));
   return x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: decimals });
 }
 

@@ -105,8 +105,35 @@ describe("verdict rules", () => {
     const e = judge([...rowsOf("t1", 50), ...rowsOf("t2", 95), ...series("a", "t3", 4)], claim);
     expect(e).toMatchObject({ verdict: "mixed", agree: { k: 1, n: 2 }, data: ["t1", "t2"] });
     expect(e.evidence).toBe(
-      "t1: 50.0 % of its peak at batch 4; t2: 95.0 % of its peak at batch 4; series t3 has no batch 4",
+      "at batch 4, of the series maximum: t1: 50.0 %; t2: 95.0 %; series t3 has no batch 4",
     );
+    // Within the source's batch range only: t2's best up to batch 4 is its batch 4 itself.
+    const ranged = judge([...rowsOf("t1", 50), ...rowsOf("t2", 95), ...series("a", "t3", 4)], {
+      ...claim,
+      test: { ...claim.test, up_to_batch: 4 } as Claim["test"],
+    });
+    expect(ranged.evidence).toBe(
+      "at batch 4, of the series maximum up to batch 4: t1: 100.0 %; t2: 100.0 %; series t3 has no batch 4",
+    );
+    expect(ranged.verdict).toBe("contradicted");
+  });
+  it("same source: tables the claim's study cites (references_studies) are its own evidence, and do not count", () => {
+    const cites = (rows: CanonicalRow[]) =>
+      evaluateClaims(
+        [{ id: "claimant", title: "T", references_studies: ["cited"], claims: [fourTimes] } as Study],
+        rows,
+        () => null,
+      )[0]!;
+    expect(cites(series("cited", "c1", 4))).toMatchObject({
+      verdict: "same source",
+      reason: "agrees with the table the study cites (1 of 1 series)",
+    });
+    // With another source beside it, only that one counts.
+    expect(cites([...series("cited", "c1", 4), ...series("b", "b1", 9)])).toMatchObject({
+      verdict: "contradicted",
+      agree: { k: 0, n: 1 },
+      reason: "the one comparable series disagrees; the 1 series of its own or cited tables are not counted",
+    });
   });
   it("same source: the only evidence is the claim's own study, whatever it shows", () => {
     const agrees = judge(series("claimant", "own", 4));
@@ -201,13 +228,16 @@ describe("the report's own cases", () => {
       expect(e.evidence, claim).toContain(plain);
     }
   });
-  it("the V100 'substantial gains' claim is tested on both NGC FP32 tables the poster may have used; a simulator verdict says it is the simulator's count", () => {
-    expect(entry("mn-core-2-poster", "v100-substantial-gains")).toMatchObject({
+  it("the V100 'substantial gains' claim counts only series other than the NGC tables the poster cites, within its batch range; a simulator verdict says it is the simulator's count", () => {
+    const e = entry("mn-core-2-poster", "v100-substantial-gains");
+    expect(e).toMatchObject({
       verdict: "supported",
-      reason: "2 of 2 comparable series agree",
-      agree: { k: 2, n: 2 },
-      data: ["dle-tf1-rn50-v100-16gb-fp32", "dle-tf1-rn50-v100-32gb-fp32"],
+      reason: "12 of 12 comparable series agree; the 6 series of its own or cited tables are not counted",
+      agree: { k: 12, n: 12 },
     });
+    // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).
+    expect(e.evidence).toContain("dle-tf1-rn50-v100-16gb-fp32: 56.1 %");
+    expect(e.evidence).toContain("sridhar-v100-fp32-eager: 26.1 %");
     expect(entry("flex-logix-batching", "rn50-largest-activation-0-8mb")).toMatchObject({
       verdict: "supported",
       reason: "the simulator's count agrees",
