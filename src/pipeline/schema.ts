@@ -107,7 +107,10 @@ export const tableSchema = z
     file: z
       .string()
       .max(100)
-      .regex(/^[a-z0-9][a-z0-9._-]*\.csv$/, "a CSV file name in the study folder (lower case, no slashes)"),
+      .regex(
+        /^[a-z0-9][a-z0-9._-]*\.csv$/,
+        "a CSV file name in the study folder: lower-case letters, digits, '.', '-' and '_' (no spaces or slashes), ending in .csv",
+      ),
     title: text(500),
     source: text(500),
     source_url: httpUrlSchema.optional(),

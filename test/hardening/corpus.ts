@@ -311,8 +311,33 @@ export const METADATA_CASES: BadInput[] = [
         31,
         "    test: { kind: peak-fraction, series: [study-a-fp32, study-a-fp33], batch: 8, expected: 0.9 }",
       ),
-    expect: at(META, 31, 11, "claim batch-8-peak tests a series that does not exist"),
-    also: ['"study-a-fp33"'],
+    // Located at the list entry itself, with the near miss suggested.
+    expect: at(META, 31, 57, "claim batch-8-peak tests a series that does not exist"),
+    also: ['"study-a-fp33"', 'did you mean "study-a-fp32"?'],
+  },
+  {
+    name: "claim's ratio test names a model no table measures",
+    apply: (d) =>
+      setLine(
+        d,
+        META,
+        31,
+        "    test: { kind: throughput-ratio, accelerator: acc-a, model: resnet-50, batch: 8, reference_batch: 1, expected: 4, tolerance: 0.1 }",
+      ),
+    expect: at(META, 31, 64, "claim batch-8-peak names a model no table measures"),
+    also: ['"resnet-50"'],
+  },
+  {
+    name: "claim's ratio test names an accelerator id with a typo",
+    apply: (d) =>
+      setLine(
+        d,
+        META,
+        31,
+        "    test: { kind: throughput-ratio, accelerator: acc-aa, model: resnet50_v1.5, batch: 8, reference_batch: 1, expected: 4, tolerance: 0.1 }",
+      ),
+    expect: at(META, 31, 50, "claim batch-8-peak names an unknown accelerator"),
+    also: ['did you mean "acc-a"?'],
   },
   {
     name: "table listed twice",

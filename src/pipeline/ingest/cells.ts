@@ -21,7 +21,12 @@ const FIELD_FACTOR_GROUP: Partial<Record<Field, keyof typeof UNIT_FACTORS>> = {
 };
 
 export function unitAccepted(field: Field, unit: string): boolean {
-  return (FIELD_UNITS[field] as readonly string[]).includes(unit);
+  return unitsOf(field).includes(unit);
+}
+
+/** The units a field's column may be written in. */
+export function unitsOf(field: Field): readonly string[] {
+  return FIELD_UNITS[field];
 }
 
 export function unitFactor(field: Field, unit: string): number {

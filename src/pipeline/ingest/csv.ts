@@ -108,7 +108,13 @@ export function parseCsv(file: string, text: string): CsvTable {
   // A final newline leaves one empty record behind; that is not an empty row.
   if (unix.endsWith("\n") && records.length > 0 && isBlankRecord(records[records.length - 1]!))
     records = records.slice(0, -1);
-  if (records.length !== lineCount) {
+  // Nor are blank lines after the last row, as editors and spreadsheets export them (the file is read
+  // as it is, never rewritten); a blank line between rows is refused below.
+  let end = records.length;
+  while (end > 1 && isBlankRecord(records[end - 1]!)) end--;
+  const rowLines = lineCount - (records.length - end);
+  records = records.slice(0, end);
+  if (records.length !== rowLines) {
     // Records and lines only disagree when a quoted cell spans lines: find the record's first line.
     let line = 1;
     for (const record of records) {
@@ -132,7 +138,7 @@ export function parseCsv(file: string, text: string): CsvTable {
         1,
         "rows and lines do not match",
         "one row per line",
-        `${records.length} rows on ${lineCount} lines`,
+        `${records.length} rows on ${rowLines} lines`,
       );
     problems.throwIfAny();
   }

@@ -1,4 +1,5 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
+import { didYouMean } from "./suggest.ts";
 import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
 import { modelSlug } from "../labels.ts";
 import { ID_PATTERN, SPEC_KEYS, type Accelerator } from "../schema.ts";
@@ -109,7 +110,8 @@ function crossCheck(
   const problems: SourceProblem[] = measuredSpecProblems(root, accelerators, studies);
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
-  const seriesOwner = new Map<string, { study: string; key: string }>();
+  const seriesOwner = new Map<string, { study: string; key: string; accelerator: string; model: string }>();
+  const tableModels = [...new Set(studies.flatMap((s) => s.study.tables.map((t) => t.model)))];
   const at = (s: ParsedStudy, path: (string | number)[]) => ({
     file: s.metaFile,
     ...yamlPosition(s.metaText, path),
@@ -140,7 +142,7 @@ function crossCheck(
           message: `unknown accelerator id in table ${t.file}`,
           expected: `an id with a file in data/accelerators/ (${[...accIds].join(", ")})`,
           found: JSON.stringify(t.accelerator),
-          hint: "add data/accelerators/<id>.yaml first",
+          hint: didYouMean(t.accelerator, [...accIds]) ?? "add data/accelerators/<id>.yaml first",
         });
       }
       const key = JSON.stringify([
@@ -154,7 +156,8 @@ function crossCheck(
         t.devices ?? 1,
       ]);
       const owner = seriesOwner.get(t.series);
-      if (!owner) seriesOwner.set(t.series, { study: s.study.id, key });
+      if (!owner)
+        seriesOwner.set(t.series, { study: s.study.id, key, accelerator: t.accelerator, model: t.model });
       else if (owner.study !== s.study.id) {
         problems.push({
           ...at(s, ["tables", i, "series"]),
@@ -186,31 +189,62 @@ function crossCheck(
   for (const s of studies) {
     (s.study.claims ?? []).forEach((c, i) => {
       const t = c.test;
-      const named = !t
+      // Each series the test names, with where it is written (a list's entries one by one).
+      const named: { series: string; path: (string | number)[] }[] = !t
         ? []
-        : t.kind === "peak-fraction" || t.kind === "value"
-          ? [t.series].flat()
-          : t.kind === "ratio"
-            ? [t.series, t.reference_series]
-            : t.kind === "throughput-ratio" && t.series
-              ? [t.series]
+        : t.kind === "peak-fraction" && Array.isArray(t.series)
+          ? t.series.map((x, j) => ({ series: x, path: ["claims", i, "test", "series", j] }))
+          : t.kind === "peak-fraction" || t.kind === "value" || (t.kind === "throughput-ratio" && t.series)
+            ? [{ series: t.series as string, path: ["claims", i, "test", "series"] }]
+            : t.kind === "ratio"
+              ? [
+                  { series: t.series, path: ["claims", i, "test", "series"] },
+                  { series: t.reference_series, path: ["claims", i, "test", "reference_series"] },
+                ]
               : [];
-      for (const series of named.filter((x) => !seriesOwner.has(x))) {
+      for (const { series, path } of named.filter((x) => !seriesOwner.has(x.series))) {
         problems.push({
-          ...at(s, ["claims", i, "test"]),
+          ...at(s, path),
           message: `claim ${c.id} tests a series that does not exist`,
           expected: "a series id declared in some study's tables",
           found: JSON.stringify(series),
+          hint: didYouMean(series, [...seriesOwner.keys()]),
         });
       }
       const acc = t && t.kind === "throughput-ratio" ? t.accelerator : c.subject?.accelerator;
       if (acc !== undefined && !accIds.has(acc)) {
         problems.push({
-          ...at(s, ["claims", i]),
+          ...at(
+            s,
+            t?.kind === "throughput-ratio"
+              ? ["claims", i, "test", "accelerator"]
+              : ["claims", i, "subject", "accelerator"],
+          ),
           message: `claim ${c.id} names an unknown accelerator`,
           expected: "an id with a file in data/accelerators/",
           found: JSON.stringify(acc),
+          hint: didYouMean(acc, [...accIds]),
         });
+      }
+      // A throughput-ratio test selects series by accelerator and model: a model no table uses, or a
+      // named series of another accelerator or model, would leave it "not testable" without a word.
+      if (t?.kind === "throughput-ratio") {
+        const owner = t.series === undefined ? undefined : seriesOwner.get(t.series);
+        if (!tableModels.includes(t.model))
+          problems.push({
+            ...at(s, ["claims", i, "test", "model"]),
+            message: `claim ${c.id} names a model no table measures`,
+            expected: "the model id of a table in data/studies/",
+            found: JSON.stringify(t.model),
+            hint: didYouMean(t.model, tableModels),
+          });
+        else if (owner && (owner.accelerator !== t.accelerator || owner.model !== t.model))
+          problems.push({
+            ...at(s, ["claims", i, "test", "series"]),
+            message: `claim ${c.id} tests a series of another accelerator or model`,
+            expected: `a series of ${t.model} on ${t.accelerator}`,
+            found: `${JSON.stringify(t.series)}: ${owner.model} on ${owner.accelerator}`,
+          });
       }
     });
   }

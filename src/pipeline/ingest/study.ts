@@ -18,7 +18,8 @@ import {
   type Table,
 } from "../schema.ts";
 import { parseCsv, type CsvTable } from "./csv.ts";
-import { parseNumericCell, unitAccepted, unitFactor } from "./cells.ts";
+import { parseNumericCell, unitAccepted, unitFactor, unitsOf } from "./cells.ts";
+import { didYouMean } from "./suggest.ts";
 import { dataEntryKind, linkProblem, listDataFolder, readDataFile, type DataRoot } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
 import { parseMlperfResults, type ParsedMlperf } from "../mlperf/ingest.ts";
@@ -202,6 +203,17 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
 }
 
 /**
+ * What to do about a cell that is not a number: a cell that carries a unit the column does not declare
+ * ("2.10 ms") needs the column's `suffix`; anything else, a `corrections` entry if the source printed it.
+ */
+function cellHint(text: string, suffix: string | undefined): string {
+  const unit = /^-?\d+(?:\.\d+)?\s*([^\d\s().,;]+)$/.exec(text.trim())?.[1];
+  if (unit !== undefined && unit !== suffix)
+    return `the cell carries a unit: if the column's cells do, add suffix: ${JSON.stringify(unit)} to the column in study.yaml`;
+  return "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml";
+}
+
+/**
  * Everything in a study folder besides study.yaml and the tables it lists: an undeclared CSV, a
  * table saved as `Extra.CSV` or `.tsv`, a stray subfolder. None would be published, so each is reported.
  */
@@ -344,8 +356,9 @@ function readRows(
       problems.add({
         ...at(["columns", j, "unit"]),
         message: `unknown unit ${JSON.stringify(col.unit)} for column ${JSON.stringify(col.name)} (${col.field}) of ${meta.file}`,
-        expected: `one of the units docs/data-format.md lists for ${col.field}`,
+        expected: `a unit of ${col.field}: ${unitsOf(col.field).join(", ")}`,
         found: JSON.stringify(col.unit),
+        hint: didYouMean(col.unit, unitsOf(col.field)),
       });
     }
   }
@@ -422,9 +435,7 @@ function readRows(
           message: `column ${JSON.stringify(col.name)} (${col.field}, ${col.unit}): not a valid value`,
           expected: res.expected,
           found: quoteFound(cell.text),
-          hint: fix
-            ? undefined
-            : "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml",
+          hint: fix ? undefined : cellHint(cell.text, col.suffix),
         });
         return;
       }

@@ -116,8 +116,17 @@ export function listDataFolder(root: DataRoot, rel: string): string[] | null {
   if (!stat) return null;
   if (stat.isSymbolicLink()) throw linked(display, "folder");
   if (!stat.isDirectory()) throw whole(display, "not a folder", "a folder", "a file");
-  return readdirSync(join(root.dir, rel)).sort();
+  return readdirSync(join(root.dir, rel))
+    .filter((name) => !SYSTEM_FILE.test(name))
+    .sort();
 }
+
+/**
+ * Files an operating system or editor leaves in any folder it opens (Finder's .DS_Store and ._ files,
+ * Windows' Thumbs.db and desktop.ini, editors' hidden swap files): never data, so never an error.
+ * Hidden names in general are skipped: no data file starts with a dot.
+ */
+const SYSTEM_FILE = /^(\..*|thumbs\.db|desktop\.ini)$/i;
 
 /** An entry that is a symbolic link, reported as such. */
 export function linkProblem(display: string, what: "file" | "folder" | "study folder"): SourceError {

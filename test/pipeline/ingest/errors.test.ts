@@ -187,6 +187,24 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ["data/studies/study-a/study.yaml:1:1: citation: Required", "found:    no `citation`"],
   ],
   [
+    "a unit written in the cells of a column without a suffix",
+    (d) => edit(d, CSV, (t) => t.replace("363.6", "363.6 img/s")),
+    [
+      'data/studies/study-a/latency.csv:3:11: column "Throughput" (throughput_img_s, img/s): not a valid value',
+      'hint:     the cell carries a unit: if the column\'s cells do, add suffix: "img/s" to the column in study.yaml',
+    ],
+  ],
+  [
+    "a unit the field does not know, with the units it does",
+    (d) => edit(d, META, (t) => t.replace("unit: ms", "unit: msec")),
+    ['unknown unit "msec"', "expected: a unit of latency_ms: ", 'hint:     did you mean "ms"?'],
+  ],
+  [
+    "a table file name with a space",
+    (d) => edit(d, META, (t) => t.replace("file: latency.csv", 'file: "latency copy.csv"')),
+    ["no spaces or slashes"],
+  ],
+  [
     "CSV not described in study.yaml",
     (d) => writeFileSync(join(d, "studies/study-a/extra.csv"), "a,b\n1,2\n"),
     ["data/studies/study-a/extra.csv:0:0: CSV file is not described in study.yaml"],
@@ -197,5 +215,22 @@ describe("bad input stops ingest with a located, explained error", () => {
   it.each(cases)("%s", (_name, change, expected) => {
     const message = failWith(change);
     for (const part of expected) expect(message).toContain(part);
+  });
+});
+
+describe("what a contributor's system adds to a data folder is not an error", () => {
+  it("skips .DS_Store, ._ and Thumbs.db files and blank lines after the last row, and reads the same rows", () => {
+    const dir = copyFixture();
+    const before = runPipeline(dir).rows.length;
+    for (const folder of ["studies", "studies/study-a", "accelerators"]) {
+      writeFileSync(join(dir, folder, ".DS_Store"), "\0\0\0\x01Bud1");
+      writeFileSync(join(dir, folder, "Thumbs.db"), "\0");
+    }
+    writeFileSync(join(dir, "studies/study-a/._latency.csv"), "\0\x05\x16\x07");
+    edit(dir, CSV, (t) => `${t}\n\n  \n`);
+    const raw = treeHash(dir);
+    expect(runPipeline(dir).rows.length).toBe(before);
+    expect(treeHash(dir)).toBe(raw);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
