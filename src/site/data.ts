@@ -126,6 +126,16 @@ export function figuresByAccelerator(): Promise<Map<string, PublishedFigure[]>> 
   );
 }
 
+/** The figures that show each study's data (FigureSpec.sources), in the pipeline's order. */
+export function figuresByStudy(): Promise<Map<string, PublishedFigure[]>> {
+  return once("figures by study", async () => {
+    const out = new Map<string, PublishedFigure[]>();
+    for (const f of (await allFigures()).values())
+      for (const s of f.sources) out.set(s, [...(out.get(s) ?? []), f]);
+    return out;
+  });
+}
+
 /** The claims about each accelerator (its subject, or the accelerator a throughput-ratio test names), with their study. */
 export function claimsByAccelerator(): Promise<Map<string, { id: string; s: SiteStudy; c: Claim }[]>> {
   return once("claims by accelerator", async () => {

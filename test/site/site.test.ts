@@ -10,6 +10,7 @@ import { dirname, join, relative } from "node:path";
 import Papa from "papaparse";
 import { buildSite } from "../global-setup.ts";
 import { treeSourceHash } from "../../scripts/lib/source-tree.ts";
+import { realAtlas } from "../helpers/real-atlas.ts";
 
 function hashes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -173,6 +174,21 @@ describe("the built site", () => {
     );
     expect(series.size).toBeGreaterThan(1);
     expect(new Set([...page.matchAll(/<section id="series-([^"]+)"/g)].map((m) => m[1]))).toEqual(series);
+  });
+
+  it("links each study page to every figure its data is in", () => {
+    const { figures } = realAtlas();
+    for (const study of [
+      "graphcore-c2-resnext101",
+      "nvidia-dle-tf1-resnet50",
+      "mlperf-inference-v3-0-resnet50",
+    ]) {
+      const page = readFileSync(join(first, "studies", study, "index.html"), "utf8");
+      const linked = [...page.matchAll(/<li><a href="[^"]*\/figures\/([^/"]+)\/">/g)].map((m) => m[1]);
+      const expected = figures.filter((f) => f.sources.includes(study)).map((f) => f.id);
+      expect(expected.length, study).toBeGreaterThan(0);
+      expect(linked, study).toEqual(expected);
+    }
   });
 
   it("says on the what-if page how far to trust its forecast, with the validation's own numbers", () => {
