@@ -439,7 +439,7 @@ export const METADATA_CASES: BadInput[] = [
     name: "NaN and Infinity in YAML numbers",
     apply: (d) =>
       edit(d, ACC, (t) => t.replace("value: 10,", "value: .nan,").replace("value: 500,", "value: .inf,")),
-    expect: at(ACC, 7, 30, "specs.peak_fp32_tflops.value: Expected number, received nan"),
+    expect: at(ACC, 7, 30, "specs.peak_fp32_tflops.value: NaN (not a number) where a number belongs"),
   },
   {
     name: "negative spec value",
@@ -554,7 +554,7 @@ export const METADATA_CASES: BadInput[] = [
         "x\n",
         "title: A finding\norder: first\nheadline: A headline\nverdict: supported\n",
       ),
-    expect: at("findings/front.md", 3, 8, "front matter order: Expected number"),
+    expect: at("findings/front.md", 3, 8, "front matter order: text where a number belongs"),
   },
   {
     name: "finding whose front matter has an unknown field",

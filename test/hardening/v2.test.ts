@@ -223,8 +223,8 @@ describe("unknown files are reported, not ignored (defect 8)", () => {
       runPipeline(d, { simulate: false });
       expect.unreachable();
     } catch (e) {
+      // .DS_Store is Finder's, never the contributor's data: skipped (text.ts SYSTEM_FILE), not reported.
       expect((e as SourceError).problems.map((p) => p.file).sort()).toEqual([
-        "data/studies/study-a/.DS_Store",
         "data/studies/study-a/Extra.CSV",
         "data/studies/study-a/README.md",
         "data/studies/study-a/latency.tsv",

@@ -98,7 +98,7 @@ export function parseYaml<T>(
     problems.add({
       file,
       ...(found ? pos(offset) : { line: shift + 1, column: 1 }),
-      message: `${where}: ${issue.message}`,
+      message: `${where}: ${messageOf(issue)}`,
       expected: expectedOf(issue),
       found: found?.exact ? quoteFound(value) : `no \`${String(issue.path.at(-1) ?? "value")}\``,
       ...hint(suggestionFor(issue, value)),
@@ -124,10 +124,30 @@ function suggestionFor(issue: z.ZodIssue, value: unknown): string | undefined {
   return undefined;
 }
 
+/** Zod's words for a type, as a contributor writing YAML would say them. */
+const TYPE_WORDS: Record<string, string> = {
+  object: "a mapping of `key: value` fields",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+  nan: "NaN (not a number)",
+  null: "an empty value",
+};
+
+/** Zod's message where it reads as a contributor's problem; its own wording elsewhere. */
+function messageOf(issue: z.ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.received === "undefined") return "required field is missing";
+  if (issue.code === "invalid_type")
+    return `${TYPE_WORDS[issue.received] ?? issue.received} where ${TYPE_WORDS[issue.expected] ?? issue.expected} belongs`;
+  if (issue.code === "invalid_enum_value") return "not one of the allowed values";
+  return issue.message;
+}
+
 function expectedOf(issue: z.ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.expected;
+      return TYPE_WORDS[issue.expected] ?? issue.expected;
     case "invalid_enum_value":
     case "invalid_union_discriminator":
       return `one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;

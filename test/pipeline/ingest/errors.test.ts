@@ -184,7 +184,11 @@ const cases: [string, (dir: string) => void, string[]][] = [
   [
     "missing required metadata",
     (d) => edit(d, META, (t) => t.replace('citation: "Tester, A. (2024). Fixture study A."\n', "")),
-    ["data/studies/study-a/study.yaml:1:1: citation: Required", "found:    no `citation`"],
+    [
+      "data/studies/study-a/study.yaml:1:1: citation: required field is missing",
+      "expected: text",
+      "found:    no `citation`",
+    ],
   ],
   [
     "a unit written in the cells of a column without a suffix",
