@@ -135,7 +135,11 @@ function judge(
   const k = independent.filter((r) => r.ok).length;
   const n = independent.length;
   const agree = { k, n };
-  const also = o.results.length - n;
+  const notCounted = o.results.filter((r) => !independent.includes(r));
+  const notCountedFrom = [...new Set(notCounted.flatMap((r) => r.data.map((d) => studyOf.get(d) ?? "")))];
+  const whose = notCountedFrom
+    .map((id) => (id === claimant.id ? "its own study" : `the study it cites (${id})`))
+    .join(" and ");
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
   const counted =
     n > 1
@@ -144,7 +148,9 @@ function judge(
         ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
         : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
   const reason =
-    also > 0 ? `${counted}; the ${also} series of its own or cited tables are not counted` : counted;
+    notCounted.length > 0
+      ? `${counted}; ${notCounted.length === 1 ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${notCounted.length === 1 ? "is" : "are"} not counted`
+      : counted;
   if (c.definition) {
     const alt = evaluate(c.definition.source_test, rows, simulated);
     const altOk = alt.results.length > 0 && alt.results.every((r) => r.ok);

@@ -132,7 +132,8 @@ describe("verdict rules", () => {
     expect(cites([...series("cited", "c1", 4), ...series("b", "b1", 9)])).toMatchObject({
       verdict: "contradicted",
       agree: { k: 0, n: 1 },
-      reason: "the one comparable series disagrees; the 1 series of its own or cited tables are not counted",
+      reason:
+        "the one comparable series disagrees; the one series of the study it cites (cited) is not counted",
     });
   });
   it("same source: the only evidence is the claim's own study, whatever it shows", () => {
@@ -232,7 +233,8 @@ describe("the report's own cases", () => {
     const e = entry("mn-core-2-poster", "v100-substantial-gains");
     expect(e).toMatchObject({
       verdict: "supported",
-      reason: "12 of 12 comparable series agree; the 6 series of its own or cited tables are not counted",
+      reason:
+        "12 of 12 comparable series agree; the 6 series of the study it cites (nvidia-dle-tf1-resnet50) are not counted",
       agree: { k: 12, n: 12 },
     });
     // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).
