@@ -270,27 +270,33 @@ describe("compare state in the URL", () => {
 });
 
 describe("svgChart", () => {
+  /** One series from batch 1 to 256 on log axes, with one rule. */
+  const lineChart = (
+    id: string,
+    title: string,
+    desc: string,
+    rule: NonNullable<Parameters<typeof svgChart>[0]["rules"]>[number],
+  ) => ({
+    id,
+    title,
+    desc,
+    x: { label: "Batch", scale: "log2" as const },
+    y: { label: "img/s", scale: "log10" as const },
+    series: [
+      {
+        label: "s",
+        color: "#000",
+        points: [
+          [1, 10],
+          [256, 2000],
+        ] as const,
+      },
+    ],
+    rules: [rule],
+  });
   it("keeps a rule's label inside the frame, on the side with room, in both drawings", () => {
     const label = "90 % of best: batch 32";
-    const chart = (at: number) =>
-      svgChart({
-        id: "r",
-        title: "t",
-        desc: "d",
-        x: { label: "Batch", scale: "log2" },
-        y: { label: "img/s", scale: "log10" },
-        series: [
-          {
-            label: "s",
-            color: "#000",
-            points: [
-              [1, 10],
-              [256, 2000],
-            ],
-          },
-        ],
-        rules: [{ axis: "x", value: at, label }],
-      });
+    const chart = (at: number) => svgChart(lineChart("r", "t", "d", { axis: "x", value: at, label }));
     const labelAt = (svg: string) => {
       const m = svg.match(/<text x="([\d.]+)" y="[\d.]+" text-anchor="(start|end)"[^>]*>90 %/)!;
       return { x: Number(m[1]), anchor: m[2] };
@@ -312,24 +318,9 @@ describe("svgChart", () => {
     expect(labelAt(chart(256).split("</svg>")[0]!).anchor).toBe("end");
   });
   it("draws an accessible, escaped chart with log ticks", () => {
-    const svg = svgChart({
-      id: "c",
-      title: "A <title>",
-      desc: "Throughput & latency",
-      x: { label: "Batch", scale: "log2" },
-      y: { label: "img/s", scale: "log10" },
-      series: [
-        {
-          label: "s",
-          color: "#000",
-          points: [
-            [1, 10],
-            [256, 2000],
-          ],
-        },
-      ],
-      rules: [{ axis: "x", value: 16, label: "90 %" }],
-    });
+    const svg = svgChart(
+      lineChart("c", "A <title>", "Throughput & latency", { axis: "x", value: 16, label: "90 %" }),
+    );
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="c-title c-desc"/);
     expect(svg).toContain(
       '<title id="c-title">A &lt;title&gt;</title><desc id="c-desc">Throughput &amp; latency</desc>',
