@@ -108,10 +108,10 @@ export function parseCsv(file: string, text: string): CsvTable {
   // A final newline leaves one empty record behind; that is not an empty row.
   if (unix.endsWith("\n") && records.length > 0 && isBlankRecord(records[records.length - 1]!))
     records = records.slice(0, -1);
-  // Nor are blank lines after the last row, as editors and spreadsheets export them (the file is read
-  // as it is, never rewritten); a blank line between rows is refused below.
+  // Nor are blank lines or rows of empty cells (",,,") after the last row, as editors and spreadsheets
+  // export them (the file is read as it is, never rewritten); a blank line between rows is refused below.
   let end = records.length;
-  while (end > 1 && isBlankRecord(records[end - 1]!)) end--;
+  while (end > 1 && records[end - 1]!.every((cell) => cell.trim() === "")) end--;
   const rowLines = lineCount - (records.length - end);
   records = records.slice(0, end);
   if (records.length !== rowLines) {

@@ -226,6 +226,13 @@ function crossCheck(
           hint: didYouMean(acc, [...accIds]),
         });
       }
+      if (t?.kind === "peak-fraction" && t.up_to_batch !== undefined && t.up_to_batch < t.batch)
+        problems.push({
+          ...at(s, ["claims", i, "test", "up_to_batch"]),
+          message: `claim ${c.id} takes the peak up to a batch below the one it tests`,
+          expected: `up_to_batch of at least batch (${t.batch})`,
+          found: String(t.up_to_batch),
+        });
       // A throughput-ratio test selects series by accelerator and model: a model no table uses, or a
       // named series of another accelerator or model, would leave it "not testable" without a word.
       if (t?.kind === "throughput-ratio") {

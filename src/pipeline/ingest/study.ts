@@ -206,11 +206,14 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
  * What to do about a cell that is not a number: a cell that carries a unit the column does not declare
  * ("2.10 ms") needs the column's `suffix`; anything else, a `corrections` entry if the source printed it.
  */
-function cellHint(text: string, suffix: string | undefined): string {
+function cellHint(text: string, col: { unit: string; suffix?: string | undefined }): string {
   const unit = /^-?\d+(?:\.\d+)?\s*([^\d\s().,;]+)$/.exec(text.trim())?.[1];
-  if (unit !== undefined && unit !== suffix)
-    return `the cell carries a unit: if the column's cells do, add suffix: ${JSON.stringify(unit)} to the column in study.yaml`;
-  return "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml";
+  if (unit === undefined || unit === col.suffix)
+    return "if the source printed it this way, keep the cell and add a `corrections` entry to study.yaml";
+  // A suffix is only text to strip: following the hint with another unit would misread every value.
+  if (unit !== col.unit)
+    return `the cell is in ${JSON.stringify(unit)} but the column's unit is ${JSON.stringify(col.unit)}: if the column's cells are in ${JSON.stringify(unit)}, set its unit (and suffix) to it`;
+  return `the cell carries a unit: if the column's cells do, add suffix: ${JSON.stringify(unit)} to the column in study.yaml`;
 }
 
 /**
@@ -435,7 +438,7 @@ function readRows(
           message: `column ${JSON.stringify(col.name)} (${col.field}, ${col.unit}): not a valid value`,
           expected: res.expected,
           found: quoteFound(cell.text),
-          hint: fix ? undefined : cellHint(cell.text, col.suffix),
+          hint: fix ? undefined : cellHint(cell.text, col),
         });
         return;
       }

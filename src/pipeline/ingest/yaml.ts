@@ -136,8 +136,15 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /** Zod's message where it reads as a contributor's problem; its own wording elsewhere. */
+/** The first issue of each branch of a union (`series: id | [id, …]`): what each branch expected. */
+const branchIssues = (issue: z.ZodIssue) =>
+  issue.code === "invalid_union" ? issue.unionErrors.flatMap((e) => e.issues.slice(0, 1)) : [];
+
 function messageOf(issue: z.ZodIssue): string {
   if (issue.code === "invalid_type" && issue.received === "undefined") return "required field is missing";
+  const branches = branchIssues(issue);
+  if (branches.length > 0 && branches.every((b) => b.code === "invalid_type" && b.received === "undefined"))
+    return "required field is missing";
   if (issue.code === "invalid_type")
     return `${TYPE_WORDS[issue.received] ?? issue.received} where ${TYPE_WORDS[issue.expected] ?? issue.expected} belongs`;
   if (issue.code === "invalid_enum_value") return "not one of the allowed values";
@@ -148,6 +155,12 @@ function expectedOf(issue: z.ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
       return TYPE_WORDS[issue.expected] ?? issue.expected;
+    case "invalid_union": {
+      const types = branchIssues(issue).flatMap((b) => (b.code === "invalid_type" ? [b.expected] : []));
+      return types.length > 0
+        ? [...new Set(types.map((t) => TYPE_WORDS[t] ?? t))].join(" or ")
+        : issue.message;
+    }
     case "invalid_enum_value":
     case "invalid_union_discriminator":
       return `one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;

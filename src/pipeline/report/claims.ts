@@ -118,18 +118,25 @@ function judge(
     };
   // Evidence only from the claim's own study or the tables it cites: its prose against them, not an
   // independent check. Where other sources test it too, only theirs count.
-  const independent = o.results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
+  const independentOf = (results: Outcome["results"]) =>
+    results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
+  const independent = independentOf(o.results);
   if (independent.length === 0) {
     const k = o.results.filter((r) => r.ok).length;
     const n = o.results.length;
     const agree = { k, n };
-    const whose = data.every(ownTable) ? "the study's own table" : "the table the study cites";
+    const tables = n === 1 ? "table" : "tables";
+    const whose = data.every(ownTable)
+      ? `the study's own ${tables}`
+      : data.every(citedTable)
+        ? `the ${tables} the study cites`
+        : `the study's own and cited tables`;
     const reason =
       k === n
         ? `agrees with ${whose} (${k} of ${n} series)`
         : k === 0
           ? `disagrees with ${whose} (${n} series)`
-          : `${k} of ${n} series of ${whose.replace("table", "tables")} agree`;
+          : `${k} of ${n} series of ${whose} agree`;
     return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree, data };
   }
   const k = independent.filter((r) => r.ok).length;
@@ -137,9 +144,13 @@ function judge(
   const agree = { k, n };
   const notCounted = o.results.filter((r) => !independent.includes(r));
   const notCountedFrom = [...new Set(notCounted.flatMap((r) => r.data.map((d) => studyOf.get(d) ?? "")))];
-  const whose = notCountedFrom
-    .map((id) => (id === claimant.id ? "its own study" : `the study it cites (${id})`))
-    .join(" and ");
+  const citedFrom = notCountedFrom.filter((id) => id !== claimant.id);
+  const whose = [
+    ...(notCountedFrom.includes(claimant.id) ? ["its own study"] : []),
+    ...(citedFrom.length
+      ? [`the ${citedFrom.length === 1 ? "study" : "studies"} it cites (${citedFrom.join(", ")})`]
+      : []),
+  ].join(" and ");
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
   const counted =
     n > 1
@@ -147,13 +158,16 @@ function judge(
       : data.includes("simulator")
         ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
         : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
-  const reason =
-    notCounted.length > 0
-      ? `${counted}; ${notCounted.length === 1 ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${notCounted.length === 1 ? "is" : "are"} not counted`
-      : counted;
+  const uncounted =
+    notCounted.length === 0
+      ? ""
+      : `; ${notCounted.length === 1 ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${notCounted.length === 1 ? "is" : "are"} not counted`;
+  const reason = counted + uncounted;
   if (c.definition) {
+    // The other reading counts the same way: other sources only, where there are any.
     const alt = evaluate(c.definition.source_test, rows, simulated);
-    const altOk = alt.results.length > 0 && alt.results.every((r) => r.ok);
+    const altCounted = independentOf(alt.results).length > 0 ? independentOf(alt.results) : alt.results;
+    const altOk = altCounted.length > 0 && altCounted.every((r) => r.ok);
     const chosenOk = plain === "supported";
     if (alt.results.length > 0 && altOk !== chosenOk) {
       const holds = chosenOk ? c.definition.chosen : c.definition.source;
@@ -162,7 +176,7 @@ function judge(
         test: `${o.test}; under ${c.definition.source}: ${alt.test}`,
         evidence: `${c.definition.chosen}: ${o.evidence}. ${c.definition.source}: ${alt.evidence}.`,
         verdict: "holds under a definition",
-        reason: `holds with ${holds}; fails with ${fails}`,
+        reason: `holds with ${holds}; fails with ${fails}${uncounted}`,
         agree,
         data: [...new Set([...data, ...alt.results.flatMap((r) => r.data)])],
       };
@@ -261,7 +275,8 @@ function fractionOfPeak(rows: CanonicalRow[], series: string, batch: number, upT
   if (upTo === undefined) return r.fraction_of_peak;
   const best = Math.max(
     ...rows
-      .filter((x) => x.series === series && x.note === "" && x.batch_size !== null && x.batch_size <= upTo)
+      // Every row of the series, as the dataset's fraction_of_peak counts them (normalize.ts).
+      .filter((x) => x.series === series && x.batch_size !== null && x.batch_size <= upTo)
       .map((x) => x.throughput_img_s ?? 0),
   );
   return r.throughput_img_s === null || !(best > 0) ? null : r.throughput_img_s / best;

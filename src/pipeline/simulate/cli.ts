@@ -217,6 +217,7 @@ function runSimulate(args: SimulateArgs): CliResult {
     weightBytes: mem.weightBytes,
     flexLogixWeightBytes: mem.flexLogixWeightBytes,
     largestActivationBytes: mem.largestActivationBytes,
+    nextLargestActivationBytes: mem.nextLargestActivationBytes,
     layerIoPeakBytes: mem.layerIoPeakBytes,
     peakActivationBytes: mem.peakActivationBytes,
     peakActivationBytesByPolicy: mem.peakActivationBytesByPolicy,

@@ -199,6 +199,22 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ],
   ],
   [
+    "a cell in another unit than its column's: no suffix hint that would misread it",
+    (d) => edit(d, CSV, (t) => t.replace("5.50 ms", "5.50 s")),
+    ["data/studies/study-a/latency.csv:3:3:", 'hint:     the cell is in "s" but the column\'s unit is "ms"'],
+  ],
+  [
+    "a peak-fraction claim with no series (a union: one id or a list)",
+    (d) => edit(d, META, (t) => t.replace("series: study-a-fp32, batch: 8", "batch: 8")),
+    ["claims.0.test.series: required field is missing", "expected: text or a list"],
+  ],
+  [
+    "a peak taken up to a batch below the one tested",
+    (d) =>
+      edit(d, META, (t) => t.replace("batch: 8, expected: 0.9", "batch: 8, up_to_batch: 4, expected: 0.9")),
+    ["claim batch-8-peak takes the peak up to a batch below the one it tests", "found:    4"],
+  ],
+  [
     "a unit the field does not know, with the units it does",
     (d) => edit(d, META, (t) => t.replace("unit: ms", "unit: msec")),
     ['unknown unit "msec"', "expected: a unit of latency_ms: ", 'hint:     did you mean "ms"?'],
@@ -231,7 +247,7 @@ describe("what a contributor's system adds to a data folder is not an error", ()
       writeFileSync(join(dir, folder, "Thumbs.db"), "\0");
     }
     writeFileSync(join(dir, "studies/study-a/._latency.csv"), "\0\x05\x16\x07");
-    edit(dir, CSV, (t) => `${t}\n\n  \n`);
+    edit(dir, CSV, (t) => `${t}\n\n  \n,,,\n`);
     const raw = treeHash(dir);
     expect(runPipeline(dir).rows.length).toBe(before);
     expect(treeHash(dir)).toBe(raw);

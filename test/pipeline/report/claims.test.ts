@@ -145,8 +145,12 @@ describe("verdict rules", () => {
     expect(judge(series("claimant", "own", 9)).reason).toBe(
       "disagrees with the study's own table (1 series)",
     );
-    // One independent series makes it an independent test again.
-    expect(judge([...series("claimant", "own", 4), ...series("b", "b1", 4)]).verdict).toBe("supported");
+    // One independent series makes it an independent test again, and only that series counts.
+    expect(judge([...series("claimant", "own", 9), ...series("b", "b1", 4)])).toMatchObject({
+      verdict: "supported",
+      agree: { k: 1, n: 1 },
+      reason: "the one comparable series agrees; the one series of its own study is not counted",
+    });
   });
   it("holds under a definition: the atlas's reading and the source's give different results, and both are named", () => {
     const claim: Claim = {
@@ -234,8 +238,8 @@ describe("the report's own cases", () => {
     expect(e).toMatchObject({
       verdict: "supported",
       reason:
-        "12 of 12 comparable series agree; the 6 series of the study it cites (nvidia-dle-tf1-resnet50) are not counted",
-      agree: { k: 12, n: 12 },
+        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted",
+      agree: { k: 6, n: 6 },
     });
     // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).
     expect(e.evidence).toContain("dle-tf1-rn50-v100-16gb-fp32: 56.1 %");

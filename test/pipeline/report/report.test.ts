@@ -234,6 +234,7 @@ describe("the real report", () => {
         "rn50-2mp-500mb-batch10",
         "rn50-2mp-50mb-batch1",
         "rn50-buffer-1-5-to-2mb",
+        "rn50-next-largest-0-4mb-224",
         "rn50-sram-1-2mb-batch1",
         "rn50-weights-22-7mb",
         "rn50-weights-22-7mb-int8",
