@@ -180,8 +180,16 @@ const claimTestSchema = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("peak-fraction"),
-      /** One series, or every table the claim may rest on when its source does not say which. */
-      series: z.union([idSchema, z.array(idSchema).min(1).max(64)]),
+      /**
+       * The series tested: named (one, or every table the claim may rest on when its source does not say
+       * which), or selected as every measured series of `accelerator` and `model` (each one or a list),
+       * which keeps the test up to date as studies are added. One of the two, not both (ingest checks).
+       */
+      series: z.union([idSchema, z.array(idSchema).min(1).max(64)]).optional(),
+      accelerator: z.union([idSchema, z.array(idSchema).min(1).max(64)]).optional(),
+      model: z
+        .union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).min(1).max(16)])
+        .optional(),
       batch: batchSchema,
       /** The peak over batches up to this one only (the source's own batch range); default all. */
       up_to_batch: batchSchema.optional(),

@@ -194,8 +194,9 @@ function crossCheck(
         ? []
         : t.kind === "peak-fraction" && Array.isArray(t.series)
           ? t.series.map((x, j) => ({ series: x, path: ["claims", i, "test", "series", j] }))
-          : t.kind === "peak-fraction" || t.kind === "value" || (t.kind === "throughput-ratio" && t.series)
-            ? [{ series: t.series as string, path: ["claims", i, "test", "series"] }]
+          : (t.kind === "peak-fraction" || t.kind === "value" || t.kind === "throughput-ratio") &&
+              typeof t.series === "string"
+            ? [{ series: t.series, path: ["claims", i, "test", "series"] }]
             : t.kind === "ratio"
               ? [
                   { series: t.series, path: ["claims", i, "test", "series"] },
@@ -211,19 +212,52 @@ function crossCheck(
           hint: didYouMean(series, [...seriesOwner.keys()]),
         });
       }
-      const acc = t && t.kind === "throughput-ratio" ? t.accelerator : c.subject?.accelerator;
-      if (acc !== undefined && !accIds.has(acc)) {
+      // Accelerators the claim names, with where: its test's (one or a list) and its subject's.
+      const testAcc =
+        t?.kind === "throughput-ratio" || t?.kind === "peak-fraction" ? t.accelerator : undefined;
+      const accs = [
+        ...[testAcc ?? []].flat().map((a, j) => ({
+          a,
+          path: Array.isArray(testAcc)
+            ? ["claims", i, "test", "accelerator", j]
+            : ["claims", i, "test", "accelerator"],
+        })),
+        ...(c.subject?.accelerator
+          ? [{ a: c.subject.accelerator, path: ["claims", i, "subject", "accelerator"] }]
+          : []),
+      ];
+      for (const { a, path } of accs.filter((x) => !accIds.has(x.a)))
         problems.push({
-          ...at(
-            s,
-            t?.kind === "throughput-ratio"
-              ? ["claims", i, "test", "accelerator"]
-              : ["claims", i, "subject", "accelerator"],
-          ),
+          ...at(s, path),
           message: `claim ${c.id} names an unknown accelerator`,
           expected: "an id with a file in data/accelerators/",
-          found: JSON.stringify(acc),
-          hint: didYouMean(acc, [...accIds]),
+          found: JSON.stringify(a),
+          hint: didYouMean(a, [...accIds]),
+        });
+      if (t?.kind === "peak-fraction") {
+        const given = [t.series && "series", t.accelerator && "accelerator", t.model && "model"].filter(
+          Boolean,
+        );
+        const selects = t.accelerator !== undefined && t.model !== undefined;
+        if (given.join() !== "series" && !(selects && t.series === undefined))
+          problems.push({
+            ...at(s, ["claims", i, "test"]),
+            message: `claim ${c.id} must name its series, or an accelerator and a model (not both)`,
+            expected: "series, or accelerator and model",
+            found: given.join(", ") || "none of them",
+          });
+        [t.model ?? []].flat().forEach((m, j) => {
+          if (!tableModels.includes(m))
+            problems.push({
+              ...at(
+                s,
+                Array.isArray(t.model) ? ["claims", i, "test", "model", j] : ["claims", i, "test", "model"],
+              ),
+              message: `claim ${c.id} names a model no table measures`,
+              expected: "the model id of a table in data/studies/",
+              found: JSON.stringify(m),
+              hint: didYouMean(m, tableModels),
+            });
         });
       }
       if (t?.kind === "peak-fraction" && t.up_to_batch !== undefined && t.up_to_batch < t.batch)

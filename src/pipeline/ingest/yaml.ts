@@ -145,6 +145,7 @@ function messageOf(issue: z.ZodIssue): string {
   const branches = branchIssues(issue);
   if (branches.length > 0 && branches.every((b) => b.code === "invalid_type" && b.received === "undefined"))
     return "required field is missing";
+  if (branches.length > 0) return "not a valid value";
   if (issue.code === "invalid_type")
     return `${TYPE_WORDS[issue.received] ?? issue.received} where ${TYPE_WORDS[issue.expected] ?? issue.expected} belongs`;
   if (issue.code === "invalid_enum_value") return "not one of the allowed values";

@@ -242,18 +242,32 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
 function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: CanonicalRow[]): Outcome {
   const cmp = t.comparison ?? "at-least";
   const peak = t.up_to_batch === undefined ? "series maximum" : `series maximum up to batch ${t.up_to_batch}`;
-  const test = `throughput at batch ${t.batch} ÷ ${peak} ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %`;
-  const series = [t.series].flat();
+  const named = t.series !== undefined;
+  const accelerators = [t.accelerator ?? []].flat();
+  const models = [t.model ?? []].flat();
+  const scope = named
+    ? ""
+    : `, in every measured series of ${models.join(" or ")} on ${accelerators.join(" or ")}`;
+  const test = `throughput at batch ${t.batch} ÷ ${peak} ${cmp === "at-least" ? "≥" : "≤"} ${t.expected * 100} %${scope}`;
+  const series = named ? [t.series ?? []].flat() : selectedSeries(rows, accelerators, models);
   const found = series.flatMap((s) => {
     const fraction = fractionOfPeak(rows, s, t.batch, t.up_to_batch);
     return fraction === null ? [] : [{ s, fraction }];
   });
-  const missing = series.filter((s) => !found.some((f) => f.s === s));
+  // A named series without the batch is worth saying; a selected one simply does not take part.
+  const missing = named ? series.filter((s) => !found.some((f) => f.s === s)) : [];
   const lacking =
     missing.length > 0
       ? `series ${missing.join(", ")} ${missing.length === 1 ? "has" : "have"} no batch ${t.batch}`
       : "";
-  if (found.length === 0) return { test, evidence: lacking, results: [] };
+  if (found.length === 0)
+    return {
+      test,
+      evidence:
+        lacking ||
+        `no measured series of ${models.join(" or ")} on ${accelerators.join(" or ")} has batch ${t.batch}`,
+      results: [],
+    };
   const ok = (f: number) => (cmp === "at-least" ? f >= t.expected : f <= t.expected);
   const each = found.map((f) => `${f.s}: ${(f.fraction * 100).toFixed(1)} %`);
   return {
@@ -263,6 +277,17 @@ function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: Ca
     ),
     results: found.map((f) => ({ data: [f.s], ok: ok(f.fraction) })),
   };
+}
+
+/** Every measured series of one of `accelerators` and `models`, in the dataset's order. */
+function selectedSeries(rows: CanonicalRow[], accelerators: string[], models: string[]): string[] {
+  return [
+    ...new Set(
+      rows
+        .filter((r) => accelerators.includes(r.accelerator) && models.includes(r.model))
+        .map((r) => r.series),
+    ),
+  ];
 }
 
 /**

@@ -204,9 +204,47 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ["data/studies/study-a/latency.csv:3:3:", 'hint:     the cell is in "s" but the column\'s unit is "ms"'],
   ],
   [
-    "a peak-fraction claim with no series (a union: one id or a list)",
+    "a peak-fraction claim with neither series nor a selection",
     (d) => edit(d, META, (t) => t.replace("series: study-a-fp32, batch: 8", "batch: 8")),
-    ["claims.0.test.series: required field is missing", "expected: text or a list"],
+    [
+      "claim batch-8-peak must name its series, or an accelerator and a model (not both)",
+      "found:    none of them",
+    ],
+  ],
+  [
+    "a series that is neither an id nor a list (a union)",
+    (d) => edit(d, META, (t) => t.replace("series: study-a-fp32, batch: 8", "series: 5, batch: 8")),
+    ["claims.0.test.series: not a valid value", "expected: text or a list"],
+  ],
+  [
+    "a peak-fraction claim that both names its series and selects them",
+    (d) =>
+      edit(d, META, (t) =>
+        t.replace(
+          "series: study-a-fp32, batch: 8",
+          "series: study-a-fp32, accelerator: acc-a, model: resnet50_v1.5, batch: 8",
+        ),
+      ),
+    [
+      "claim batch-8-peak must name its series, or an accelerator and a model (not both)",
+      "found:    series, accelerator, model",
+    ],
+  ],
+  [
+    "a peak-fraction selection with a typo in one of its accelerators and an unknown model",
+    (d) =>
+      edit(d, META, (t) =>
+        t.replace(
+          "series: study-a-fp32, batch: 8",
+          "accelerator: [acc-a, acc-aa], model: [resnet50_v1.5, resnet-50], batch: 8",
+        ),
+      ),
+    [
+      "claim batch-8-peak names an unknown accelerator",
+      'hint:     did you mean "acc-a"?',
+      "claim batch-8-peak names a model no table measures",
+      'found:    "resnet-50"',
+    ],
   ],
   [
     "a peak taken up to a batch below the one tested",

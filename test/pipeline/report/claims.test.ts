@@ -117,6 +117,41 @@ describe("verdict rules", () => {
     );
     expect(ranged.verdict).toBe("contradicted");
   });
+  it("a peak-fraction claim may select every measured series of its accelerators and models, so new ones take part", () => {
+    const at = (id: string, acc: string, model: string, b4: number) =>
+      [row("a", id, 1, 10), row("a", id, 4, b4), row("a", id, 16, 100)].map((r) => ({
+        ...r,
+        accelerator: acc,
+        model,
+      }));
+    const claim: Claim = {
+      id: "sel",
+      text: "batch 4 stays below 90 % of peak",
+      where: "p",
+      test: {
+        kind: "peak-fraction",
+        accelerator: ["acc", "acc2"],
+        model: ["m", "m1"],
+        batch: 4,
+        up_to_batch: 16,
+        expected: 0.9,
+        comparison: "at-most",
+      },
+    };
+    const e = judge(
+      [
+        ...at("s1", "acc", "m", 50),
+        ...at("s2", "acc2", "m1", 95),
+        ...at("s3", "other", "m", 10),
+        ...series("a", "s4", 4),
+      ],
+      claim,
+    );
+    // s3 is another accelerator's; s4 has no batch 4 and, being selected rather than named, goes unmentioned.
+    expect(e).toMatchObject({ verdict: "mixed", agree: { k: 1, n: 2 }, data: ["s1", "s2"] });
+    expect(e.test).toContain("in every measured series of m or m1 on acc or acc2");
+    expect(e.evidence).toBe("at batch 4, of the series maximum up to batch 16: s1: 50.0 %; s2: 95.0 %");
+  });
   it("same source: tables the claim's study cites (references_studies) are its own evidence, and do not count", () => {
     const cites = (rows: CanonicalRow[]) =>
       evaluateClaims(
