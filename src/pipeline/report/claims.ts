@@ -121,36 +121,10 @@ function judge(
   const independentOf = (results: Outcome["results"]) =>
     results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
   const independent = independentOf(o.results);
-  if (independent.length === 0) {
-    const k = o.results.filter((r) => r.ok).length;
-    const n = o.results.length;
-    const agree = { k, n };
-    const tables = n === 1 ? "table" : "tables";
-    const whose = data.every(ownTable)
-      ? `the study's own ${tables}`
-      : data.every(citedTable)
-        ? `the ${tables} the study cites`
-        : `the study's own and cited tables`;
-    const reason =
-      k === n
-        ? `agrees with ${whose} (${k} of ${n} series)`
-        : k === 0
-          ? `disagrees with ${whose} (${n} series)`
-          : `${k} of ${n} series of ${whose} agree`;
-    return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree, data };
-  }
+  if (independent.length === 0) return sameSource(o, data, ownTable, citedTable);
   const k = independent.filter((r) => r.ok).length;
   const n = independent.length;
   const agree = { k, n };
-  const notCounted = o.results.filter((r) => !independent.includes(r));
-  const notCountedFrom = [...new Set(notCounted.flatMap((r) => r.data.map((d) => studyOf.get(d) ?? "")))];
-  const citedFrom = notCountedFrom.filter((id) => id !== claimant.id);
-  const whose = [
-    ...(notCountedFrom.includes(claimant.id) ? ["its own study"] : []),
-    ...(citedFrom.length
-      ? [`the ${citedFrom.length === 1 ? "study" : "studies"} it cites (${citedFrom.join(", ")})`]
-      : []),
-  ].join(" and ");
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
   const counted =
     n > 1
@@ -158,10 +132,11 @@ function judge(
       : data.includes("simulator")
         ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
         : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
-  const uncounted =
-    notCounted.length === 0
-      ? ""
-      : `; ${notCounted.length === 1 ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${notCounted.length === 1 ? "is" : "are"} not counted`;
+  const uncounted = notCountedNote(
+    o.results.filter((r) => !independent.includes(r)),
+    studyOf,
+    claimant.id,
+  );
   const reason = counted + uncounted;
   if (c.definition) {
     // The other reading counts the same way: other sources only, where there are any.
@@ -183,6 +158,49 @@ function judge(
     }
   }
   return { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
+}
+
+/** The verdict when every series that tests a claim is its own study's or one it cites. */
+function sameSource(
+  o: Outcome,
+  data: string[],
+  ownTable: (d: string) => boolean,
+  citedTable: (d: string) => boolean,
+): Judged {
+  const k = o.results.filter((r) => r.ok).length;
+  const n = o.results.length;
+  const tables = n === 1 ? "table" : "tables";
+  const whose = data.every(ownTable)
+    ? `the study's own ${tables}`
+    : data.every(citedTable)
+      ? `the ${tables} the study cites`
+      : "the study's own and cited tables";
+  const reason =
+    k === n
+      ? `agrees with ${whose} (${k} of ${n} series)`
+      : k === 0
+        ? `disagrees with ${whose} (${n} series)`
+        : `${k} of ${n} series of ${whose} agree`;
+  return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree: { k, n }, data };
+}
+
+/** "; the 12 series of the studies it cites (a, b) are not counted", or "" when every series counts. */
+function notCountedNote(
+  notCounted: Outcome["results"],
+  studyOf: Map<string, string>,
+  claimant: string,
+): string {
+  if (notCounted.length === 0) return "";
+  const from = [...new Set(notCounted.flatMap((r) => r.data.map((d) => studyOf.get(d) ?? "")))];
+  const cited = from.filter((id) => id !== claimant);
+  const whose = [
+    ...(from.includes(claimant) ? ["its own study"] : []),
+    ...(cited.length
+      ? [`the ${cited.length === 1 ? "study" : "studies"} it cites (${cited.join(", ")})`]
+      : []),
+  ].join(" and ");
+  const one = notCounted.length === 1;
+  return `; ${one ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${one ? "is" : "are"} not counted`;
 }
 
 function evaluate(t: ClaimTest | undefined, rows: CanonicalRow[], simulated: SimulatedQuantity): Outcome {
