@@ -189,99 +189,80 @@ function crossCheck(
   for (const s of studies) {
     (s.study.claims ?? []).forEach((c, i) => {
       const t = c.test;
-      // Each series the test names, with where it is written (a list's entries one by one).
-      const named: { series: string; path: (string | number)[] }[] = !t
+      const test = ["claims", i, "test"];
+      // The ids a test names under one key (one id or a list), each with where it is written.
+      const idsAt = (key: string, value: string | readonly string[] | undefined) =>
+        value === undefined
+          ? []
+          : typeof value === "string"
+            ? [{ id: value, path: [...test, key] }]
+            : value.map((id, j) => ({ id, path: [...test, key, j] }));
+      const series = !t
         ? []
-        : t.kind === "peak-fraction" && Array.isArray(t.series)
-          ? t.series.map((x, j) => ({ series: x, path: ["claims", i, "test", "series", j] }))
-          : (t.kind === "peak-fraction" || t.kind === "value" || t.kind === "throughput-ratio") &&
-              typeof t.series === "string"
-            ? [{ series: t.series, path: ["claims", i, "test", "series"] }]
-            : t.kind === "ratio"
-              ? [
-                  { series: t.series, path: ["claims", i, "test", "series"] },
-                  { series: t.reference_series, path: ["claims", i, "test", "reference_series"] },
-                ]
-              : [];
-      for (const { series, path } of named.filter((x) => !seriesOwner.has(x.series))) {
+        : t.kind === "ratio"
+          ? [...idsAt("series", t.series), ...idsAt("reference_series", t.reference_series)]
+          : t.kind === "peak-fraction" || t.kind === "value" || t.kind === "throughput-ratio"
+            ? idsAt("series", t.series)
+            : [];
+      for (const { id, path } of series.filter((x) => !seriesOwner.has(x.id)))
         problems.push({
           ...at(s, path),
           message: `claim ${c.id} tests a series that does not exist`,
           expected: "a series id declared in some study's tables",
-          found: JSON.stringify(series),
-          hint: didYouMean(series, [...seriesOwner.keys()]),
+          found: JSON.stringify(id),
+          hint: didYouMean(id, [...seriesOwner.keys()]),
         });
-      }
-      // Accelerators the claim names, with where: its test's (one or a list) and its subject's.
-      const testAcc =
-        t?.kind === "throughput-ratio" || t?.kind === "peak-fraction" ? t.accelerator : undefined;
+      // Accelerators and models a test selects series by (throughput-ratio, peak-fraction), and the subject's.
+      const selects = t?.kind === "throughput-ratio" || t?.kind === "peak-fraction" ? t : undefined;
       const accs = [
-        ...[testAcc ?? []].flat().map((a, j) => ({
-          a,
-          path: Array.isArray(testAcc)
-            ? ["claims", i, "test", "accelerator", j]
-            : ["claims", i, "test", "accelerator"],
-        })),
+        ...idsAt("accelerator", selects?.accelerator),
         ...(c.subject?.accelerator
-          ? [{ a: c.subject.accelerator, path: ["claims", i, "subject", "accelerator"] }]
+          ? [{ id: c.subject.accelerator, path: ["claims", i, "subject", "accelerator"] }]
           : []),
       ];
-      for (const { a, path } of accs.filter((x) => !accIds.has(x.a)))
+      for (const { id, path } of accs.filter((x) => !accIds.has(x.id)))
         problems.push({
           ...at(s, path),
           message: `claim ${c.id} names an unknown accelerator`,
           expected: "an id with a file in data/accelerators/",
-          found: JSON.stringify(a),
-          hint: didYouMean(a, [...accIds]),
+          found: JSON.stringify(id),
+          hint: didYouMean(id, [...accIds]),
+        });
+      // A model no table uses would leave the test "not testable" without a word.
+      const unknownModels = idsAt("model", selects?.model).filter((x) => !tableModels.includes(x.id));
+      for (const { id, path } of unknownModels)
+        problems.push({
+          ...at(s, path),
+          message: `claim ${c.id} names a model no table measures`,
+          expected: "the model id of a table in data/studies/",
+          found: JSON.stringify(id),
+          hint: didYouMean(id, tableModels),
         });
       if (t?.kind === "peak-fraction") {
         const given = [t.series && "series", t.accelerator && "accelerator", t.model && "model"].filter(
           Boolean,
         );
-        const selects = t.accelerator !== undefined && t.model !== undefined;
-        if (given.join() !== "series" && !(selects && t.series === undefined))
+        if (!["series", "accelerator,model"].includes(given.join()))
           problems.push({
-            ...at(s, ["claims", i, "test"]),
+            ...at(s, test),
             message: `claim ${c.id} must name its series, or an accelerator and a model (not both)`,
             expected: "series, or accelerator and model",
             found: given.join(", ") || "none of them",
           });
-        [t.model ?? []].flat().forEach((m, j) => {
-          if (!tableModels.includes(m))
-            problems.push({
-              ...at(
-                s,
-                Array.isArray(t.model) ? ["claims", i, "test", "model", j] : ["claims", i, "test", "model"],
-              ),
-              message: `claim ${c.id} names a model no table measures`,
-              expected: "the model id of a table in data/studies/",
-              found: JSON.stringify(m),
-              hint: didYouMean(m, tableModels),
-            });
-        });
-      }
-      if (t?.kind === "peak-fraction" && t.up_to_batch !== undefined && t.up_to_batch < t.batch)
-        problems.push({
-          ...at(s, ["claims", i, "test", "up_to_batch"]),
-          message: `claim ${c.id} takes the peak up to a batch below the one it tests`,
-          expected: `up_to_batch of at least batch (${t.batch})`,
-          found: String(t.up_to_batch),
-        });
-      // A throughput-ratio test selects series by accelerator and model: a model no table uses, or a
-      // named series of another accelerator or model, would leave it "not testable" without a word.
-      if (t?.kind === "throughput-ratio") {
-        const owner = t.series === undefined ? undefined : seriesOwner.get(t.series);
-        if (!tableModels.includes(t.model))
+        if (t.up_to_batch !== undefined && t.up_to_batch < t.batch)
           problems.push({
-            ...at(s, ["claims", i, "test", "model"]),
-            message: `claim ${c.id} names a model no table measures`,
-            expected: "the model id of a table in data/studies/",
-            found: JSON.stringify(t.model),
-            hint: didYouMean(t.model, tableModels),
+            ...at(s, [...test, "up_to_batch"]),
+            message: `claim ${c.id} takes the peak up to a batch below the one it tests`,
+            expected: `up_to_batch of at least batch (${t.batch})`,
+            found: String(t.up_to_batch),
           });
-        else if (owner && (owner.accelerator !== t.accelerator || owner.model !== t.model))
+      }
+      // A throughput-ratio test's named series must be one of the accelerator and model it selects.
+      if (t?.kind === "throughput-ratio" && unknownModels.length === 0) {
+        const owner = t.series === undefined ? undefined : seriesOwner.get(t.series);
+        if (owner && (owner.accelerator !== t.accelerator || owner.model !== t.model))
           problems.push({
-            ...at(s, ["claims", i, "test", "series"]),
+            ...at(s, [...test, "series"]),
             message: `claim ${c.id} tests a series of another accelerator or model`,
             expected: `a series of ${t.model} on ${t.accelerator}`,
             found: `${JSON.stringify(t.series)}: ${owner.model} on ${owner.accelerator}`,
