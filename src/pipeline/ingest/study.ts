@@ -203,8 +203,9 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
 }
 
 /**
- * What to do about a cell that is not a number: a cell that carries a unit the column does not declare
- * ("2.10 ms") needs the column's `suffix`; anything else, a `corrections` entry if the source printed it.
+ * What to do about a cell that is not a number: a cell that carries its column's unit ("2.10 ms" in an
+ * ms column) needs the column's `suffix`; one in another unit ("2.1 s") is told the units disagree;
+ * anything else, a `corrections` entry if the source printed it.
  */
 function cellHint(text: string, col: { unit: string; suffix?: string | undefined }): string {
   const unit = /^-?\d+(?:\.\d+)?\s*([^\d\s().,;]+)$/.exec(text.trim())?.[1];

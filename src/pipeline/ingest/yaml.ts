@@ -135,11 +135,11 @@ const TYPE_WORDS: Record<string, string> = {
   null: "an empty value",
 };
 
-/** Zod's message where it reads as a contributor's problem; its own wording elsewhere. */
 /** The first issue of each branch of a union (`series: id | [id, …]`): what each branch expected. */
 const branchIssues = (issue: z.ZodIssue) =>
   issue.code === "invalid_union" ? issue.unionErrors.flatMap((e) => e.issues.slice(0, 1)) : [];
 
+/** Zod's message where it reads as a contributor's problem; its own wording elsewhere. */
 function messageOf(issue: z.ZodIssue): string {
   if (issue.code === "invalid_type" && issue.received === "undefined") return "required field is missing";
   const branches = branchIssues(issue);
