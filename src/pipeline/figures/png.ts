@@ -16,7 +16,8 @@ const SUBSET = JSON.parse(readFileSync(join(FONT_DIR, "subset.json"), "utf8")) a
 };
 export const FIGURE_FONT_FILES = SUBSET.fonts.map((f) => join(FONT_DIR, f.full));
 export const FIGURE_SUBSET_FONT_FILES = SUBSET.fonts.map((f) => join(FONT_DIR, f.subset));
-const RANGES = SUBSET.ranges.map((r) => {
+/** The code points the subsets keep, as [first, last] pairs. */
+export const SUBSET_RANGES = SUBSET.ranges.map((r) => {
   const m = /^U\+([0-9A-F]{4,6})-([0-9A-F]{4,6})$/i.exec(r);
   if (!m) throw new Error(`assets/fonts/subset.json: range ${JSON.stringify(r)} is not U+XXXX-YYYY`);
   return [parseInt(m[1]!, 16), parseInt(m[2]!, 16)] as const;
@@ -36,7 +37,7 @@ export function fontFilesFor(svg: string): string[] {
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     if (cp === 0x09 || cp === 0x0a || cp === 0x0d) continue;
-    if (!RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) return FIGURE_FONT_FILES;
+    if (!SUBSET_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) return FIGURE_FONT_FILES;
   }
   return FIGURE_SUBSET_FONT_FILES;
 }

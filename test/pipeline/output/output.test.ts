@@ -16,6 +16,7 @@ import {
   FIGURE_FONT_FILES,
   FIGURE_SUBSET_FONT_FILES,
   fontFilesFor,
+  SUBSET_RANGES,
   svgToPng,
 } from "../../../src/pipeline/figures/png.ts";
 import { Resvg } from "@resvg/resvg-js";
@@ -190,20 +191,37 @@ describe("figure PNGs", () => {
     expect(fontFilesFor(svg("MN-Core 2 の測定"))).toEqual(FIGURE_FONT_FILES);
     expect(fontFilesFor(svg("&#x65E5;"))).toEqual(FIGURE_FONT_FILES);
     expect(fontFilesFor(svg("&#12354;"))).toEqual(FIGURE_FONT_FILES);
-    // Every figure of the report whose text the subsets cover: identical bytes with either font set.
-    const full = (s: string) =>
+    // The subsets against the full fonts, drawn as the build draws (2×), in both weights: every character
+    // of the subset ranges (glyphs and advances), every ordered pair of printable ASCII characters
+    // (kerning), and every run of text in the report's figures that goes beyond ASCII (the pairs they
+    // really set). Text alone: drawing each covered figure twice took 40 s of the suite.
+    const draw = (s: string, fontFiles: string[]) =>
       new Resvg(s, {
         fitTo: { mode: "zoom", value: 2 },
         background: "white",
-        font: { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: "DejaVu Sans" },
-      })
-        .render()
-        .asPng();
-    const covered = atlas.figures
-      .map((f) => renderFigure(f))
-      .filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
-    expect(covered.length).toBeGreaterThan(atlas.figures.length / 2);
-    for (const s of covered) expect(svgToPng(s).equals(full(s))).toBe(true);
+        font: { loadSystemFonts: false, fontFiles, defaultFontFamily: "DejaVu Sans" },
+      }).render();
+    const figures = atlas.figures.map((f) => renderFigure(f));
+    const covered = figures.filter((s) => fontFilesFor(s) === FIGURE_SUBSET_FONT_FILES);
+    expect(covered.length).toBeGreaterThan(figures.length / 2);
+    const lines = textSheetLines(covered);
+    expect(lines.length).toBeGreaterThan(100);
+    // The figures set text at 10 to 12 px, titles in bold. Every size scales the same outlines, advances
+    // and kerning, so one size per weight shows the font tables equal.
+    for (const [size, weight] of [
+      [10, "normal"],
+      [12, "bold"],
+    ] as const) {
+      const s = textSheet(lines, size, weight);
+      expect(fontFilesFor(s)).toEqual(FIGURE_SUBSET_FONT_FILES);
+      // The pixels themselves: encoding a sheet as PNG takes longer than drawing it.
+      const pixels = (files: string[]) => draw(s, files).pixels;
+      expect(pixels(FIGURE_SUBSET_FONT_FILES).equals(pixels(FIGURE_FONT_FILES)), `${size} ${weight}`).toBe(
+        true,
+      );
+    }
+    // And one whole figure with marks, as a figure is drawn.
+    expect(svgToPng(covered[0]!).equals(draw(covered[0]!, FIGURE_FONT_FILES).asPng())).toBe(true);
   });
 
   it("are all drawn, once each, when more workers join after the last figure (as the build does)", async () => {
@@ -298,3 +316,35 @@ describe("groupBy", () => {
     ]);
   });
 });
+
+/** Lines of text for comparing the subset fonts with the full ones (see the test above). */
+function textSheetLines(figureSvgs: string[]): string[] {
+  // Every assigned character of the ranges but controls and line or paragraph separators.
+  const chars: string[] = [];
+  for (const [lo, hi] of SUBSET_RANGES)
+    for (let cp = lo; cp <= hi; cp++) {
+      const ch = String.fromCodePoint(cp);
+      if (!/[\p{C}\p{Zl}\p{Zp}]/u.test(ch)) chars.push(ch);
+    }
+  const lines: string[] = [];
+  for (let i = 0; i < chars.length; i += 64) lines.push(chars.slice(i, i + 64).join(""));
+  const ascii = chars.filter((c) => c >= "!" && c <= "~");
+  for (const a of ascii) lines.push(ascii.map((b) => a + b).join(""));
+  const runs = new Set<string>();
+  for (const svg of figureSvgs)
+    for (const [, inner] of svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)) {
+      const text = inner!.replace(/<[^>]*>/g, "");
+      if (/[^\x20-\x7e]|&#/.test(text)) runs.add(text);
+    }
+  return [...lines.map(escapeXml), ...[...runs].sort()];
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function textSheet(lines: string[], size: number, weight: string): string {
+  const step = Math.ceil(size * 1.5);
+  const texts = lines.map((l, i) => `<text x="4" y="${(i + 1) * step}" xml:space="preserve">${l}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size * 140}" height="${(lines.length + 1) * step}"><g font-family="DejaVu Sans" font-size="${size}" font-weight="${weight}">${texts.join("")}</g></svg>`;
+}
