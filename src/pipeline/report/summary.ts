@@ -6,13 +6,16 @@
  *   throughput of any model; else the simulator's best ResNet-50 v1.5 throughput at 224×224.
  * - batch for 90 % of peak: the smallest batch reaching 90 % of its series' peak, in the measured
  *   ResNet-50 series with batch sizes whose peak is highest (else any model's); else the simulator's.
- *   Rows whose throughput or batch an audit warning puts in doubt (THROUGHPUT_IN_DOUBT) are left out.
+ *   Rows whose throughput or batch an audit warning puts in doubt (THROUGHPUT_IN_DOUBT) are left out,
+ *   of the series and of its peak alike.
  * - img/s/W: the highest measured efficiency; for an accelerator without any measurement, the
  *   simulator's at its ResNet-50 peak, which divides by the power specification (TDP or board power),
  *   says so, and says when that specification is assumed. A measured throughput is never divided by a
  *   specification: where a study measured speed but not power, the cell stays empty.
- * - 2 MP vs 224 px: the simulator's best throughput at 2048×1024 over its best at 224×224 (no study
- *   measures both); same precision, each at its own best batch.
+ * - 2 MP vs 224 px: the best measured ResNet-50 throughput at 2048×1024 over the best at 224×224 of
+ *   the same setup (model, precision, framework, execution, devices; the setup fastest at 224×224 where
+ *   several were measured at both sizes), each at its own best batch; else the simulator's, likewise.
+ *   Rows in doubt are left out here too.
  */
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { Accelerator, CanonicalRow, Study } from "../schema.ts";
@@ -20,12 +23,13 @@ import { warnedBy } from "./assumptions.ts";
 import { groupBy } from "../group.ts";
 import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
+import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 
 export interface SummaryValue {
   value: number;
   kind: "measured" | "simulated";
-  /** Study id of a measured value (its page is the source); absent for simulated values. */
-  study?: string;
+  /** Study ids of a measured value (their pages are the source; two for a ratio of two studies' rows); absent for simulated values. */
+  studies?: string[];
   /** What exactly the value is: series, batch, precision. */
   detail: string;
   /** An assumed specification the value rests on, in words. */
@@ -64,6 +68,44 @@ const best = (rows: CanonicalRow[]) =>
     undefined,
   );
 const at224 = (r: CanonicalRow) => r.input_width === 224 && r.input_height === 224;
+const is2mp = (r: CanonicalRow) => r.input_width === 2048 && r.input_height === 1024;
+
+/**
+ * Framework and execution in a few words: the execution alone where it starts with the framework's
+ * name ("TF1 graph + XLA", "PyTorch CUDA graphs"), else both ("TensorFlow, mixed precision + TF graph").
+ */
+function setupText(r: CanonicalRow): string {
+  const framework = frameworkShort(r.framework);
+  const name = framework.split(/\s/)[0]!;
+  return r.execution.startsWith(name) ? r.execution : `${framework}, ${r.execution}`;
+}
+
+/** The smallest batch whose throughput reaches 90 % of the best in `rows` (one series), and its fraction of it. */
+function firstAt90(rows: CanonicalRow[]): { row: CanonicalRow; fraction: number } | undefined {
+  const points = rows.map((r) => ({ batch: r.batch_size!, throughputImgS: r.throughput_img_s! }));
+  const batch = smallestBatchAtFraction(points, THRESHOLD);
+  const row = best(rows.filter((r) => r.batch_size === batch));
+  return row && { row, fraction: row.throughput_img_s! / best(rows)!.throughput_img_s! };
+}
+
+/**
+ * The best rows at 224×224 and at 2048×1024 of one setup measured at both sizes (the setup fastest at
+ * 224×224 where there are several): the same model, precision, framework, execution and devices.
+ */
+function megapixelPair(rows: CanonicalRow[]): { at224: CanonicalRow; at2mp: CanonicalRow } | undefined {
+  const setups = groupBy(
+    rows.filter((r) => r.throughput_img_s !== null),
+    (r) => [r.model, r.precision, r.framework, r.execution, r.devices].join("\u0000"),
+  );
+  let pair: { at224: CanonicalRow; at2mp: CanonicalRow } | undefined;
+  for (const setup of setups.values()) {
+    const small = best(setup.filter(at224));
+    const large = best(setup.filter(is2mp));
+    if (small && large && (!pair || small.throughput_img_s! > pair.at224.throughput_img_s!))
+      pair = { at224: small, at2mp: large };
+  }
+  return pair;
+}
 const batchText = (r: CanonicalRow) =>
   r.batch_size === null ? "no batch size given" : `batch ${r.batch_size}`;
 
@@ -101,14 +143,19 @@ export function acceleratorSummaries(
     const simPeak = best(sim224);
     const simDetail = (r: CanonicalRow) =>
       `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}`;
-    const measuredValue = (r: CanonicalRow, value: number, what: string): SummaryValue => ({
+    const measuredValue = (
+      r: CanonicalRow,
+      value: number,
+      what: string,
+      other?: CanonicalRow,
+    ): SummaryValue => ({
       value,
       kind: "measured",
-      study: r.study,
+      studies: other && other.study !== r.study ? [r.study, other.study] : [r.study],
       detail: [
         r.model === "resnet50_v1.5" ? null : modelName(r.model),
         precisionName(r.precision),
-        frameworkShort(r.framework),
+        setupText(r),
         r.devices > 1 ? `${r.devices} devices` : null,
         what,
       ]
@@ -124,37 +171,39 @@ export function acceleratorSummaries(
         ? { value: simPeak.throughput_img_s!, kind: "simulated", detail: simDetail(simPeak) }
         : null;
 
+    const trusted = measured.filter((r) => !inDoubt(r));
     const batched = (pool: CanonicalRow[]) =>
       [
         ...groupBy(
-          pool.filter((r) => r.batch_size !== null && !inDoubt(r)),
+          pool.filter((r) => r.batch_size !== null),
           (r) => r.series,
         ).values(),
       ].filter((s) => s.length > 1);
-    const candidates = batched(rn50).length ? batched(rn50) : batched(measured);
+    const rn50Trusted = rn50.filter((r) => !inDoubt(r));
+    const candidates = batched(rn50Trusted).length ? batched(rn50Trusted) : batched(trusted);
     const series = candidates.reduce<CanonicalRow[] | undefined>(
       (a, s) => (a === undefined || best(s)!.throughput_img_s! > best(a)!.throughput_img_s! ? s : a),
       undefined,
     );
-    const first90 = (s: CanonicalRow[]) =>
-      [...s]
-        .sort((a, b) => a.batch_size! - b.batch_size!)
-        .find((r) => (r.fraction_of_peak ?? 0) >= THRESHOLD);
-    const hit = series && first90(series);
-    const simHit = first90(sim224.filter((r) => r.batch_size !== null));
-    const batch90: SummaryValue | null = hit
-      ? measuredValue(
-          hit,
-          hit.batch_size!,
-          `${Math.round((hit.fraction_of_peak ?? 0) * 100)} % of the series' peak of ${Math.round(best(series!)!.throughput_img_s!).toLocaleString("en-US")} img/s`,
-        )
-      : simHit
-        ? {
-            value: simHit.batch_size!,
-            kind: "simulated",
-            detail: `simulated, ${precisionName(simHit.precision)}, 224×224`,
-          }
-        : null;
+    const hit = series && firstAt90(series);
+    const simHit = firstAt90(sim224.filter((r) => r.batch_size !== null));
+    const leftOut = series
+      ? measured.filter((r) => r.series === series[0]!.series && r.batch_size !== null && inDoubt(r)).length
+      : 0;
+    const batch90: SummaryValue | null =
+      hit && series
+        ? measuredValue(
+            hit.row,
+            hit.row.batch_size!,
+            `${Math.round(hit.fraction * 100)} % of the series' peak of ${Math.round(best(series)!.throughput_img_s!).toLocaleString("en-US")} img/s${leftOut ? ` (${leftOut} ${leftOut === 1 ? "row" : "rows"} an audit warning puts in doubt left out)` : ""}`,
+          )
+        : simHit
+          ? {
+              value: simHit.row.batch_size!,
+              kind: "simulated",
+              detail: `simulated, ${precisionName(simHit.row.precision)}, 224×224`,
+            }
+          : null;
 
     const eff = measured
       .filter((r) => r.img_s_per_w !== null)
@@ -177,9 +226,18 @@ export function acceleratorSummaries(
           }
         : null;
 
+    const measuredRatio = megapixelPair(
+      rn50Trusted.concat(measured.filter((r) => RESNET50.has(r.model) && is2mp(r) && !inDoubt(r))),
+    );
     const peak2mp = best(sim2mp);
-    const megapixelRatio: SummaryValue | null =
-      simPeak && peak2mp
+    const megapixelRatio: SummaryValue | null = measuredRatio
+      ? measuredValue(
+          measuredRatio.at2mp,
+          measuredRatio.at2mp.throughput_img_s! / measuredRatio.at224.throughput_img_s!,
+          `${Math.round(measuredRatio.at2mp.throughput_img_s!).toLocaleString("en-US")} img/s at 2048×1024 (${batchText(measuredRatio.at2mp)}) ÷ ${Math.round(measuredRatio.at224.throughput_img_s!).toLocaleString("en-US")} at 224×224 (${batchText(measuredRatio.at224)})`,
+          measuredRatio.at224,
+        )
+      : simPeak && peak2mp
         ? {
             value: peak2mp.throughput_img_s! / simPeak.throughput_img_s!,
             kind: "simulated",
