@@ -9,13 +9,30 @@ import { perAccelerator, type MlperfResult } from "./normalize.ts";
 /** Results a figure may show: closed division, VALID, accelerator known, one node. */
 export function usable(results: readonly MlperfResult[], benchmark = "resnet50"): MlperfResult[] {
   return results.filter(
+    (r) => closedSingleNode(r, benchmark) && r.accelerator !== null && r.perNode !== null,
+  );
+}
+
+const closedSingleNode = (r: MlperfResult, benchmark: string) =>
+  r.benchmark === benchmark && r.division === "closed" && r.validity === "VALID" && r.nodes === 1;
+
+const isOfflinePowerRun = (r: MlperfResult) =>
+  r.scenario === "Offline" && r.imgPerJoule !== null && r.throughput !== null && r.powerW !== null;
+
+/**
+ * Offline power runs of closed-division, single-node systems that `efficiencyPoints` leaves out because
+ * the atlas cannot tell which accelerator (or how many) they carry: their whole-system efficiency is
+ * known all the same, so the efficiency finding states what they would change.
+ */
+export function unidentifiedPowerRuns(
+  results: readonly MlperfResult[],
+  benchmark = "resnet50",
+): MlperfResult[] {
+  return results.filter(
     (r) =>
-      r.benchmark === benchmark &&
-      r.division === "closed" &&
-      r.validity === "VALID" &&
-      r.accelerator !== null &&
-      r.nodes === 1 &&
-      r.perNode !== null,
+      closedSingleNode(r, benchmark) &&
+      (r.accelerator === null || r.perNode === null) &&
+      isOfflinePowerRun(r),
   );
 }
 
@@ -119,9 +136,7 @@ export function efficiencyPoints(
   benchmark = "resnet50",
 ): EfficiencyPoint[] {
   const points = usable(results, benchmark)
-    .filter(
-      (r) => r.scenario === "Offline" && r.imgPerJoule !== null && r.throughput !== null && r.powerW !== null,
-    )
+    .filter(isOfflinePowerRun)
     .map((r) => ({
       result: r,
       throughput: r.throughput!,

@@ -55,7 +55,7 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
     () =>
       mlperfEfficiencyFigure(efficiencyPoints(atlas.mlperf), names, {
         id: "fig-mlperf-efficiency",
-        title: "Images per joule against throughput, every MLPerf ResNet-50 Offline power run",
+        title: "Images per joule against throughput, every MLPerf ResNet-50 Offline power run on an identified accelerator",
       }),
     () =>
       mlperfRetinanetFigure(pairs, names, {

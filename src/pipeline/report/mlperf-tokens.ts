@@ -5,7 +5,10 @@
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
  *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
  *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>,
- *                                             kindbest:<kind> (rounds whose most efficient run is on that kind: "6 of 6")
+ *                                             kindbest:<kind> (rounds whose most efficient run is on that kind: "6 of 6"),
+ *                                             steps ("4 of 5": rounds whose best beats the round before),
+ *                                             unidentified, unidentifiedwho (power runs left out: accelerator not identified),
+ *                                             allround:<round>, allsteps (the same counting those runs)
  *   {{mlperfretina:median}}                   RetinaNet ÷ ResNet-50: n, accelerators, median, min, max, minwho, maxwho, above, excess, macratio, resnet50-gmacs, retinanet-gmacs
  *   {{mlperfretina:acc:l4}}                   median ratio of one accelerator
  */
@@ -15,6 +18,7 @@ import {
   efficiencyPoints,
   median,
   retinanetPairs,
+  unidentifiedPowerRuns,
   type GainComparison,
 } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
@@ -37,6 +41,7 @@ export function mlperfTokens(
   let gainsMemo: ReturnType<typeof batchingGains> | null = null;
   const gains = () => (gainsMemo ??= batchingGains(results, atlas.rows));
   const eff = efficiencyPoints(results);
+  const unidentified = unidentifiedPowerRuns(results);
   const pairs = retinanetPairs(results);
   const macRatio = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
   const rounds = (b: string) =>
@@ -111,11 +116,35 @@ export function mlperfTokens(
         if (rs.length === 0) throw new Error(`no power runs in ${round}`);
         return extreme(rs, (p) => p.imgPerJoule, true);
       };
+      const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
+      // Each round's most images per joule, of the identified runs or of every power run.
+      const bestByRound = (all: boolean) =>
+        effRounds.map((r) =>
+          Math.max(
+            ...eff.filter((p) => p.result.round === r).map((p) => p.imgPerJoule),
+            ...(all ? unidentified.filter((u) => u.round === r).map((u) => u.imgPerJoule!) : []),
+          ),
+        );
+      const steps = (best: number[]) =>
+        `${best.slice(1).filter((b, i) => b > best[i]!).length} of ${best.length - 1}`;
       switch (stat) {
         case "n":
           return String(eff.length);
         case "rounds":
-          return [...new Set(eff.map((p) => p.result.round))].sort(compareRounds).join(", ");
+          return effRounds.join(", ");
+        case "steps":
+          return steps(bestByRound(false));
+        case "allsteps":
+          return steps(bestByRound(true));
+        case "unidentified":
+          return String(unidentified.length);
+        case "unidentifiedwho":
+          return [...new Set(unidentified.map((u) => u.acceleratorModel))].sort().join("; ");
+        case "allround": {
+          const i = effRounds.indexOf(round!);
+          if (i < 0) throw new Error(`no power runs in ${round}`);
+          return formatNumber(bestByRound(true)[i]!);
+        }
         case "pareto":
           return String(eff.filter((p) => p.pareto).length);
         case "paretowho":

@@ -155,6 +155,43 @@ describe("mlperfTokens", () => {
     expect(tokens.mlperfeff!(["kindbest", "gpu"])).toBe("1 of 2");
     expect(() => tokens.mlperfeff!(["kindbest", "fpga"])).toThrow(/no accelerator of kind/);
   });
+  it("states the power runs whose accelerator is not identified, and what they change round by round", () => {
+    const power = (round: string, system: string, accelerator: string | null, imgPerJoule: number) =>
+      result({
+        round,
+        system,
+        scenario: "Offline",
+        accelerator,
+        acceleratorModel: accelerator ?? "Card of unknown SKU",
+        deviceKind: accelerator ? "accelerator" : "unmapped",
+        throughput: 1000,
+        powerW: 1000 / imgPerJoule,
+        imgPerJoule,
+      });
+    const tokens = mlperfTokens({
+      mlperf: [
+        power("v1.0", "a1", "gpu-a", 20),
+        power("v1.0", "u1", null, 25),
+        power("v2.0", "a2", "gpu-a", 30),
+        power("v3.0", "a3", "gpu-a", 28),
+        power("v3.0", "u3", null, 35),
+        // Not a power run, and a multi-node one: neither is counted.
+        result({ round: "v3.0", system: "u4", scenario: "Offline", accelerator: null, throughput: 1000 }),
+        { ...power("v3.0", "u5", null, 99), nodes: 2 },
+      ],
+      rows: [],
+      accelerators: [{ id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} }],
+    });
+    expect(tokens.mlperfeff!(["n"])).toBe("3");
+    expect(tokens.mlperfeff!(["unidentified"])).toBe("2");
+    expect(tokens.mlperfeff!(["unidentifiedwho"])).toBe("Card of unknown SKU");
+    expect(tokens.mlperfeff!(["steps"])).toBe("1 of 2");
+    expect(tokens.mlperfeff!(["allsteps"])).toBe("2 of 2");
+    expect(tokens.mlperfeff!(["round", "v3.0"])).toBe("28");
+    expect(tokens.mlperfeff!(["allround", "v3.0"])).toBe("35");
+    expect(tokens.mlperfeff!(["allround", "v1.0"])).toBe("25");
+    expect(() => tokens.mlperfeff!(["allround", "v9.9"])).toThrow(/no power runs in v9.9/);
+  });
   it("usable() leaves out open, invalid and multi-node results", () => {
     expect(usable(results).map((r) => r.system)).toEqual(["one", "one", "eight", "eight", "eight"]);
   });
