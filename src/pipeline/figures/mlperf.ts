@@ -581,6 +581,12 @@ function studyOfSource(source: string): string {
   return `mlperf-inference-v${m[1]}-${m[2]}-${bench}`;
 }
 
+/** The study a gain point's source names: a published table's folder, or an MLPerf round's results. */
+function studyOfGainSource(source: string): string {
+  const m = /^data\/studies\/([^/]+)\//.exec(source);
+  return m ? m[1]! : studyOfSource(source);
+}
+
 const GAIN_ORDER = Object.keys(GAIN_LABELS) as GainComparison[];
 const GAIN_STYLE = styles(GAIN_ORDER);
 
@@ -588,9 +594,10 @@ const GAIN_STYLE = styles(GAIN_ORDER);
 export function mlperfBatchingFigure(
   points: readonly GainPoint[],
   names: Map<string, string>,
-  o: { id: string; title: string; sources: string[] },
+  o: { id: string; title: string },
 ): FigureSpec {
   if (points.length === 0) throw new MissingDataError(o.id, "no batching-gain points");
+  const published = points.filter((p) => p.comparison === "published-table").length;
   const name = (id: string) => names.get(id) ?? id;
   const accs = [...new Set(points.map((p) => p.accelerator))];
   // Ordered by the batching comparisons (batch 1, published tables) where an accelerator has one, else by Server.
@@ -619,10 +626,10 @@ export function mlperfBatchingFigure(
     id: o.id,
     title: o.title,
     caption:
-      `Each marker is one system (MLPerf, closed division, one node) or one published table series, in the accelerator's row. ${GAIN_LABELS["offline-vs-singlestream"]}: Offline throughput ÷ batch-1 throughput (1 ÷ SingleStream 90th-percentile latency); ${GAIN_LABELS["offline-vs-server"]}: the price of a latency bound rather than of batch 1; ${GAIN_LABELS["published-table"]}: in the atlas's published tables (NVIDIA DeepLearningExamples and the V100/P100 report). ` +
+      `Each marker is one system (MLPerf, closed division, one node) or one published table series, in the accelerator's row. ${GAIN_LABELS["offline-vs-singlestream"]}: Offline throughput ÷ batch-1 throughput (1 ÷ SingleStream 90th-percentile latency); ${GAIN_LABELS["offline-vs-server"]}: the price of a latency bound rather than of batch 1; ${GAIN_LABELS["published-table"]}: each ResNet-50 v1.5 series of the atlas's published tables that has a batch-1 row (${count(published, "series", "series")}, whatever framework and precision its table used), from batch 1 to its largest batch. ` +
       "Offline lets the submitter choose any batching, so an MLPerf gain mixes batching with other parallelism (several streams, extra engines such as Jetson DLAs). Rows are ordered by the median of the batch-1 and published-table gains (by the Server ratio where an accelerator has neither); the vertical line is no gain (1×).",
     alt: `Dot chart of batching gain for ${count(accs.length, "accelerator")} and ${count(points.length, "point")}, ordered by median gain (batch-1 comparisons where an accelerator has them). Largest: ${order[0]} (${num(med.get(accs[0]!)!, 3)}×); smallest: ${order[order.length - 1]} (${num(med.get(accs[accs.length - 1]!)!, 3)}×).`,
-    sources: o.sources,
+    sources: [...new Set(points.flatMap((p) => p.source.split("; ").map(studyOfGainSource)))].sort(),
     columns: [
       { key: "accelerator", label: "accelerator" },
       { key: "comparison", label: "comparison" },

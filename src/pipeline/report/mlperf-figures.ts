@@ -44,18 +44,12 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
       mlperfBatchingFigure(gains, names, {
         id: "fig-mlperf-batching-gain",
         title: "How much batching buys, accelerator by accelerator (ResNet-50)",
-        sources: [
-          ...new Set(
-            atlas.rows
-              .filter((r) => r.kind === "measured" && r.model === "resnet50_v1.5")
-              .map((r) => r.study),
-          ),
-        ].sort(),
       }),
     () =>
       mlperfEfficiencyFigure(efficiencyPoints(atlas.mlperf), names, {
         id: "fig-mlperf-efficiency",
-        title: "Images per joule against throughput, every MLPerf ResNet-50 Offline power run on an identified accelerator",
+        title:
+          "Images per joule against throughput, every MLPerf ResNet-50 Offline power run on an identified accelerator",
       }),
     () =>
       mlperfRetinanetFigure(pairs, names, {

@@ -230,6 +230,7 @@ describe("field-wide MLPerf figures", () => {
     comparison: GainPoint["comparison"],
     g: number,
     label = "x",
+    source = "s",
   ): GainPoint => ({
     accelerator,
     comparison,
@@ -238,22 +239,21 @@ describe("field-wide MLPerf figures", () => {
     denominator: 1000,
     label,
     round: "v3.0",
-    source: "s",
+    source,
   });
   const gains = [
     gain("acc-a", "offline-vs-singlestream", 4.8),
     gain("acc-a", "offline-vs-server", 1.2),
     gain("acc-b", "offline-vs-singlestream", 22),
-    gain("acc-b", "published-table", 35, "dle series"),
+    gain("acc-b", "published-table", 35, "dle series", "data/studies/dle/t.csv:2; data/studies/dle/t.csv:9"),
     gain("acc-c", "offline-vs-server", 1.05),
   ];
 
   it("batching gain: one row per accelerator ordered by its batch-1 gains, names above the rows", async () => {
-    const spec = mlperfBatchingFigure(gains, names, {
-      id: "fig-mlperf-batching-gain",
-      title: "t",
-      sources: [],
-    });
+    const spec = mlperfBatchingFigure(gains, names, { id: "fig-mlperf-batching-gain", title: "t" });
+    // Its sources are the studies its points come from: a published table's folder, MLPerf's rounds.
+    expect(spec.sources).toEqual(["dle", "mlperf"]);
+    expect(spec.caption).toContain("(1 series, whatever framework and precision its table used)");
     const o = plotOptions(spec, NARROW);
     expect((o.y as Plot.ScaleOptions).domain).toEqual([
       "A much longer accelerator name (PCIe, 80 GB)",
