@@ -98,7 +98,7 @@ const simulatorFigures: FigureSource = (atlas) => {
       title: "Predicted vs measured throughput, each GPU predicted by a fit that never saw it",
       caption:
         `Each point is one published batch size. GPU points are predicted by the kernel model fitted on ${atlas.validation?.dataset ?? "the calibration dataset"} without any table of their own accelerator (leave-one-accelerator-out); other accelerators' points by their roofline fit, on points it was not made on. ` +
-        "The diagonal is a perfect prediction; points below it are slower than predicted. Studies the calibration dataset declares out of the model's scope are left out.",
+        "The diagonal is a perfect prediction; points below it ran faster than predicted, points above it slower. Studies the calibration dataset declares out of the model's scope are left out.",
       sources: validated,
     }),
   );
