@@ -51,7 +51,8 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
       : null,
     citation: citation(figureRecord(report, version, spec), sources.map(originalRecord)),
     url,
-    version: version.version,
+    // A development build says so, as its citation does ("0.2.0+dev"): it is not release 0.2.0.
+    version: version.release ? version.version : `${version.version}+dev`,
     dataHash: version.dataHash,
     downloads: {
       svg: file("svg"),
