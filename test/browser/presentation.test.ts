@@ -184,3 +184,24 @@ describe("legends", () => {
     expect(overlaps).toEqual([]);
   }, 120_000);
 });
+
+describe("print", () => {
+  it("shows what closed <details> hold (data tables, per-series errors), which a printout cannot open", async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 1000 } });
+    const hidden = (path: string) =>
+      page.goto(server.url + path).then(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll("details:not([open])")]
+            .map((d) => d.querySelector(":scope > :not(summary)"))
+            .filter((c): c is Element => c !== null && !c.checkVisibility())
+            .map((c) => c.textContent?.slice(0, 40) ?? ""),
+        ),
+      );
+    const path = "/findings/simulator-validation/";
+    // On screen the tables are folded away; in print every one of them is there.
+    expect((await hidden(path)).length).toBeGreaterThan(2);
+    await page.emulateMedia({ media: "print" });
+    expect(await hidden(path)).toEqual([]);
+    await page.close();
+  });
+});
