@@ -205,3 +205,30 @@ describe("print", () => {
     await page.close();
   });
 });
+
+describe("wide tables on a phone", () => {
+  it("keep their captions on screen and, scrolled sideways, their row names in view", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const clipped: string[] = [];
+    for (const path of ["/accelerators/", "/findings/simulator-validation/", "/explore/what-if/"]) {
+      await page.goto(server.url + path);
+      clipped.push(
+        ...(await page.evaluate(() =>
+          [...document.querySelectorAll(".table-wrap caption")]
+            .filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map((c) => `${location.pathname}: ${c.textContent?.slice(0, 40)}`),
+        )),
+      );
+    }
+    expect(clipped).toEqual([]);
+    await page.goto(`${server.url}/accelerators/`);
+    const left = await page.evaluate(() => {
+      const wrap = document.querySelector(".table-wrap")!;
+      wrap.scrollLeft = 300;
+      const name = wrap.querySelector("tbody th[scope=row]")!;
+      return [name.getBoundingClientRect().left, wrap.getBoundingClientRect().left];
+    });
+    expect(left[0]).toBeCloseTo(left[1]!, 0);
+    await page.close();
+  });
+});
