@@ -3,7 +3,7 @@ import { url } from "../site/urls.ts";
 import type { ComparedSeries } from "./compare-run.ts";
 import { MIN_SERIES, refKey, type CompareState } from "./compare-state.ts";
 import { esc, fmt, numCell } from "./html.ts";
-import { legendHtml, PALETTE, svgChart, type ChartSeries } from "./svg-chart.ts";
+import { legendHtml, PALETTE, SHAPES, svgChart, type ChartSeries } from "./svg-chart.ts";
 
 const NORM_WORDS = {
   none: {
@@ -32,6 +32,7 @@ const chartSeries = (series: ComparedSeries[]): ChartSeries[] =>
     points: s.points.map((p) => [p.batch, p.value] as const),
     line: s.kind === "simulated" ? "dashed" : "solid",
     marker: s.kind === "measured" ? "ring" : "dot",
+    shape: SHAPES[i % SHAPES.length]!,
   }));
 
 /** A sentence per series for the chart description: its range and where it reaches 90 % of its best. */

@@ -25,8 +25,77 @@ export interface ChartSeries {
   color: string;
   points: readonly (readonly [number, number])[];
   line?: "solid" | "dashed" | "none";
-  /** `ring`: hollow circle (measured points), `dot`: filled. */
+  /** `ring`: hollow marker (measured points), `dot`: filled. */
   marker?: "dot" | "ring" | "none";
+  /** The marker's shape (circle by default): series of one colour family stay apart without colour. */
+  shape?: MarkerShape;
+}
+
+export type MarkerShape =
+  | "circle"
+  | "square"
+  | "triangle"
+  | "diamond"
+  | "triangle-down"
+  | "triangle-right"
+  | "triangle-left";
+/** Shapes in the order series get them: as many as the palette has colours but one (the simulated line's). */
+export const SHAPES: readonly MarkerShape[] = [
+  "circle",
+  "square",
+  "triangle",
+  "diamond",
+  "triangle-down",
+  "triangle-right",
+  "triangle-left",
+];
+
+/** One marker of `shape`, centred on (cx, cy), about as large as a circle of radius r. */
+function markerSvg(shape: MarkerShape, cx: number, cy: number, r: number): string {
+  const p = (pts: [number, number][]) =>
+    `<path d="M${pts.map(([x, y]) => `${f(cx + x * r)},${f(cy + y * r)}`).join("L")}Z"/>`;
+  switch (shape) {
+    case "square":
+      return p([
+        [-0.9, -0.9],
+        [0.9, -0.9],
+        [0.9, 0.9],
+        [-0.9, 0.9],
+      ]);
+    case "triangle":
+      return p([
+        [0, -1.2],
+        [1.05, 0.7],
+        [-1.05, 0.7],
+      ]);
+    case "triangle-down":
+      return p([
+        [0, 1.2],
+        [1.05, -0.7],
+        [-1.05, -0.7],
+      ]);
+    case "triangle-right":
+      return p([
+        [1.2, 0],
+        [-0.7, 1.05],
+        [-0.7, -1.05],
+      ]);
+    case "triangle-left":
+      return p([
+        [-1.2, 0],
+        [0.7, 1.05],
+        [0.7, -1.05],
+      ]);
+    case "diamond":
+      return p([
+        [0, -1.25],
+        [1.25, 0],
+        [0, 1.25],
+        [-1.25, 0],
+      ]);
+    default:
+      return `<circle cx="${f(cx)}" cy="${f(cy)}" r="${r}"/>`;
+  }
 }
 
 interface ChartRule {
@@ -223,7 +292,7 @@ function drawChart(c: ChartSpec, W: number, H: number, cls: string): string {
     if (marker !== "none") {
       const fill = marker === "ring" ? BG : s.color;
       out.push(
-        `<g fill="${fill}" stroke="${s.color}" stroke-width="${marker === "ring" ? 2 : 1}">${pts.map(([px, py]) => `<circle cx="${f(x(px))}" cy="${f(y(py))}" r="${marker === "ring" ? 4.5 : 3.5}"/>`).join("")}</g>`,
+        `<g fill="${fill}" stroke="${s.color}" stroke-width="${marker === "ring" ? 2 : 1}">${pts.map(([px, py]) => markerSvg(s.shape ?? "circle", x(px), y(py), marker === "ring" ? 4.5 : 3.5)).join("")}</g>`,
       );
     }
   }
@@ -237,7 +306,7 @@ export function legendHtml(series: ChartSeries[]): string {
     `<svg width="28" height="12" aria-hidden="true"><line x1="2" x2="26" y1="6" y2="6" stroke="${s.line === "none" ? "none" : s.color}" stroke-width="2"${s.line === "dashed" ? ' stroke-dasharray="5,3"' : ""}/>` +
     ((s.marker ?? "dot") === "none"
       ? ""
-      : `<circle cx="14" cy="6" r="3.5" fill="${s.marker === "ring" ? BG : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}"/>`) +
+      : `<g fill="${s.marker === "ring" ? BG : s.color}" stroke="${s.color}" stroke-width="${s.marker === "ring" ? 2 : 1}">${markerSvg(s.shape ?? "circle", 14, 6, 3.5)}</g>`) +
     `</svg>`;
   return `<ul class="chart-legend">${series.map((s) => `<li>${swatch(s)} ${esc(s.label)}</li>`).join("")}</ul>`;
 }

@@ -11,7 +11,7 @@ import { count } from "../pipeline/labels.ts";
 import type { ErrorStats } from "../pipeline/simulate/error-stats.ts";
 import type { ExploreParams, SimulatorAccuracy } from "./explore-params.ts";
 import { esc, fmt, mb, numCell } from "./html.ts";
-import { legendHtml, PALETTE, svgChart, type ChartSeries } from "./svg-chart.ts";
+import { legendHtml, PALETTE, SHAPES, svgChart, type ChartSeries } from "./svg-chart.ts";
 import type { WhatIfOutcome, WhatIfResult } from "./whatif-run.ts";
 import { CUSTOM, type WhatIfState } from "./whatif-state.ts";
 
@@ -219,10 +219,11 @@ function chartsHtml(r: WhatIfResult): string {
       points: m.series.points.flatMap((p) => (p[key] !== null ? [[p.batch, p[key]!] as const] : [])),
       line: "none",
       marker: "ring",
+      shape: SHAPES[i % SHAPES.length]!,
     }));
   const name = `${modelLabel(r.state.model)} ${r.state.width}×${r.state.height} ${P(r.state.precision)}`;
   const measuredWords = r.measured.length
-    ? ` Hollow circles: ${r.measured.length} measured series of the same accelerator, model, input and precision.`
+    ? ` Hollow markers, one shape a series: ${r.measured.length} measured series of the same accelerator, model, input and precision.`
     : " The atlas has no measurement of this configuration.";
   const first = feasible[0]?.perf;
   const best = r.best;

@@ -9,7 +9,7 @@ import { customDevice, runWhatIf, type WhatIfResult } from "../../src/client/wha
 import { accuracyText } from "../../src/client/whatif-view.ts";
 import { compareQuery, parseCompare } from "../../src/client/compare-state.ts";
 import { runCompare } from "../../src/client/compare-run.ts";
-import { svgChart, tickLabel } from "../../src/client/svg-chart.ts";
+import { legendHtml, SHAPES, svgChart, tickLabel } from "../../src/client/svg-chart.ts";
 
 /** One accelerator with the numbers deviceFor gives a 100 TFLOPS FP16 chip. */
 const params: ExploreParams = {
@@ -316,6 +316,33 @@ describe("svgChart", () => {
     // Right of a rule near the left edge, left of one near the right edge.
     expect(labelAt(chart(1).split("</svg>")[0]!).anchor).toBe("start");
     expect(labelAt(chart(256).split("</svg>")[0]!).anchor).toBe("end");
+  });
+  it("gives series their own marker shapes, in the chart and in its legend alike", () => {
+    const series = SHAPES.map((shape, i) => ({
+      label: `s${i}`,
+      color: "#000",
+      // All at one place, so the markers differ by their shape alone.
+      points: [[4, 100]] as const,
+      line: "none" as const,
+      marker: "ring" as const,
+      shape,
+    }));
+    const chart = { ...lineChart("m", "t", "d", { axis: "x", value: 16, label: "r" }), series };
+    const [wide] = svgChart(chart).split("</svg>");
+    // One marker per series: circle, square and three other paths, each a different outline.
+    const markers = [...wide!.matchAll(/<g fill="[^"]*" stroke="#000" stroke-width="2">(<[^>]*>)<\/g>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(markers).toHaveLength(SHAPES.length);
+    expect(new Set(markers).size).toBe(SHAPES.length);
+    // The legend draws each series' shape too (at its own size and place).
+    const shapeOf = (el: string) => (el.startsWith("<circle") ? "circle" : `${el.split("L").length} corners`);
+    const legend = legendHtml(series);
+    const swatches = [
+      ...legend.matchAll(/<g fill="[^"]*" stroke="#000" stroke-width="2">(<[^>]*>)<\/g>/g),
+    ].map((m) => m[1]!);
+    expect(swatches.map(shapeOf)).toEqual(markers.map(shapeOf));
+    expect(new Set(swatches).size).toBe(SHAPES.length);
   });
   it("draws an accessible, escaped chart with log ticks", () => {
     const svg = svgChart(
