@@ -74,7 +74,8 @@ function renderFrame(spec: FigureSpec, frame: Frame, idBase: string): string {
 
 /**
  * On a log scale Plot labels only some of the ticks it is given (d3's log tickFormat thins them); the
- * report's log axes choose their ticks (common.ts logTicks), so every one gets its label back.
+ * report's log axes choose their ticks (common.ts logTicks), so every one gets its label back, in
+ * every panel of a faceted figure.
  */
 function relabelLogTicks(svg: Element, options: Plot.PlotOptions): void {
   for (const axis of ["x", "y"] as const) {
@@ -84,10 +85,11 @@ function relabelLogTicks(svg: Element, options: Plot.PlotOptions): void {
     const format = scale.tickFormat as (d: number) => string;
     const ticks = scale.ticks as number[];
     for (const group of svg.querySelectorAll(`[aria-label="${axis}-axis tick label"]`)) {
+      // One run of the ticks per panel of a faceted figure.
       const texts = [...group.querySelectorAll("text")];
-      if (texts.length !== ticks.length) continue;
+      if (texts.length % ticks.length !== 0) continue;
       texts.forEach((t, i) => {
-        t.textContent = format(ticks[i]!);
+        t.textContent = format(ticks[i % ticks.length]!);
       });
     }
   }
