@@ -101,13 +101,14 @@ export function costFigure(
     legend: [PUBLISHED, IMPLIED].map((w) => ({ label: w.label, color: w.color, symbol: w.symbol })),
     plot: (frame: Frame) => ({
       ...margins(frame, { left: 24, right: frame.narrow ? 20 : 30, top: 20 }),
-      height: 50 + data.length * 44,
+      height: 58 + data.length * 44,
       x: valueAxis(
         long.map((d) => d.usd),
         "US dollars per 1,000 images →",
         { frame },
       ),
-      y: { axis: null, domain: configurations, padding: 0 },
+      // Room under the last row, so its markers keep clear of the tick labels below.
+      y: { axis: null, domain: configurations, padding: 0, insetBottom: 8 },
       marks: [
         // The configuration above its row, then the gap between the two costs as a rule.
         Plot.text(configurations, {
