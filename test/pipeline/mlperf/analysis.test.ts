@@ -127,17 +127,20 @@ describe("mlperfTokens", () => {
     expect(() => t.mlperfgain!(["batch", "median"])).toThrow(/unknown comparison/);
     expect(() => t.mlperfeff!(["best"])).toThrow(/no data/);
   });
+  /** An Offline power run; a null accelerator is one the atlas does not identify. */
+  const power = (round: string, system: string, accelerator: string | null, imgPerJoule: number) =>
+    result({
+      round,
+      system,
+      scenario: "Offline",
+      accelerator,
+      acceleratorModel: accelerator ?? "Card of unknown SKU",
+      deviceKind: accelerator ? "accelerator" : "unmapped",
+      throughput: 1000,
+      powerW: 1000 / imgPerJoule,
+      imgPerJoule,
+    });
   it("counts the rounds whose most efficient power run is on an accelerator of a kind", () => {
-    const power = (round: string, system: string, accelerator: string, imgPerJoule: number) =>
-      result({
-        round,
-        system,
-        scenario: "Offline",
-        accelerator,
-        throughput: 1000,
-        powerW: 1000 / imgPerJoule,
-        imgPerJoule,
-      });
     const tokens = mlperfTokens({
       mlperf: [
         power("v1.0", "g", "gpu-a", 20),
@@ -156,18 +159,6 @@ describe("mlperfTokens", () => {
     expect(() => tokens.mlperfeff!(["kindbest", "fpga"])).toThrow(/no accelerator of kind/);
   });
   it("states the power runs whose accelerator is not identified, and what they change round by round", () => {
-    const power = (round: string, system: string, accelerator: string | null, imgPerJoule: number) =>
-      result({
-        round,
-        system,
-        scenario: "Offline",
-        accelerator,
-        acceleratorModel: accelerator ?? "Card of unknown SKU",
-        deviceKind: accelerator ? "accelerator" : "unmapped",
-        throughput: 1000,
-        powerW: 1000 / imgPerJoule,
-        imgPerJoule,
-      });
     const tokens = mlperfTokens({
       mlperf: [
         power("v1.0", "a1", "gpu-a", 20),
