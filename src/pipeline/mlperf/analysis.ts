@@ -68,6 +68,8 @@ export interface GainPoint {
 export function batchingGains(
   results: readonly MlperfResult[],
   rows: readonly CanonicalRow[] = [],
+  /** Rows an audit warning puts in doubt (report/assumptions.ts): left out of the published tables' gains. */
+  inDoubt: (r: CanonicalRow) => boolean = () => false,
 ): GainPoint[] {
   const out: GainPoint[] = [];
   const bySystem = new Map<string, MlperfResult[]>();
@@ -98,7 +100,8 @@ export function batchingGains(
       r.model === "resnet50_v1.5" &&
       r.batch_size !== null &&
       r.throughput_img_s !== null &&
-      r.note === ""
+      r.note === "" &&
+      !inDoubt(r)
     )
       series.set(r.series, [...(series.get(r.series) ?? []), r]);
   for (const [id, points] of series) {

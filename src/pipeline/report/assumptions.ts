@@ -33,6 +33,16 @@ function rowRefs(r: CanonicalRow): string[] {
 /** The first source reference of a row: the key of brokenDerivations. */
 export const rowKey = (r: CanonicalRow): string => rowRefs(r)[0]!;
 
+/**
+ * Audit checks whose warning puts a row's throughput or its batch in doubt: a throughput that batch ÷
+ * latency contradicts, a run time that does not match its image count, a batch larger than the run.
+ */
+export const THROUGHPUT_IN_DOUBT = new Set<AuditFinding["check"]>([
+  "throughput-vs-latency",
+  "run-time-vs-images",
+  "batch-exceeds-images",
+]);
+
 /** Whether an audit warning of one of `checks` names one of a row's source rows. */
 export function warnedBy(
   audit: AuditFinding[],

@@ -14,6 +14,7 @@ import {
 import { batchingGains, efficiencyPoints, retinanetPairs } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 import { groupBy } from "../group.ts";
+import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 
 const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
 
@@ -38,7 +39,7 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
       () => mlperfPowerFigure(results, acc),
     );
   }
-  const gains = batchingGains(atlas.mlperf, atlas.rows);
+  const gains = batchingGains(atlas.mlperf, atlas.rows, warnedBy(atlas.audit, THROUGHPUT_IN_DOUBT));
   makers.push(
     () =>
       mlperfBatchingFigure(gains, names, {

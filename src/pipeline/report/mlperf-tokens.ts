@@ -23,6 +23,7 @@ import {
 } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 import { compareRounds } from "../mlperf/rounds.ts";
+import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 import { formatNumber } from "./tokens.ts";
 
 const COMPARISONS: Record<string, GainComparison> = {
@@ -32,14 +33,15 @@ const COMPARISONS: Record<string, GainComparison> = {
 };
 
 export function mlperfTokens(
-  atlas: Pick<AtlasData, "mlperf" | "rows" | "accelerators">,
+  atlas: Pick<AtlasData, "mlperf" | "rows" | "accelerators" | "audit">,
 ): Record<string, (args: string[]) => string> {
   const results = atlas.mlperf;
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
   const name = (id: string) => names.get(id) ?? id;
   const times = (x: number) => `${formatNumber(x)}×`;
   let gainsMemo: ReturnType<typeof batchingGains> | null = null;
-  const gains = () => (gainsMemo ??= batchingGains(results, atlas.rows));
+  const gains = () =>
+    (gainsMemo ??= batchingGains(results, atlas.rows, warnedBy(atlas.audit, THROUGHPUT_IN_DOUBT)));
   const eff = efficiencyPoints(results);
   const unidentified = unidentifiedPowerRuns(results);
   const pairs = retinanetPairs(results);
@@ -117,34 +119,37 @@ export function mlperfTokens(
         return extreme(rs, (p) => p.imgPerJoule, true);
       };
       const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
+      const allRounds = [...new Set([...effRounds, ...unidentified.map((u) => u.round)])].sort(compareRounds);
       // Each round's most images per joule, of the identified runs or of every power run.
-      const bestByRound = (all: boolean) =>
-        effRounds.map((r) =>
-          Math.max(
-            ...eff.filter((p) => p.result.round === r).map((p) => p.imgPerJoule),
-            ...(all ? unidentified.filter((u) => u.round === r).map((u) => u.imgPerJoule!) : []),
-          ),
+      const bestIn = (r: string, all: boolean) =>
+        Math.max(
+          ...eff.filter((p) => p.result.round === r).map((p) => p.imgPerJoule),
+          ...(all ? unidentified.filter((u) => u.round === r).map((u) => u.imgPerJoule!) : []),
         );
-      const steps = (best: number[]) =>
-        `${best.slice(1).filter((b, i) => b > best[i]!).length} of ${best.length - 1}`;
+      // In how many steps from one round to the next the best rises ("4 of 5").
+      const steps = (all: boolean) => {
+        const rounds = all ? allRounds : effRounds;
+        if (rounds.length < 2) throw new Error("fewer than two rounds with power runs: no steps to count");
+        const best = rounds.map((r) => bestIn(r, all));
+        return `${best.slice(1).filter((b, i) => b > best[i]!).length} of ${best.length - 1}`;
+      };
       switch (stat) {
         case "n":
           return String(eff.length);
         case "rounds":
           return effRounds.join(", ");
         case "steps":
-          return steps(bestByRound(false));
+          return steps(false);
         case "allsteps":
-          return steps(bestByRound(true));
+          return steps(true);
         case "unidentified":
           return String(unidentified.length);
         case "unidentifiedwho":
+          if (unidentified.length === 0) throw new Error("no power runs on unidentified accelerators");
           return [...new Set(unidentified.map((u) => u.acceleratorModel))].sort().join("; ");
-        case "allround": {
-          const i = effRounds.indexOf(round!);
-          if (i < 0) throw new Error(`no power runs in ${round}`);
-          return formatNumber(bestByRound(true)[i]!);
-        }
+        case "allround":
+          if (!allRounds.includes(round!)) throw new Error(`no power runs in ${round}`);
+          return formatNumber(bestIn(round!, true));
         case "pareto":
           return String(eff.filter((p) => p.pareto).length);
         case "paretowho":

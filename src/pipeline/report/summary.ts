@@ -3,7 +3,9 @@
  * 90 % of it, its efficiency, and what a 2-megapixel input costs against 224 px, each value with its
  * source and whether it was measured or simulated. Rules, in order of preference:
  * - peak img/s: the highest measured ResNet-50 throughput at 224×224; else the highest measured
- *   throughput of any model; else the simulator's best ResNet-50 v1.5 throughput at 224×224.
+ *   throughput of any model; else the simulator's best ResNet-50 v1.5 throughput at 224×224. Here
+ *   and below, rows whose throughput or batch an audit warning puts in doubt (THROUGHPUT_IN_DOUBT)
+ *   are left out.
  * - batch for 90 % of peak: the smallest batch reaching 90 % of its series' peak, in the measured
  *   ResNet-50 series with batch sizes whose peak is highest (else any model's); else the simulator's.
  *   Rows whose throughput or batch an audit warning puts in doubt (THROUGHPUT_IN_DOUBT) are left out,
@@ -19,7 +21,7 @@
  */
 import type { AuditFinding } from "../normalize/audit.ts";
 import type { Accelerator, CanonicalRow, Study } from "../schema.ts";
-import { warnedBy } from "./assumptions.ts";
+import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 import { groupBy } from "../group.ts";
 import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
@@ -52,15 +54,6 @@ const RESNET50 = new Set(["resnet50_v1.5", "resnet50"]);
 /** Precisions tried for the simulator's values, in order (as the accelerator pages' simulated figure). */
 const SIM_PRECISIONS = ["fp16", "int8", "fp32"];
 const THRESHOLD = 0.9;
-/**
- * Audit checks whose warning puts a row's throughput or its batch in doubt: a throughput that batch ÷
- * latency contradicts, a run time that does not match its image count, a batch larger than the run.
- */
-const THROUGHPUT_IN_DOUBT = new Set<AuditFinding["check"]>([
-  "throughput-vs-latency",
-  "run-time-vs-images",
-  "batch-exceeds-images",
-]);
 
 const best = (rows: CanonicalRow[]) =>
   rows.reduce<CanonicalRow | undefined>(
@@ -163,15 +156,15 @@ export function acceleratorSummaries(
         .join(", "),
     });
 
-    const rn50 = measured.filter((r) => RESNET50.has(r.model) && at224(r));
-    const peakRow = best(rn50) ?? best(measured);
+    const trusted = measured.filter((r) => !inDoubt(r));
+    const rn50 = trusted.filter((r) => RESNET50.has(r.model) && at224(r));
+    const peakRow = best(rn50) ?? best(trusted);
     const peak: SummaryValue | null = peakRow
       ? measuredValue(peakRow, peakRow.throughput_img_s!, batchText(peakRow))
       : simPeak
         ? { value: simPeak.throughput_img_s!, kind: "simulated", detail: simDetail(simPeak) }
         : null;
 
-    const trusted = measured.filter((r) => !inDoubt(r));
     const batched = (pool: CanonicalRow[]) =>
       [
         ...groupBy(
@@ -179,8 +172,7 @@ export function acceleratorSummaries(
           (r) => r.series,
         ).values(),
       ].filter((s) => s.length > 1);
-    const rn50Trusted = rn50.filter((r) => !inDoubt(r));
-    const candidates = batched(rn50Trusted).length ? batched(rn50Trusted) : batched(trusted);
+    const candidates = batched(rn50).length ? batched(rn50) : batched(trusted);
     const series = candidates.reduce<CanonicalRow[] | undefined>(
       (a, s) => (a === undefined || best(s)!.throughput_img_s! > best(a)!.throughput_img_s! ? s : a),
       undefined,
@@ -227,7 +219,7 @@ export function acceleratorSummaries(
         : null;
 
     const measuredRatio = megapixelPair(
-      rn50Trusted.concat(measured.filter((r) => RESNET50.has(r.model) && is2mp(r) && !inDoubt(r))),
+      rn50.concat(trusted.filter((r) => RESNET50.has(r.model) && is2mp(r))),
     );
     const peak2mp = best(sim2mp);
     const megapixelRatio: SummaryValue | null = measuredRatio

@@ -84,6 +84,11 @@ describe("batchingGains", () => {
     ]);
     expect(gains[0]!.source).toBe("src:one:Offline; src:one:SingleStream");
   });
+  it("leaves a table's rows an audit warning puts in doubt out of its gain", () => {
+    const doubted = (r: CanonicalRow) => r.batch_size === 256;
+    const table = batchingGains([], rows, doubted);
+    expect(table.map((g) => [g.label, g.gain])).toEqual([["table-a (batch 8 ÷ batch 1)", 6]]);
+  });
 });
 
 describe("efficiencyPoints and the Pareto front", () => {
@@ -118,6 +123,7 @@ describe("mlperfTokens", () => {
   const t = mlperfTokens({
     mlperf: results,
     rows: [],
+    audit: [],
     accelerators: [{ id: "acc-a", name: "Accelerator A", vendor: "V", kind: "gpu", specs: {} }],
   });
   it("quotes the same numbers the comparisons compute, and refuses unknown names", () => {
@@ -149,6 +155,7 @@ describe("mlperfTokens", () => {
         power("v2.0", "d2", "dla-a", 40),
       ],
       rows: [],
+      audit: [],
       accelerators: [
         { id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} },
         { id: "dla-a", name: "DLA A", vendor: "V", kind: "dla", specs: {} },
@@ -166,22 +173,36 @@ describe("mlperfTokens", () => {
         power("v2.0", "a2", "gpu-a", 30),
         power("v3.0", "a3", "gpu-a", 28),
         power("v3.0", "u3", null, 35),
+        // A round of unidentified runs only: counted with them, absent without.
+        power("v4.0", "u6", null, 30),
         // Not a power run, and a multi-node one: neither is counted.
         result({ round: "v3.0", system: "u4", scenario: "Offline", accelerator: null, throughput: 1000 }),
         { ...power("v3.0", "u5", null, 99), nodes: 2 },
       ],
       rows: [],
+      audit: [],
       accelerators: [{ id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} }],
     });
     expect(tokens.mlperfeff!(["n"])).toBe("3");
-    expect(tokens.mlperfeff!(["unidentified"])).toBe("2");
+    expect(tokens.mlperfeff!(["unidentified"])).toBe("3");
     expect(tokens.mlperfeff!(["unidentifiedwho"])).toBe("Card of unknown SKU");
     expect(tokens.mlperfeff!(["steps"])).toBe("1 of 2");
-    expect(tokens.mlperfeff!(["allsteps"])).toBe("2 of 2");
+    expect(tokens.mlperfeff!(["allsteps"])).toBe("2 of 3");
+    expect(tokens.mlperfeff!(["allround", "v4.0"])).toBe("30");
+    expect(() => tokens.mlperfeff!(["round", "v4.0"])).toThrow(/no power runs in v4.0/);
     expect(tokens.mlperfeff!(["round", "v3.0"])).toBe("28");
     expect(tokens.mlperfeff!(["allround", "v3.0"])).toBe("35");
     expect(tokens.mlperfeff!(["allround", "v1.0"])).toBe("25");
     expect(() => tokens.mlperfeff!(["allround", "v9.9"])).toThrow(/no power runs in v9.9/);
+    // Nothing to count or name: an error the finding's author sees, never "0 of -1" or an empty list.
+    const one = mlperfTokens({
+      mlperf: [power("v1.0", "a1", "gpu-a", 20)],
+      rows: [],
+      audit: [],
+      accelerators: [{ id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} }],
+    });
+    expect(() => one.mlperfeff!(["steps"])).toThrow(/fewer than two rounds/);
+    expect(() => one.mlperfeff!(["unidentifiedwho"])).toThrow(/no power runs on unidentified accelerators/);
   });
   it("usable() leaves out open, invalid and multi-node results", () => {
     expect(usable(results).map((r) => r.system)).toEqual(["one", "one", "eight", "eight", "eight"]);
