@@ -212,6 +212,10 @@ describe("wide tables on a phone", () => {
     const clipped: string[] = [];
     for (const path of ["/accelerators/", "/findings/simulator-validation/", "/explore/what-if/"]) {
       await page.goto(server.url + path);
+      // Captions inside folded sections too: open them, or their boxes have no size to check.
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll("details")) d.open = true;
+      });
       clipped.push(
         ...(await page.evaluate(() =>
           [...document.querySelectorAll(".table-wrap caption")]

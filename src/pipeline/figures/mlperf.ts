@@ -573,10 +573,13 @@ export function mlperfRetinanetAcceleratorFigure(
 const studiesOfPairs = (pairs: readonly RetinanetPair[]) =>
   [...new Set(pairs.flatMap((p) => p.source.split("; ").map(studyOfSource)))].sort();
 
-/** "mlcommons/inference_results_v3.0@…" → the atlas study of that round and benchmark. */
+/**
+ * "mlcommons/inference_results_v3.0@…" → the atlas study of that round and benchmark; any other source
+ * is an error, so a figure never names a study that does not exist.
+ */
 function studyOfSource(source: string): string {
   const m = /inference_results_v(\d+)\.(\d+)@[0-9a-f]+:[^/]+\/[^/]+\/results\/[^/]+\/([^/]+)\//.exec(source);
-  if (!m) return "mlperf";
+  if (!m) throw new Error(`not an MLPerf results source: ${JSON.stringify(source)}`);
   const bench = m[3] === "retinanet" ? "retinanet" : "resnet50";
   return `mlperf-inference-v${m[1]}-${m[2]}-${bench}`;
 }

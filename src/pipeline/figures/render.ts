@@ -85,9 +85,10 @@ function relabelLogTicks(svg: Element, options: Plot.PlotOptions): void {
     const format = scale.tickFormat as (d: number) => string;
     const ticks = scale.ticks as number[];
     for (const group of svg.querySelectorAll(`[aria-label="${axis}-axis tick label"]`)) {
-      // One run of the ticks per panel of a faceted figure.
+      // One run of the ticks per panel of a faceted figure (a group each).
       const texts = [...group.querySelectorAll("text")];
-      if (texts.length % ticks.length !== 0) continue;
+      const panels = Math.max(1, group.querySelectorAll(":scope > g").length);
+      if (texts.length !== ticks.length * panels) continue;
       texts.forEach((t, i) => {
         t.textContent = format(ticks[i % ticks.length]!);
       });

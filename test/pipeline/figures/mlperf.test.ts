@@ -208,7 +208,8 @@ describe("per-accelerator MLPerf figures", () => {
         resnet50: 6100,
         retinanet: 90,
         ratio: 6100 / 90,
-        source: "x",
+        source:
+          "mlcommons/inference_results_v3.0@0000:closed/Acme/results/c1/resnet50/Offline/x; mlcommons/inference_results_v3.0@0000:closed/Acme/results/c1/retinanet/Offline/x",
       },
     ];
     const spec = mlperfRetinanetAcceleratorFigure(pairs, ACC, 49.2);
@@ -230,7 +231,7 @@ describe("field-wide MLPerf figures", () => {
     comparison: GainPoint["comparison"],
     g: number,
     label = "x",
-    source = "s",
+    source = "mlcommons/inference_results_v3.0@0000:closed/Acme/results/s/resnet50/Offline/x",
   ): GainPoint => ({
     accelerator,
     comparison,
@@ -252,7 +253,14 @@ describe("field-wide MLPerf figures", () => {
   it("batching gain: one row per accelerator ordered by its batch-1 gains, names above the rows", async () => {
     const spec = mlperfBatchingFigure(gains, names, { id: "fig-mlperf-batching-gain", title: "t" });
     // Its sources are the studies its points come from: a published table's folder, MLPerf's rounds.
-    expect(spec.sources).toEqual(["dle", "mlperf"]);
+    expect(spec.sources).toEqual(["dle", "mlperf-inference-v3-0-resnet50"]);
+    // A source that names no study is an error, never a made-up study id.
+    expect(() =>
+      mlperfBatchingFigure([gain("acc-a", "offline-vs-server", 2, "x", "somewhere")], names, {
+        id: "f",
+        title: "t",
+      }),
+    ).toThrow(/not an MLPerf results source: "somewhere"/);
     expect(spec.caption).toContain("(1 series, whatever framework and precision its table used)");
     const o = plotOptions(spec, NARROW);
     expect((o.y as Plot.ScaleOptions).domain).toEqual([
