@@ -3,7 +3,7 @@ import report from "../../report.config.json";
 import type { PublishedFigure } from "../pipeline/figures/spec.ts";
 import type { Study } from "../pipeline/schema.ts";
 import { citation, type Citation } from "../pipeline/cite/citation.ts";
-import { figureRecord, originalRecord, pinnedUrl } from "../pipeline/cite/record.ts";
+import { editionLabel, figureRecord, originalRecord, pinnedUrl } from "../pipeline/cite/record.ts";
 import { stampedFigureSvg } from "../pipeline/cite/stamp.ts";
 import { once, studiesById, versionInfo } from "./data.ts";
 import { downloadUrl } from "./urls.ts";
@@ -52,7 +52,7 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
     citation: citation(figureRecord(report, version, spec), sources.map(originalRecord)),
     url,
     // A development build says so, as its citation does ("0.2.0+dev"): it is not release 0.2.0.
-    version: version.release ? version.version : `${version.version}+dev`,
+    version: editionLabel(version),
     dataHash: version.dataHash,
     downloads: {
       svg: file("svg"),

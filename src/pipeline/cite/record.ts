@@ -66,7 +66,7 @@ function atlasAuthors(meta: ReportMeta): Person[] {
 }
 
 /** "0.2.0" for a release build, "0.2.0+dev" otherwise. */
-function editionLabel(v: ReportVersion): string {
+export function editionLabel(v: ReportVersion): string {
   return v.release ? v.version : `${v.version}+dev`;
 }
 
