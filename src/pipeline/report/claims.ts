@@ -33,7 +33,7 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   "holds under a definition": "the result depends on a definition the atlas chose; both readings are given",
   "same source":
     "the only evidence is the claim's own study or the tables it cites, so this checks its prose against them",
-  "not testable": "no public data tests it",
+  "not testable": "no public data or no stated threshold decides it",
 };
 
 export interface LedgerEntry {
@@ -112,7 +112,8 @@ function judge(
       test: o.test,
       evidence: o.evidence,
       verdict: "not testable",
-      reason: "no data tests it",
+      // A claim given no test says why in its evidence (qualitative, no threshold, no public data).
+      reason: o.test === "none" ? "not put to a numeric test (why below)" : "no data tests it",
       agree: null,
       data,
     };
