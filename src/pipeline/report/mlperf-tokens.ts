@@ -44,6 +44,9 @@ export function mlperfTokens(
     (gainsMemo ??= batchingGains(results, atlas.rows, warnedBy(atlas.audit, THROUGHPUT_IN_DOUBT)));
   const eff = efficiencyPoints(results);
   const unidentified = unidentifiedPowerRuns(results);
+  // The rounds with power runs: of identified accelerators, and counting the unidentified ones too.
+  const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
+  const allRounds = [...new Set([...effRounds, ...unidentified.map((u) => u.round)])].sort(compareRounds);
   const pairs = retinanetPairs(results);
   const macRatio = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
   const rounds = (b: string) =>
@@ -118,8 +121,6 @@ export function mlperfTokens(
         if (rs.length === 0) throw new Error(`no power runs in ${round}`);
         return extreme(rs, (p) => p.imgPerJoule, true);
       };
-      const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
-      const allRounds = [...new Set([...effRounds, ...unidentified.map((u) => u.round)])].sort(compareRounds);
       // Each round's most images per joule, of the identified runs or of every power run.
       const bestIn = (r: string, all: boolean) =>
         Math.max(
@@ -171,15 +172,14 @@ export function mlperfTokens(
           const kinds = new Map(atlas.accelerators.map((a) => [a.id, a.kind as string]));
           if (![...kinds.values()].includes(round!))
             throw new Error(`no accelerator of kind ${JSON.stringify(round)}`);
-          const all = [...new Set(eff.map((p) => p.result.round))];
-          const best = all.map((r) =>
+          const best = effRounds.map((r) =>
             extreme(
               eff.filter((p) => p.result.round === r),
               (p) => p.imgPerJoule,
               true,
             ),
           );
-          return `${best.filter((p) => kinds.get(p.result.accelerator!) === round).length} of ${all.length}`;
+          return `${best.filter((p) => kinds.get(p.result.accelerator!) === round).length} of ${effRounds.length}`;
         }
         default:
           throw new Error(`unknown efficiency statistic ${JSON.stringify(stat)}`);
