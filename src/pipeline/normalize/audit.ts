@@ -17,6 +17,7 @@ export type AuditCheck =
   | "cost-per-1000"
   | "source-typo"
   | "repeated-measurement"
+  | "same-run"
   | "mlperf-invalid"
   | "mlperf-unmapped"
   | "mlperf-accelerator-count"
@@ -52,7 +53,8 @@ const fmt = (x: number) => String(round6(x));
 export function auditStudy(parsed: ParsedStudy): AuditFinding[] {
   const findings: AuditFinding[] = [];
   const stated = parsed.tables.map((t) => t.meta.images_per_run).filter((n): n is number => n !== undefined);
-  for (const [series, points] of mergeSeries(parsed)) {
+  const merged = mergeSeries(parsed);
+  for (const [series, points] of merged) {
     const add = (
       p: MergedPoint,
       check: AuditCheck,
@@ -72,7 +74,71 @@ export function auditStudy(parsed: ParsedStudy): AuditFinding[] {
     for (const p of points) checkPoint(p, stated, add);
     checkRepeats(points, (p, m, v) => add(p, "repeated-measurement", "info", m, v));
   }
+  linkSameRuns(parsed.study.id, merged, findings);
   return findings;
+}
+
+const rowRef = (p: MergedPoint) => `${p.rows[0]!.table.file}:${p.rows[0]!.row.line}`;
+
+/** The setup a table states for its rows: two rows can be one run only if it is the same. */
+function setupKey(p: MergedPoint): string {
+  const m = p.tables[0]!.meta;
+  return JSON.stringify([
+    m.accelerator,
+    m.devices ?? 1,
+    m.model,
+    m.precision,
+    m.framework,
+    m.execution,
+    m.input,
+  ]);
+}
+
+/**
+ * A row without a batch (a summary table that quotes runs, e.g. with their prices) that gives, in every
+ * quantity it shares with exactly one batched row of another series of the same setup, the same printed
+ * numbers is that run published again: an info finding says so, and every warning on the run names the
+ * repeated row too, so what doubts the run doubts both (the home page's peak left out one and kept the
+ * other). Rows in one series are never compared: ingest has merged or refused those.
+ */
+function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, findings: AuditFinding[]): void {
+  const batched = [...merged].flatMap(([series, points]) =>
+    points.filter((p) => p.values.batch_size !== undefined).map((p) => ({ series, p, setup: setupKey(p) })),
+  );
+  for (const [series, points] of merged) {
+    for (const p of points) {
+      if (p.values.batch_size !== undefined) continue;
+      const shared = (q: MergedPoint) =>
+        (Object.keys(p.values) as NumericField[]).filter((f) => q.values[f] !== undefined);
+      const same = batched.filter(
+        (o) =>
+          o.series !== series &&
+          o.setup === setupKey(p) &&
+          shared(o.p).length > 0 &&
+          shared(o.p).every((f) => o.p.values[f]!.value === p.values[f]!.value),
+      );
+      if (same.length !== 1) continue;
+      const run = same[0]!.p;
+      const here = rowRef(p);
+      const there = rowRef(run);
+      const fields = shared(run);
+      findings.push({
+        study,
+        series,
+        check: "same-run",
+        severity: "info",
+        message: `${p.label ?? p.note ?? here}: the same run as ${there} (batch ${run.values.batch_size!.value}): ${fields.map((f) => `${f} ${fmt(run.values[f]!.value)}`).join(", ")} agree; what the audit says of that run applies here too`,
+        rows: [here, there],
+        values: { batch_size: run.values.batch_size!.value },
+      });
+      const checksHere = new Set(findings.filter((f) => f.rows.includes(here)).map((f) => f.check));
+      for (const f of findings) {
+        if (f.severity !== "warning" || !f.rows.includes(there) || checksHere.has(f.check)) continue;
+        f.rows.push(here);
+        f.message += ` (the same run is published again at ${here})`;
+      }
+    }
+  }
 }
 
 type Add = (

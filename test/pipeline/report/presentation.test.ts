@@ -69,6 +69,15 @@ describe("home summary", () => {
     expect(a100.detail).toContain(
       "of the series' peak of 3,676 img/s (1 row an audit warning puts in doubt left out)",
     );
+    // Its peak too: the cost table's "P100 (mixed + graph, batch 8192)" (no batch column) is the doubted
+    // batch-8192 run published again (359.48 img/s, 2.78 s), so the audit's warning on that run names it.
+    expect(summary("p100-pcie-12gb").peak).toMatchObject({ kind: "measured", value: 177.52 });
+    const costRun = atlas.rows.find((r) => r.series === "sridhar-cost-p100-mixed-tfgraph")!;
+    expect(costRun).toMatchObject({ batch_size: null, throughput_img_s: 359.48 });
+    expect(warned.has(`${costRun.source_file}:${costRun.source_line}`)).toBe(true);
+    expect(
+      atlas.audit.filter((f) => f.check === "same-run" && f.study === "v100-p100-resnet50-course"),
+    ).toHaveLength(6);
     for (const s of atlas.summary) {
       const b = s.batch90;
       if (b?.kind !== "measured") continue;
