@@ -2,6 +2,7 @@
  * The pipeline in order: ingest → normalize → audit → (simulate) → the site's data model.
  * Pure apart from reading data/: the caller decides where results are written.
  */
+import { THROUGHPUT_IN_DOUBT, warnedBy } from "./report/assumptions.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Atlas, AtlasData } from "./atlas.ts";
@@ -91,6 +92,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       loaded.studies.map((s) => s.study),
       rows,
       sim ? simulatedQuantity : () => null,
+      warnedBy(audit, THROUGHPUT_IN_DOUBT),
     ),
     validation: sim?.validation ?? null,
     explore: sim ? exploreModel(sim.context, batched) : null,

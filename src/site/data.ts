@@ -178,6 +178,17 @@ export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
   );
 }
 
+/** The checks of the audit warnings that name each source row (`file:line`): what the row tables flag. */
+export function warningsByRow(): Promise<Map<string, AuditFinding["check"][]>> {
+  return once("audit warnings by row", async () => {
+    const out = new Map<string, AuditFinding["check"][]>();
+    for (const f of (await allStudies()).flatMap((s) => s.audit))
+      if (f.severity === "warning")
+        for (const ref of f.rows) out.set(ref, [...new Set([...(out.get(ref) ?? []), f.check])]);
+    return out;
+  });
+}
+
 /** The home page's per-accelerator summary (src/pipeline/report/summary.ts). */
 export async function summary(): Promise<AcceleratorSummary[]> {
   return (await reportEntry<{ rows: AcceleratorSummary[] }>("summary")).rows;

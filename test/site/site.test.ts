@@ -176,6 +176,25 @@ describe("the built site", () => {
     expect(new Set([...page.matchAll(/<section id="series-([^"]+)"/g)].map((m) => m[1]))).toEqual(series);
   });
 
+  it("marks the rows an audit warning names in the series tables, with the check and a link to the audit", () => {
+    const page = readFileSync(join(first, "accelerators", "a100-sxm4-40gb", "index.html"), "utf8");
+    const section = page.slice(page.indexOf('<section id="series-dle-tf1-rn50-a100-40gb-amp-xla"'));
+    const table = section.slice(0, section.indexOf("</table>"));
+    // Batch 64's published 3,940.95 img/s is 15.5 % above batch ÷ latency: the audit warns, and it is
+    // the series' peak, which the note under the table says.
+    const flagged = [...table.matchAll(/<tr>(.*?)<\/tr>/gs)]
+      .map((m) => m[1]!)
+      .filter((row) => row.includes("/studies/nvidia-dle-tf1-resnet50/#audit"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toContain("3,940.95");
+    expect(flagged[0]).toContain("throughput-vs-latency");
+    expect(section.slice(0, section.indexOf("</section>"))).toContain(
+      "The series' peak (100 %) is such a row",
+    );
+    const study = readFileSync(join(first, "studies", "nvidia-dle-tf1-resnet50", "index.html"), "utf8");
+    expect(study).toContain('<h2 id="audit">Consistency audit</h2>');
+  });
+
   it("links each study page to every figure its data is in", () => {
     const { figures } = realAtlas();
     for (const study of [

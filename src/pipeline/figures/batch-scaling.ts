@@ -61,6 +61,8 @@ interface BatchScalingOptions {
   studyTitles: Record<string, string>;
   /** Derived values whose assumption fails (report/assumptions.ts): left out of the chart, named in the caption. */
   broken?: Map<string, BrokenDerivation[]>;
+  /** Series whose source does not state the input size (the atlas assumed it): the caption says so. */
+  assumedInput?: ReadonlySet<string>;
 }
 
 export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions): FigureSpec | null {
@@ -135,6 +137,12 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const id = `fig-${o.metric}-${o.accelerator.id}-${modelSlug(o.model)}`;
   const peak = Math.max(...measured.map((r) => r[m.field] as number));
   const inputs = [...new Set(measured.map((r) => `${r.input_width}×${r.input_height}`))].join(", ");
+  const allSeries = [...new Set(measured.map((r) => r.series))];
+  const assumed = allSeries.filter((s) => o.assumedInput?.has(s)).length;
+  const assumedText =
+    assumed === 0
+      ? ""
+      : ` (${assumed === allSeries.length ? "assumed: no source states it" : `assumed for ${assumed} of ${allSeries.length} series, whose source does not state it`})`;
   const faceted = groups.length > 1;
   const leftOut = left.length
     ? ` Left out: ${count(left.length, m.values[0], m.values[1])} ${o.broken!.get(rowKey(left[0]!))!.find((b) => b.field === m.field)!.reason} (see the data-quality audit): ${[
@@ -166,7 +174,7 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
     id,
     title: `${modelName(o.model)} ${m.word} vs batch size on ${accName}`,
     caption:
-      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs} on ${accName}, one line per published series${faceted ? ", in panels by framework and setup so that no panel holds more than six lines" : ""}. ` +
+      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs}${assumedText} on ${accName}, one line per published series${faceted ? ", in panels by framework and setup so that no panel holds more than six lines" : ""}. ` +
       `Sources: ${studies.map((s) => o.studyTitles[s] ?? s).join("; ")}. ` +
       `Series differ in precision, framework and execution mode, so compare shapes within a series rather than absolute values across studies.` +
       (twins.length

@@ -25,7 +25,7 @@ export interface BrokenDerivation {
 }
 
 /** `file:line` of each source row of a canonical row. */
-function rowRefs(r: CanonicalRow): string[] {
+export function rowRefs(r: CanonicalRow): string[] {
   const files = r.source_file.split(";");
   return r.source_line.split(";").map((line, i) => `${files[i] ?? files[0]}:${line}`);
 }

@@ -65,13 +65,16 @@ type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => numbe
 interface Outcome {
   test: string;
   evidence: string;
-  results: { data: string[]; ok: boolean }[];
+  /** Per series: whether it agrees, and the measured rows whose throughput decided it (none for other quantities). */
+  results: { data: string[]; ok: boolean; rows?: CanonicalRow[] }[];
 }
 
 export function evaluateClaims(
   studies: Study[],
   rows: CanonicalRow[],
   simulated: SimulatedQuantity,
+  /** Rows whose throughput an audit warning puts in doubt (report/assumptions.ts): a verdict resting on them says so. */
+  inDoubt: (r: CanonicalRow) => boolean = () => false,
 ): LedgerEntry[] {
   const measured = rows.filter((r) => r.kind === "measured");
   const studyOf = new Map(measured.map((r) => [r.series, r.study]));
@@ -85,12 +88,31 @@ export function evaluateClaims(
         where: c.where,
         ...(c.note ? { note: c.note } : {}),
       };
-      return {
-        ...base,
-        ...judge(c, s, evaluate(c.test, measured, simulated), studyOf, measured, simulated),
-      };
+      const outcome = evaluate(c.test, measured, simulated);
+      const judged = judge(c, s, outcome, studyOf, measured, simulated);
+      return { ...base, ...judged, reason: judged.reason + doubtNote(outcome, inDoubt) };
     }),
   );
+}
+
+/**
+ * "; 1 of the rows it rests on (sridhar-p100-mixed-tfgraph at batch 2048) is one whose throughput an
+ * audit warning puts in doubt", or "" when none is.
+ */
+function doubtNote(o: Outcome, inDoubt: (r: CanonicalRow) => boolean): string {
+  const used = [...new Set(o.results.flatMap((r) => r.rows ?? []))];
+  const doubted = used.filter(inDoubt);
+  if (doubted.length === 0) return "";
+  const named = doubted
+    .map((r) => `${r.series}${r.batch_size === null ? "" : ` at batch ${r.batch_size}`}`)
+    .join(", ");
+  const which =
+    used.length === 1
+      ? "the one row it rests on"
+      : doubted.length === used.length
+        ? `all ${used.length} rows it rests on`
+        : `${doubted.length} of the ${used.length} rows it rests on`;
+  return `; ${which} (${named}) ${doubted.length === 1 ? "is one" : "are ones"} whose throughput an audit warning puts in doubt`;
 }
 
 type Judged = Pick<LedgerEntry, "test" | "evidence" | "verdict" | "reason" | "agree" | "data">;
@@ -238,9 +260,11 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
   ];
   const test = `throughput at batch ${t.batch} ÷ at batch ${t.reference_batch} = ${t.expected} (±${t.tolerance * 100} %)`;
   const ratios = series.flatMap((s) => {
-    const hi = at(rows, s, t.batch)?.throughput_img_s;
-    const lo = at(rows, s, t.reference_batch)?.throughput_img_s;
-    return hi && lo ? [{ s, ratio: hi / lo }] : [];
+    const hiRow = at(rows, s, t.batch);
+    const loRow = at(rows, s, t.reference_batch);
+    const hi = hiRow?.throughput_img_s;
+    const lo = loRow?.throughput_img_s;
+    return hi && lo ? [{ s, ratio: hi / lo, rows: [hiRow!, loRow!] }] : [];
   });
   if (ratios.length === 0)
     return {
@@ -254,7 +278,7 @@ function throughputRatio(t: Extract<ClaimTest, { kind: "throughput-ratio" }>, ro
   return {
     test,
     evidence: `${within.length} of ${ratios.length} series within tolerance. ${evidence}`,
-    results: ratios.map((r) => ({ data: [r.s], ok: ok(r.ratio) })),
+    results: ratios.map((r) => ({ data: [r.s], ok: ok(r.ratio), rows: r.rows })),
   };
 }
 
@@ -271,7 +295,7 @@ function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: Ca
   const series = named ? [t.series ?? []].flat() : selectedSeries(rows, accelerators, models);
   const found = series.flatMap((s) => {
     const fraction = fractionOfPeak(rows, s, t.batch, t.up_to_batch);
-    return fraction === null ? [] : [{ s, fraction }];
+    return fraction === null ? [] : [{ s, ...fraction }];
   });
   // A named series without the batch is worth saying; a selected one simply does not take part.
   const missing = named ? series.filter((s) => !found.some((f) => f.s === s)) : [];
@@ -294,7 +318,7 @@ function peakFraction(t: Extract<ClaimTest, { kind: "peak-fraction" }>, rows: Ca
     evidence: [`at batch ${t.batch}, of the ${peak}: ${each.join("; ")}`, ...(lacking ? [lacking] : [])].join(
       "; ",
     ),
-    results: found.map((f) => ({ data: [f.s], ok: ok(f.fraction) })),
+    results: found.map((f) => ({ data: [f.s], ok: ok(f.fraction), rows: f.rows })),
   };
 }
 
@@ -310,20 +334,29 @@ function selectedSeries(rows: CanonicalRow[], accelerators: string[], models: st
 }
 
 /**
- * Throughput at `batch` ÷ the series' best: the dataset's fraction_of_peak, or, with `upTo`, the best
- * at batches up to `upTo` (a source's own batch range). Null when the series has no such row.
+ * Throughput at `batch` ÷ the series' best (every row of the series, as the dataset's fraction_of_peak
+ * counts them: normalize.ts), or, with `upTo`, the best at batches up to `upTo` (a source's own batch
+ * range), with the two rows it divides. Null when the series has no such row.
  */
-function fractionOfPeak(rows: CanonicalRow[], series: string, batch: number, upTo?: number): number | null {
+function fractionOfPeak(
+  rows: CanonicalRow[],
+  series: string,
+  batch: number,
+  upTo?: number,
+): { fraction: number; rows: CanonicalRow[] } | null {
   const r = at(rows, series, batch);
-  if (!r) return null;
-  if (upTo === undefined) return r.fraction_of_peak;
-  const best = Math.max(
-    ...rows
-      // Every row of the series, as the dataset's fraction_of_peak counts them (normalize.ts).
-      .filter((x) => x.series === series && x.batch_size !== null && x.batch_size <= upTo)
-      .map((x) => x.throughput_img_s ?? 0),
+  if (!r || r.throughput_img_s === null) return null;
+  const candidates = rows.filter(
+    (x) => x.series === series && x.batch_size !== null && (upTo === undefined || x.batch_size <= upTo),
   );
-  return r.throughput_img_s === null || !(best > 0) ? null : r.throughput_img_s / best;
+  const best = candidates.reduce<CanonicalRow | undefined>(
+    (b, x) => ((x.throughput_img_s ?? 0) > (b?.throughput_img_s ?? 0) ? x : b),
+    undefined,
+  );
+  if (!best || !((best.throughput_img_s ?? 0) > 0)) return null;
+  if (upTo === undefined && r.fraction_of_peak === null) return null;
+  const fraction = upTo === undefined ? r.fraction_of_peak! : r.throughput_img_s / best.throughput_img_s!;
+  return { fraction, rows: [...new Set([r, best])] };
 }
 
 function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): Outcome {
@@ -342,9 +375,17 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
   return {
     test,
     evidence: `${t.series}: ${t.field} = ${exact(v)} at batch ${row.batch_size}`,
-    results: [{ data: [t.series], ok: diff <= t.tolerance }],
+    results: [{ data: [t.series], ok: diff <= t.tolerance, rows: FROM_THROUGHPUT.has(t.field) ? [row] : [] }],
   };
 }
+
+/** Fields that are, or are computed from, a row's throughput: what an audit warning on it puts in doubt. */
+const FROM_THROUGHPUT = new Set<string>([
+  "throughput_img_s",
+  "fraction_of_peak",
+  "img_s_per_w",
+  "cost_usd_per_1000_img",
+]);
 
 /** One row of a series: at `batch`, or the only row of a series without batch sizes (a cost-table row). */
 function pick(rows: CanonicalRow[], series: string, batch: number | undefined): CanonicalRow | undefined {
@@ -358,8 +399,10 @@ function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): 
   const field = t.field as keyof CanonicalRow;
   const at = (b: number | undefined) => (b === undefined ? "" : ` at batch ${b}`);
   const test = `${t.field} of ${t.series}${at(t.batch)} ÷ ${t.reference_series}${at(t.reference_batch)} = ${t.expected} (±${t.tolerance * 100} %)`;
-  const a = pick(rows, t.series, t.batch)?.[field];
-  const b = pick(rows, t.reference_series, t.reference_batch)?.[field];
+  const rowA = pick(rows, t.series, t.batch);
+  const rowB = pick(rows, t.reference_series, t.reference_batch);
+  const a = rowA?.[field];
+  const b = rowB?.[field];
   if (typeof a !== "number" || typeof b !== "number" || b === 0)
     return { test, evidence: `one of the two rows has no ${t.field}`, results: [] };
   const r = a / b;
@@ -367,7 +410,11 @@ function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): 
     test,
     evidence: `${exact(a)} ÷ ${exact(b)} = ${formatNumber(r)}`,
     results: [
-      { data: [t.series, t.reference_series], ok: Math.abs(r - t.expected) / t.expected <= t.tolerance },
+      {
+        data: [t.series, t.reference_series],
+        ok: Math.abs(r - t.expected) / t.expected <= t.tolerance,
+        rows: FROM_THROUGHPUT.has(t.field) ? [rowA!, rowB!] : [],
+      },
     ],
   };
 }

@@ -84,6 +84,23 @@ describe("verdict rules", () => {
     });
     expect(judge(series("a", "a1", 9)).reason).toBe("the one comparable series disagrees");
   });
+  it("a verdict resting on rows whose throughput an audit warning doubts names them, and keeps its verdict", () => {
+    const rows = [...series("a", "a1", 4), ...series("b", "b1", 4.2)];
+    const doubted = rows.find((r) => r.series === "b1" && r.batch_size === 32)!;
+    const e = evaluateClaims(
+      [{ id: "claimant", title: "T", claims: [fourTimes] } as Study],
+      rows,
+      () => null,
+      (r) => r === doubted,
+    )[0]!;
+    expect(e).toMatchObject({
+      verdict: "supported",
+      reason:
+        "2 of 2 comparable series agree; 1 of the 4 rows it rests on (b1 at batch 32) is one whose throughput an audit warning puts in doubt",
+    });
+    // Without a doubted row, nothing is added.
+    expect(judge(rows).reason).toBe("2 of 2 comparable series agree");
+  });
   it("a peak-fraction claim over several candidate tables counts each, and names one that lacks the batch", () => {
     const rowsOf = (id: string, b4: number) =>
       [row("a", id, 1, 10), row("a", id, 4, b4), row("a", id, 32, 100)].map((r) => ({
@@ -273,7 +290,7 @@ describe("the report's own cases", () => {
     expect(e).toMatchObject({
       verdict: "supported",
       reason:
-        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted",
+        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted; 2 of the 36 rows it rests on (sridhar-v100-fp32-eager at batch 4, sridhar-v100-fp32-eager at batch 16) are ones whose throughput an audit warning puts in doubt",
       agree: { k: 6, n: 6 },
     });
     // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).
@@ -283,6 +300,11 @@ describe("the report's own cases", () => {
       verdict: "supported",
       reason: "the simulator's count agrees",
     });
+  });
+  it("the course report's '~350 img/s' rests on a batch-2048 run of 1,000 images, and says so", () => {
+    expect(entry("v100-p100-resnet50-course", "single-gpu-saturates-350").reason).toBe(
+      "agrees with the study's own table (1 of 1 series); the one row it rests on (sridhar-p100-mixed-tfgraph at batch 2048) is one whose throughput an audit warning puts in doubt",
+    );
   });
   it("a study's prose checked against its own tables is same source, never supported", () => {
     const own = atlas.ledger.filter((e) => e.verdict === "same source");
