@@ -45,11 +45,11 @@ export type Precision = (typeof PRECISIONS)[number];
 /** Canonical fields a CSV column can map to, with the units each accepts; the first unit is canonical. */
 export const FIELD_UNITS = {
   batch_size: ["images"],
-  latency_ms: ["ms", "s", "us", "ns"],
-  latency_p50_ms: ["ms", "s", "us", "ns"],
-  latency_p90_ms: ["ms", "s", "us", "ns"],
-  latency_p95_ms: ["ms", "s", "us", "ns"],
-  latency_p99_ms: ["ms", "s", "us", "ns"],
+  latency_ms: ["ms", "s", "us", "\u00b5s", "\u03bcs", "ns"],
+  latency_p50_ms: ["ms", "s", "us", "\u00b5s", "\u03bcs", "ns"],
+  latency_p90_ms: ["ms", "s", "us", "\u00b5s", "\u03bcs", "ns"],
+  latency_p95_ms: ["ms", "s", "us", "\u00b5s", "\u03bcs", "ns"],
+  latency_p99_ms: ["ms", "s", "us", "\u00b5s", "\u03bcs", "ns"],
   throughput_img_s: ["img/s", "samples/s"],
   run_time_s: ["s", "ms"],
   power_w: ["W"],

@@ -1,5 +1,5 @@
 /**
- * BibTeX (biblatex/biber data model) from citation records. Text fields are escaped for LaTeX; url, doi
+ * BibTeX (biblatex/biber data model, with a `year` for classic BibTeX styles) from citation records. Text fields are escaped for LaTeX; url, doi
  * and eprint are verbatim fields and stay raw. People are "Family, Given"; organisations are braced
  * whole so they are never split into a family and a given name.
  */
@@ -30,6 +30,9 @@ export function toBibtex(r: CitationRecord): string {
     ["type", r.type === "webpage" || r.type === "arxiv" ? undefined : text(r.genre)],
     ["version", text(r.version)],
     ["date", r.date ?? undefined],
+    // Classic BibTeX styles (natbib's plainnat, …) read only `year`; biber takes `date` and accepts a
+    // year that agrees with it.
+    ["year", r.date?.slice(0, 4)],
     [publisherField(r.type), text(r.publisher ?? (r.type === "webpage" ? r.container : undefined))],
     ["eprint", r.eprint],
     ["eprinttype", r.eprint ? "arxiv" : undefined],

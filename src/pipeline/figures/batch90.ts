@@ -11,7 +11,8 @@ import { MissingDataError, type FigureSpec } from "./spec.ts";
 
 export function batchAt90Figure(
   report: ValidationReport | null,
-  o: { id: string; title: string; caption: string; sources: string[] },
+  studyOf: Map<string, string>,
+  o: { id: string; title: string; caption: string },
 ): FigureSpec {
   if (!report) throw new MissingDataError(o.id, "the simulator did not run");
   const series = report.series.filter(
@@ -69,7 +70,8 @@ export function batchAt90Figure(
     title: o.title,
     caption: o.caption,
     alt: `Scatter of the batch size reaching 90 % of peak throughput, predicted against measured, for ${data.length} GPU series: ${agree} predicted exactly, ${within2} within a factor of two.`,
-    sources: o.sources,
+    // The studies of the series drawn, and only those (the validation's roofline points are not here).
+    sources: [...new Set(series.map((s) => studyOf.get(s.series) ?? s.series))].sort(),
     columns: [
       { key: "series", label: "series" },
       { key: "stack", label: "stack" },

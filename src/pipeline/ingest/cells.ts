@@ -4,7 +4,8 @@ import { FIELD_UNITS, type Field } from "../schema.ts";
 
 /** Factor that turns a value in `unit` into the field's canonical (first-listed) unit. */
 const UNIT_FACTORS: Record<string, Record<string, number>> = {
-  time_ms: { ms: 1, s: 1000, us: 1e-3, ns: 1e-6 },
+  // "µs" is written with the micro sign (U+00B5) or the Greek mu (U+03BC); both are accepted.
+  time_ms: { ms: 1, s: 1000, us: 1e-3, "\u00b5s": 1e-3, "\u03bcs": 1e-3, ns: 1e-6 },
   time_s: { s: 1, ms: 1e-3 },
   memory_mb: { MB: 1, MiB: 1.048576, GB: 1000 },
 };
@@ -27,6 +28,22 @@ export function unitAccepted(field: Field, unit: string): boolean {
 /** The units a field's column may be written in. */
 export function unitsOf(field: Field): readonly string[] {
   return FIELD_UNITS[field];
+}
+
+/** Every unit a column may be in, of any field: text a suffix must not name unless it is the column's own unit. */
+const ALL_UNITS = new Set<string>(
+  Object.values(FIELD_UNITS)
+    .flat()
+    .filter((u) => u !== "text"),
+);
+
+/**
+ * Whether a column's suffix contradicts its unit: a suffix is only text stripped from each cell, so
+ * `unit: s` with `suffix: "ms"` would read "5.79 ms" as 5.79 s, 1000× too much.
+ */
+export function suffixContradictsUnit(unit: string, suffix: string | undefined): boolean {
+  const s = suffix?.trim();
+  return s !== undefined && s !== "" && s !== unit && ALL_UNITS.has(s);
 }
 
 export function unitFactor(field: Field, unit: string): number {

@@ -18,7 +18,7 @@ import {
   type Table,
 } from "../schema.ts";
 import { parseCsv, type CsvTable } from "./csv.ts";
-import { parseNumericCell, unitAccepted, unitFactor, unitsOf } from "./cells.ts";
+import { parseNumericCell, suffixContradictsUnit, unitAccepted, unitFactor, unitsOf } from "./cells.ts";
 import { didYouMean } from "./suggest.ts";
 import { dataEntryKind, linkProblem, listDataFolder, readDataFile, type DataRoot } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
@@ -363,6 +363,13 @@ function readRows(
         expected: `a unit of ${col.field}: ${unitsOf(col.field).join(", ")}`,
         found: JSON.stringify(col.unit),
         hint: didYouMean(col.unit, unitsOf(col.field)),
+      });
+    } else if (suffixContradictsUnit(col.unit, col.suffix)) {
+      problems.add({
+        ...at(["columns", j, "suffix"]),
+        message: `column ${JSON.stringify(col.name)} of ${meta.file}: the suffix names a unit other than the column's unit, so every value would be read in ${JSON.stringify(col.unit)}`,
+        expected: `suffix ${JSON.stringify(col.unit)} (the column's unit), or unit: ${JSON.stringify(col.suffix!.trim())} if the cells are in ${JSON.stringify(col.suffix!.trim())}`,
+        found: `unit: ${JSON.stringify(col.unit)}, suffix: ${JSON.stringify(col.suffix)}`,
       });
     }
   }

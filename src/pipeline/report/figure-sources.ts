@@ -40,12 +40,9 @@ function mlperfCheck(atlas: Parameters<FigureSource>[0], accelerator: string): s
   return `Checked against MLPerf Inference ResNet-50 results on this accelerator (TensorRT, compared at INT8, never fitted on): ${parts.join("; ")}.`;
 }
 
-const FLEX = ["flex-logix-batching", "flex-logix-megapixel"];
-
 const simulatorFigures: FigureSource = (atlas) => {
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
-  const hasFlex = FLEX.filter((id) => atlas.studies.some((s) => s.study.id === id));
   when(() =>
     memoryFigure(atlas.memory, {
       id: "fig-memory-resnet50",
@@ -55,7 +52,8 @@ const simulatorFigures: FigureSource = (atlas) => {
       caption:
         "Computed by the atlas simulator from the ResNet-50 v1.5 layer graph (batch 1, INT8, 1 byte per value; MB = 10⁶ bytes). Weights do not depend on the input; every activation grows with the pixel count. " +
         "The working set assumes layer-by-layer execution with residual adds fused into the preceding convolution. Flex Logix's figures use other definitions, explained on the megapixel finding page.",
-      sources: hasFlex,
+      // Computed from the layer graph: Flex Logix's articles give definitions the caption names, not data.
+      sources: [],
     }),
   );
   when(() =>
@@ -67,7 +65,7 @@ const simulatorFigures: FigureSource = (atlas) => {
       caption:
         "Computed by the atlas simulator from the YOLOv3 layer graph (Darknet-53 and three detection heads; batch 1, INT8). Inputs that are not multiples of 32 are letterboxed up (1920×1080 runs at 1920×1088). " +
         "The working set keeps route tensors alive until their last use.",
-      sources: hasFlex,
+      sources: [],
     }),
   );
   when(() =>
@@ -85,7 +83,7 @@ const simulatorFigures: FigureSource = (atlas) => {
       caption:
         "Weights plus the peak working set times the batch size, from the atlas simulator (INT8). Horizontal lines: on-chip SRAM totals from the accelerator files, most of them derived (L2 + register files + shared memory for GPUs; see each accelerator page). " +
         "A line above an accelerator's SRAM means that batch cannot run without DRAM traffic for activations or weights.",
-      sources: hasFlex,
+      sources: [],
     }),
   );
   const studyOf = new Map(atlas.rows.filter((r) => r.kind === "measured").map((r) => [r.series, r.study]));
@@ -97,19 +95,18 @@ const simulatorFigures: FigureSource = (atlas) => {
       id: "fig-simulator-validation",
       title: "Predicted vs measured throughput, each GPU predicted by a fit that never saw it",
       caption:
-        `Each point is one published batch size. GPU points are predicted by the kernel model fitted on ${atlas.validation?.dataset ?? "the calibration dataset"} without any table of their own accelerator (leave-one-accelerator-out); other accelerators' points by their roofline fit, on points it was not made on. ` +
+        `Each point is one measured batch size, from the published tables and the atlas's own runs named below. GPU points are predicted by the kernel model fitted on ${atlas.validation?.dataset ?? "the calibration dataset"} without any table of their own accelerator (leave-one-accelerator-out); other accelerators' points by their roofline fit, on points it was not made on. ` +
         "The diagonal is a perfect prediction; points below it ran faster than predicted, points above it slower. Studies the calibration dataset declares out of the model's scope are left out.",
       sources: validated,
     }),
   );
   when(() =>
-    batchAt90Figure(atlas.validation, {
+    batchAt90Figure(atlas.validation, studyOf, {
       id: "fig-simulator-batch90",
       title: "Batch size reaching 90 % of peak throughput: predicted vs measured",
       caption:
-        "One point per published GPU series with at least four batch sizes: the smallest batch whose throughput reaches 90 % of the series' best, measured and as predicted at the same batch sizes by the fit without the series' accelerator. " +
+        "One point per measured GPU series (published tables and the atlas's own runs, sources below) with at least four batch sizes: the smallest batch whose throughput reaches 90 % of the series' best, measured and as predicted at the same batch sizes by the fit without the series' accelerator. " +
         "Both axes double per step; the diagonal is a perfect prediction, and points that coincide are spread slightly to the right.",
-      sources: validated,
     }),
   );
   when(() =>

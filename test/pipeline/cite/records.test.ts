@@ -212,6 +212,8 @@ describe("BibTeX", () => {
       expect(e.fields.url).toBe(r.url === undefined ? undefined : verbatimUrl(r.url));
       expect(e.fields.url ?? "").not.toContain("\\");
       expect(e.fields.date).toBe(r.date ?? undefined);
+      // Classic BibTeX styles read only the year.
+      expect(e.fields.year).toBe(r.date?.slice(0, 4));
       expect(e.fields.version).toBe(r.version);
       expect(e.fields.doi).toBe(r.doi);
       expect(e.fields.eprint).toBe(r.eprint);

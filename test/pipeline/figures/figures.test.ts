@@ -585,7 +585,15 @@ describe("batch-at-90 % figure", () => {
   });
   const report = (s: unknown[]) =>
     ({ series: s, points: [], summary: {}, byStudy: [] }) as unknown as ValidationReport;
-  const o = { id: "fig-test-b90", title: "T", caption: "C", sources: [] };
+  const o = { id: "fig-test-b90", title: "T", caption: "C" };
+  // Series a–c are drawn; e (a roofline accelerator) and f (out of scope) are not.
+  const studyOf = new Map([
+    ["a-fp16", "study-1"],
+    ["b-fp16", "study-2"],
+    ["c-fp32", "study-1"],
+    ["e-ipu", "study-3"],
+    ["f-out", "study-4"],
+  ]);
 
   it("plots one point per GPU series with both answers, spreading coincident points sideways", async () => {
     const spec = batchAt90Figure(
@@ -597,8 +605,11 @@ describe("batch-at-90 % figure", () => {
         series("e-ipu", "popart", 4, 4, { engine: "roofline" }),
         series("f-out", "mxnet", 2, 2, { in_scope: false }),
       ]),
+      studyOf,
       o,
     );
+    // It credits the studies of the series it draws, and no other.
+    expect(spec.sources).toEqual(["study-1", "study-2"]);
     expect(spec.rows.map((r) => [r.series, r.measured, r.predicted])).toEqual([
       ["a-fp16", 16, 16],
       ["b-fp16", 16, 16],
@@ -608,8 +619,10 @@ describe("batch-at-90 % figure", () => {
   });
 
   it("refuses to draw without GPU series that have both answers", () => {
-    expect(() => batchAt90Figure(report([series("d", "tensorrt", null, 4)]), o)).toThrow(MissingDataError);
-    expect(() => batchAt90Figure(null, o)).toThrow(MissingDataError);
+    expect(() => batchAt90Figure(report([series("d", "tensorrt", null, 4)]), studyOf, o)).toThrow(
+      MissingDataError,
+    );
+    expect(() => batchAt90Figure(null, studyOf, o)).toThrow(MissingDataError);
   });
 });
 

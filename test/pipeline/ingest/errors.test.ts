@@ -258,6 +258,17 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ['unknown unit "msec"', "expected: a unit of latency_ms: ", 'hint:     did you mean "ms"?'],
   ],
   [
+    // A suffix is only stripped: "5.50 ms" under unit s would be 5,500 ms, with no other sign of it.
+    "a suffix that names another unit than the column's",
+    (d) => edit(d, META, (t) => t.replace('unit: ms, suffix: "ms"', 'unit: s, suffix: "ms"')),
+    [
+      "data/studies/study-a/study.yaml:24:",
+      'column "Latency" of latency.csv: the suffix names a unit other than the column\'s unit, so every value would be read in "s"',
+      'expected: suffix "s" (the column\'s unit), or unit: "ms" if the cells are in "ms"',
+      'found:    unit: "s", suffix: "ms"',
+    ],
+  ],
+  [
     "a table file name with a space",
     (d) => edit(d, META, (t) => t.replace("file: latency.csv", 'file: "latency copy.csv"')),
     ["no spaces or slashes"],

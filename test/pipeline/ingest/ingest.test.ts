@@ -124,3 +124,20 @@ describe("a run published again in a table without batch sizes", () => {
     expect(audit.filter((f) => f.rows.includes("data/studies/study-a/other.csv:2"))).toEqual([]);
   });
 });
+
+describe("microseconds", () => {
+  it("reads a column in µs, written with the micro sign or the Greek mu, as thousandths of a ms", async () => {
+    const { copyFixture, edit } = await import("../../helpers/fixtures.ts");
+    for (const mu of ["\u00b5", "\u03bc"]) {
+      const dir = copyFixture();
+      edit(dir, "studies/study-a/study.yaml", (t) =>
+        t.replace('unit: ms, suffix: "ms"', `unit: ${mu}s, suffix: "${mu}s"`),
+      );
+      edit(dir, "studies/study-a/latency.csv", (t) =>
+        t.replace(/(\d+\.\d+) ms/g, (_, ms: string) => `${Math.round(Number(ms) * 1000)} ${mu}s`),
+      );
+      const rows = runPipeline(dir).rows.filter((r) => r.series === "study-a-fp32");
+      expect(rows.slice(0, 2).map((r) => r.latency_ms)).toEqual([5, 5.5]);
+    }
+  });
+});
