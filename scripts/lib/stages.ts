@@ -16,6 +16,7 @@ import { siteAtlas, siteAtlasJsonChunks, type SiteAtlas } from "../../src/pipeli
 import { publishFigure } from "../../src/pipeline/figures/render.ts";
 import type { PublishedFigure } from "../../src/pipeline/figures/spec.ts";
 import type { ReportMeta } from "../../src/pipeline/cite/record.ts";
+import type { AuditFinding } from "../../src/pipeline/normalize/audit.ts";
 import { treeSourceHash } from "./source-tree.ts";
 
 /** dois.json, checked: DOIs minted by Zenodo after each release. */
@@ -119,5 +120,22 @@ export function writeIngested({ atlas, figures, version, releases }: Ingested, o
     `ingest: ${atlas.studies.length} studies, ${atlas.accelerators.length} accelerators, ${measured} measured rows, ` +
       `${atlas.rows.length - measured} other rows, ${atlas.audit.length} audit findings, ${figures.length} figures\n`,
   );
+  process.stdout.write(auditWarningsLine(atlas.audit));
   return site;
+}
+
+/**
+ * Which studies the audit warns about, and how often: a contributor sees at once whether the study
+ * they added has published numbers that disagree (the study page's audit says which).
+ */
+export function auditWarningsLine(audit: AuditFinding[]): string {
+  const warnings = new Map<string, number>();
+  for (const f of audit)
+    if (f.severity === "warning") warnings.set(f.study, (warnings.get(f.study) ?? 0) + 1);
+  if (warnings.size === 0) return "";
+  const each = [...warnings]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([study, n]) => `${study} ${n}`)
+    .join(", ");
+  return `audit warnings (published numbers that disagree; listed on each study page): ${each}\n`;
 }

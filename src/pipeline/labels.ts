@@ -5,6 +5,11 @@
  */
 import type { Precision } from "./schema.ts";
 
+/**
+ * The registry of model ids: a study's table (or MLPerf import) may name only these, so a typo
+ * ("resnet-50") is an error rather than a new model with figure ids of its own (figure ids are
+ * permanent once released). A new model is added here, with the name readers see.
+ */
 const MODEL_NAMES: Record<string, string> = {
   "resnet50_v1.5": "ResNet-50 v1.5",
   resnet50: "ResNet-50 (version not stated)",
@@ -14,6 +19,7 @@ const MODEL_NAMES: Record<string, string> = {
   retinanet_resnext50_32x4d_fpn: "RetinaNet (ResNeXt-50 32x4d FPN)",
 };
 export const modelName = (id: string): string => MODEL_NAMES[id] ?? id;
+export const MODEL_IDS: readonly string[] = Object.keys(MODEL_NAMES);
 
 const MODEL_SLUGS: Record<string, string> = {
   "resnet50_v1.5": "resnet50",

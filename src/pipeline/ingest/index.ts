@@ -1,7 +1,7 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
 import { didYouMean } from "./suggest.ts";
 import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
-import { modelSlug } from "../labels.ts";
+import { MODEL_IDS, modelName, modelSlug } from "../labels.ts";
 import { ID_PATTERN, SPEC_KEYS, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
@@ -101,6 +101,23 @@ function measuredSpecProblems(
   return problems;
 }
 
+/** A model id not in the registry (labels.ts), at its place in study.yaml. */
+function unknownModel(
+  place: { file: string; line: number; column: number },
+  model: string,
+  where: string,
+): SourceProblem {
+  return {
+    ...place,
+    message: `unknown model id in ${where}`,
+    expected: `one of the atlas's model ids: ${MODEL_IDS.map((id) => `${id} (${modelName(id)})`).join(", ")}`,
+    found: JSON.stringify(model),
+    hint:
+      didYouMean(model, [...MODEL_IDS]) ??
+      "a model the atlas does not know yet is added to MODEL_NAMES in src/pipeline/labels.ts, with the name readers see",
+  };
+}
+
 /** Ids one file uses must exist in another; series must be unique and consistent across studies. */
 function crossCheck(
   root: { dir: string; display: string },
@@ -121,6 +138,9 @@ function crossCheck(
   // Positions are looked up only for a problem: finding one parses the study file again.
   const figureNames = new Map<string, { pair: string; study: ParsedStudy; table: number }>();
   for (const s of studies) {
+    const imported = s.study.mlperf?.model;
+    if (imported !== undefined && !MODEL_IDS.includes(imported))
+      problems.push(unknownModel(at(s, ["mlperf", "model"]), imported, "the MLPerf import"));
     s.study.tables.forEach((t, i) => {
       const name = `${t.accelerator}-${modelSlug(t.model)}`;
       const pair = `${t.accelerator}\u0000${t.model}`;
@@ -136,6 +156,8 @@ function crossCheck(
           hint: "use the model id the other table uses if it is the same model, or one that differs by more than punctuation",
         });
       }
+      if (!MODEL_IDS.includes(t.model))
+        problems.push(unknownModel(at(s, ["tables", i, "model"]), t.model, `table ${t.file}`));
       if (!accIds.has(t.accelerator)) {
         problems.push({
           ...at(s, ["tables", i, "accelerator"]),

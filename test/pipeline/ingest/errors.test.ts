@@ -258,6 +258,17 @@ const cases: [string, (dir: string) => void, string[]][] = [
     ['unknown unit "msec"', "expected: a unit of latency_ms: ", 'hint:     did you mean "ms"?'],
   ],
   [
+    // A typo would otherwise be a new model with figure ids of its own, permanent once released.
+    "a model id not in the registry",
+    (d) => edit(d, META, (t) => t.replace("model: resnet50_v1.5", "model: resnet-50")),
+    [
+      "data/studies/study-a/study.yaml:16:12: unknown model id in table latency.csv",
+      "expected: one of the atlas's model ids: resnet50_v1.5 (ResNet-50 v1.5), resnet50 (ResNet-50 (version not stated))",
+      'found:    "resnet-50"',
+      'hint:     did you mean "resnet50"?',
+    ],
+  ],
+  [
     // A suffix is only stripped: "5.50 ms" under unit s would be 5,500 ms, with no other sign of it.
     "a suffix that names another unit than the column's",
     (d) => edit(d, META, (t) => t.replace('unit: ms, suffix: "ms"', 'unit: s, suffix: "ms"')),

@@ -141,3 +141,14 @@ describe("microseconds", () => {
     }
   });
 });
+
+describe("the ingest summary", () => {
+  it("names the studies the audit warns about, with their counts, and says nothing when there are none", async () => {
+    const { auditWarningsLine } = await import("../../../scripts/lib/stages.ts");
+    const audit = runPipeline(MINIMAL).audit;
+    expect(auditWarningsLine(audit)).toBe(
+      "audit warnings (published numbers that disagree; listed on each study page): study-a 1\n",
+    );
+    expect(auditWarningsLine(audit.filter((f) => f.severity !== "warning"))).toBe("");
+  });
+});
