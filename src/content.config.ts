@@ -54,7 +54,10 @@ export const collections = {
   report: defineCollection({
     loader: atlasLoader((a) => [
       { id: "ledger", data: { entries: a.ledger } },
-      { id: "version", data: { version: a.version, releases: a.releases } },
+      {
+        id: "version",
+        data: { version: a.version, releases: a.releases, releasedFigures: a.releasedFigures },
+      },
       { id: "memory", data: { rows: a.memory } },
       { id: "summary", data: { rows: a.summary } },
       { id: "simulator-specs", data: { entries: a.simulatorSpecs } },

@@ -18,6 +18,7 @@ import type { PublishedFigure } from "../../src/pipeline/figures/spec.ts";
 import type { ReportMeta } from "../../src/pipeline/cite/record.ts";
 import type { AuditFinding } from "../../src/pipeline/normalize/audit.ts";
 import { treeSourceHash } from "./source-tree.ts";
+import { releasedFigureIds } from "./publish.ts";
 
 /** dois.json, checked: DOIs minted by Zenodo after each release. */
 export function readDois(root: string): Dois {
@@ -56,6 +57,8 @@ interface Ingested {
   figures: PublishedFigure[];
   version: ReportVersion;
   releases: Release[];
+  /** Each release's figure ids, where the build copies the release snapshots (not under ATLAS_NO_ARCHIVE). */
+  releasedFigures: Record<string, string[]>;
 }
 
 /**
@@ -96,7 +99,10 @@ export function ingest(
       onFigure(figure, { atlas, version });
       return figure;
     });
-    return { atlas, figures, version, releases };
+    const releasedFigures = process.env.ATLAS_NO_ARCHIVE
+      ? {}
+      : Object.fromEntries(releasedFigureIds(root, releases));
+    return { atlas, figures, version, releases, releasedFigures };
   } catch (e) {
     if (e instanceof SourceError) {
       process.stderr.write(
@@ -109,11 +115,14 @@ export function ingest(
 }
 
 /** Writes what the site and its downloads read: `<out>/data/measurements.{csv,json}` and, last, `<out>/atlas.json`. */
-export function writeIngested({ atlas, figures, version, releases }: Ingested, out: string): SiteAtlas {
+export function writeIngested(
+  { atlas, figures, version, releases, releasedFigures }: Ingested,
+  out: string,
+): SiteAtlas {
   // Written in pieces: the dataset grows with the simulator's sweep, past what one string can hold.
   writeFileAtomic(join(out, "data", "measurements.csv"), measurementsCsvChunks(atlas.rows));
   writeFileAtomic(join(out, "data", "measurements.json"), measurementsJsonChunks(atlas.rows));
-  const site = siteAtlas(atlas, figures, version, releases);
+  const site = siteAtlas(atlas, figures, version, releases, releasedFigures);
   writeFileAtomic(join(out, "atlas.json"), siteAtlasJsonChunks(site));
   const measured = atlas.rows.filter((r) => r.kind === "measured").length;
   process.stdout.write(

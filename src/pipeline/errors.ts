@@ -37,9 +37,16 @@ export class SourceError extends Error {
   }
 }
 
+/** `file:line:column`, `file:line` for a whole line, `file` for a whole file (as compilers print them). */
+function location(p: SourceLocation): string {
+  const path = printablePath(p.file);
+  if (p.line === 0) return path;
+  return p.column === 0 ? `${path}:${p.line}` : `${path}:${p.line}:${p.column}`;
+}
+
 function formatProblem(p: SourceProblem): string {
   const lines = [
-    `${printablePath(p.file)}:${p.line}:${p.column}: ${printable(p.message)}`,
+    `${location(p)}: ${printable(p.message)}`,
     `  expected: ${printable(p.expected)}`,
     `  found:    ${printable(p.found)}`,
   ];

@@ -200,7 +200,7 @@ export async function simulatorSpecsOf(): Promise<SimulatorSpecs[]> {
 }
 
 /** The atlas as pages see it (no simulated rows: those are drawn in the figures and published in data/). */
-export type PageAtlas = Omit<SiteAtlas, "version" | "releases">;
+export type PageAtlas = Omit<SiteAtlas, "version" | "releases" | "releasedFigures">;
 
 /** The whole atlas, reassembled once per build. */
 export function getAtlas(): Promise<PageAtlas> {
@@ -248,6 +248,10 @@ export function mlperfByAccelerator(): Promise<Map<string, MlperfResult[]>> {
 }
 
 /** This build's version and the release history (from releases.json, never from the clock). */
-export async function versionInfo(): Promise<{ version: ReportVersion; releases: Release[] }> {
-  return reportEntry<{ version: ReportVersion; releases: Release[] }>("version");
+export async function versionInfo(): Promise<{
+  version: ReportVersion;
+  releases: Release[];
+  releasedFigures: Record<string, string[]>;
+}> {
+  return reportEntry("version");
 }

@@ -6,7 +6,8 @@ import { citation, type Citation } from "../pipeline/cite/citation.ts";
 import { editionLabel, figureRecord, originalRecord, pinnedUrl } from "../pipeline/cite/record.ts";
 import { stampedFigureSvg } from "../pipeline/cite/stamp.ts";
 import { once, studiesById, versionInfo } from "./data.ts";
-import { downloadUrl } from "./urls.ts";
+import { downloadUrl, url } from "./urls.ts";
+import { compareSemver, type Release, type ReportVersion } from "../pipeline/cite/version.ts";
 
 interface FigureContext {
   sources: Study[];
@@ -20,6 +21,8 @@ interface FigureContext {
   dataHash: string;
   /** Where the downloads are: the immutable /v/<version>/ copies on a release build, the live files otherwise. */
   downloads: Record<"svg" | "png" | "csv" | "json" | "bib" | "atlasBib", string>;
+  /** On a build that is not a release: the figure's copy in the newest release that has it. */
+  released: { version: string; date: string; url: string } | null;
 }
 
 /** Made once per figure: its page and its downloads ask for it. */
@@ -37,7 +40,7 @@ function studyMetadata(): Promise<Map<string, Study>> {
 
 async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> {
   const studies = await studyMetadata();
-  const { version } = await versionInfo();
+  const { version, releases, releasedFigures } = await versionInfo();
   const sources = spec.sources.map((id) => studies.get(id)).filter((s): s is Study => s !== undefined);
   const blocked = sources.filter((s) => s.license.redistribution === "not-allowed");
   const url = pinnedUrl(report, version, `/figures/${spec.id}/`);
@@ -50,6 +53,7 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
       ? `${blocked.map((s) => `${s.title} (${s.license.note})`).join("; ")} does not allow redistribution of its data`
       : null,
     citation: citation(figureRecord(report, version, spec), sources.map(originalRecord)),
+    released: releasedCopy(version, releases, releasedFigures, spec.id),
     url,
     // A development build says so, as its citation does ("0.2.0+dev"): it is not release 0.2.0.
     version: editionLabel(version),
@@ -69,4 +73,24 @@ async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> 
 export async function figureDownloadSvg(spec: PublishedFigure): Promise<string> {
   const { version } = await versionInfo();
   return stampedFigureSvg(report, version, spec, await studyMetadata());
+}
+
+/**
+ * On a build that is not a release, the figure as the newest release holding it published it: what a
+ * citer should link to, since this page follows the data. Null on a release build or when no release
+ * has the figure.
+ */
+function releasedCopy(
+  version: ReportVersion,
+  releases: Release[],
+  releasedFigures: Record<string, string[]>,
+  id: string,
+): { version: string; date: string; url: string } | null {
+  if (version.release) return null;
+  const newest = [...releases]
+    .filter((r) => releasedFigures[r.version]?.includes(id))
+    .sort((a, b) => compareSemver(b.version, a.version))[0];
+  return newest
+    ? { version: newest.version, date: newest.date, url: url(`/v/${newest.version}/figures/${id}/`) }
+    : null;
 }

@@ -491,7 +491,7 @@ const MESSAGES: BadInput[] = [
   {
     name: "study folder name with a Cyrillic у (homoglyph)",
     apply: (d) => renameSync(join(d, "studies/study-a"), join(d, "studies/stud\u0443-a")),
-    expect: "data/studies/stud\\u0443-a:0:0: study folder name is not a safe id",
+    expect: "data/studies/stud\\u0443-a: study folder name is not a safe id",
     also: ['found:    "stud\\u0443-a": U+0443 at character 5 is not ASCII'],
   },
   {
@@ -499,7 +499,7 @@ const MESSAGES: BadInput[] = [
     apply: (d) => {
       renameSync(join(d, ACC), join(d, "accelerators/\u0430cc-a.yaml"));
     },
-    expect: "data/accelerators/\\u0430cc-a.yaml:0:0: accelerator file name is not a safe id",
+    expect: "data/accelerators/\\u0430cc-a.yaml: accelerator file name is not a safe id",
     also: ["U+0430 at character 1 is not ASCII"],
   },
   {

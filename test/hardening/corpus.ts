@@ -30,8 +30,9 @@ export const CSV = "studies/study-a/latency.csv";
 export const META = "studies/study-a/study.yaml";
 export const ACC = "accelerators/acc-a.yaml";
 export const HEADER = "Batch Size,Latency,Throughput,Run time (s)";
+/** Where a problem is, as messages print it: a whole file (line 0) is named without a line and column. */
 export const at = (rel: string, line: number, column: number, message: string) =>
-  `data/${rel}:${line}:${column}: ${message}`;
+  `data/${rel}${line === 0 ? "" : column === 0 ? `:${line}` : `:${line}:${column}`}: ${message}`;
 
 /** Replaces line `n` (1-based) of a file. */
 export function setLine(dir: string, rel: string, n: number, text: string): void {
@@ -476,7 +477,7 @@ export const METADATA_CASES: BadInput[] = [
   {
     name: "study folder name with a terminal escape",
     apply: (d) => renameSync(join(d, "studies/study-a"), join(d, "studies/study-a\u001b[2J")),
-    expect: "data/studies/study-a\\u001b[2J:0:0: study folder name is not a safe id",
+    expect: "data/studies/study-a\\u001b[2J: study folder name is not a safe id",
   },
   {
     name: "study folder that is a symbolic link outside data/",

@@ -96,7 +96,7 @@ describe("every number published is finite (defect 2)", () => {
     } catch (e) {
       expect(e).toBeInstanceOf(SourceError);
       expect((e as Error).message).toContain(
-        "data/accelerators/acc-a.yaml:0:0: simulated throughput_img_s of series study-a-fp32 at batch 1 is not a finite number",
+        "data/accelerators/acc-a.yaml: simulated throughput_img_s of series study-a-fp32 at batch 1 is not a finite number",
       );
     }
   });

@@ -253,6 +253,28 @@ describe("figure downloads", () => {
   });
 });
 
+describe("citing what does not change", () => {
+  it("sends a reader of a development build's figure page to the figure's copy in the newest release that has it", () => {
+    const newest = [...releases].sort((a, b) => b.date.localeCompare(a.date))[0]!;
+    const manifest = JSON.parse(
+      readFileSync(join(ROOT, "archive", "v", newest.version, "figures.json"), "utf8"),
+    ) as { figures: { id: string }[] };
+    const released = new Set(manifest.figures.map((f) => f.id));
+    const current = (
+      JSON.parse(readFileSync(join(site, "figures.json"), "utf8")) as { figures: { id: string }[] }
+    ).figures.map((f) => f.id);
+    expect(current.filter((id) => released.has(id)).length).toBeGreaterThan(0);
+    for (const id of current) {
+      const page = readFileSync(join(site, "figures", id, "index.html"), "utf8");
+      const link = `<a href="/v/${newest.version}/figures/${id}/">its copy in release ${newest.version}</a>`;
+      if (released.has(id)) {
+        expect(page, id).toContain(link);
+        expect(existsSync(join(site, "v", newest.version, "figures", id, "index.html")), id).toBe(true);
+      } else expect(page, id).not.toContain("its copy in release");
+    }
+  });
+});
+
 describe("stable figure ids", () => {
   it("keeps every figure id of every release, or a page saying what replaced it", () => {
     const current = new Set(

@@ -15,6 +15,8 @@ export type SiteAtlas = Omit<Atlas, "figures" | "validation"> & {
   validation: Omit<ValidationReport, "points"> | null;
   version: ReportVersion;
   releases: Release[];
+  /** Each release's figure ids (its snapshot's figures.json): a figure page links its released copy. */
+  releasedFigures: Record<string, string[]>;
 };
 
 /** `figures` are the atlas's figures, published (publishFigure: rendered once, by the caller). */
@@ -23,6 +25,7 @@ export function siteAtlas(
   figures: PublishedFigure[],
   version: ReportVersion,
   releases: Release[],
+  releasedFigures: Record<string, string[]> = {},
 ): SiteAtlas {
   return {
     ...atlas,
@@ -31,6 +34,7 @@ export function siteAtlas(
     figures,
     version,
     releases,
+    releasedFigures,
   };
 }
 

@@ -287,7 +287,7 @@ const cases: [string, (dir: string) => void, string[]][] = [
   [
     "CSV not described in study.yaml",
     (d) => writeFileSync(join(d, "studies/study-a/extra.csv"), "a,b\n1,2\n"),
-    ["data/studies/study-a/extra.csv:0:0: CSV file is not described in study.yaml"],
+    ["data/studies/study-a/extra.csv: CSV file is not described in study.yaml"],
   ],
 ];
 
