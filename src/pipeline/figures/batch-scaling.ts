@@ -138,6 +138,10 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   const peak = Math.max(...measured.map((r) => r[m.field] as number));
   const inputs = [...new Set(measured.map((r) => `${r.input_width}×${r.input_height}`))].join(", ");
   const allSeries = [...new Set(measured.map((r) => r.series))];
+  // A figure "on" one accelerator whose every series ran on several (a C2 card is two IPUs) says so.
+  const devices = [...new Set(measured.map((r) => r.devices))];
+  const devicesText =
+    devices.length === 1 && devices[0]! > 1 ? ` (${devices[0]} devices together in every series)` : "";
   const assumed = allSeries.filter((s) => o.assumedInput?.has(s)).length;
   const assumedText =
     assumed === 0
@@ -174,7 +178,7 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
     id,
     title: `${modelName(o.model)} ${m.word} vs batch size on ${accName}`,
     caption:
-      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs}${assumedText} on ${accName}, one line per published series${faceted ? ", in panels by framework and setup so that no panel holds more than six lines" : ""}. ` +
+      `${capitalize(m.word)} of ${modelName(o.model)} at ${inputs}${assumedText} on ${accName}${devicesText}, one line per published series${faceted ? ", in panels by framework and setup so that no panel holds more than six lines" : ""}. ` +
       `Sources: ${studies.map((s) => o.studyTitles[s] ?? s).join("; ")}. ` +
       `Series differ in precision, framework and execution mode, so compare shapes within a series rather than absolute values across studies.` +
       (twins.length

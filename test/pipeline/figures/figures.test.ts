@@ -138,6 +138,25 @@ describe("batch scaling figure", () => {
   it("names the unit of every axis", () => {
     for (const frame of [WIDE, NARROW]) for (const l of axisLabels(spec, frame)) expect(l).toMatch(/\(.+\)/);
   });
+  it("says in its caption when a source does not state the input size, and when every series ran on several devices", () => {
+    expect(spec.caption).toContain("at 224×224 on Acc A, one line");
+    const o = {
+      accelerator: { id: "acc-a", name: "Acc A" },
+      model: "resnet50_v1.5",
+      metric: "throughput" as const,
+      studyTitles: {},
+    };
+    expect(batchScalingFigure(rows, { ...o, assumedInput: new Set(["s-fp32"]) })!.caption).toContain(
+      "at 224×224 (assumed for 1 of 2 series, whose source does not state it) on Acc A",
+    );
+    expect(batchScalingFigure(rows, { ...o, assumedInput: new Set(["s-fp32", "s-amp"]) })!.caption).toContain(
+      "at 224×224 (assumed: no source states it) on Acc A",
+    );
+    const card = [...fp32, ...amp].map((r) => ({ ...r, devices: 2 }));
+    expect(batchScalingFigure(card, o)!.caption).toContain(
+      "on Acc A (2 devices together in every series), one line",
+    );
+  });
   it("returns null when the accelerator has no measurements of the model", () => {
     expect(
       batchScalingFigure(rows, {
