@@ -146,6 +146,22 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
       });
     else claimIds.set(c.id, i);
   }
+  // A listed table that is missing is named beside the files nobody listed (a renamed CSV is both).
+  const present = (listDataFolder(root, folder) ?? []).filter(
+    (n) => dataEntryKind(root, `${folder}/${n}`) === "file",
+  );
+  for (const [i, t] of study.tables.entries())
+    if (dataEntryKind(root, `${folder}/${t.file}`) === "missing")
+      problems.add({
+        ...at(["tables", i, "file"]),
+        message: "table file listed in study.yaml does not exist",
+        expected: `${display}/${t.file}`,
+        found: "no such file",
+        hint: didYouMean(
+          t.file,
+          present.filter((n) => !files.has(n)),
+        ),
+      });
   problems.throwIfAny();
 
   const tables: ParsedTable[] = [];

@@ -74,8 +74,14 @@ export function parseYaml<T>(
   if (result.success) return result.data;
   const problems = new ProblemList();
   const root = doc.contents as YamlNode | null;
+  // One problem per value: a value that fails a type or length check often fails the refinements after it.
+  const reported = new Set<string>();
   for (const issue of result.error.issues) {
     const path = issue.path.join(".");
+    if (issue.code !== "unrecognized_keys") {
+      if (reported.has(path)) continue;
+      reported.add(path);
+    }
     const where = options.what ? `${options.what}${path ? ` ${path}` : ""}` : path || "document";
     if (issue.code === "unrecognized_keys") {
       const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
@@ -149,7 +155,41 @@ function messageOf(issue: z.ZodIssue): string {
   if (issue.code === "invalid_type")
     return `${TYPE_WORDS[issue.received] ?? issue.received} where ${TYPE_WORDS[issue.expected] ?? issue.expected} belongs`;
   if (issue.code === "invalid_enum_value") return "not one of the allowed values";
+  if (issue.code === "too_small" && issue.type === "string")
+    return Number(issue.minimum) <= 1 ? "empty" : "too short";
+  if (issue.code === "too_big" && issue.type === "string") return "too long";
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    if (issue.type === "array") return issue.code === "too_small" ? "too few items" : "too many items";
+    return "value out of range";
+  }
+  if (issue.code === "invalid_string") return "not a valid value";
   return issue.message;
+}
+
+/** What a length or size limit asks for, in words ("text, not empty", "a number greater than 0"). */
+function limitOf(issue: z.ZodTooSmallIssue | z.ZodTooBigIssue): string {
+  const small = issue.code === "too_small";
+  const n = Number(small ? (issue as z.ZodTooSmallIssue).minimum : (issue as z.ZodTooBigIssue).maximum);
+  const bound = small
+    ? issue.inclusive
+      ? "at least"
+      : "greater than"
+    : issue.inclusive
+      ? "at most"
+      : "less than";
+  switch (issue.type) {
+    case "string":
+      return small && n === 1 && issue.inclusive ? "text, not empty" : `text of ${bound} ${n} characters`;
+    case "array":
+      return small && n === 1 && issue.inclusive
+        ? "a list of at least one item"
+        : `a list of ${bound} ${n} items`;
+    case "number":
+    case "bigint":
+      return `a number ${bound} ${n}`;
+    default:
+      return issue.message ?? `a value ${bound} ${n}`;
+  }
 }
 
 function expectedOf(issue: z.ZodIssue): string {
@@ -165,6 +205,15 @@ function expectedOf(issue: z.ZodIssue): string {
     case "invalid_enum_value":
     case "invalid_union_discriminator":
       return `one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}`;
+    case "too_small":
+    case "too_big":
+      return limitOf(issue);
+    case "invalid_string":
+      return issue.validation === "url"
+        ? "a web address starting with https:// (or http://)"
+        : issue.validation === "regex" && issue.message === "Invalid"
+          ? "text of the documented form (docs/data-format.md)"
+          : issue.message;
     default:
       return issue.message;
   }

@@ -3,7 +3,7 @@
  * expected and what was found, and leave the data folder untouched.
  */
 import { describe, expect, it } from "vitest";
-import { copyFileSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { SourceError } from "../../../src/pipeline/errors.ts";
@@ -256,6 +256,27 @@ const cases: [string, (dir: string) => void, string[]][] = [
     "a unit the field does not know, with the units it does",
     (d) => edit(d, META, (t) => t.replace("unit: ms", "unit: msec")),
     ['unknown unit "msec"', "expected: a unit of latency_ms: ", 'hint:     did you mean "ms"?'],
+  ],
+  [
+    // One problem per value, in words (zod's own read "String must contain at least 1 character(s)").
+    "an empty framework and a web address without its scheme",
+    (d) =>
+      edit(d, META, (t) =>
+        t.replace('framework: "FixtureFlow 1.0"', 'framework: ""').replace(/^url: .*$/m, "url: example.org"),
+      ),
+    [
+      "tables.0.framework: empty\n  expected: text, not empty",
+      "url: not a valid value\n  expected: a web address starting with https:// (or http://)",
+    ],
+  ],
+  [
+    "a listed table renamed on disk: both the file nobody lists and the listed one that is gone",
+    (d) => renameSync(join(d, "studies/study-a/latency.csv"), join(d, "studies/study-a/latency-1.csv")),
+    [
+      "data/studies/study-a/latency-1.csv: CSV file is not described in study.yaml",
+      "data/studies/study-a/study.yaml:11:11: table file listed in study.yaml does not exist",
+      'hint:     did you mean "latency-1.csv"?',
+    ],
   ],
   [
     // A typo would otherwise be a new model with figure ids of its own, permanent once released.
