@@ -26,8 +26,10 @@ interface AtlasCitation {
   atlas: Cited;
   /** The release to cite: this build when it is a release, otherwise the newest release (or, before the first, this build). */
   release: Cited;
-  /** Every original study. */
+  /** Every original work, once (an MLPerf round's two studies cite one). */
   studies: Cited[];
+  /** The atlas's study pages that draw on each original, by its key. */
+  studiesOf: Map<string, string[]>;
   /** /cite/atlas.bib: all of the above. */
   bibFile: string;
   csl: CslItem[];
@@ -43,7 +45,12 @@ export function atlasCitation(): Promise<AtlasCitation> {
       : latest
         ? releaseRecord(report, latest)
         : editionRecord(report, version);
-    const originals = (await allStudies()).map((s) => originalRecord(s.study));
+    const studies = (await allStudies()).map((s) => s.study);
+    const originals = studies.map(originalRecord);
+    const studiesOf = new Map<string, string[]>();
+    studies.forEach((s, i) =>
+      studiesOf.set(originals[i]!.key, [...(studiesOf.get(originals[i]!.key) ?? []), s.id]),
+    );
     const all = citation(atlasRecord({ ...report, doi: version.conceptDoi }, releases), [
       release,
       ...originals,
@@ -52,6 +59,7 @@ export function atlasCitation(): Promise<AtlasCitation> {
       atlas: all.main,
       release: all.sources[0]!,
       studies: all.sources.slice(1),
+      studiesOf,
       bibFile: all.bibFile,
       csl: all.csl,
     };

@@ -34,13 +34,28 @@ function cited(record: CitationRecord): Cited {
 }
 
 export function citation(main: CitationRecord, sources: CitationRecord[] = []): Citation {
-  const all = [main, ...sources].map(cited);
+  const all = [main, ...distinctWorks(sources)].map(cited);
   return {
     main: all[0]!,
     sources: all.slice(1),
     bibFile: toBibFile(all.map((c) => c.record)),
     mainBibFile: toBibFile([main]),
-    sourcesBibFile: sources.length ? toBibFile(sources) : "",
+    sourcesBibFile: all.length > 1 ? toBibFile(all.slice(1).map((c) => c.record)) : "",
     csl: all.map((c) => c.csl),
   };
+}
+
+/**
+ * Each cited work once: studies may share their original (an MLPerf round's two benchmarks cite one
+ * results repository, under one key). One key with two different records is a bug, never merged.
+ */
+export function distinctWorks(records: CitationRecord[]): CitationRecord[] {
+  const byKey = new Map<string, CitationRecord>();
+  for (const r of records) {
+    const seen = byKey.get(r.key);
+    if (seen === undefined) byKey.set(r.key, r);
+    else if (JSON.stringify(seen) !== JSON.stringify(r))
+      throw new Error(`citation key ${r.key} names two different works`);
+  }
+  return [...byKey.values()];
 }

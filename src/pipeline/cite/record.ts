@@ -165,7 +165,10 @@ export function studyPageRecord(meta: ReportMeta, v: ReportVersion, study: Study
 
 /**
  * The original study, from its metadata (study.yaml `cite`). Without a `cite` block the study is a web
- * page (unpublished when it has no url) by its `authors`, each taken as an organisation.
+ * page (unpublished when it has no url) by its `authors`, each taken as an organisation. Its key is the
+ * study id, except for an imported MLPerf round: the work cited is the results repository, which the
+ * round's ResNet-50 and RetinaNet studies share, so they share one key ("mlcommons-inference_results_v3.0",
+ * which no study id can be: ids have no "_" or ".").
  */
 export function originalRecord(study: Study): CitationRecord {
   if (RESERVED_STUDY_ID.test(study.id))
@@ -175,7 +178,7 @@ export function originalRecord(study: Study): CitationRecord {
   const c = study.cite;
   const url = c?.url === null ? undefined : (c?.url ?? study.url);
   return clean({
-    key: study.id,
+    key: study.mlperf ? study.mlperf.repository.replace("/", "-") : study.id,
     type: c?.type ?? (study.url ? "webpage" : "unpublished"),
     title: c?.title ?? study.title,
     authors: c?.authors ?? study.authors.map((literal) => ({ literal })),

@@ -5,6 +5,7 @@
  * record whose fields hold every character BibTeX treats specially.
  */
 import { describe, expect, it } from "vitest";
+import { distinctWorks } from "../../../src/pipeline/cite/citation.ts";
 import { parse } from "@retorquere/bibtex-parser";
 import { Cite } from "@citation-js/core";
 import "@citation-js/plugin-bibtex";
@@ -131,7 +132,7 @@ describe("the original studies' records (from data/studies/*/study.yaml)", () =>
   it("cites an imported MLPerf round as MLCommons' dataset, under the repository's title, at the imported commit", () => {
     const study = byId.get("mlperf-inference-v3-0-resnet50")!;
     expect(originalRecord(study)).toEqual({
-      key: "mlperf-inference-v3-0-resnet50",
+      key: "mlcommons-inference_results_v3.0",
       type: "dataset",
       title: "MLPerf Inference v3.0 results",
       authors: [{ literal: "MLCommons" }],
@@ -142,6 +143,13 @@ describe("the original studies' records (from data/studies/*/study.yaml)", () =>
     expect(study.title).toBe("MLPerf Inference v3.0: ResNet-50, every submitted result");
     const bib = parse(toBibtex(originalRecord(study)));
     expect(bib.entries[0]).toMatchObject({ type: "dataset" });
+    // The round's RetinaNet study cites the same repository: one work, one key, one entry.
+    const retinanet = originalRecord(byId.get("mlperf-inference-v3-0-retinanet")!);
+    expect(retinanet).toEqual(originalRecord(study));
+    expect(distinctWorks([originalRecord(study), retinanet])).toHaveLength(1);
+    expect(() => distinctWorks([originalRecord(study), { ...retinanet, title: "Another" }])).toThrow(
+      /names two different works/,
+    );
   });
 
   it("refuses a study id that could collide with the atlas's own keys", () => {
