@@ -146,5 +146,5 @@ export function auditWarningsLine(audit: AuditFinding[]): string {
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([study, n]) => `${study} ${n}`)
     .join(", ");
-  return `audit warnings (published numbers that disagree; listed on each study page): ${each}\n`;
+  return `audit warnings (published numbers in doubt; listed on each study page): ${each}\n`;
 }

@@ -27,17 +27,18 @@ const text = (max = 2000) =>
     .string()
     .min(1)
     .max(max)
-    .refine((s) => s.trim() !== "", "text that is not blank");
+    .refine((s) => s === "" || s.trim() !== "", "text that is not blank");
 /** A count of images in one batch, as claims name it. */
 const batchSchema = z.number().int().positive().max(MAX_BATCH);
 /** An image side in pixels. */
 const pixelsSchema = z.number().int().positive().max(MAX_INPUT_PX);
 /** Links from data files end up in href attributes: only http(s), never javascript: or data:. */
+// The scheme is checked only on a parseable URL, so a bad value gets one problem, not two.
 const httpUrlSchema = z
   .string()
   .max(500)
   .url()
-  .refine((u) => /^https?:\/\//.test(u), "an http(s) URL");
+  .refine((u) => !URL.canParse(u) || /^https?:\/\//.test(u), "an http(s) URL");
 
 export const PRECISIONS = ["fp32", "tf32", "fp16", "mixed-fp16", "bf16", "int8", "unknown"] as const;
 export type Precision = (typeof PRECISIONS)[number];

@@ -40,7 +40,7 @@ function studyMetadata(): Promise<Map<string, Study>> {
 
 async function makeFigureContext(spec: PublishedFigure): Promise<FigureContext> {
   const studies = await studyMetadata();
-  const { version, releases, releasedFigures } = await versionInfo();
+  const { version, releases, releasedFigures = {} } = await versionInfo();
   const sources = spec.sources.map((id) => studies.get(id)).filter((s): s is Study => s !== undefined);
   const blocked = sources.filter((s) => s.license.redistribution === "not-allowed");
   const url = pinnedUrl(report, version, `/figures/${spec.id}/`);

@@ -71,7 +71,15 @@ export function batchAt90Figure(
     caption: o.caption,
     alt: `Scatter of the batch size reaching 90 % of peak throughput, predicted against measured, for ${data.length} GPU series: ${agree} predicted exactly, ${within2} within a factor of two.`,
     // The studies of the series drawn, and only those (the validation's roofline points are not here).
-    sources: [...new Set(series.map((s) => studyOf.get(s.series) ?? s.series))].sort(),
+    sources: [
+      ...new Set(
+        series.map((s) => {
+          const study = studyOf.get(s.series);
+          if (study === undefined) throw new Error(`${o.id}: series ${s.series} has no measured rows`);
+          return study;
+        }),
+      ),
+    ].sort(),
     columns: [
       { key: "series", label: "series" },
       { key: "stack", label: "stack" },

@@ -30,20 +30,42 @@ export function unitsOf(field: Field): readonly string[] {
   return FIELD_UNITS[field];
 }
 
-/** Every unit a column may be in, of any field: text a suffix must not name unless it is the column's own unit. */
-const ALL_UNITS = new Set<string>(
-  Object.values(FIELD_UNITS)
-    .flat()
-    .filter((u) => u !== "text"),
-);
+/** Words a cell's suffix may write a unit with, lower-cased, by the unit they mean ("msec" is ms). */
+const UNIT_WORDS: Record<string, string> = {
+  ms: "ms",
+  msec: "ms",
+  msecs: "ms",
+  millisecond: "ms",
+  milliseconds: "ms",
+  s: "s",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  us: "us",
+  "\u00b5s": "us",
+  "\u03bcs": "us",
+  usec: "us",
+  microseconds: "us",
+  ns: "ns",
+  nsec: "ns",
+  nanoseconds: "ns",
+  mb: "MB",
+  mib: "MiB",
+  gb: "GB",
+};
 
 /**
- * Whether a column's suffix contradicts its unit: a suffix is only text stripped from each cell, so
- * `unit: s` with `suffix: "ms"` would read "5.79 ms" as 5.79 s, 1000× too much.
+ * Whether a column's suffix names a unit of another scale than the column's: a suffix is only text
+ * stripped from each cell, so `unit: s` with `suffix: "ms"` (or "msec") would read "5.79 ms" as
+ * 5.79 s, 1000× too much. Spellings of the same scale (us and µs) agree.
  */
-export function suffixContradictsUnit(unit: string, suffix: string | undefined): boolean {
-  const s = suffix?.trim();
-  return s !== undefined && s !== "" && s !== unit && ALL_UNITS.has(s);
+export function suffixContradictsUnit(field: Field, unit: string, suffix: string | undefined): boolean {
+  const group = FIELD_FACTOR_GROUP[field];
+  const named = UNIT_WORDS[suffix?.trim().toLowerCase() ?? ""];
+  if (group === undefined || named === undefined) return false;
+  const factors = UNIT_FACTORS[group]!;
+  return named in factors && factors[named] !== factors[unit];
 }
 
 export function unitFactor(field: Field, unit: string): number {

@@ -380,7 +380,7 @@ function readRows(
         found: JSON.stringify(col.unit),
         hint: didYouMean(col.unit, unitsOf(col.field)),
       });
-    } else if (suffixContradictsUnit(col.unit, col.suffix)) {
+    } else if (suffixContradictsUnit(col.field, col.unit, col.suffix)) {
       problems.add({
         ...at(["columns", j, "suffix"]),
         message: `column ${JSON.stringify(col.name)} of ${meta.file}: the suffix names a unit other than the column's unit, so every value would be read in ${JSON.stringify(col.unit)}`,

@@ -74,14 +74,8 @@ export function parseYaml<T>(
   if (result.success) return result.data;
   const problems = new ProblemList();
   const root = doc.contents as YamlNode | null;
-  // One problem per value: a value that fails a type or length check often fails the refinements after it.
-  const reported = new Set<string>();
   for (const issue of result.error.issues) {
     const path = issue.path.join(".");
-    if (issue.code !== "unrecognized_keys") {
-      if (reported.has(path)) continue;
-      reported.add(path);
-    }
     const where = options.what ? `${options.what}${path ? ` ${path}` : ""}` : path || "document";
     if (issue.code === "unrecognized_keys") {
       const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);

@@ -96,14 +96,14 @@ function setupKey(p: MergedPoint): string {
 
 /**
  * A row without a batch (a summary table that quotes runs, e.g. with their prices) that gives, in every
- * quantity it shares with exactly one batched row of another series of the same setup, the same printed
- * numbers is that run published again: an info finding says so, and every warning on the run names the
- * repeated row too, so what doubts the run doubts both (the home page's peak left out one and kept the
- * other). Rows in one series are never compared: ingest has merged or refused those.
+ * quantity it shares with exactly one batched row of the same setup (in its series or another), the same
+ * printed numbers is that run published again: an info finding says so, and every warning on the run
+ * names the repeated row too, so what doubts the run doubts both (the home page's peak left out one and
+ * kept the other).
  */
 function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, findings: AuditFinding[]): void {
-  const batched = [...merged].flatMap(([series, points]) =>
-    points.filter((p) => p.values.batch_size !== undefined).map((p) => ({ series, p, setup: setupKey(p) })),
+  const batched = [...merged].flatMap(([, points]) =>
+    points.filter((p) => p.values.batch_size !== undefined).map((p) => ({ p, setup: setupKey(p) })),
   );
   for (const [series, points] of merged) {
     for (const p of points) {
@@ -112,7 +112,6 @@ function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, finding
         (Object.keys(p.values) as NumericField[]).filter((f) => q.values[f] !== undefined);
       const same = batched.filter(
         (o) =>
-          o.series !== series &&
           o.setup === setupKey(p) &&
           shared(o.p).length > 0 &&
           shared(o.p).every((f) => o.p.values[f]!.value === p.values[f]!.value),

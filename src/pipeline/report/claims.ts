@@ -90,7 +90,8 @@ export function evaluateClaims(
       };
       const outcome = evaluate(c.test, measured, simulated);
       const judged = judge(c, s, outcome, studyOf, measured, simulated);
-      return { ...base, ...judged, reason: judged.reason + doubtNote(outcome, inDoubt) };
+      const counted = countedResults(outcome.results, s, studyOf);
+      return { ...base, ...judged, reason: judged.reason + doubtNote(counted, inDoubt) };
     }),
   );
 }
@@ -99,8 +100,8 @@ export function evaluateClaims(
  * "; 1 of the rows it rests on (sridhar-p100-mixed-tfgraph at batch 2048) is one whose throughput an
  * audit warning puts in doubt", or "" when none is.
  */
-function doubtNote(o: Outcome, inDoubt: (r: CanonicalRow) => boolean): string {
-  const used = [...new Set(o.results.flatMap((r) => r.rows ?? []))];
+function doubtNote(results: Outcome["results"], inDoubt: (r: CanonicalRow) => boolean): string {
+  const used = [...new Set(results.flatMap((r) => r.rows ?? []))];
   const doubted = used.filter(inDoubt);
   if (doubted.length === 0) return "";
   const named = doubted
@@ -110,7 +111,9 @@ function doubtNote(o: Outcome, inDoubt: (r: CanonicalRow) => boolean): string {
     used.length === 1
       ? "the one row it rests on"
       : doubted.length === used.length
-        ? `all ${used.length} rows it rests on`
+        ? used.length === 2
+          ? "both rows it rests on"
+          : `all ${used.length} rows it rests on`
         : `${doubted.length} of the ${used.length} rows it rests on`;
   return `; ${which} (${named}) ${doubted.length === 1 ? "is one" : "are ones"} whose throughput an audit warning puts in doubt`;
 }
@@ -126,9 +129,7 @@ function judge(
   simulated: SimulatedQuantity,
 ): Judged {
   const data = [...new Set(o.results.flatMap((r) => r.data))];
-  const cited = new Set(claimant.references_studies ?? []);
-  const ownTable = (d: string) => studyOf.get(d) === claimant.id;
-  const citedTable = (d: string) => cited.has(studyOf.get(d) ?? "");
+  const { ownTable, citedTable } = claimantTables(claimant, studyOf);
   if (o.results.length === 0)
     return {
       test: o.test,
@@ -139,10 +140,7 @@ function judge(
       agree: null,
       data,
     };
-  // Evidence only from the claim's own study or the tables it cites: its prose against them, not an
-  // independent check. Where other sources test it too, only theirs count.
-  const independentOf = (results: Outcome["results"]) =>
-    results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
+  const independentOf = (results: Outcome["results"]) => independentResults(results, claimant, studyOf);
   const independent = independentOf(o.results);
   if (independent.length === 0) return sameSource(o, data, ownTable, citedTable);
   const k = independent.filter((r) => r.ok).length;
@@ -181,6 +179,38 @@ function judge(
     }
   }
   return { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
+}
+
+/** Whether a series is the claimant study's own, or one of a study it cites. */
+function claimantTables(claimant: Pick<Study, "id" | "references_studies">, studyOf: Map<string, string>) {
+  const cited = new Set(claimant.references_studies ?? []);
+  return {
+    ownTable: (d: string) => studyOf.get(d) === claimant.id,
+    citedTable: (d: string) => cited.has(studyOf.get(d) ?? ""),
+  };
+}
+
+/**
+ * Evidence only from the claim's own study or the tables it cites is its prose against them, not an
+ * independent check: where other sources test it too, only theirs count.
+ */
+function independentResults(
+  results: Outcome["results"],
+  claimant: Pick<Study, "id" | "references_studies">,
+  studyOf: Map<string, string>,
+): Outcome["results"] {
+  const { ownTable, citedTable } = claimantTables(claimant, studyOf);
+  return results.filter((r) => !r.data.every((d) => ownTable(d) || citedTable(d)));
+}
+
+/** The results a verdict counts: the independent ones, or, where there are none, the study's own. */
+function countedResults(
+  results: Outcome["results"],
+  claimant: Pick<Study, "id" | "references_studies">,
+  studyOf: Map<string, string>,
+): Outcome["results"] {
+  const independent = independentResults(results, claimant, studyOf);
+  return independent.length > 0 ? independent : results;
 }
 
 /** The verdict when every series that tests a claim is its own study's or one it cites. */
@@ -375,8 +405,21 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
   return {
     test,
     evidence: `${t.series}: ${t.field} = ${exact(v)} at batch ${row.batch_size}`,
-    results: [{ data: [t.series], ok: diff <= t.tolerance, rows: FROM_THROUGHPUT.has(t.field) ? [row] : [] }],
+    results: [
+      {
+        data: [t.series],
+        ok: diff <= t.tolerance,
+        rows: FROM_THROUGHPUT.has(t.field) ? restsOn(row, inSeries, field) : [],
+      },
+    ],
   };
+}
+
+/** The rows a value rests on: the row, and for a fraction of peak the series' best row as well. */
+function restsOn(row: CanonicalRow, series: CanonicalRow[], field: keyof CanonicalRow): CanonicalRow[] {
+  if (field !== "fraction_of_peak") return [row];
+  const best = series.reduce((b, x) => ((x.throughput_img_s ?? 0) > (b.throughput_img_s ?? 0) ? x : b), row);
+  return [...new Set([row, best])];
 }
 
 /** Fields that are, or are computed from, a row's throughput: what an audit warning on it puts in doubt. */

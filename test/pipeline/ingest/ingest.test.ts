@@ -70,12 +70,17 @@ describe("audit of published percentiles", () => {
 });
 
 describe("a run published again in a table without batch sizes", () => {
-  it("is linked to that run when its numbers match one run of the same setup, and shares its warnings", async () => {
-    const { copyFixture, edit } = await import("../../helpers/fixtures.ts");
-    const dir = copyFixture();
-    // Batch 2048 is larger than the 1,000-image run: a warning a batch-less copy cannot raise itself.
-    edit(dir, "studies/study-a/latency.csv", (t) => `${t}2048,2275.56 ms,900.0,1.11\n`);
-    const table = (file: string, series: string, execution: string) => `
+  it.each([
+    ["another series", "study-a-summary"],
+    ["its own series", "study-a-fp32"],
+  ])(
+    "is linked to that run when its numbers match one run of the same setup (in %s), and shares its warnings",
+    async (_, summarySeries) => {
+      const { copyFixture, edit } = await import("../../helpers/fixtures.ts");
+      const dir = copyFixture();
+      // Batch 2048 is larger than the 1,000-image run: a warning a batch-less copy cannot raise itself.
+      edit(dir, "studies/study-a/latency.csv", (t) => `${t}2048,2275.56 ms,900.0,1.11\n`);
+      const table = (file: string, series: string, execution: string) => `
   - file: ${file}
     title: "Summary"
     source: "Table 2"
@@ -90,39 +95,43 @@ describe("a run published again in a table without batch sizes", () => {
       - { name: "Configuration", field: label, unit: text }
       - { name: "Throughput", field: throughput_img_s, unit: img/s }
       - { name: "Run time (s)", field: run_time_s, unit: s }`;
-    edit(dir, "studies/study-a/study.yaml", (t) =>
-      t.replace(
-        "claims:",
-        `${table("summary.csv", "study-a-summary", "eager")}${table("other.csv", "study-a-other", "graph")}\nclaims:`,
-      ),
-    );
-    // Line 2: batch 2048's run. Line 3: 800.0 img/s is batch 8's and batch 16's, and no run time: two runs.
-    // other.csv repeats batch 2's numbers under another execution: not the same setup.
-    const { writeFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
-    writeFileSync(
-      join(dir, "studies/study-a/summary.csv"),
-      'Configuration,Throughput,Run time (s)\n"Largest (batch 2048)",900.0,1.11\nFastest,800.0,\n',
-    );
-    writeFileSync(
-      join(dir, "studies/study-a/other.csv"),
-      "Configuration,Throughput,Run time (s)\nGraph,363.6,2.75\n",
-    );
-    const audit = runPipeline(dir).audit;
-    const same = audit.filter((f) => f.check === "same-run");
-    expect(same.map((f) => f.rows)).toEqual([
-      ["data/studies/study-a/summary.csv:2", "data/studies/study-a/latency.csv:7"],
-    ]);
-    expect(same[0]!.message).toBe(
-      "Largest (batch 2048): the same run as data/studies/study-a/latency.csv:7 (batch 2048): throughput_img_s 900, run_time_s 1.11 agree; what the audit says of that run applies here too",
-    );
-    const larger = audit.find((f) => f.check === "batch-exceeds-images")!;
-    expect(larger.rows).toEqual(["data/studies/study-a/latency.csv:7", "data/studies/study-a/summary.csv:2"]);
-    expect(larger.message).toContain(
-      "(the same run is published again at data/studies/study-a/summary.csv:2)",
-    );
-    expect(audit.filter((f) => f.rows.includes("data/studies/study-a/other.csv:2"))).toEqual([]);
-  });
+      edit(dir, "studies/study-a/study.yaml", (t) =>
+        t.replace(
+          "claims:",
+          `${table("summary.csv", summarySeries, "eager")}${table("other.csv", "study-a-other", "graph")}\nclaims:`,
+        ),
+      );
+      // Line 2: batch 2048's run. Line 3: 800.0 img/s is batch 8's and batch 16's, and no run time: two runs.
+      // other.csv repeats batch 2's numbers under another execution: not the same setup.
+      const { writeFileSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      writeFileSync(
+        join(dir, "studies/study-a/summary.csv"),
+        'Configuration,Throughput,Run time (s)\n"Largest (batch 2048)",900.0,1.11\nFastest,800.0,\n',
+      );
+      writeFileSync(
+        join(dir, "studies/study-a/other.csv"),
+        "Configuration,Throughput,Run time (s)\nGraph,363.6,2.75\n",
+      );
+      const audit = runPipeline(dir).audit;
+      const same = audit.filter((f) => f.check === "same-run");
+      expect(same.map((f) => f.rows)).toEqual([
+        ["data/studies/study-a/summary.csv:2", "data/studies/study-a/latency.csv:7"],
+      ]);
+      expect(same[0]!.message).toBe(
+        "Largest (batch 2048): the same run as data/studies/study-a/latency.csv:7 (batch 2048): throughput_img_s 900, run_time_s 1.11 agree; what the audit says of that run applies here too",
+      );
+      const larger = audit.find((f) => f.check === "batch-exceeds-images")!;
+      expect(larger.rows).toEqual([
+        "data/studies/study-a/latency.csv:7",
+        "data/studies/study-a/summary.csv:2",
+      ]);
+      expect(larger.message).toContain(
+        "(the same run is published again at data/studies/study-a/summary.csv:2)",
+      );
+      expect(audit.filter((f) => f.rows.includes("data/studies/study-a/other.csv:2"))).toEqual([]);
+    },
+  );
 });
 
 describe("microseconds", () => {
@@ -147,7 +156,7 @@ describe("the ingest summary", () => {
     const { auditWarningsLine } = await import("../../../scripts/lib/stages.ts");
     const audit = runPipeline(MINIMAL).audit;
     expect(auditWarningsLine(audit)).toBe(
-      "audit warnings (published numbers that disagree; listed on each study page): study-a 1\n",
+      "audit warnings (published numbers in doubt; listed on each study page): study-a 1\n",
     );
     expect(auditWarningsLine(audit.filter((f) => f.severity !== "warning"))).toBe("");
   });

@@ -290,7 +290,7 @@ describe("the report's own cases", () => {
     expect(e).toMatchObject({
       verdict: "supported",
       reason:
-        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted; 2 of the 36 rows it rests on (sridhar-v100-fp32-eager at batch 4, sridhar-v100-fp32-eager at batch 16) are ones whose throughput an audit warning puts in doubt",
+        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted; 2 of the 12 rows it rests on (sridhar-v100-fp32-eager at batch 4, sridhar-v100-fp32-eager at batch 16) are ones whose throughput an audit warning puts in doubt",
       agree: { k: 6, n: 6 },
     });
     // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).
