@@ -161,3 +161,21 @@ describe("the ingest summary", () => {
     expect(auditWarningsLine(audit.filter((f) => f.severity !== "warning"))).toBe("");
   });
 });
+
+describe("a suffix against its column's unit", () => {
+  it("contradicts it when it names another scale, in any spelling, and agrees when the scale is the same", async () => {
+    const { suffixContradictsUnit: contradicts } = await import("../../../src/pipeline/ingest/cells.ts");
+    for (const suffix of ["ms", "msec", "MS", "milliseconds"])
+      expect(contradicts("latency_ms", "s", suffix), suffix).toBe(true);
+    expect(contradicts("run_time_s", "s", "msec")).toBe(true);
+    expect(contradicts("memory_used_mb", "GB", "MB")).toBe(true);
+    for (const [field, unit, suffix] of [
+      ["latency_ms", "us", "\u00b5s"],
+      ["latency_ms", "\u03bcs", "us"],
+      ["latency_ms", "ms", "ms"],
+      ["throughput_img_s", "samples/s", "img/s"],
+      ["latency_ms", "ms", ""],
+    ] as const)
+      expect(contradicts(field, unit, suffix), `${unit} ${suffix}`).toBe(false);
+  });
+});
