@@ -48,9 +48,10 @@ export function atlasCitation(): Promise<AtlasCitation> {
     const studies = (await allStudies()).map((s) => s.study);
     const originals = studies.map(originalRecord);
     const studiesOf = new Map<string, string[]>();
-    studies.forEach((s, i) =>
-      studiesOf.set(originals[i]!.key, [...(studiesOf.get(originals[i]!.key) ?? []), s.id]),
-    );
+    for (const [i, s] of studies.entries()) {
+      const key = originals[i]!.key;
+      studiesOf.set(key, [...(studiesOf.get(key) ?? []), s.id]);
+    }
     const all = citation(atlasRecord({ ...report, doi: version.conceptDoi }, releases), [
       release,
       ...originals,

@@ -134,6 +134,17 @@ describe("accelerator identity", () => {
 });
 
 describe("values match the result files", () => {
+  it("v3.0 cTuning MacBook Pro (one Apple M1 Pro, published as 10 processors: its core count) Offline: 69.1834 img/s per processor", () => {
+    const r = result(
+      "v3.0",
+      "resnet50",
+      "macbook_pro_2_m1-reference-cpu-onnxruntime-v1.13.1-default_config",
+      "Offline",
+      "cTuning",
+    );
+    expect(r).toMatchObject({ accelerator: "apple-m1-pro", throughput: 69.1834, perNode: 1, nodes: 1 });
+    expect(perAccelerator(r)).toBe(69.1834);
+  });
   it("v3.0 DGX-H100 (1x H100-SXM-80GB) Offline: 91825.7 samples/s", () => {
     const r = result("v3.0", "resnet50", "DGX-H100_H100-SXM-80GBx1_TRT", "Offline");
     expect(r).toMatchObject({

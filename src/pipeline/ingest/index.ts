@@ -8,6 +8,7 @@ import { loadStudy, type ParsedStudy } from "./study.ts";
 import { dataEntryKind, linkProblem, listDataFolder, readDataFile } from "./text.ts";
 import { yamlPosition } from "./yaml.ts";
 import { loadAliasTable, type AliasTable } from "../mlperf/aliases.ts";
+import { applyMlperfCorrections } from "../mlperf/corrections.ts";
 
 interface DataSet {
   accelerators: Accelerator[];
@@ -70,6 +71,8 @@ export function loadData(dataDir: string, display = "data"): DataSet {
     if (s) studies.push(s);
   }
   const mlperfAliases = collect(() => loadAliasTable(root, new Set(accelerators.map((a) => a.id)))) ?? null;
+  if (problems.length === 0)
+    addProblems(problems, collect(() => applyMlperfCorrections(root, studies)) ?? []);
   if (problems.length === 0) addProblems(problems, crossCheck(root, accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies, mlperfAliases };

@@ -43,6 +43,16 @@ export interface MlperfRecord {
   /** Columns of the Value and Average power cells, to locate a derived value out of range. */
   valueColumn: number;
   powerColumn: number;
+  /** Counts read otherwise than published, from data/mlperf/corrections.yaml (mlperf/corrections.ts). */
+  corrected?: MlperfCorrectionApplied[];
+}
+
+export interface MlperfCorrectionApplied {
+  field: "host_processors_per_node" | "accelerators_per_node";
+  published: string;
+  readAs: string;
+  reason: string;
+  source: string;
 }
 
 export interface ParsedMlperf {

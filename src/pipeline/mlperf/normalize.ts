@@ -217,6 +217,12 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
         values,
       });
     const who = `${r.submitter} ${r.system} (${r.division}), ${r.scenario}`;
+    for (const c of r.corrected ?? [])
+      finding(
+        "mlperf-corrected",
+        `${who}: ${c.field} read as ${c.readAs}, published ${c.published} (data/mlperf/corrections.yaml): ${c.reason} Evidence: ${c.source}`,
+        { published: c.published, read_as: c.readAs },
+      );
     if (r.validity === "INVALID")
       finding(
         "mlperf-invalid",
@@ -281,7 +287,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
       utilization_pct: null,
       memory_used_mb: null,
       kind: "measured",
-      note: `${r.submitter}: ${r.systemName || r.system} (${r.system}), ${r.category || "no category"}; MLPerf ${meta.round} ${r.scenario} ${r.metric} = ${r.valueText} ${r.unit}; whole system; ${r.resultSource}:${r.resultLine}`,
+      note: `${r.submitter}: ${r.systemName || r.system} (${r.system}), ${r.category || "no category"}; MLPerf ${meta.round} ${r.scenario} ${r.metric} = ${r.valueText} ${r.unit}; whole system; ${r.resultSource}:${r.resultLine}${(r.corrected ?? []).map((c) => `; ${c.field} read as ${c.readAs}, published ${c.published} (see the audit)`).join("")}`,
       derived: derived.join("; "),
       source_file: parsed.file,
       source_line: String(r.line),

@@ -19,6 +19,7 @@ export type AuditCheck =
   | "repeated-measurement"
   | "same-run"
   | "mlperf-invalid"
+  | "mlperf-corrected"
   | "mlperf-unmapped"
   | "mlperf-accelerator-count"
   | "mlperf-multi-node"

@@ -149,6 +149,78 @@ describe("the alias table is checked", () => {
   });
 });
 
+describe("corrections of a system's device count (data/mlperf/corrections.yaml)", () => {
+  const corrections = (published: string, system = "cpu_only") => `corrections:
+  - round: v3.0
+    submitter: Gamma
+    system: ${system}
+    field: host_processors_per_node
+    published: "${published}"
+    read_as: "1"
+    reason: "made up for the test: one chip counted twice"
+    source: "mlcommons/inference_results_v3.0@${COMMIT}:open/Gamma/systems/cpu_only.json"
+`;
+  const withCorrections = (text: string) => {
+    const d = dataDir();
+    writeFileSync(join(d, "mlperf", "corrections.yaml"), text);
+    return d;
+  };
+
+  it("reads the count as corrected, keeps the published one in results.csv, and says so in the audit and the row", () => {
+    const d = withCorrections(corrections("2"));
+    const csv = readFileSync(join(d, "studies", "mlperf-inference-v3-0-resnet50", "results.csv"), "utf8");
+    const corrected = runPipeline(d, { simulate: false });
+    expect(readFileSync(join(d, "studies", "mlperf-inference-v3-0-resnet50", "results.csv"), "utf8")).toBe(
+      csv,
+    );
+    rmSync(d, { recursive: true, force: true });
+    const r = corrected.mlperf.find((x) => x.system === "cpu_only" && x.scenario === "Offline")!;
+    expect(r.perNode).toBe(1);
+    expect(perAccelerator(r)).toBe(r.throughput);
+    const audit = corrected.audit.filter((f) => f.check === "mlperf-corrected");
+    expect(audit.map((f) => f.message)).toEqual([
+      `Gamma cpu_only (open), Offline: host_processors_per_node read as 1, published 2 (data/mlperf/corrections.yaml): made up for the test: one chip counted twice Evidence: mlcommons/inference_results_v3.0@${COMMIT}:open/Gamma/systems/cpu_only.json`,
+    ]);
+    const row = corrected.rows.find(
+      (x) => x.study === "mlperf-inference-v3-0-resnet50" && x.accelerator === "cpu-a",
+    )!;
+    expect(row.devices).toBe(1);
+    expect(row.note).toContain("host_processors_per_node read as 1, published 2 (see the audit)");
+  });
+
+  const error = (text: string) => {
+    const d = withCorrections(text);
+    try {
+      runPipeline(d, { simulate: false });
+    } catch (e) {
+      if (e instanceof SourceError) return e.problems[0];
+      throw e;
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+    throw new Error("expected a SourceError");
+  };
+
+  it("refuses a correction whose published count is not the one results.csv gives, at its line", () => {
+    expect(error(corrections("3"))).toMatchObject({
+      file: "data/mlperf/corrections.yaml",
+      line: 6,
+      message: "the correction's published host_processors_per_node is not the one results.csv gives",
+      expected: '"2"',
+      found: '"3"',
+    });
+  });
+
+  it("refuses a correction that matches no imported result", () => {
+    expect(error(corrections("2", "cpu_onl"))).toMatchObject({
+      file: "data/mlperf/corrections.yaml",
+      line: 4,
+      message: "the correction names no imported result",
+      found: '"cpu_onl"',
+    });
+  });
+});
+
 describe("results.csv is read and checked like any data file", () => {
   const STUDY = join("studies", "mlperf-inference-v3-0-resnet50");
   const problems = (edit: (d: string) => void) => {
