@@ -119,19 +119,21 @@ describe("an imported round in the pipeline", () => {
   });
 });
 
+/** The first problem the pipeline reports on a data folder, which it removes afterwards. */
+function firstProblem(d: string) {
+  try {
+    runPipeline(d, { simulate: false });
+  } catch (e) {
+    if (e instanceof SourceError) return e.problems[0];
+    throw e;
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+  throw new Error("expected a SourceError");
+}
+
 describe("the alias table is checked", () => {
-  const error = (aliases: string) => {
-    const d = dataDir(aliases);
-    try {
-      runPipeline(d, { simulate: false });
-    } catch (e) {
-      if (e instanceof SourceError) return e.problems[0];
-      throw e;
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
-    throw new Error("expected a SourceError");
-  };
+  const error = (aliases: string) => firstProblem(dataDir(aliases));
 
   it("refuses an id without an accelerator file, with its line", () => {
     expect(error(ALIASES.replace("id: acc-a", "id: acc-z"))).toMatchObject({
@@ -188,18 +190,7 @@ describe("corrections of a system's device count (data/mlperf/corrections.yaml)"
     expect(row.note).toContain("host_processors_per_node read as 1, published 2 (see the audit)");
   });
 
-  const error = (text: string) => {
-    const d = withCorrections(text);
-    try {
-      runPipeline(d, { simulate: false });
-    } catch (e) {
-      if (e instanceof SourceError) return e.problems[0];
-      throw e;
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
-    throw new Error("expected a SourceError");
-  };
+  const error = (text: string) => firstProblem(withCorrections(text));
 
   it("refuses a correction whose published count is not the one results.csv gives, at its line", () => {
     expect(error(corrections("3"))).toMatchObject({
