@@ -461,7 +461,8 @@ export const acceleratorSchema = z
           SPEC_KEYS.map((k) => [
             k,
             specSchema
-              .refine((s) => withinBound(s.value, SPEC_BOUNDS[k]), {
+              // A value that is not positive is reported once, by specSchema.
+              .refine((s) => !(s.value > 0) || withinBound(s.value, SPEC_BOUNDS[k]), {
                 message: SPEC_BOUNDS[k].text,
                 path: ["value"],
               })

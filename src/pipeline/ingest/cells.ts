@@ -55,17 +55,27 @@ const UNIT_WORDS: Record<string, string> = {
   gb: "GB",
 };
 
+/** Every unit some column may be in (text excepted). */
+const ALL_UNITS = new Set<string>(
+  Object.values(FIELD_UNITS)
+    .flat()
+    .filter((u) => u !== "text"),
+);
+
 /**
- * Whether a column's suffix names a unit of another scale than the column's: a suffix is only text
- * stripped from each cell, so `unit: s` with `suffix: "ms"` (or "msec") would read "5.79 ms" as
- * 5.79 s, 1000× too much. Spellings of the same scale (us and µs) agree.
+ * Whether a column's suffix names a unit the column is not in: a suffix is only text stripped from
+ * each cell, so `unit: s` with `suffix: "ms"` (or "msec", or "us") would read "5.79 ms" as 5.79 s,
+ * 1000× too much. A unit of the field's own scale must be the column's (us and µs agree); a unit of
+ * another quantity ("MB" on a latency) is never right.
  */
 export function suffixContradictsUnit(field: Field, unit: string, suffix: string | undefined): boolean {
+  const text = suffix?.trim() ?? "";
+  const named = UNIT_WORDS[text.toLowerCase()] ?? (ALL_UNITS.has(text) ? text : undefined);
+  if (named === undefined) return false;
   const group = FIELD_FACTOR_GROUP[field];
-  const named = UNIT_WORDS[suffix?.trim().toLowerCase() ?? ""];
-  if (group === undefined || named === undefined) return false;
+  if (group === undefined) return !unitsOf(field).includes(named);
   const factors = UNIT_FACTORS[group]!;
-  return named in factors && factors[named] !== factors[unit];
+  return !(named in factors) || factors[named] !== factors[unit];
 }
 
 export function unitFactor(field: Field, unit: string): number {

@@ -72,7 +72,7 @@ export function loadData(dataDir: string, display = "data"): DataSet {
   }
   const mlperfAliases = collect(() => loadAliasTable(root, new Set(accelerators.map((a) => a.id)))) ?? null;
   if (problems.length === 0)
-    addProblems(problems, collect(() => applyMlperfCorrections(root, studies)) ?? []);
+    addProblems(problems, collect(() => applyMlperfCorrections(root, studies, mlperfAliases)) ?? []);
   if (problems.length === 0) addProblems(problems, crossCheck(root, accelerators, studies));
   if (problems.length) throw new SourceError(problems);
   return { accelerators, studies, mlperfAliases };
@@ -140,6 +140,23 @@ function crossCheck(
   // that give the same name would make two figures with one id.
   // Positions are looked up only for a problem: finding one parses the study file again.
   const figureNames = new Map<string, { pair: string; study: ParsedStudy; table: number }>();
+  // An MLPerf round is one work to cite (its results repository at one commit): the round's studies of
+  // each benchmark must come from the same commit, or the atlas would cite two works under one key.
+  const roundSource = new Map<string, { study: ParsedStudy; commit: string }>();
+  for (const s of studies) {
+    const m = s.study.mlperf;
+    if (!m) continue;
+    const first = roundSource.get(m.repository);
+    if (!first) roundSource.set(m.repository, { study: s, commit: m.commit });
+    else if (first.commit !== m.commit)
+      problems.push({
+        ...at(s, ["mlperf", "commit"]),
+        message: `imported from another commit of ${m.repository} than ${first.study.study.id}`,
+        expected: first.commit,
+        found: m.commit,
+        hint: "import every benchmark of a round from one checkout (npm run import:mlperf)",
+      });
+  }
   for (const s of studies) {
     const imported = s.study.mlperf?.model;
     if (imported !== undefined && !MODEL_IDS.includes(imported))

@@ -11,6 +11,7 @@ import type { ParsedStudy } from "../ingest/study.ts";
 import { dataEntryKind, linkProblem, readDataFile, type DataRoot } from "../ingest/text.ts";
 import { parseYaml, yamlPosition } from "../ingest/yaml.ts";
 import type { MlperfRecord } from "./ingest.ts";
+import { matchAccelerator, type AliasTable } from "./aliases.ts";
 
 export const CORRECTIONS_FILE = "mlperf/corrections.yaml";
 
@@ -48,7 +49,11 @@ const correctionsSchema = z
  * round, submitter and system, in place; returns the problems (a correction that matches no result, or
  * whose published count is not the one in results.csv), located in the file.
  */
-export function applyMlperfCorrections(root: DataRoot, studies: ParsedStudy[]): SourceProblem[] {
+export function applyMlperfCorrections(
+  root: DataRoot,
+  studies: ParsedStudy[],
+  aliases: AliasTable | null,
+): SourceProblem[] {
   const file = `${root.display}/${CORRECTIONS_FILE}`;
   const kind = dataEntryKind(root, CORRECTIONS_FILE);
   if (kind === "missing") return [];
@@ -56,8 +61,21 @@ export function applyMlperfCorrections(root: DataRoot, studies: ParsedStudy[]): 
   const text = readDataFile(root, CORRECTIONS_FILE);
   const { corrections } = parseYaml(file, text, correctionsSchema);
   const problems: SourceProblem[] = [];
+  const seen = new Map<string, number>();
   corrections.forEach((c, i) => {
     const at = (key: string) => ({ file, ...yamlPosition(text, ["corrections", i, key]) });
+    const key = `${c.round}\u0000${c.submitter}\u0000${c.system}\u0000${c.field}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({
+        ...at("system"),
+        message: "a second correction of one count",
+        expected: "one correction per round, submitter, system and field",
+        found: `this one and the one at line ${yamlPosition(text, ["corrections", first, "system"]).line}`,
+      });
+      return;
+    }
+    seen.set(key, i);
     const records = studies
       .filter((s) => s.study.mlperf?.round === c.round)
       .flatMap((s) => s.mlperf?.records ?? [])
@@ -71,19 +89,35 @@ export function applyMlperfCorrections(root: DataRoot, studies: ParsedStudy[]): 
       });
       return;
     }
-    const key = RECORD_FIELD[c.field];
-    const other = records.find((r) => r[key] !== c.published);
+    // The count the build divides by: processors for a system without accelerators, else accelerators.
+    const field = (r: MlperfRecord) =>
+      aliases && matchAccelerator(aliases, r).kind === "cpu"
+        ? "host_processors_per_node"
+        : "accelerators_per_node";
+    const wrongField = records.find((r) => field(r) !== c.field);
+    if (wrongField) {
+      problems.push({
+        ...at("field"),
+        message: "the correction changes a count the build does not divide this system's results by",
+        expected: field(wrongField),
+        found: c.field,
+      });
+      return;
+    }
+    const column = RECORD_FIELD[c.field];
+    // One correction per count (above), so each compares with the value results.csv gives.
+    const other = records.find((r) => r[column] !== c.published);
     if (other) {
       problems.push({
         ...at("published"),
         message: `the correction's published ${c.field} is not the one results.csv gives`,
-        expected: JSON.stringify(other[key]),
+        expected: JSON.stringify(other[column]),
         found: JSON.stringify(c.published),
       });
       return;
     }
     for (const r of records) {
-      r[key] = c.read_as;
+      r[column] = c.read_as;
       r.corrected = [
         ...(r.corrected ?? []),
         { field: c.field, published: c.published, readAs: c.read_as, reason: c.reason, source: c.source },

@@ -35,6 +35,8 @@ export interface MlperfResult {
   unmappedReason: string | null;
   /** Accelerators (or, for a CPU system, processors) per node, and nodes; null when not a whole number. */
   perNode: number | null;
+  /** The per-node count as published, where data/mlperf/corrections.yaml reads it otherwise; else absent. */
+  perNodePublished?: string;
   nodes: number | null;
   scenario: Scenario;
   metric: string;
@@ -187,6 +189,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
       deviceKind: match.kind,
       unmappedReason: match.kind === "unmapped" ? match.reason : null,
       perNode,
+      ...(r.corrected?.length ? { perNodePublished: r.corrected[0]!.published } : {}),
       nodes,
       scenario: r.scenario,
       metric: r.metric,
@@ -220,7 +223,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
     for (const c of r.corrected ?? [])
       finding(
         "mlperf-corrected",
-        `${who}: ${c.field} read as ${c.readAs}, published ${c.published} (data/mlperf/corrections.yaml): ${c.reason} Evidence: ${c.source}`,
+        `${who}: ${c.field} read as ${c.readAs}, published ${c.published} (data/mlperf/corrections.yaml): ${c.reason.replace(/[.\s]*$/, "")}. Evidence: ${c.source}`,
         { published: c.published, read_as: c.readAs },
       );
     if (r.validity === "INVALID")

@@ -168,6 +168,15 @@ describe("a suffix against its column's unit", () => {
     for (const suffix of ["ms", "msec", "MS", "milliseconds"])
       expect(contradicts("latency_ms", "s", suffix), suffix).toBe(true);
     expect(contradicts("run_time_s", "s", "msec")).toBe(true);
+    // A unit of another scale or quantity than the field's own.
+    for (const [field, unit, suffix] of [
+      ["run_time_s", "s", "us"],
+      ["run_time_s", "s", "\u00b5s"],
+      ["throughput_img_s", "img/s", "ms"],
+      ["latency_ms", "ms", "MB"],
+      ["latency_ms", "ms", "img/s"],
+    ] as const)
+      expect(contradicts(field, unit, suffix), `${field} ${suffix}`).toBe(true);
     expect(contradicts("memory_used_mb", "GB", "MB")).toBe(true);
     for (const [field, unit, suffix] of [
       ["latency_ms", "us", "\u00b5s"],

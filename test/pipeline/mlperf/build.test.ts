@@ -181,7 +181,7 @@ describe("corrections of a system's device count (data/mlperf/corrections.yaml)"
     expect(perAccelerator(r)).toBe(r.throughput);
     const audit = corrected.audit.filter((f) => f.check === "mlperf-corrected");
     expect(audit.map((f) => f.message)).toEqual([
-      `Gamma cpu_only (open), Offline: host_processors_per_node read as 1, published 2 (data/mlperf/corrections.yaml): made up for the test: one chip counted twice Evidence: mlcommons/inference_results_v3.0@${COMMIT}:open/Gamma/systems/cpu_only.json`,
+      `Gamma cpu_only (open), Offline: host_processors_per_node read as 1, published 2 (data/mlperf/corrections.yaml): made up for the test: one chip counted twice. Evidence: mlcommons/inference_results_v3.0@${COMMIT}:open/Gamma/systems/cpu_only.json`,
     ]);
     const row = corrected.rows.find(
       (x) => x.study === "mlperf-inference-v3-0-resnet50" && x.accelerator === "cpu-a",
@@ -202,6 +202,24 @@ describe("corrections of a system's device count (data/mlperf/corrections.yaml)"
     });
   });
 
+  it("refuses a correction of a count the build does not divide by, and a second correction of one count", () => {
+    const onAccelerators = corrections("1")
+      .replace("submitter: Gamma", "submitter: Acme")
+      .replace("system: cpu_only", "system: T4x1_TRT");
+    expect(error(onAccelerators)).toMatchObject({
+      line: 5,
+      message: "the correction changes a count the build does not divide this system's results by",
+      expected: "accelerators_per_node",
+      found: "host_processors_per_node",
+    });
+    const twice = `${corrections("2")}${corrections("2").replace("corrections:\n", "")}`;
+    expect(error(twice)).toMatchObject({
+      line: 12,
+      message: "a second correction of one count",
+      found: "this one and the one at line 4",
+    });
+  });
+
   it("refuses a correction that matches no imported result", () => {
     expect(error(corrections("2", "cpu_onl"))).toMatchObject({
       file: "data/mlperf/corrections.yaml",
@@ -209,6 +227,41 @@ describe("corrections of a system's device count (data/mlperf/corrections.yaml)"
       message: "the correction names no imported result",
       found: '"cpu_onl"',
     });
+  });
+});
+
+describe("one round, one work", () => {
+  it("refuses a round whose studies come from two commits of its results repository, at the second's commit", () => {
+    const d = dataDir();
+    const other = "f".repeat(40);
+    const from = join(d, "studies", "mlperf-inference-v3-0-resnet50");
+    const to = join(d, "studies", "mlperf-inference-v3-0-resnet50-again");
+    mkdirSync(to);
+    for (const f of ["results.csv", "study.yaml"])
+      writeFileSync(
+        join(to, f),
+        readFileSync(join(from, f), "utf8")
+          .replaceAll(COMMIT, other)
+          .replace("id: mlperf-inference-v3-0-resnet50", "id: mlperf-inference-v3-0-resnet50-again"),
+      );
+    let problems: SourceError["problems"] = [];
+    try {
+      runPipeline(d, { simulate: false });
+    } catch (e) {
+      if (!(e instanceof SourceError)) throw e;
+      problems = e.problems;
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        file: "data/studies/mlperf-inference-v3-0-resnet50-again/study.yaml",
+        message:
+          "imported from another commit of mlcommons/inference_results_v3.0 than mlperf-inference-v3-0-resnet50",
+        expected: COMMIT,
+        found: other,
+      }),
+    );
   });
 });
 
