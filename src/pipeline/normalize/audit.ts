@@ -100,7 +100,7 @@ function setupKey(p: MergedPoint): string {
  * quantity it shares with exactly one batched row of the same setup (in its series or another), the same
  * printed numbers is that run published again: an info finding says so, and every warning on the run
  * names the repeated row too, so what doubts the run doubts both (the home page's peak left out one and
- * kept the other).
+ * kept the other), and the run is counted once.
  */
 function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, findings: AuditFinding[]): void {
   const batched = [...merged].flatMap(([, points]) =>
@@ -131,9 +131,13 @@ function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, finding
         rows: [here, there],
         values: { batch_size: run.values.batch_size!.value },
       });
-      const checksHere = new Set(findings.filter((f) => f.rows.includes(here)).map((f) => f.check));
-      for (const f of findings) {
-        if (f.severity !== "warning" || !f.rows.includes(there) || checksHere.has(f.check)) continue;
+      // One run, one warning per check: the run's warning names the copy, and a warning the copy raised
+      // itself on the same check (the same numbers, so the same finding) is dropped.
+      for (const f of findings.filter((x) => x.severity === "warning" && x.rows.includes(there))) {
+        const own = findings.findIndex(
+          (x) => x.check === f.check && x.rows.length === 1 && x.rows[0] === here,
+        );
+        if (own >= 0) findings.splice(own, 1);
         f.rows.push(here);
         f.message += ` (the same run is published again at ${here})`;
       }

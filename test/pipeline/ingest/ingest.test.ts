@@ -79,7 +79,8 @@ describe("a run published again in a table without batch sizes", () => {
       const { copyFixture, edit } = await import("../../helpers/fixtures.ts");
       const dir = copyFixture();
       // Batch 2048 is larger than the 1,000-image run: a warning a batch-less copy cannot raise itself.
-      edit(dir, "studies/study-a/latency.csv", (t) => `${t}2048,2275.56 ms,900.0,1.11\n`);
+      // Its run time (11.10 s × 900 img/s: 9,990 images, not 1,000) is a warning the copy raises too.
+      edit(dir, "studies/study-a/latency.csv", (t) => `${t}2048,2275.56 ms,900.0,11.10\n`);
       const table = (file: string, series: string, execution: string) => `
   - file: ${file}
     title: "Summary"
@@ -107,7 +108,7 @@ describe("a run published again in a table without batch sizes", () => {
       const { join } = await import("node:path");
       writeFileSync(
         join(dir, "studies/study-a/summary.csv"),
-        'Configuration,Throughput,Run time (s)\n"Largest (batch 2048)",900.0,1.11\nFastest,800.0,\n',
+        'Configuration,Throughput,Run time (s)\n"Largest (batch 2048)",900.0,11.10\nFastest,800.0,\n',
       );
       writeFileSync(
         join(dir, "studies/study-a/other.csv"),
@@ -119,7 +120,7 @@ describe("a run published again in a table without batch sizes", () => {
         ["data/studies/study-a/summary.csv:2", "data/studies/study-a/latency.csv:7"],
       ]);
       expect(same[0]!.message).toBe(
-        "Largest (batch 2048): the same run as data/studies/study-a/latency.csv:7 (batch 2048): throughput_img_s 900, run_time_s 1.11 agree; what the audit says of that run applies here too",
+        "Largest (batch 2048): the same run as data/studies/study-a/latency.csv:7 (batch 2048): throughput_img_s 900, run_time_s 11.1 agree; what the audit says of that run applies here too",
       );
       const larger = audit.find((f) => f.check === "batch-exceeds-images")!;
       expect(larger.rows).toEqual([
@@ -129,6 +130,13 @@ describe("a run published again in a table without batch sizes", () => {
       expect(larger.message).toContain(
         "(the same run is published again at data/studies/study-a/summary.csv:2)",
       );
+      // The run is counted once: the copy's own run-time warning is the run's, which names both rows.
+      const runTime = audit.filter(
+        (f) => f.check === "run-time-vs-images" && f.rows.includes("data/studies/study-a/summary.csv:2"),
+      );
+      expect(runTime.map((f) => f.rows)).toEqual([
+        ["data/studies/study-a/latency.csv:7", "data/studies/study-a/summary.csv:2"],
+      ]);
       expect(audit.filter((f) => f.rows.includes("data/studies/study-a/other.csv:2"))).toEqual([]);
     },
   );
