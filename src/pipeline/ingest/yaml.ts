@@ -22,7 +22,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { ProblemList, SourceError, quoteFound, type SourceProblem } from "../errors.ts";
-import { didYouMean, knownKeysAt } from "./suggest.ts";
+import { closest, didYouMean, knownKeysAt } from "./suggest.ts";
 
 /** Metadata files are small; a larger one is almost certainly a mistake (or hostile). */
 const MAX_METADATA_BYTES = 1_000_000;
@@ -74,6 +74,20 @@ export function parseYaml<T>(
   if (result.success) return result.data;
   const problems = new ProblemList();
   const root = doc.contents as YamlNode | null;
+  const missing = (issue: z.ZodIssue) => issue.code === "invalid_type" && issue.received === "undefined";
+  // A misspelt required field ("titel") is one problem: the unknown field, whose hint names the
+  // missing one; the "required field is missing" it causes is not reported beside it.
+  const misspelt = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
+    for (const key of issue.keys) {
+      const meant = closest(key, known);
+      const at = [...issue.path, meant ?? ""].join(".");
+      if (meant !== null && result.error.issues.some((i) => missing(i) && i.path.join(".") === at))
+        misspelt.add(at);
+    }
+  }
   for (const issue of result.error.issues) {
     const path = issue.path.join(".");
     const where = options.what ? `${options.what}${path ? ` ${path}` : ""}` : path || "document";
@@ -81,17 +95,24 @@ export function parseYaml<T>(
       const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
       for (const key of issue.keys) {
         const node = keyNodeAt(root, issue.path, key);
+        const meant = closest(key, known);
+        const required = meant !== null && misspelt.has([...issue.path, meant].join("."));
         problems.add({
           file,
           ...pos(node?.range?.[0] ?? nodeAt(root, issue.path)?.node.range?.[0] ?? 0),
           message: `${issue.path.length || options.what ? `${where}: ` : ""}unknown field ${quoteFound(key)}`,
           expected: known.length ? `one of the fields ${known.join(", ")}` : "no other fields",
           found: quoteFound(key),
-          ...hint(didYouMean(key, known)),
+          ...hint(
+            required
+              ? `did you mean ${JSON.stringify(meant)}? It is required and missing`
+              : didYouMean(key, known),
+          ),
         });
       }
       continue;
     }
+    if (missing(issue) && misspelt.has(path)) continue;
     const found = nodeAt(root, issue.path);
     const offset = found?.node.range?.[0] ?? 0;
     const value = valueAt(data, issue.path);

@@ -319,6 +319,19 @@ describe("bad input stops ingest with a located, explained error", () => {
   });
 });
 
+describe("one mistake, one problem", () => {
+  it("reports a misspelt required field as the unknown field only, whose hint names the missing one", () => {
+    const message = failWith((d) => edit(d, META, (t) => t.replace(/^title: /m, "titel: ")));
+    expect(message).toContain('study.yaml:2:1: unknown field "titel"');
+    expect(message).toContain('hint:     did you mean "title"? It is required and missing');
+    expect(message).not.toContain("required field is missing");
+    // A field that is missing without a near spelling is still reported as missing.
+    expect(failWith((d) => edit(d, META, (t) => t.replace(/^title: .*\n/m, "")))).toContain(
+      "title: required field is missing",
+    );
+  });
+});
+
 describe("what a contributor's system adds to a data folder is not an error", () => {
   it("skips .DS_Store, ._ and Thumbs.db files and blank lines after the last row, and reads the same rows", () => {
     const dir = copyFixture();
