@@ -17,7 +17,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
 import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
 import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
-import { brokenDerivations, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
+import { brokenDerivations, rowRefs, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -178,14 +178,14 @@ export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
   );
 }
 
-/** The checks of the audit warnings that name each source row (`file:line`): what the row tables flag. */
-export function warningsByRow(): Promise<Map<string, AuditFinding["check"][]>> {
+/** The checks of the audit warnings that name a row's source rows: what the row tables flag. */
+export function auditWarningsOf(): Promise<(r: CanonicalRow) => AuditFinding["check"][]> {
   return once("audit warnings by row", async () => {
-    const out = new Map<string, AuditFinding["check"][]>();
+    const byRef = new Map<string, AuditFinding["check"][]>();
     for (const f of (await allStudies()).flatMap((s) => s.audit))
       if (f.severity === "warning")
-        for (const ref of f.rows) out.set(ref, [...new Set([...(out.get(ref) ?? []), f.check])]);
-    return out;
+        for (const ref of f.rows) byRef.set(ref, [...new Set([...(byRef.get(ref) ?? []), f.check])]);
+    return (r: CanonicalRow) => [...new Set(rowRefs(r).flatMap((ref) => byRef.get(ref) ?? []))];
   });
 }
 

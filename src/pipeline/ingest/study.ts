@@ -146,22 +146,23 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
       });
     else claimIds.set(c.id, i);
   }
-  // A listed table that is missing is named beside the files nobody listed (a renamed CSV is both).
-  const present = (listDataFolder(root, folder) ?? []).filter(
-    (n) => dataEntryKind(root, `${folder}/${n}`) === "file",
-  );
-  for (const [i, t] of study.tables.entries())
-    if (dataEntryKind(root, `${folder}/${t.file}`) === "missing")
-      problems.add({
-        ...at(["tables", i, "file"]),
-        message: "table file listed in study.yaml does not exist",
-        expected: `${display}/${t.file}`,
-        found: "no such file",
-        hint: didYouMean(
-          t.file,
-          present.filter((n) => !files.has(n)),
-        ),
-      });
+  // A listed table that is not a file is named beside the files nobody listed (a renamed CSV is both);
+  // the folder is listed again only then. A link is refused where the table is read.
+  let unlisted: string[] | undefined;
+  for (const [i, t] of study.tables.entries()) {
+    const kind = dataEntryKind(root, `${folder}/${t.file}`);
+    if (kind === "file" || kind === "link") continue;
+    unlisted ??= (listDataFolder(root, folder) ?? []).filter(
+      (n) => !files.has(n) && dataEntryKind(root, `${folder}/${n}`) === "file",
+    );
+    problems.add({
+      ...at(["tables", i, "file"]),
+      message: "table file listed in study.yaml does not exist",
+      expected: `${display}/${t.file}`,
+      found: "no such file",
+      hint: didYouMean(t.file, unlisted),
+    });
+  }
   problems.throwIfAny();
 
   const tables: ParsedTable[] = [];
@@ -172,16 +173,6 @@ export function loadStudy(root: DataRoot, folderName: string): ParsedStudy {
       const rel = `${folder}/${meta.file}`;
       const kind = dataEntryKind(root, rel);
       if (kind === "link") throw linkProblem(file, "file");
-      if (kind !== "file") {
-        throw new SourceError([
-          {
-            ...at(["tables", i, "file"]),
-            message: "table file listed in study.yaml does not exist",
-            expected: `${file}`,
-            found: "no such file",
-          },
-        ]);
-      }
       const csv = parseCsv(file, readDataFile(root, rel));
       tables.push({ meta, file, csv, rows: readRows(file, meta, csv, (path) => at(["tables", i, ...path])) });
     } catch (e) {

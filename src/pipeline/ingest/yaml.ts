@@ -77,25 +77,28 @@ export function parseYaml<T>(
   const missing = (issue: z.ZodIssue) => issue.code === "invalid_type" && issue.received === "undefined";
   // A misspelt required field ("titel") is one problem: the unknown field, whose hint names the
   // missing one; the "required field is missing" it causes is not reported beside it.
+  const missingPaths = new Set(result.error.issues.filter(missing).map((i) => i.path.join(".")));
+  // Per unknown-keys issue: the fields known there, and the one each unknown key most likely means.
+  const unknown = new Map<z.ZodIssue, { known: string[]; meant: (string | null)[] }>();
   const misspelt = new Set<string>();
   for (const issue of result.error.issues) {
     if (issue.code !== "unrecognized_keys") continue;
     const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
-    for (const key of issue.keys) {
-      const meant = closest(key, known);
-      const at = [...issue.path, meant ?? ""].join(".");
-      if (meant !== null && result.error.issues.some((i) => missing(i) && i.path.join(".") === at))
-        misspelt.add(at);
+    const meant = issue.keys.map((key) => closest(key, known));
+    unknown.set(issue, { known, meant });
+    for (const m of meant) {
+      const at = [...issue.path, m ?? ""].join(".");
+      if (m !== null && missingPaths.has(at)) misspelt.add(at);
     }
   }
   for (const issue of result.error.issues) {
     const path = issue.path.join(".");
     const where = options.what ? `${options.what}${path ? ` ${path}` : ""}` : path || "document";
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt(schema as z.ZodTypeAny, data, issue.path);
-      for (const key of issue.keys) {
+      const { known, meant: meantOf } = unknown.get(issue)!;
+      for (const [k, key] of issue.keys.entries()) {
         const node = keyNodeAt(root, issue.path, key);
-        const meant = closest(key, known);
+        const meant = meantOf[k]!;
         const required = meant !== null && misspelt.has([...issue.path, meant].join("."));
         problems.add({
           file,

@@ -69,7 +69,7 @@ export function auditStudy(parsed: ParsedStudy): AuditFinding[] {
         check,
         severity,
         message,
-        rows: p.rows.map((r) => `${r.table.file}:${r.row.line}`),
+        rows: p.rows.map(rowRef),
         values,
       });
     for (const p of points) checkPoint(p, stated, add);
@@ -79,7 +79,8 @@ export function auditStudy(parsed: ParsedStudy): AuditFinding[] {
   return findings;
 }
 
-const rowRef = (p: MergedPoint) => `${p.rows[0]!.table.file}:${p.rows[0]!.row.line}`;
+/** `file:line` of a source row, as findings name rows. */
+const rowRef = (r: MergedPoint["rows"][number]) => `${r.table.file}:${r.row.line}`;
 
 /** The setup a table states for its rows: two rows can be one run only if it is the same. */
 function setupKey(p: MergedPoint): string {
@@ -109,19 +110,19 @@ function linkSameRuns(study: string, merged: Map<string, MergedPoint[]>, finding
   for (const [series, points] of merged) {
     for (const p of points) {
       if (p.values.batch_size !== undefined) continue;
-      const shared = (q: MergedPoint) =>
-        (Object.keys(p.values) as NumericField[]).filter((f) => q.values[f] !== undefined);
-      const same = batched.filter(
-        (o) =>
-          o.setup === setupKey(p) &&
-          shared(o.p).length > 0 &&
-          shared(o.p).every((f) => o.p.values[f]!.value === p.values[f]!.value),
-      );
+      const setup = setupKey(p);
+      const quantities = Object.keys(p.values) as NumericField[];
+      const same = batched.flatMap((o) => {
+        if (o.setup !== setup) return [];
+        const fields = quantities.filter((f) => o.p.values[f] !== undefined);
+        return fields.length > 0 && fields.every((f) => o.p.values[f]!.value === p.values[f]!.value)
+          ? [{ run: o.p, fields }]
+          : [];
+      });
       if (same.length !== 1) continue;
-      const run = same[0]!.p;
-      const here = rowRef(p);
-      const there = rowRef(run);
-      const fields = shared(run);
+      const { run, fields } = same[0]!;
+      const here = rowRef(p.rows[0]!);
+      const there = rowRef(run.rows[0]!);
       findings.push({
         study,
         series,

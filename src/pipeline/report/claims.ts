@@ -379,10 +379,7 @@ function fractionOfPeak(
   const candidates = rows.filter(
     (x) => x.series === series && x.batch_size !== null && (upTo === undefined || x.batch_size <= upTo),
   );
-  const best = candidates.reduce<CanonicalRow | undefined>(
-    (b, x) => ((x.throughput_img_s ?? 0) > (b?.throughput_img_s ?? 0) ? x : b),
-    undefined,
-  );
+  const best = bestRow(candidates);
   if (!best || !((best.throughput_img_s ?? 0) > 0)) return null;
   if (upTo === undefined && r.fraction_of_peak === null) return null;
   const fraction = upTo === undefined ? r.fraction_of_peak! : r.throughput_img_s / best.throughput_img_s!;
@@ -418,8 +415,15 @@ function value(t: Extract<ClaimTest, { kind: "value" }>, rows: CanonicalRow[]): 
 /** The rows a value rests on: the row, and for a fraction of peak the series' best row as well. */
 function restsOn(row: CanonicalRow, series: CanonicalRow[], field: keyof CanonicalRow): CanonicalRow[] {
   if (field !== "fraction_of_peak") return [row];
-  const best = series.reduce((b, x) => ((x.throughput_img_s ?? 0) > (b.throughput_img_s ?? 0) ? x : b), row);
-  return [...new Set([row, best])];
+  return [...new Set([row, bestRow([row, ...series]) ?? row])];
+}
+
+/** The row of highest throughput (the first of equals), or undefined when none has a positive one. */
+function bestRow(rows: CanonicalRow[]): CanonicalRow | undefined {
+  return rows.reduce<CanonicalRow | undefined>(
+    (b, x) => ((x.throughput_img_s ?? 0) > (b?.throughput_img_s ?? 0) ? x : b),
+    undefined,
+  );
 }
 
 /** Fields that are, or are computed from, a row's throughput: what an audit warning on it puts in doubt. */
