@@ -118,10 +118,13 @@ export function applyMlperfCorrections(
     }
     for (const r of records) {
       r[column] = c.read_as;
-      r.corrected = [
-        ...(r.corrected ?? []),
-        { field: c.field, published: c.published, readAs: c.read_as, reason: c.reason, source: c.source },
-      ];
+      r.corrected = {
+        field: c.field,
+        published: c.published,
+        readAs: c.read_as,
+        reason: c.reason,
+        source: c.source,
+      };
     }
   });
   return problems;

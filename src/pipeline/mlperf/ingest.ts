@@ -43,8 +43,8 @@ export interface MlperfRecord {
   /** Columns of the Value and Average power cells, to locate a derived value out of range. */
   valueColumn: number;
   powerColumn: number;
-  /** Counts read otherwise than published, from data/mlperf/corrections.yaml (mlperf/corrections.ts). */
-  corrected?: MlperfCorrectionApplied[];
+  /** The count read otherwise than published, from data/mlperf/corrections.yaml (at most one per record). */
+  corrected?: MlperfCorrectionApplied;
 }
 
 export interface MlperfCorrectionApplied {

@@ -189,7 +189,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
       deviceKind: match.kind,
       unmappedReason: match.kind === "unmapped" ? match.reason : null,
       perNode,
-      ...(r.corrected?.length ? { perNodePublished: r.corrected[0]!.published } : {}),
+      ...(r.corrected ? { perNodePublished: r.corrected.published } : {}),
       nodes,
       scenario: r.scenario,
       metric: r.metric,
@@ -220,11 +220,12 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
         values,
       });
     const who = `${r.submitter} ${r.system} (${r.division}), ${r.scenario}`;
-    for (const c of r.corrected ?? [])
+    const correction = r.corrected;
+    if (correction)
       finding(
         "mlperf-corrected",
-        `${who}: ${c.field} read as ${c.readAs}, published ${c.published} (data/mlperf/corrections.yaml): ${c.reason.replace(/[.\s]*$/, "")}. Evidence: ${c.source}`,
-        { published: c.published, read_as: c.readAs },
+        `${who}: ${correction.field} read as ${correction.readAs}, published ${correction.published} (data/mlperf/corrections.yaml): ${correction.reason.replace(/[.\s]*$/, "")}. Evidence: ${correction.source}`,
+        { published: correction.published, read_as: correction.readAs },
       );
     if (r.validity === "INVALID")
       finding(
@@ -290,7 +291,7 @@ function normalizeMlperf(study: Study, parsed: ParsedMlperf, table: AliasTable |
       utilization_pct: null,
       memory_used_mb: null,
       kind: "measured",
-      note: `${r.submitter}: ${r.systemName || r.system} (${r.system}), ${r.category || "no category"}; MLPerf ${meta.round} ${r.scenario} ${r.metric} = ${r.valueText} ${r.unit}; whole system; ${r.resultSource}:${r.resultLine}${(r.corrected ?? []).map((c) => `; ${c.field} read as ${c.readAs}, published ${c.published} (see the audit)`).join("")}`,
+      note: `${r.submitter}: ${r.systemName || r.system} (${r.system}), ${r.category || "no category"}; MLPerf ${meta.round} ${r.scenario} ${r.metric} = ${r.valueText} ${r.unit}; whole system; ${r.resultSource}:${r.resultLine}${correction ? `; ${correction.field} read as ${correction.readAs}, published ${correction.published} (see the audit)` : ""}`,
       derived: derived.join("; "),
       source_file: parsed.file,
       source_line: String(r.line),
