@@ -2,7 +2,17 @@
 import * as Plot from "@observablehq/plot";
 import type { CanonicalRow } from "../schema.ts";
 import { MissingDataError, type FigureSpec } from "./spec.ts";
-import { batchAxis, margins, num, round, tableRows, tickNumber, tip, type Frame } from "./common.ts";
+import {
+  batchAxis,
+  margins,
+  num,
+  round,
+  sourceRef,
+  tableRows,
+  tickNumber,
+  tip,
+  type Frame,
+} from "./common.ts";
 import { categorical, distinctColors, NEUTRAL, SYMBOLS } from "./palette.ts";
 
 interface SpeedupOptions {
@@ -18,8 +28,8 @@ interface SpeedupOptions {
 
 export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSpec {
   const clean = rows.filter((r) => r.batch_size !== null && r.note === "");
-  const thr = (series: string, batch: number) =>
-    clean.find((r) => r.series === series && r.batch_size === batch)?.throughput_img_s ?? null;
+  const rowAt = (series: string, batch: number) =>
+    clean.find((r) => r.series === series && r.batch_size === batch && r.throughput_img_s);
   const accOf = (series: string) => clean.find((r) => r.series === series)?.accelerator ?? series;
   const accs = [...new Set(o.pairs.map((p) => accOf(p.series)))];
   const styled = distinctColors(
@@ -34,9 +44,11 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
       .filter((r) => r.series === p.series)
       .flatMap((r) => {
         const b = r.batch_size!;
-        const a = thr(p.series, b);
-        const base = thr(p.baseline, b);
-        if (!a || !base) return [];
+        const row = rowAt(p.series, b);
+        const baseRow = rowAt(p.baseline, b);
+        if (!row || !baseRow) return [];
+        const a = row.throughput_img_s!;
+        const base = baseRow.throughput_img_s!;
         const speedup = round(a / base, 4)!;
         return [
           {
@@ -45,6 +57,9 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
             throughput: a,
             baseline_throughput: base,
             speedup,
+            // Each ratio names both rows it divides, so a reader of the download can trace it.
+            source: sourceRef(row),
+            baseline_source: sourceRef(baseRow),
             color: style.get(p.label)!.color,
             symbol: style.get(p.label)!.symbol,
             tip: tip(p.label, `batch ${b}: ${num(speedup, 3)}× (${num(a)} ÷ ${num(base)} img/s)`),
@@ -72,6 +87,8 @@ export function speedupFigure(rows: CanonicalRow[], o: SpeedupOptions): FigureSp
       { key: "throughput", label: "throughput (img/s)" },
       { key: "baseline_throughput", label: "baseline throughput (img/s)" },
       { key: "speedup", label: "speed-up (×)" },
+      { key: "source", label: "source row" },
+      { key: "baseline_source", label: "baseline source row" },
     ],
     rows: tableRows(data),
     legend: [

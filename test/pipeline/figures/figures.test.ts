@@ -331,7 +331,11 @@ describe("architecture comparison (fraction of batch 16)", () => {
 
 describe("speed-up figure", () => {
   it("divides throughputs at equal batch sizes", async () => {
-    const spec = speedupFigure(rows, {
+    // The two series from two tables, so each ratio's rows can be told apart.
+    const twoTables = rows.map((r) =>
+      r.series === "s-amp" ? { ...r, source_file: "data/studies/study-a/amp.csv" } : r,
+    );
+    const spec = speedupFigure(twoTables, {
       id: "fig-test-speedup",
       title: "T",
       caption: "C",
@@ -339,6 +343,13 @@ describe("speed-up figure", () => {
       pairs: [{ label: "AMP ÷ FP32", series: "s-amp", baseline: "s-fp32" }],
     });
     expect(spec.rows.map((r) => r.speedup)).toEqual([1.1, 1.222, 1.433, 2, 2.25]);
+    // Every ratio names the row it divides and the baseline row it divides by.
+    expect(spec.rows[3]).toMatchObject({
+      batch: 8,
+      source: "data/studies/study-a/amp.csv:9",
+      baseline_source: "data/studies/study-a/t.csv:9",
+    });
+    expect(spec.columns.map((c) => c.label)).toContain("baseline source row");
     await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/speedup.svg");
   });
 });
