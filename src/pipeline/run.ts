@@ -105,6 +105,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       specs,
       audit,
       summaryRows(rows, mlperfResults),
+      sim?.validation.mlperf.byAccelerator,
     ),
     mlperf: mlperfResults,
   };

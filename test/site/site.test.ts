@@ -242,6 +242,33 @@ describe("the built site", () => {
     expect(mncore).toContain("No published measurements of this accelerator exist in the atlas");
   });
 
+  it("says on a ledger card when it holds only some parts of the quoted sentence, linking the others", () => {
+    const html = readFileSync(join(first, "findings", "claims-ledger", "index.html"), "utf8");
+    const cards = html.split('<article class="ledger-card"').slice(1);
+    // The YOLOv3 sentence: its 18 MB part is supported, its >100 MB part holds only under a definition.
+    const yolo = cards.filter((c) => c.includes("&gt;100MB for 2Megapixel images"));
+    expect(yolo).toHaveLength(2);
+    for (const [card, own, other] of [
+      [
+        yolo.find((c) => c.includes('id="claim-flex-logix-megapixel-yolov3-18mb-608"'))!,
+        "18mb-608",
+        "over-100mb-2mp",
+      ],
+      [
+        yolo.find((c) => c.includes('id="claim-flex-logix-megapixel-yolov3-over-100mb-2mp"'))!,
+        "over-100mb-2mp",
+        "18mb-608",
+      ],
+    ] as const) {
+      expect(card, own).toContain("This card tests 1 of the sentence’s 2 parts.");
+      expect(card, own).toContain(`href="#claim-flex-logix-megapixel-yolov3-${other}"`);
+    }
+    // A sentence tested whole, or all of whose parts share a verdict, says nothing of the kind.
+    const whole = cards.filter((c) => c.includes("The best throughput obtained is 2526.35"));
+    expect(whole).toHaveLength(1);
+    expect(whole[0]).not.toContain("This card tests");
+  });
+
   it("shows the version and data hash in page footers, and 'release X.Y.Z' only when the built tree is that release", () => {
     const csvHash = createHash("sha256")
       .update(readFileSync(join(first, "data", "measurements.csv")))

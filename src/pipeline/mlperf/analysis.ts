@@ -71,28 +71,7 @@ export function batchingGains(
   /** Rows an audit warning puts in doubt (report/assumptions.ts): left out of the published tables' gains. */
   inDoubt: (r: CanonicalRow) => boolean = () => false,
 ): GainPoint[] {
-  const out: GainPoint[] = [];
-  const bySystem = new Map<string, MlperfResult[]>();
-  for (const r of usable(results)) bySystem.set(systemKey(r), [...(bySystem.get(systemKey(r)) ?? []), r]);
-  for (const group of bySystem.values()) {
-    const offline = group.find((r) => r.scenario === "Offline");
-    if (!offline?.throughput) continue;
-    const add = (other: MlperfResult, comparison: GainComparison) =>
-      out.push({
-        accelerator: offline.accelerator!,
-        comparison,
-        gain: offline.throughput! / other.throughput!,
-        numerator: offline.throughput!,
-        denominator: other.throughput!,
-        label: `${offline.round} ${offline.submitter} ${offline.system}`,
-        round: offline.round,
-        source: `${offline.source}; ${other.source}`,
-      });
-    const ss = group.find((r) => r.scenario === "SingleStream");
-    if (ss?.throughput && offline.perNode === 1) add(ss, "offline-vs-singlestream");
-    const server = group.find((r) => r.scenario === "Server");
-    if (server?.throughput) add(server, "offline-vs-server");
-  }
+  const out = systemGains(usable(results));
   const series = new Map<string, CanonicalRow[]>();
   for (const r of rows)
     if (
@@ -120,6 +99,44 @@ export function batchingGains(
     });
   }
   return out;
+}
+
+/** Each system's Offline throughput ÷ its SingleStream batch-1 throughput (one accelerator) and ÷ its Server throughput. */
+function systemGains(results: readonly MlperfResult[]): GainPoint[] {
+  const out: GainPoint[] = [];
+  const bySystem = new Map<string, MlperfResult[]>();
+  for (const r of results) bySystem.set(systemKey(r), [...(bySystem.get(systemKey(r)) ?? []), r]);
+  for (const group of bySystem.values()) {
+    const offline = group.find((r) => r.scenario === "Offline");
+    if (!offline?.throughput) continue;
+    const add = (other: MlperfResult, comparison: GainComparison) =>
+      out.push({
+        accelerator: offline.accelerator ?? "",
+        comparison,
+        gain: offline.throughput! / other.throughput!,
+        numerator: offline.throughput!,
+        denominator: other.throughput!,
+        label: `${offline.round} ${offline.submitter} ${offline.system}`,
+        round: offline.round,
+        source: `${offline.source}; ${other.source}`,
+      });
+    const ss = group.find((r) => r.scenario === "SingleStream");
+    if (ss?.throughput && offline.perNode === 1) add(ss, "offline-vs-singlestream");
+    const server = group.find((r) => r.scenario === "Server");
+    if (server?.throughput) add(server, "offline-vs-server");
+  }
+  return out;
+}
+
+/**
+ * Offline ÷ SingleStream of the systems `batchingGains` leaves out because the atlas cannot tell which
+ * accelerator they carry, though their system file says one per node (MIG slices, unnamed cards): the
+ * batching finding states what they would change. Their `accelerator` is "".
+ */
+export function unidentifiedGains(results: readonly MlperfResult[], benchmark = "resnet50"): GainPoint[] {
+  return systemGains(
+    results.filter((r) => closedSingleNode(r, benchmark) && r.accelerator === null && r.perNode === 1),
+  ).filter((p) => p.comparison === "offline-vs-singlestream");
 }
 
 export interface EfficiencyPoint {

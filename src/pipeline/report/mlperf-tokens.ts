@@ -4,6 +4,8 @@
  *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
  *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
+ *   {{mlperfgain:unidentified:max}}           Offline ÷ batch 1 of one-accelerator systems left out (accelerator
+ *                                             not identified): n, median, min, max, minwho, maxwho
  *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>,
  *                                             kindbest:<kind> (rounds whose most efficient run is on that kind: "6 of 6"),
  *                                             steps ("4 of 5": rounds whose best beats the round before),
@@ -18,6 +20,7 @@ import {
   efficiencyPoints,
   median,
   retinanetPairs,
+  unidentifiedGains,
   unidentifiedPowerRuns,
   type GainComparison,
 } from "../mlperf/analysis.ts";
@@ -84,11 +87,14 @@ export function mlperfTokens(
     },
     mlperfgain: ([comparison, stat, acc]) => {
       const c = COMPARISONS[comparison ?? ""];
-      if (!c)
-        throw new Error(`unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published)`);
-      const ps = gains().filter((p) => p.comparison === c);
+      if (!c && comparison !== "unidentified")
+        throw new Error(
+          `unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published, unidentified)`,
+        );
+      const ps = c ? gains().filter((p) => p.comparison === c) : unidentifiedGains(results);
       if (ps.length === 0) throw new Error(`no ${comparison} gains`);
-      const who = (p: (typeof ps)[number]) => `${name(p.accelerator)} (${p.label})`;
+      const who = (p: (typeof ps)[number]) =>
+        p.accelerator ? `${name(p.accelerator)} (${p.label})` : p.label;
       switch (stat) {
         case "n":
           return String(ps.length);

@@ -26,6 +26,7 @@ import { groupBy } from "../group.ts";
 import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
 import { smallestBatchAtFraction } from "../simulate/simulate.ts";
+import type { MlperfValidation } from "../simulate/validate-mlperf.ts";
 
 export interface SummaryValue {
   value: number;
@@ -110,8 +111,20 @@ export function acceleratorSummaries(
   audit: AuditFinding[],
   /** The rows values may be chosen from (mlperf/analysis.ts summaryRows); points are counted over all. */
   valueRows: CanonicalRow[] = rows,
+  /** The simulator against MLPerf, per accelerator (simulate/validate-mlperf.ts): named beside a simulated throughput. */
+  mlperfChecks: readonly Pick<
+    MlperfValidation["byAccelerator"][number],
+    "accelerator" | "scenario" | "points" | "bias_pct"
+  >[] = [],
 ): AcceleratorSummary[] {
   const inDoubt = warnedBy(audit, THROUGHPUT_IN_DOUBT);
+  // A simulated throughput where MLPerf shows the simulator's bias on that chip says so beside the value.
+  const offlineCheck = (accelerator: string) => {
+    const c = mlperfChecks.find((m) => m.accelerator === accelerator && m.scenario === "Offline");
+    return c
+      ? `; against ${c.points === 1 ? "1 MLPerf Offline result (INT8)" : `${c.points} MLPerf Offline results (INT8)`} on this accelerator the simulator is ${Math.abs(c.bias_pct).toFixed(1)} % too ${c.bias_pct < 0 ? "slow" : "fast"} on balance`
+      : "";
+  };
   const byAcc = groupBy(valueRows, (r) => r.accelerator);
   const measuredByAcc = groupBy(
     rows.filter((r) => r.kind === "measured"),
@@ -135,7 +148,7 @@ export function acceleratorSummaries(
     const sim2mp = simAt(2048, 1024);
     const simPeak = best(sim224);
     const simDetail = (r: CanonicalRow) =>
-      `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}`;
+      `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}${offlineCheck(acc.id)}`;
     const measuredValue = (
       r: CanonicalRow,
       value: number,
@@ -213,7 +226,7 @@ export function acceleratorSummaries(
         ? {
             value: simPeak.img_s_per_w,
             kind: "simulated",
-            detail: `simulated throughput ÷ ${specText(power.key, power.spec)} (a specification, not a measured power), ${precisionName(simPeak.precision)}, ${batchText(simPeak)}`,
+            detail: `simulated throughput ÷ ${specText(power.key, power.spec)} (a specification, not a measured power), ${precisionName(simPeak.precision)}, ${batchText(simPeak)}${offlineCheck(acc.id)}`,
             ...(power.spec.assumed ? { assumed: `${specText(power.key, power.spec)} is assumed` } : {}),
           }
         : null;

@@ -4,6 +4,7 @@ import {
   batchingGains,
   efficiencyPoints,
   retinanetPairs,
+  unidentifiedGains,
   usable,
 } from "../../../src/pipeline/mlperf/analysis.ts";
 import type { MlperfResult } from "../../../src/pipeline/mlperf/normalize.ts";
@@ -88,6 +89,28 @@ describe("batchingGains", () => {
     const doubted = (r: CanonicalRow) => r.batch_size === 256;
     const table = batchingGains([], rows, doubted);
     expect(table.map((g) => [g.label, g.gain])).toEqual([["table-a (batch 8 ÷ batch 1)", 6]]);
+  });
+});
+
+describe("unidentifiedGains", () => {
+  const mig = [
+    result({ system: "mig", scenario: "Offline", throughput: 3600, accelerator: null }),
+    result({ system: "mig", scenario: "SingleStream", throughput: 1000, accelerator: null }),
+    // Unknown count of accelerators: not a batch-1 comparison of one chip.
+    result({ system: "rack", scenario: "Offline", throughput: 9000, accelerator: null, perNode: null }),
+    result({ system: "rack", scenario: "SingleStream", throughput: 100, accelerator: null, perNode: null }),
+  ];
+  it("gives the one-accelerator systems batchingGains leaves out for want of an identified accelerator", () => {
+    expect(batchingGains(mig).map((g) => g.label)).toEqual([]);
+    expect(unidentifiedGains([...results, ...mig]).map((g) => [g.label, g.gain, g.accelerator])).toEqual([
+      ["v3.0 Acme mig", 3.6, ""],
+    ]);
+  });
+  it("is quoted by the batching finding's tokens, named by its system", () => {
+    const t = mlperfTokens({ mlperf: [...results, ...mig], rows: [], audit: [], accelerators: [] });
+    expect(t.mlperfgain!(["unidentified", "n"])).toBe("1");
+    expect(t.mlperfgain!(["unidentified", "maxwho"])).toBe("v3.0 Acme mig");
+    expect(t.mlperfgain!(["unidentified", "max"])).toBe("3.6×");
   });
 });
 

@@ -38,6 +38,19 @@ describe("home summary", () => {
     expect(mn.peak).toMatchObject({ kind: "simulated" });
     expect(mn.megapixelRatio!.value).toBeLessThan(1);
   });
+  it("says beside a simulated throughput how far the simulator is off against MLPerf on that chip", () => {
+    const check = atlas.validation!.mlperf.byAccelerator.find(
+      (a) => a.accelerator === "a40" && a.scenario === "Offline",
+    )!;
+    expect(check.bias_pct).toBeLessThan(-20);
+    const a40 = summary("a40");
+    expect(a40.peak).toMatchObject({ kind: "simulated" });
+    const words = `against ${check.points} MLPerf Offline results (INT8) on this accelerator the simulator is ${Math.abs(check.bias_pct).toFixed(1)} % too slow on balance`;
+    expect(a40.peak!.detail).toContain(words);
+    expect(a40.efficiency!.detail).toContain(words);
+    // No MLPerf results, no such words (MN-Core 2).
+    expect(summary("mn-core-2").peak!.detail).not.toContain("MLPerf");
+  });
   it("finds the batch for 90 % of peak in measured series with row notes (the H200's), never in rows an audit warning puts in doubt", () => {
     const h200 = summary("h200-sxm").batch90!;
     expect(h200).toMatchObject({ kind: "measured", studies: ["h200-pytorch-2026-12-224"], value: 128 });
