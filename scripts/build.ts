@@ -13,7 +13,6 @@ import { dataDirOf, ingest, readReportMeta, writeIngested } from "./lib/stages.t
 import {
   copyArchive,
   readRetiredFigures,
-  releasedFigureIds,
   writeFigureManifest,
   writeRetiredFigurePages,
 } from "./lib/publish.ts";
@@ -98,11 +97,13 @@ try {
     for (const [id, png] of files) linkOrCopy(png, join(staging, "figures", `${id}.png`));
     // Releases are built once, by `npm run release`, and only copied from then on.
     if (!process.env.ATLAS_NO_ARCHIVE) copyArchive(root, staging, atlas.releases);
+    // The release copies the site links to: none in a build without the archive (a release snapshot),
+    // whose pages could only point at snapshots it does not hold.
     writeRetiredFigurePages(
       staging,
       readRetiredFigures(root),
       new Set(atlas.figures.map((f) => f.id)),
-      releasedFigureIds(root, atlas.releases),
+      new Map(Object.entries(atlas.releasedFigures)),
     );
     writeFigureManifest(staging, atlas.version, atlas.figures);
   });

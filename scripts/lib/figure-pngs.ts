@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { PNG_SCALE, pngOptions } from "../../src/pipeline/figures/png.ts";
+import { pngOptions } from "../../src/pipeline/figures/png.ts";
 
 interface FigurePngs {
   drawn: number;
@@ -22,14 +22,18 @@ interface FigurePngs {
   seconds: number;
 }
 
-/** What besides the SVG decides a PNG's bytes: resvg's version, the scale and the font files' contents. */
-function rendererKey(): (fontFiles: string[]) => string {
+/**
+ * What besides the SVG decides a PNG's bytes: resvg's version and every option it draws with (scale,
+ * background, fonts), each font file by its contents rather than its path.
+ */
+export function rendererKey(): (options: Job["options"]) => string {
   const resvg = (createRequire(import.meta.url)("@resvg/resvg-js/package.json") as { version: string })
     .version;
   const hashes = new Map<string, string>();
   const fontHash = (f: string) =>
     hashes.get(f) ?? hashes.set(f, createHash("sha256").update(readFileSync(f)).digest("hex")).get(f)!;
-  return (fontFiles) => `resvg-js ${resvg}, zoom ${PNG_SCALE}, fonts ${fontFiles.map(fontHash).join(" ")}`;
+  return (options) =>
+    `resvg-js ${resvg}, ${JSON.stringify({ ...options, font: { ...options.font, fontFiles: options.font?.fontFiles?.map(fontHash) } })}`;
 }
 
 type Job = { svg: string; path: string; options: ReturnType<typeof pngOptions> };
@@ -62,7 +66,7 @@ export class FigurePngDrawer {
     this.start ??= performance.now();
     const options = pngOptions(figure.svg);
     const key = createHash("sha256")
-      .update(this.renderer(options.font!.fontFiles!))
+      .update(this.renderer(options))
       .update("\0")
       .update(figure.svg)
       .digest("hex");

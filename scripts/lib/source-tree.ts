@@ -7,18 +7,22 @@ import { spawnSync } from "node:child_process";
 import { lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { isReleaseRecord, sourceHash } from "../../src/pipeline/cite/version.ts";
+import { git } from "./git.ts";
 
-function git(root: string, args: string[]): string | null {
-  const res = spawnSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  return res.error || res.status !== 0 ? null : res.stdout;
+/** The top of the git working tree `root` is in, or null when it is in none or git is not installed. */
+function workingTreeTop(root: string): string | null {
+  const res = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: root, encoding: "utf8" });
+  if ((res.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return null;
+  if (res.error) throw res.error;
+  return res.status === 0 ? res.stdout.trim() : null;
 }
 
 /** Paths of the tree at `root`, or null when `root` is not the top of a git working tree (or git is missing). */
 export function sourcePaths(root: string): string[] | null {
-  const top = git(root, ["rev-parse", "--show-toplevel"]);
-  if (top === null || realpathSync(top.trim()) !== realpathSync(root)) return null;
+  const top = workingTreeTop(root);
+  if (top === null || realpathSync(top) !== realpathSync(root)) return null;
+  // In a working tree a failure to list it is an error, never "not a release".
   const listed = git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  if (listed === null) return null;
   return [...new Set(listed.split("\0").filter((p) => p !== ""))].sort();
 }
 
@@ -32,8 +36,11 @@ export function treeSourceHash(root: string): string | null {
     let stat: ReturnType<typeof lstatSync>;
     try {
       stat = lstatSync(join(root, path));
-    } catch {
-      continue; // tracked but deleted in the working tree: not part of it
+    } catch (e) {
+      // Tracked but deleted in the working tree (or a folder of it replaced by a file): not part of it.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") continue;
+      throw e;
     }
     // A link counts by its target, as git records it; anything else that is not a file (a submodule) is skipped.
     if (stat.isSymbolicLink()) files.push({ path, bytes: Buffer.from(readlinkSync(join(root, path))) });

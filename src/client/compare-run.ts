@@ -3,7 +3,7 @@
  * what-if run (same simulator, the accelerator's sweep stack, batches 1–256), then the chosen
  * normalization. Pure.
  */
-import { modelLabel, PRECISION_LABEL } from "../site/format.ts";
+import { modelName, PRECISION_NAMES } from "../site/format.ts";
 import type { Precision } from "../pipeline/schema.ts";
 import type { ExploreParams } from "./explore-params.ts";
 import { runWhatIf } from "./whatif-run.ts";
@@ -30,7 +30,7 @@ export interface ComparedSeries {
 }
 
 const label = (acc: string, model: string, precision: string, w: number, h: number) =>
-  `${acc} · ${modelLabel(model)} · ${PRECISION_LABEL[precision as Precision] ?? precision.toUpperCase()} · ${w}×${h}`;
+  `${acc} · ${modelName(model)} · ${PRECISION_NAMES[precision as Precision] ?? precision.toUpperCase()} · ${w}×${h}`;
 
 function resolve(ref: SeriesRef, params: ExploreParams): Omit<ComparedSeries, "points" | "base"> {
   if (ref.kind === "measured") {

@@ -1,4 +1,5 @@
 /** Compared series as markup: the overlay chart, its legend, the series list and the data table. Pure. */
+import { smallestBatchAtFraction } from "../pipeline/simulate/simulate.ts";
 import { url } from "../site/urls.ts";
 import type { ComparedSeries } from "./compare-run.ts";
 import { MIN_SERIES, refKey, type CompareState } from "./compare-state.ts";
@@ -39,8 +40,8 @@ const chartSeries = (series: ComparedSeries[]): ChartSeries[] =>
 function describe(s: ComparedSeries): string {
   if (s.raw.length === 0) return `${s.label}: no data (${s.problem ?? "none"})`;
   const best = Math.max(...s.raw.map((p) => p.throughput));
-  const at90 = [...s.raw].sort((a, b) => a.batch - b.batch).find((p) => p.throughput >= 0.9 * best);
-  return `${s.label}: ${s.raw.length} batch sizes from ${s.raw[0]!.batch} to ${s.raw[s.raw.length - 1]!.batch}, best ${fmt(best)} images/s, 90 % of it from batch ${at90?.batch}`;
+  const at90 = smallestBatchAtFraction(s.raw.map((p) => ({ batch: p.batch, throughputImgS: p.throughput })));
+  return `${s.label}: ${s.raw.length} batch sizes from ${s.raw[0]!.batch} to ${s.raw[s.raw.length - 1]!.batch}, best ${fmt(best)} images/s, 90 % of it from batch ${at90}`;
 }
 
 export function compareView(state: CompareState, series: ComparedSeries[]): string {

@@ -5,6 +5,7 @@
  */
 import { BYTES_PER_ELEMENT } from "../pipeline/simulate/accounting.ts";
 import { deviceFor, PEAK_CHAIN, type Device } from "../pipeline/simulate/hardware.ts";
+import { ShapeError } from "../pipeline/simulate/graph.ts";
 import { memoryReport, type MemoryReport } from "../pipeline/simulate/memory.ts";
 import type { InputSize } from "../pipeline/simulate/models/index.ts";
 import { modelProfile, type ModelProfile } from "../pipeline/simulate/profile.ts";
@@ -127,9 +128,11 @@ export function runWhatIf(params: ExploreParams, state: WhatIfState): WhatIfOutc
   try {
     profile = modelProfile(state.model, state.width, state.height);
   } catch (e) {
+    // An input the network's shape rules refuse is the reader's to change; anything else is a bug.
+    if (!(e instanceof ShapeError)) throw e;
     return {
       ok: false,
-      error: `The network cannot be built at ${state.width}×${state.height}: ${(e as Error).message}`,
+      error: `The network cannot be built at ${state.width}×${state.height}: ${e.message}`,
     };
   }
   const perf = profile.perf(state.policy);

@@ -6,7 +6,7 @@
 import type { MathPrecision } from "../pipeline/simulate/accounting.ts";
 import { precisionClassOf } from "../pipeline/simulate/gpu-model.ts";
 import type { StackModel } from "../pipeline/simulate/simulate.ts";
-import { modelLabel } from "../site/format.ts";
+import { modelName } from "../site/format.ts";
 import { count } from "../pipeline/labels.ts";
 import type { ErrorStats } from "../pipeline/simulate/error-stats.ts";
 import type { ExploreParams, SimulatorAccuracy } from "./explore-params.ts";
@@ -32,7 +32,7 @@ export function describeState(s: WhatIfState, params: ExploreParams): string {
     s.accelerator === CUSTOM
       ? `a custom accelerator (${fmt(c.peakT)} ${PEAK_UNIT(s.precision)} ${P(s.precision)}, ${fmt(c.bandwidthGBs)} GB/s, ${fmt(c.sramMiB)} MiB SRAM${c.memoryGB !== null ? `, ${fmt(c.memoryGB)} GB device memory` : ""}, weights ${c.weights === "resident" ? "kept on chip" : "streamed"}; η ${fmt(c.efficiency)}, overhead ${fmt(c.overheadMs)} ms, layer floor ${fmt(c.layerFloorMs)} ms)`
       : `${deviceName(s, params)} (stack ${s.stack ?? params.accelerators.find((a) => a.id === s.accelerator)?.defaultStack ?? "?"})`;
-  return `${modelLabel(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, activations counted under the ${s.policy} fusion policy.`;
+  return `${modelName(s.model)}, input ${s.width}×${s.height}, ${P(s.precision)}, on ${hw}, batches ${s.batchMin}–${s.batchMax}${s.devices > 1 ? ` split over ${s.devices} devices` : ""}, activations counted under the ${s.policy} fusion policy.`;
 }
 
 /** A stack model's parameters in one sentence, with where they came from. */
@@ -221,7 +221,7 @@ function chartsHtml(r: WhatIfResult): string {
       marker: "ring",
       shape: SHAPES[i % SHAPES.length]!,
     }));
-  const name = `${modelLabel(r.state.model)} ${r.state.width}×${r.state.height} ${P(r.state.precision)}`;
+  const name = `${modelName(r.state.model)} ${r.state.width}×${r.state.height} ${P(r.state.precision)}`;
   const measuredWords = r.measured.length
     ? ` Hollow markers, one shape a series: ${r.measured.length} measured series of the same accelerator, model, input and precision.`
     : " The atlas has no measurement of this configuration.";
@@ -384,7 +384,7 @@ function resultsTableHtml(r: WhatIfResult): string {
 
 function measuredTableHtml(r: WhatIfResult): string {
   if (r.measured.length === 0)
-    return `<p>The atlas has no measurement of ${esc(modelLabel(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
+    return `<p>The atlas has no measurement of ${esc(modelName(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
   const rows = r.measured.flatMap((m) =>
     m.points.map(
       (p) =>

@@ -1,6 +1,7 @@
 /**
  * The pipeline in order: ingest → normalize → audit → (simulate) → the site's data model.
- * Pure apart from reading data/: the caller decides where results are written.
+ * Pure apart from reading data/ and, when given a cache folder, reading and writing the simulator's fit
+ * there: the caller decides where results are written.
  */
 import { THROUGHPUT_IN_DOUBT, warnedBy } from "./report/assumptions.ts";
 import { existsSync } from "node:fs";

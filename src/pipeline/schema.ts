@@ -164,6 +164,24 @@ const CLAIM_FIELDS = [
   "memory_used_mb",
 ] as const satisfies readonly (keyof CanonicalRow)[];
 
+/**
+ * The simulator's memory quantities a `simulated` claim test may name; `quantities()` in
+ * simulate/memory.ts computes each (definitions: docs/simulator.md, Memory definitions).
+ */
+export const SIMULATED_QUANTITIES = [
+  "params",
+  "macs",
+  "weightBytes",
+  "flexLogixWeightBytes",
+  "largestActivationBytes",
+  "nextLargestActivationBytes",
+  "layerIoPeakBytes",
+  "peakActivationBytes",
+  "totalActivationBytes",
+  "flexLogixActivationBytes",
+] as const;
+export type SimulatedQuantity = (typeof SIMULATED_QUANTITIES)[number];
+
 const claimTestSchema = z.discriminatedUnion("kind", [
   z
     .object({
@@ -225,18 +243,7 @@ const claimTestSchema = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("simulated"),
-      quantity: z.enum([
-        "params",
-        "macs",
-        "weightBytes",
-        "flexLogixWeightBytes",
-        "largestActivationBytes",
-        "nextLargestActivationBytes",
-        "layerIoPeakBytes",
-        "peakActivationBytes",
-        "totalActivationBytes",
-        "flexLogixActivationBytes",
-      ]),
+      quantity: z.enum(SIMULATED_QUANTITIES),
       model: z.string().min(1).max(64),
       input: z.object({ width: pixelsSchema, height: pixelsSchema }).strict(),
       precision: z.enum(["int8", "fp16", "fp32"]),

@@ -11,7 +11,7 @@ import { MODEL_IDS } from "../pipeline/simulate/models/index.ts";
 import { SWEEP_SIZES } from "../pipeline/simulate/sweep.ts";
 import type { ExploreParams, MeasuredSeries } from "../client/explore-params.ts";
 import { getAtlas } from "./data.ts";
-import { modelLabel } from "./format.ts";
+import { modelName } from "./format.ts";
 
 let memo: Promise<ExploreParams> | null = null;
 export function exploreParams(): Promise<ExploreParams> {
@@ -65,7 +65,7 @@ async function build(): Promise<ExploreParams> {
   for (const s of series.values()) s.points.sort((a, b) => a.batch - b.batch);
   return {
     dataset: sim?.dataset ?? null,
-    models: MODEL_IDS.map((id) => ({ id, name: modelLabel(id) })),
+    models: MODEL_IDS.map((id) => ({ id, name: modelName(id) })),
     precisions: EXPLORE_PRECISIONS,
     policies: [...FUSION_POLICIES],
     defaultPolicy: DEFAULT_FUSION_POLICY,

@@ -1,6 +1,5 @@
 /** Number and label formatting for pages: one place, so every table reads the same. */
 import type { CanonicalRow } from "../pipeline/schema.ts";
-import { modelName, PRECISION_NAMES } from "../pipeline/labels.ts";
 
 // One formatter for the build: toLocaleString builds a new one per call, a measurable share of page rendering.
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
@@ -15,10 +14,8 @@ export function fmtPct(x: number | null | undefined): string {
   return x === null || x === undefined ? "–" : `${(x * 100).toFixed(1)} %`;
 }
 
-/** Names come from the one labels module (src/pipeline/labels.ts); these aliases keep the pages' imports short. */
-export const PRECISION_LABEL = PRECISION_NAMES;
-export const modelLabel = modelName;
-export { count } from "../pipeline/labels.ts";
+/** Names come from the one labels module (src/pipeline/labels.ts); pages take them from here with the numbers. */
+export { count, modelName, PRECISION_NAMES } from "../pipeline/labels.ts";
 
 /** The fields of a row that were computed, not read (parsed from the row's `derived` column). */
 export function derivedFields(row: CanonicalRow): Set<string> {

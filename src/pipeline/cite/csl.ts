@@ -1,4 +1,4 @@
-/** CSL-JSON (CSL 1.0.2 input data) from citation records; test/cite/csl-data.json is the schema it meets. */
+/** CSL-JSON (CSL 1.0.2 input data) from citation records; test/schemas/csl-data.json is the schema it meets. */
 import type { CitationRecord, RecordType } from "./record.ts";
 
 /** CSL types, chosen to match the BibTeX entry types (bibtex.ts): a preprint is `article` in CSL 1.0.2. */

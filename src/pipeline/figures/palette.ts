@@ -4,7 +4,7 @@
  * switch to the dark values (paletteCss), downloads keep the light ones (render.ts, lightSvg).
  *
  * Ten hues, three shades each. Light shades get darker and dark-mode shades lighter, so every one
- * keeps at least 3:1 contrast against its background (test/pipeline/figures/palette.test.ts).
+ * keeps at least 3:1 contrast against its background (test/pipeline/figures/design.test.ts).
  */
 import type { Precision } from "../schema.ts";
 

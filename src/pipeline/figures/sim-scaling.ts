@@ -6,6 +6,8 @@ import { MissingDataError } from "./spec.ts";
 import { batchAxis, margins, num, tableRows, tip, valueAxis, type Frame } from "./common.ts";
 import { categorical, SYMBOLS } from "./palette.ts";
 import { modelName, precisionName } from "../labels.ts";
+import { smallestBatchAtFraction } from "../simulate/simulate.ts";
+import { isSimulatedTwin } from "../simulate/sweep.ts";
 
 interface SimCurve {
   model: string;
@@ -24,7 +26,8 @@ export function simulatedScalingFigure(
   o: {
     accelerator: { id: string; name: string };
     curves: SimCurve[];
-    precisions: string[];
+    /** In order of preference: the figure shows the first the simulator could model. */
+    precisions: readonly string[];
     /** Assumed specifications the simulation of this accelerator rests on, in words ("board power 500 W"). */
     assumed?: string[];
     /** Which model simulated it: the GPU kernel model, or the layer roofline. */
@@ -38,7 +41,7 @@ export function simulatedScalingFigure(
       r.kind === "simulated" &&
       r.accelerator === o.accelerator.id &&
       r.study === "atlas-simulator" &&
-      !r.note.startsWith("Simulated twin") &&
+      !isSimulatedTwin(r) &&
       r.batch_size !== null &&
       r.throughput_img_s !== null,
   );
@@ -79,7 +82,11 @@ export function simulatedScalingFigure(
   );
   const id = `fig-simulated-${o.accelerator.id}`;
   const first90 = (label: string) =>
-    data.filter((d) => d.curve === label).find((d) => (d.fraction_of_peak ?? 0) >= 0.9)?.batch;
+    smallestBatchAtFraction(
+      data
+        .filter((d) => d.curve === label)
+        .map((d) => ({ batch: d.batch, throughputImgS: d.throughput_img_s })),
+    );
   const assumed = o.assumed?.length
     ? ` These predictions rest on assumed specifications: ${o.assumed.join("; ")}.`
     : "";

@@ -1,7 +1,10 @@
 /**
  * The comparisons the MLPerf findings and figures make, as pure functions of the results, so that a
- * figure and the number a finding quotes come from the same code. Every comparison uses closed-division,
- * valid, mapped results of single-node systems; what each point compares is named in the point.
+ * figure and the number a finding quotes come from the same code. The comparisons use closed-division,
+ * valid results of single-node systems whose accelerator is identified; what each point compares is
+ * named in the point. Apart: the published tables' gains (measured rows, not MLPerf) and the results
+ * left out for an unidentified accelerator (`unidentifiedPowerRuns`, `unidentifiedGains`), which the
+ * findings state so that a reader knows what is missing.
  */
 import type { CanonicalRow } from "../schema.ts";
 import { perAccelerator, type MlperfResult } from "./normalize.ts";

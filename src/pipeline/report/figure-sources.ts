@@ -12,6 +12,7 @@ import { batchAt90Figure } from "../figures/batch90.ts";
 import { simulatorMlperfFigure } from "../figures/sim-mlperf.ts";
 import { mlperfGpus } from "../simulate/validate-mlperf.ts";
 import { simulatedScalingFigure } from "../figures/sim-scaling.ts";
+import { SUMMARY_PRECISIONS } from "../simulate/sweep.ts";
 import { assumedSpecs, PERFORMANCE_SPECS } from "./specs.ts";
 
 /** The GPUs of the MLPerf validation whose other tables the fit trained on, by name. */
@@ -130,7 +131,7 @@ const simulatorFigures: FigureSource = (atlas) => {
     when(() =>
       simulatedScalingFigure(byAccelerator.get(acc.id) ?? [], {
         accelerator: acc,
-        precisions: ["fp16", "int8", "fp32"],
+        precisions: SUMMARY_PRECISIONS,
         assumed: assumedSpecs(
           acc,
           atlas.simulatorSpecs.find((s) => s.accelerator === acc.id),

@@ -27,7 +27,7 @@ import {
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 import { compareRounds } from "../mlperf/rounds.ts";
 import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
-import { formatNumber } from "./tokens.ts";
+import { formatNumber, TokenError } from "./tokens.ts";
 
 const COMPARISONS: Record<string, GainComparison> = {
   singlestream: "offline-vs-singlestream",
@@ -55,7 +55,7 @@ export function mlperfTokens(
   const rounds = (b: string) =>
     [...new Set(results.filter((r) => r.benchmark === b).map((r) => r.round))].sort(compareRounds);
   const extreme = <T>(xs: T[], key: (x: T) => number, max: boolean): T => {
-    if (xs.length === 0) throw new Error("no data for this token");
+    if (xs.length === 0) throw new TokenError("no data for this token");
     return xs.reduce((a, b) => ((max ? key(b) > key(a) : key(b) < key(a)) ? b : a));
   };
 
@@ -82,17 +82,17 @@ export function mlperfTokens(
         case "submitters":
           return String(new Set(results.map((r) => r.submitter)).size);
         default:
-          throw new Error(`unknown mlperf count ${JSON.stringify(what)}`);
+          throw new TokenError(`unknown mlperf count ${JSON.stringify(what)}`);
       }
     },
     mlperfgain: ([comparison, stat, acc]) => {
       const c = COMPARISONS[comparison ?? ""];
       if (!c && comparison !== "unidentified")
-        throw new Error(
+        throw new TokenError(
           `unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published, unidentified)`,
         );
       const ps = c ? gains().filter((p) => p.comparison === c) : unidentifiedGains(results);
-      if (ps.length === 0) throw new Error(`no ${comparison} gains`);
+      if (ps.length === 0) throw new TokenError(`no ${comparison} gains`);
       const who = (p: (typeof ps)[number]) =>
         p.accelerator ? `${name(p.accelerator)} (${p.label})` : p.label;
       switch (stat) {
@@ -112,11 +112,11 @@ export function mlperfTokens(
           return who(extreme(ps, (p) => p.gain, true));
         case "acc": {
           const own = ps.filter((p) => p.accelerator === acc);
-          if (own.length === 0) throw new Error(`no ${comparison} gains for ${acc}`);
+          if (own.length === 0) throw new TokenError(`no ${comparison} gains for ${acc}`);
           return times(median(own.map((p) => p.gain)));
         }
         default:
-          throw new Error(`unknown gain statistic ${JSON.stringify(stat)}`);
+          throw new TokenError(`unknown gain statistic ${JSON.stringify(stat)}`);
       }
     },
     mlperfeff: ([stat, round]) => {
@@ -124,7 +124,7 @@ export function mlperfTokens(
         `${name(p.result.accelerator!)} (${p.result.submitter} ${p.result.system}, ${p.result.round})`;
       const inRound = () => {
         const rs = eff.filter((p) => p.result.round === round);
-        if (rs.length === 0) throw new Error(`no power runs in ${round}`);
+        if (rs.length === 0) throw new TokenError(`no power runs in ${round}`);
         return extreme(rs, (p) => p.imgPerJoule, true);
       };
       // Each round's most images per joule, of the identified runs or of every power run.
@@ -136,7 +136,8 @@ export function mlperfTokens(
       // In how many steps from one round to the next the best rises ("4 of 5").
       const steps = (all: boolean) => {
         const rounds = all ? allRounds : effRounds;
-        if (rounds.length < 2) throw new Error("fewer than two rounds with power runs: no steps to count");
+        if (rounds.length < 2)
+          throw new TokenError("fewer than two rounds with power runs: no steps to count");
         const best = rounds.map((r) => bestIn(r, all));
         return `${best.slice(1).filter((b, i) => b > best[i]!).length} of ${best.length - 1}`;
       };
@@ -152,10 +153,10 @@ export function mlperfTokens(
         case "unidentified":
           return String(unidentified.length);
         case "unidentifiedwho":
-          if (unidentified.length === 0) throw new Error("no power runs on unidentified accelerators");
+          if (unidentified.length === 0) throw new TokenError("no power runs on unidentified accelerators");
           return [...new Set(unidentified.map((u) => u.acceleratorModel))].sort().join("; ");
         case "allround":
-          if (!allRounds.includes(round!)) throw new Error(`no power runs in ${round}`);
+          if (!allRounds.includes(round!)) throw new TokenError(`no power runs in ${round}`);
           return formatNumber(bestIn(round!, true));
         case "pareto":
           return String(eff.filter((p) => p.pareto).length);
@@ -177,7 +178,7 @@ export function mlperfTokens(
           // In how many rounds the most efficient run is on an accelerator of this kind ("6 of 6").
           const kinds = new Map(atlas.accelerators.map((a) => [a.id, a.kind as string]));
           if (![...kinds.values()].includes(round!))
-            throw new Error(`no accelerator of kind ${JSON.stringify(round)}`);
+            throw new TokenError(`no accelerator of kind ${JSON.stringify(round)}`);
           const best = effRounds.map((r) =>
             extreme(
               eff.filter((p) => p.result.round === r),
@@ -188,7 +189,7 @@ export function mlperfTokens(
           return `${best.filter((p) => kinds.get(p.result.accelerator!) === round).length} of ${effRounds.length}`;
         }
         default:
-          throw new Error(`unknown efficiency statistic ${JSON.stringify(stat)}`);
+          throw new TokenError(`unknown efficiency statistic ${JSON.stringify(stat)}`);
       }
     },
     mlperfretina: ([stat, acc]) => {
@@ -220,11 +221,11 @@ export function mlperfTokens(
           return times(median(pairs.map((p) => p.ratio)) / macRatio);
         case "acc": {
           const own = pairs.filter((p) => p.accelerator === acc);
-          if (own.length === 0) throw new Error(`no RetinaNet and ResNet-50 pairs for ${acc}`);
+          if (own.length === 0) throw new TokenError(`no RetinaNet and ResNet-50 pairs for ${acc}`);
           return times(median(own.map((p) => p.ratio)));
         }
         default:
-          throw new Error(`unknown RetinaNet statistic ${JSON.stringify(stat)}`);
+          throw new TokenError(`unknown RetinaNet statistic ${JSON.stringify(stat)}`);
       }
     },
   };

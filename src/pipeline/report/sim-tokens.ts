@@ -16,7 +16,7 @@ import { PRECISIONS, type Precision } from "../simulate/accounting.ts";
 import { smallestBatchBySeries } from "../simulate/sweep.ts";
 import type { ErrorStats } from "../simulate/error-stats.ts";
 import type { ValidationSummary } from "../simulate/validate.ts";
-import { formatNumber } from "./tokens.ts";
+import { formatNumber, TokenError } from "./tokens.ts";
 import { mlperfGpus } from "../simulate/validate-mlperf.ts";
 
 const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 4)} MB`;
@@ -31,10 +31,10 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
     sim: ([quantity, model, size, precision, batch]) => {
       const m = resolveModelId(model ?? "");
       const dims = /^(\d+)x(\d+)$/.exec(size ?? "");
-      if (!m) throw new Error(`unknown model ${JSON.stringify(model)}`);
-      if (!dims) throw new Error(`size ${JSON.stringify(size)} is not WxH`);
+      if (!m) throw new TokenError(`unknown model ${JSON.stringify(model)}`);
+      if (!dims) throw new TokenError(`size ${JSON.stringify(size)} is not WxH`);
       if (!(PRECISIONS as readonly string[]).includes(precision ?? ""))
-        throw new Error(`precision ${JSON.stringify(precision)} is not int8, fp16 or fp32`);
+        throw new TokenError(`precision ${JSON.stringify(precision)} is not int8, fp16 or fp32`);
       const q = simulatedQuantities(
         m,
         Number(dims[1]),
@@ -44,7 +44,9 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
       ) as Record<string, number>;
       const v = q[quantity ?? ""];
       if (v === undefined)
-        throw new Error(`unknown quantity ${JSON.stringify(quantity)} (known: ${Object.keys(q).join(", ")})`);
+        throw new TokenError(
+          `unknown quantity ${JSON.stringify(quantity)} (known: ${Object.keys(q).join(", ")})`,
+        );
       return /Bytes$/.test(quantity!)
         ? mb(v)
         : quantity === "macs"
@@ -55,45 +57,45 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
       const rows = atlas.memory
         .filter((r) => r.model === resolveModelId(model ?? "") && r.precision === precision)
         .sort((a, b) => a.usedWidth * a.usedHeight - b.usedWidth * b.usedHeight);
-      if (rows.length === 0) throw new Error(`no memory rows for ${model} ${precision}`);
+      if (rows.length === 0) throw new TokenError(`no memory rows for ${model} ${precision}`);
       const hit = rows.find((r) => r.peakActivationBytes > r.weightBytes);
       return hit ? `${hit.width}×${hit.height}` : "none of the swept sizes";
     },
     val: ([field]) => {
       const v = atlas.validation;
-      if (!v) throw new Error("the simulator did not run");
+      if (!v) throw new TokenError("the simulator did not run");
       const x = v.summary[field as keyof ValidationSummary];
-      if (x === undefined) throw new Error(`unknown validation field ${JSON.stringify(field)}`);
+      if (x === undefined) throw new TokenError(`unknown validation field ${JSON.stringify(field)}`);
       if (x === null) return "not available";
       return /_pct$/.test(field!) ? `${formatNumber(x)} %` : String(x);
     },
     valby: ([group, key, kind]) => {
       const v = atlas.validation;
-      if (!v) throw new Error("the simulator did not run");
+      if (!v) throw new TokenError("the simulator did not run");
       let s: ErrorStats | undefined;
       if (group === "study") s = v.byStudy.find((x) => x.key === key);
       else {
         const b = v.breakdown[group as keyof typeof v.breakdown];
-        if (!b) throw new Error(`unknown validation group ${JSON.stringify(group)}`);
+        if (!b) throw new TokenError(`unknown validation group ${JSON.stringify(group)}`);
         if (kind !== "loao" && kind !== "lomo")
-          throw new Error(`expected loao or lomo, got ${JSON.stringify(kind)}`);
+          throw new TokenError(`expected loao or lomo, got ${JSON.stringify(kind)}`);
         s = b[kind].find((x) => x.key === key);
       }
-      if (!s || s.mape_pct === null) throw new Error(`no validation points for ${group} ${key}`);
+      if (!s || s.mape_pct === null) throw new TokenError(`no validation points for ${group} ${key}`);
       return errorText(s.mape_pct, s.bias_pct!, s.points, "points");
     },
     valseries: ([series]) => {
       const s = atlas.validation?.series.find((x) => x.series === series);
       if (!s || s.mape_pct === null || s.bias_pct === null)
-        throw new Error(`no validated measured series ${JSON.stringify(series)}`);
+        throw new TokenError(`no validated measured series ${JSON.stringify(series)}`);
       return errorText(s.mape_pct, s.bias_pct, s.points, "points");
     },
     mlperfval: ([scenario, which]) => {
       const m = atlas.validation?.mlperf;
-      if (!m) throw new Error("the simulator did not run");
+      if (!m) throw new TokenError("the simulator did not run");
       const engine = which === "roofline" ? "roofline" : "kernels";
       const s = m.summary.find((x) => x.scenario === scenario && x.engine === engine);
-      if (!s) throw new Error(`expected Offline or SingleStream, got ${JSON.stringify(scenario)}`);
+      if (!s) throw new TokenError(`expected Offline or SingleStream, got ${JSON.stringify(scenario)}`);
       const stats =
         which === undefined || which === "roofline"
           ? { mape: s.mape_pct, bias: s.bias_pct, n: s.points }
@@ -104,17 +106,17 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
                 return a ? { mape: a.mape_pct, bias: a.bias_pct, n: a.points } : null;
               })();
       if (!stats || stats.mape === null || stats.bias === null)
-        throw new Error(`no MLPerf validation results for ${scenario} ${which ?? ""}`.trim());
+        throw new TokenError(`no MLPerf validation results for ${scenario} ${which ?? ""}`.trim());
       return errorText(stats.mape, stats.bias, stats.n, "results");
     },
     mlperfgpus: ([which]) => {
       const m = atlas.validation?.mlperf;
-      if (!m) throw new Error("the simulator did not run");
+      if (!m) throw new TokenError("the simulator did not run");
       if (which !== "seen" && which !== "unseen" && which !== "roofline")
-        throw new Error(`expected seen, unseen or roofline, got ${JSON.stringify(which)}`);
+        throw new TokenError(`expected seen, unseen or roofline, got ${JSON.stringify(which)}`);
       const ids = mlperfGpus(m, which);
       const names = atlas.accelerators.filter((a) => ids.has(a.id)).map((a) => a.name);
-      if (names.length === 0) throw new Error(`no ${which} GPUs in the MLPerf validation`);
+      if (names.length === 0) throw new TokenError(`no ${which} GPUs in the MLPerf validation`);
       return names.length === 1
         ? names[0]!
         : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
@@ -127,7 +129,7 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
         ]),
       );
       const b = firstBatch.get(series ?? "");
-      if (b === undefined) throw new Error(`no simulated series ${JSON.stringify(series)}`);
+      if (b === undefined) throw new TokenError(`no simulated series ${JSON.stringify(series)}`);
       return String(b);
     },
   };

@@ -27,6 +27,7 @@ import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
 import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 import type { MlperfValidation } from "../simulate/validate-mlperf.ts";
+import { isSimulatedTwin, SUMMARY_PRECISIONS } from "../simulate/sweep.ts";
 
 export interface SummaryValue {
   value: number;
@@ -52,8 +53,6 @@ export interface AcceleratorSummary {
 }
 
 const RESNET50 = new Set(["resnet50_v1.5", "resnet50"]);
-/** Precisions tried for the simulator's values, in order (as the accelerator pages' simulated figure). */
-const SIM_PRECISIONS = ["fp16", "int8", "fp32"];
 const THRESHOLD = 0.9;
 
 const best = (rows: CanonicalRow[]) =>
@@ -137,11 +136,11 @@ export function acceleratorSummaries(
       // The sweep, not the simulated twins of measured series.
       (r) =>
         r.kind === "simulated" &&
-        !r.note.startsWith("Simulated twin") &&
+        !isSimulatedTwin(r) &&
         r.model === "resnet50_v1.5" &&
         r.throughput_img_s !== null,
     );
-    const simPrecision = SIM_PRECISIONS.find((p) => sweep.some((r) => r.precision === p && at224(r)));
+    const simPrecision = SUMMARY_PRECISIONS.find((p) => sweep.some((r) => r.precision === p && at224(r)));
     const simAt = (w: number, h: number) =>
       sweep.filter((r) => r.precision === simPrecision && r.input_width === w && r.input_height === h);
     const sim224 = simAt(224, 224);

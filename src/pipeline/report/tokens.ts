@@ -19,6 +19,9 @@ interface TokenContext {
   extra?: Record<string, (args: string[]) => string>;
 }
 
+/** A token that names data the atlas does not have, or asks for it wrongly: the finding's to fix. */
+export class TokenError extends Error {}
+
 export function formatNumber(x: number, digits = 3): string {
   const abs = Math.abs(x);
   // Below 1, significant digits: decimals would print $0.00174 and $0.0021 both as "$0.002".
@@ -46,27 +49,27 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
 
   const series = (id: string | undefined): CanonicalRow[] => {
     const rows = id === undefined ? undefined : bySeries.get(id);
-    if (!rows) throw new Error(`no series ${JSON.stringify(id)}`);
+    if (!rows) throw new TokenError(`no series ${JSON.stringify(id)}`);
     return rows;
   };
   const at = (id: string | undefined, batch: string | undefined): CanonicalRow => {
     // An empty batch names the only row of a series without batch sizes (e.g. one cost-table row).
     if (batch === "" || batch === undefined) {
       const rows = series(id);
-      if (rows.length !== 1) throw new Error(`series ${id} has ${rows.length} rows; name a batch size`);
+      if (rows.length !== 1) throw new TokenError(`series ${id} has ${rows.length} rows; name a batch size`);
       return rows[0]!;
     }
     const b = Number(batch);
     // The first published run at a batch (repeats carry a note such as "run 2").
     const row = series(id).find((r) => r.batch_size === b);
-    if (!row) throw new Error(`series ${id} has no batch ${batch}`);
+    if (!row) throw new TokenError(`series ${id} has no batch ${batch}`);
     return row;
   };
   const num = (row: CanonicalRow, field: string): number => {
-    if (!FIELDS.has(field)) throw new Error(`unknown field ${JSON.stringify(field)}`);
+    if (!FIELDS.has(field)) throw new TokenError(`unknown field ${JSON.stringify(field)}`);
     const v = row[field as keyof CanonicalRow];
     if (v === null || v === undefined)
-      throw new Error(`${row.series} batch ${row.batch_size} has no ${field}`);
+      throw new TokenError(`${row.series} batch ${row.batch_size} has no ${field}`);
     return v as number;
   };
   const peakRow = (id: string | undefined) =>
@@ -89,7 +92,7 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
           : [],
       );
       const batch = smallestBatchAtFraction(points, Number(f));
-      if (batch === null) throw new Error(`series ${s} never reaches ${f} of its peak`);
+      if (batch === null) throw new TokenError(`series ${s} never reaches ${f} of its peak`);
       return String(batch);
     },
     max: ([s, f]) => formatNumber(Math.max(...series(s).map((r) => num(r, f!)))),
@@ -101,7 +104,7 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     audit: ([s, check, key]) => {
       const f = ctx.audit.find((x) => x.series === s && x.check === check);
       const v = f?.values[key!];
-      if (v === undefined) throw new Error(`no ${check} finding with ${key} for series ${s}`);
+      if (v === undefined) throw new TokenError(`no ${check} finding with ${key} for series ${s}`);
       return typeof v === "number" ? formatNumber(v) : v;
     },
     auditrange: ([check, key]) => {
@@ -109,19 +112,19 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
         .filter((x) => x.check === check)
         .map((x) => x.values[key!])
         .filter((v): v is number => typeof v === "number");
-      if (vs.length === 0) throw new Error(`no ${check} findings with a numeric ${key}`);
+      if (vs.length === 0) throw new TokenError(`no ${check} findings with a numeric ${key}`);
       const lo = formatNumber(Math.min(...vs));
       const hi = formatNumber(Math.max(...vs));
       return lo === hi ? lo : `${lo}–${hi}`;
     },
     price: ([s]) => {
       const p = ctx.prices?.get(s!);
-      if (p === undefined) throw new Error(`no stated price for series ${s}`);
+      if (p === undefined) throw new TokenError(`no stated price for series ${s}`);
       return `$${formatNumber(p)}`;
     },
     const: ([name]) => {
       const v = ctx.constants?.[name!];
-      if (v === undefined) throw new Error(`unknown constant ${JSON.stringify(name)}`);
+      if (v === undefined) throw new TokenError(`unknown constant ${JSON.stringify(name)}`);
       return v;
     },
     count: ([what]) => {
@@ -137,7 +140,7 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
         case "findings":
           return String(ctx.audit.length);
         default:
-          throw new Error(`unknown count ${JSON.stringify(what)}`);
+          throw new TokenError(`unknown count ${JSON.stringify(what)}`);
       }
     },
     ...ctx.extra,
@@ -152,7 +155,9 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     try {
       return { ok: true, text: f(args) };
     } catch (e) {
-      return { ok: false, error: (e as Error).message };
+      // A TokenError is the finding's problem and gets its location; anything else is a bug.
+      if (!(e instanceof TokenError)) throw e;
+      return { ok: false, error: e.message };
     }
   };
 }

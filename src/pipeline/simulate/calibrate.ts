@@ -1,6 +1,6 @@
 /**
  * The layer roofline's calibration, for accelerators without a published tile structure (IPU,
- * MN-Core 2, InferX X1; docs/simulator.md, "Roofline model"): efficiency η and the stack's fixed cost
+ * MN-Core 2, InferX X1; docs/simulator.md, "Layer roofline"): efficiency η and the stack's fixed cost
  * (an overhead per batch, or a floor per layer, by the stack's `fixed_cost`), fitted on the two or three
  * rows a `roofline` entry of data/simulator/calibration.yaml names. For a trial η the fixed cost is set
  * so the model meets the first point exactly (closed form for the overhead, bisection for the floor); η
@@ -54,10 +54,13 @@ function bisectDecreasing(f: (x: number) => number, lo: number, hi: number): num
   return (lo + hi) / 2;
 }
 
+/** A roofline fit its points cannot make (too few of them, or one the device cannot run). */
+export class FitError extends Error {}
+
 /**
  * Solves for η and the stack's fixed costs from two or three (batch, latency) points: the fixed costs
  * make the model meet the smaller batches exactly, η makes it meet the largest. Throws if a point
- * cannot be simulated.
+ * cannot be simulated (FitError).
  */
 export function fitRooflinePoints(
   profile: PerfProfile,
@@ -68,12 +71,12 @@ export function fitRooflinePoints(
   devices = 1,
 ): StackParams & { note: string | null } {
   if (points.length !== POINTS_NEEDED[fixedCost])
-    throw new Error(`a ${fixedCost} fit needs ${POINTS_NEEDED[fixedCost]} points, got ${points.length}`);
+    throw new FitError(`a ${fixedCost} fit needs ${POINTS_NEEDED[fixedCost]} points, got ${points.length}`);
   const sorted = [...points].sort((a, b) => a.batch - b.batch);
   const [p1, last] = [sorted[0]!, sorted[sorted.length - 1]!];
   const latency = (batch: number, s: StackParams): number => {
     const r = simulateBatch(profile, device, precision, s, batch, devices);
-    if (!isFeasible(r)) throw new Error(r.reason);
+    if (!isFeasible(r)) throw new FitError(r.reason);
     return r.latencyMs;
   };
   // For a trial η: the layer floor (per-layer, both) and then the overhead (per-batch, both).
@@ -152,7 +155,9 @@ export function calibrateRoofline(
         ...fitRooflinePoints(profile, device, precision, points, fixedCost, t.devices ?? 1),
       });
     } catch (e) {
-      skipped.push({ table: t.id, reason: (e as Error).message });
+      // A fit the points cannot make is reported; anything else is a bug and stops the build.
+      if (!(e instanceof FitError)) throw e;
+      skipped.push({ table: t.id, reason: e.message });
     }
   }
   return { dataset: params.calibration.name, fits, skipped };

@@ -1,5 +1,5 @@
 /**
- * Fitting the GPU kernel model (docs/simulator.md, "Fitting"): a few parameters shared by every GPU
+ * Fitting the GPU kernel model (docs/simulator.md, "The fit"): a few parameters shared by every GPU
  * (efficiency per precision class, op-class factors, memory efficiency, the gap between kernels) and
  * each stack's host costs, by Levenberg–Marquardt least squares on log throughput over the tables the
  * calibration dataset names, pulled gently towards their priors (ridge). Then the same fit, repeated

@@ -1,5 +1,5 @@
 /**
- * The GPU performance model (docs/simulator.md, "GPU model"): kernel times from tile and wave
+ * The GPU performance model (docs/simulator.md, "GPU kernel model"): kernel times from tile and wave
  * quantization and bytes moved, and a batch's latency from the host and device timelines running
  * side by side.
  *

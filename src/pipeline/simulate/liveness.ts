@@ -2,7 +2,7 @@
  * Lowering (which nodes become steps, which tensors they read) and a linear-scan liveness analysis
  * that keeps skip (residual) and route tensors alive until their last reader.
  *
- * Fusion policies (docs/simulator.md, "Working set"):
+ * Fusion policies (docs/simulator.md, "Memory definitions"):
  * - `separate`: every add, relu and conv writes its own tensor.
  * - `fused`: a residual add (and its ReLU) becomes the epilogue of the conv that produces one of its
  *   operands, when that conv has no other reader and the other operand already exists; a standalone

@@ -8,6 +8,7 @@
  * - peak working set: the liveness peak under a fusion policy, skip and route tensors kept alive.
  * Every activation figure scales linearly with batch: the whole batch runs layer by layer.
  */
+import type { SimulatedQuantity } from "../schema.ts";
 import { BYTES_PER_ELEMENT, totals, type MathPrecision } from "./accounting.ts";
 import { elements, type Graph } from "./graph.ts";
 import { FUSION_POLICIES, DEFAULT_FUSION_POLICY, liveness, lower, type FusionPolicy } from "./liveness.ts";
@@ -110,21 +111,8 @@ export function memoryReport(
   };
 }
 
-/** Quantities a claim can name (schema.ts `simulated` claim tests), plus the Flex Logix variants. */
-export const QUANTITY_DEFINITIONS = {
-  params: "torch parameter count (batch norm: 2 per channel)",
-  macs: "multiply-accumulates per image, conv and linear layers",
-  weightBytes: "deployed parameters (batch norm folded into one bias per channel) × bytes per element",
-  flexLogixWeightBytes:
-    "main-path conv weights (projection shortcuts left out) + FC weights, × bytes per element",
-  largestActivationBytes: "largest single tensor × batch × bytes per element",
-  nextLargestActivationBytes: "largest tensor size below the largest × batch × bytes per element",
-  layerIoPeakBytes: "largest main input + output of one conv/pool/linear/upsample layer × batch × bytes",
-  peakActivationBytes: "liveness peak under the fusion policy × batch × bytes",
-  totalActivationBytes: "all allocated tensors summed × batch × bytes",
-  flexLogixActivationBytes: "main-path conv outputs summed × batch × bytes",
-} as const;
-export type Quantity = keyof typeof QUANTITY_DEFINITIONS;
+/** The quantities a claim can name (schema.ts SIMULATED_QUANTITIES); the type makes `quantities()` give each. */
+export type Quantity = SimulatedQuantity;
 
 /** Every quantity for one configuration, e.g. to check a `simulated` claim test. */
 export function quantities(

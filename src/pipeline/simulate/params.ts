@@ -47,7 +47,7 @@ const stackBase = {
 };
 
 /**
- * A GPU stack for the kernel model (docs/simulator.md, "GPU model"): which kernels a pass launches and
+ * A GPU stack for the kernel model (docs/simulator.md, "GPU kernel model"): which kernels a pass launches and
  * how the host issues them. Its costs are its launch family's (eager or replay) times factors of its own,
  * fitted where published tables of the stack exist (calibration.yaml).
  */
@@ -218,16 +218,10 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
     try {
       return parseYaml(file, readUtf8(join(dataDir, "simulator", name), file), schema);
     } catch (e) {
-      if (e instanceof SourceError) problems.push(...e.problems);
-      else
-        problems.push({
-          file,
-          line: 0,
-          column: 0,
-          message: "cannot read simulator parameters",
-          expected: "a readable YAML file",
-          found: (e as Error).message,
-        });
+      // Every problem a file can have is a located SourceError (missing, unreadable, not YAML, invalid);
+      // anything else is a bug, not a file to blame.
+      if (!(e instanceof SourceError)) throw e;
+      problems.push(...e.problems);
       return undefined;
     }
   };

@@ -1,10 +1,10 @@
 /**
- * The performance model: latency of one batch of N images on one device (docs/simulator.md,
- * "Performance model"):
+ * The layer roofline: latency of one batch of N images on one device (docs/simulator.md,
+ * "Layer roofline"):
  *
  *   T(N) = overhead + Σ_l max( N·MAC_l / (η·peak),  (W_l + A_l(N)) / BW,  floor )
  *
- * overhead and floor are the software stack's fixed costs (one of them is 0, see data/simulator/stacks.yaml);
+ * overhead and floor are the software stack's fixed costs (per batch, per layer or both: its `fixed_cost`);
  * W_l: the layer's deployed weight bytes, read from DRAM once per batch (0 when weights are resident);
  * A_l(N): activation bytes the layer moves to or from DRAM. A tensor lives in DRAM when the batch's
  * share of on-chip memory cannot hold it: when the input+output of a layer that writes or reads it,

@@ -40,11 +40,7 @@ export function runSimulator(
 export function simulatedQuantity(t: Extract<ClaimTest, { kind: "simulated" }>): number | null {
   const model = resolveModelId(t.model);
   if (!model) return null;
-  const q = simulatedQuantities(model, t.input.width, t.input.height, t.precision, t.batch ?? 1) as Record<
-    string,
-    number
-  >;
-  return q[t.quantity] ?? null;
+  return simulatedQuantities(model, t.input.width, t.input.height, t.precision, t.batch ?? 1)[t.quantity];
 }
 
 /**

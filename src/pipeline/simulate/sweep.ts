@@ -111,6 +111,15 @@ export function simulateSweep(ctx: SimulatorContext, options: SweepOptions = {})
   return rows;
 }
 
+/** How a simulated twin's note begins (validate.ts): what tells a twin of a measured row from a sweep row. */
+export const TWIN_NOTE = "Simulated twin of measured series";
+
+/** A simulated twin of a measured row, not a row of the sweep. */
+export const isSimulatedTwin = (r: CanonicalRow) => r.kind === "simulated" && r.note.startsWith(TWIN_NOTE);
+
+/** Precisions a summary of the sweep shows, in order of preference: the first the simulator could model. */
+export const SUMMARY_PRECISIONS = ["fp16", "int8", "fp32"] as const satisfies readonly Precision[];
+
 interface RowContext {
   series: string;
   accelerator: string;

@@ -15,7 +15,7 @@ import { DEFAULT_FUSION_POLICY } from "./liveness.ts";
 import { resolveModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
-import { round, simulatedRow } from "./sweep.ts";
+import { round, simulatedRow, TWIN_NOTE } from "./sweep.ts";
 import { errorStats, type ErrorStats } from "./error-stats.ts";
 import { validateMlperf, type MlperfValidation } from "./validate-mlperf.ts";
 import type { MlperfResult } from "../mlperf/normalize.ts";
@@ -61,7 +61,7 @@ export function simulateMeasured(measured: readonly CanonicalRow[], ctx: Simulat
     );
     if (!isBatchResult(perf)) continue;
     const fitted = training.has(m) || rooflineRows.has(m);
-    const note = `Simulated twin of measured series ${m.series}: stack ${stack}, ${sm.source}.${fitted ? " The fit was made on this point; it is not counted as validation error." : ""}`;
+    const note = `${TWIN_NOTE} ${m.series}: stack ${stack}, ${sm.source}.${fitted ? " The fit was made on this point; it is not counted as validation error." : ""}`;
     const list = bySeries.get(m.series) ?? [];
     list.push({ row: m, perf, fitted, note, stack });
     bySeries.set(m.series, list);

@@ -26,10 +26,11 @@ import {
   frameworkHead,
   frameworkShort,
   precisionName,
+  PRECISION_NAMES as LABELS_PRECISION_NAMES,
   uniqueSeriesLabels,
   type SeriesMeta,
 } from "../../../src/pipeline/labels.ts";
-import { PRECISION_LABEL } from "../../../src/site/format.ts";
+import { PRECISION_NAMES } from "../../../src/site/format.ts";
 
 /** WCAG contrast ratio of two #rrggbb colours. */
 function contrast(a: string, b: string): number {
@@ -82,7 +83,9 @@ describe("palette", () => {
 
 describe("labels", () => {
   it("are one set for figures and pages (mixed FP16 reads the same everywhere)", () => {
-    expect(PRECISION_LABEL["mixed-fp16"]).toBe(precisionName("mixed-fp16"));
+    // Pages and figures name precisions from one table, so mixed FP16 cannot read two ways again.
+    expect(PRECISION_NAMES).toBe(LABELS_PRECISION_NAMES);
+    expect(precisionName("mixed-fp16")).toBe("mixed FP16");
     expect(frameworkShort("TensorFlow 1 (NGC 20.06-tf1-py3)")).toBe("TF1");
     expect(frameworkShort("TensorRT 7.2, CUDA 11.0")).toBe("TensorRT");
     expect(count(1, "point")).toBe("1 point");

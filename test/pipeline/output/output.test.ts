@@ -16,13 +16,14 @@ import {
   FIGURE_FONT_FILES,
   FIGURE_SUBSET_FONT_FILES,
   fontFilesFor,
+  pngOptions,
   SUBSET_RANGES,
   svgToPng,
 } from "../../../src/pipeline/figures/png.ts";
 import { Resvg } from "@resvg/resvg-js";
 import { publishFigure, renderFigure } from "../../../src/pipeline/figures/render.ts";
 import { groupBy } from "../../../src/pipeline/group.ts";
-import { drawFigurePngs, FigurePngDrawer } from "../../../scripts/lib/figure-pngs.ts";
+import { drawFigurePngs, FigurePngDrawer, rendererKey } from "../../../scripts/lib/figure-pngs.ts";
 import { csvLine } from "../../../src/pipeline/output/csv.ts";
 import fc from "fast-check";
 import { realAtlas } from "../../helpers/real-atlas.ts";
@@ -259,6 +260,25 @@ describe("figure PNGs", () => {
       clearInterval(sampler);
     }
     expect((peak - before) / 2 ** 20).toBeLessThan(300);
+  });
+
+  it("are cached under every option resvg draws with, fonts by their contents", () => {
+    const key = rendererKey();
+    const svg = renderFigure(atlas.figures[0]!);
+    const options = pngOptions(svg);
+    expect(key(pngOptions(svg))).toBe(key(options));
+    // A change to any option must draw the PNGs again, not serve the cached ones.
+    expect(key({ ...options, background: "black" })).not.toBe(key(options));
+    expect(key({ ...options, fitTo: { mode: "zoom", value: 3 } })).not.toBe(key(options));
+    expect(key({ ...options, font: { ...options.font, defaultFontFamily: "Other" } })).not.toBe(key(options));
+    // The same font file under another path is the same font.
+    const copy = join(temp(), "font-copy.ttf");
+    writeFileSync(copy, readFileSync(options.font!.fontFiles![0]!));
+    const moved = {
+      ...options,
+      font: { ...options.font, fontFiles: [copy, ...options.font!.fontFiles!.slice(1)] },
+    };
+    expect(key(moved)).toBe(key(options));
   });
 
   it("fail loudly when a worker cannot draw", async () => {

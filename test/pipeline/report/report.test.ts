@@ -1,7 +1,7 @@
 /** Finding prose and the claims ledger: numbers come from the data, unknown references fail with a location. */
 import { describe, expect, it } from "vitest";
 import { renderMarkdownDoc } from "../../../src/pipeline/report/markdown.ts";
-import { formatNumber, makeTokenResolver } from "../../../src/pipeline/report/tokens.ts";
+import { formatNumber, makeTokenResolver, TokenError } from "../../../src/pipeline/report/tokens.ts";
 import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { SourceError } from "../../../src/pipeline/errors.ts";
@@ -15,6 +15,22 @@ const known = { figures: new Set(["fig-a"]), tables: new Set(["audit"]) };
 const doc = (body: string) => `---\ntitle: T\n---\n${body}\n`;
 
 describe("data tokens in prose", () => {
+  it("blames the finding for a token that names missing data, and lets a resolver's bug through", () => {
+    const r = makeTokenResolver({
+      rows: atlas.rows,
+      audit: atlas.audit,
+      extra: {
+        missing: () => {
+          throw new TokenError("no such series");
+        },
+        buggy: () => {
+          throw new TypeError("x is undefined");
+        },
+      },
+    });
+    expect(r("missing", [])).toEqual({ ok: false, error: "no such series" });
+    expect(() => r("buggy", [])).toThrow(TypeError);
+  });
   it("resolves ratios, percentages and values from the rows", () => {
     const d = renderMarkdownDoc(
       "f.md",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   calibrateRoofline,
+  FitError,
   fitRooflinePoints as fitPoints,
   resolveRooflineStack,
 } from "../../../src/pipeline/simulate/calibrate.ts";
@@ -74,6 +75,10 @@ describe("fitting efficiency and fixed costs", () => {
     expect(fit.note).toContain("efficiency clamped at 1");
     expect(() => fitPoints(profile, t4, "fp16", [{ batch: 1, latency_ms: 1 }], "per-batch")).toThrow(
       "needs 2 points",
+    );
+    // A fit its points cannot make is a FitError, the one error calibrateRoofline reports as skipped.
+    expect(() => fitPoints(profile, t4, "fp16", [{ batch: 1, latency_ms: 1 }], "per-batch")).toThrow(
+      FitError,
     );
   });
 

@@ -225,7 +225,8 @@ describe("properties", () => {
             if (r.latencyMs / b > previous * (1 + 1e-12)) return false;
             previous = r.latencyMs / b;
           }
-          return true;
+          // Batch 1 at 224 fits on every GPU: a run that simulated nothing checked nothing.
+          return previous !== Infinity;
         },
       ),
       { numRuns: 60 },
