@@ -31,9 +31,8 @@ export function readDois(root: string): Dois {
 }
 
 /** releases.json, with each release's version DOI from dois.json when one has been minted. */
-export function readReleases(root: string): Release[] {
+export function readReleases(root: string, { versions } = readDois(root)): Release[] {
   const releases = JSON.parse(readFileSync(join(root, "releases.json"), "utf8")) as Release[];
-  const { versions } = readDois(root);
   return releases.map((r) => (versions[r.version] ? { ...r, doi: versions[r.version] } : r));
 }
 
@@ -66,7 +65,12 @@ interface Ingested {
  * tree, which makes it a release only when the tree is exactly a released one. Data from outside the
  * repository (ATLAS_DATA_DIR, as tests and the bench use) is never a release.
  */
-function buildVersion(atlas: Atlas, root: string, releases: Release[]): ReportVersion {
+function buildVersion(
+  atlas: Atlas,
+  root: string,
+  releases: Release[],
+  concept: string | null,
+): ReportVersion {
   const source = process.env.ATLAS_DATA_DIR ? null : treeSourceHash(root);
   const version = reportVersion(
     packageVersion(root),
@@ -74,7 +78,6 @@ function buildVersion(atlas: Atlas, root: string, releases: Release[]): ReportVe
     source,
     releases,
   );
-  const concept = readDois(root).concept;
   return concept ? { ...version, conceptDoi: concept } : version;
 }
 
@@ -92,8 +95,9 @@ export function ingest(
 ): Ingested | null {
   try {
     const atlas = runPipeline(dataDir, { cacheDir });
-    const releases = readReleases(root);
-    const version = buildVersion(atlas, root, releases);
+    const dois = readDois(root);
+    const releases = readReleases(root, dois);
+    const version = buildVersion(atlas, root, releases, dois.concept);
     const figures = atlas.figures.map((spec) => {
       const figure = publishFigure(spec);
       onFigure(figure, { atlas, version });

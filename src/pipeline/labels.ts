@@ -29,7 +29,11 @@ const MODEL_SLUGS: Record<string, string> = {
   yolov3: "yolov3",
 };
 /** Short model name for figure ids (ids never contain dots or underscores). */
-export const modelSlug = (id: string): string => MODEL_SLUGS[id] ?? id.replace(/[^a-z0-9]+/g, "-");
+const figureModelSlug = (id: string): string => MODEL_SLUGS[id] ?? id.replace(/[^a-z0-9]+/g, "-");
+
+/** The permanent id of a measured-data figure of one metric, accelerator and model (`fig-throughput-t4-resnet50`). */
+export const seriesFigureId = (metric: string, accelerator: string, model: string): string =>
+  `fig-${metric}-${accelerator}-${figureModelSlug(model)}`;
 
 export const PRECISION_NAMES: Record<Precision, string> = {
   fp32: "FP32",
@@ -157,3 +161,10 @@ export function count(n: number, word: string, plural = `${word}s`): string {
 
 /** A value and its unit with a space ("15.7 TFLOPS"), as SI and the report's style guide write them. */
 export const withUnit = (value: string, unit: string): string => (unit ? `${value} ${unit}` : value);
+
+/** An accelerator's name without its vendor, for legends ("NVIDIA Tesla T4" → "T4"). */
+export function acceleratorShortName(name: string): string {
+  return name
+    .replace(/^(NVIDIA|Tesla|Preferred Networks|Flex Logix|Graphcore)\s+/g, "")
+    .replace(/^Tesla\s+/, "");
+}

@@ -278,6 +278,20 @@ export const claimSchema = z
       .object({ chosen: text(300), source: text(300), source_test: claimTestSchema })
       .strict()
       .optional(),
+    /**
+     * The number the claim states, where figures may draw it as a claim (an open marker, never a data
+     * point): throughput at `batch` is `fraction` of the throughput at `reference_batch`, `approximate`
+     * when the source says "about".
+     */
+    stated: z
+      .object({
+        batch: batchSchema,
+        reference_batch: batchSchema,
+        fraction: z.number().positive().max(10),
+        approximate: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     note: text().optional(),
   })
   .strict();

@@ -7,7 +7,7 @@ import { simulatorAccuracy } from "../pipeline/simulate/accuracy.ts";
 import { mathPrecisionOf } from "../pipeline/simulate/fit.ts";
 import { EXPLORE_PRECISIONS } from "../pipeline/simulate/explore-model.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES } from "../pipeline/simulate/liveness.ts";
-import { MODEL_IDS } from "../pipeline/simulate/models/index.ts";
+import { SIMULATED_MODEL_IDS } from "../pipeline/simulate/models/index.ts";
 import { SWEEP_SIZES } from "../pipeline/simulate/sweep.ts";
 import type { ExploreParams, MeasuredSeries } from "../client/explore-params.ts";
 import { getAtlas } from "./data.ts";
@@ -65,7 +65,7 @@ async function build(): Promise<ExploreParams> {
   for (const s of series.values()) s.points.sort((a, b) => a.batch - b.batch);
   return {
     dataset: sim?.dataset ?? null,
-    models: MODEL_IDS.map((id) => ({ id, name: modelName(id) })),
+    models: SIMULATED_MODEL_IDS.map((id) => ({ id, name: modelName(id) })),
     precisions: EXPLORE_PRECISIONS,
     policies: [...FUSION_POLICIES],
     defaultPolicy: DEFAULT_FUSION_POLICY,

@@ -16,7 +16,7 @@ import { auditStudy } from "../../src/pipeline/normalize/audit.ts";
 import { normalizeStudy } from "../../src/pipeline/normalize/normalize.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { graphToJson } from "../../src/pipeline/simulate/graph-json.ts";
-import { buildModel, SWEEP_MODELS as MODEL_IDS } from "../../src/pipeline/simulate/models/index.ts";
+import { buildModel, SWEEP_MODELS } from "../../src/pipeline/simulate/models/index.ts";
 import { MEASURE, NO_TORCH, python, REQUIRE_TORCH, ROOT, TORCH } from "./python.ts";
 
 const temps: string[] = [];
@@ -32,7 +32,7 @@ afterAll(() => {
 describe("layer graphs for the harness", () => {
   it("are up to date with the simulator (run `npx tsx scripts/export-graphs.ts` after changing a model)", () => {
     expect(staleGraphs(ROOT)).toEqual([]);
-    expect([...exportGraphs().keys()].sort()).toEqual(MODEL_IDS.map((m) => `${m}.json`).sort());
+    expect([...exportGraphs().keys()].sort()).toEqual(SWEEP_MODELS.map((m) => `${m}.json`).sort());
   });
 
   it("are read by the harness exactly as the simulator builds them at other sizes", () => {
@@ -45,7 +45,7 @@ describe("layer graphs for the harness", () => {
       [1920, 1080],
       [320, 256],
     ];
-    for (const model of MODEL_IDS) {
+    for (const model of SWEEP_MODELS) {
       const r = python([
         join(MEASURE, "measure.py"),
         "--describe",

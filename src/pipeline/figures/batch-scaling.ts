@@ -28,7 +28,7 @@ import {
   inputSize,
   precisionName,
   modelName,
-  modelSlug,
+  seriesFigureId,
   uniqueSeriesLabels,
   type SeriesMeta,
 } from "../labels.ts";
@@ -134,7 +134,7 @@ export function batchScalingFigure(rows: CanonicalRow[], o: BatchScalingOptions)
   });
   const studies = [...new Set(measured.map((r) => r.study))];
   const accName = o.accelerator.name;
-  const id = `fig-${o.metric}-${o.accelerator.id}-${modelSlug(o.model)}`;
+  const id = seriesFigureId(o.metric, o.accelerator.id, o.model);
   const peak = Math.max(...measured.map((r) => r[m.field] as number));
   const inputs = [...new Set(measured.map((r) => `${r.input_width}×${r.input_height}`))].join(", ");
   const allSeries = [...new Set(measured.map((r) => r.series))];

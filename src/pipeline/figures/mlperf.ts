@@ -6,9 +6,9 @@
  * out for the wide and the narrow frame (common.ts), with its legend below the plot.
  */
 import * as Plot from "@observablehq/plot";
+import { median } from "../stats.ts";
 import {
   GAIN_LABELS,
-  median,
   perAccelerator,
   usable,
   type EfficiencyPoint,

@@ -18,7 +18,7 @@ import {
   type Frame,
 } from "./common.ts";
 import { categorical, NEUTRAL, SYMBOLS } from "./palette.ts";
-import { modelName } from "../labels.ts";
+import { acceleratorShortName, modelName } from "../labels.ts";
 
 export function sramFigure(
   rows: MemoryBreakdownRow[],
@@ -60,7 +60,7 @@ export function sramFigure(
     if (!spec) continue;
     const mb = Number(((spec.value * 1048576) / 1e6).toPrecision(4));
     const entry = byValue.get(mb) ?? { names: [], derived: false };
-    entry.names.push(shortName(a.name));
+    entry.names.push(acceleratorShortName(a.name));
     entry.derived ||= spec.derived === true;
     byValue.set(mb, entry);
   }
@@ -150,10 +150,4 @@ function familyLabel(names: string[]): string {
   return names.every((n) => n.startsWith(family))
     ? `${family} (${names.length} variants)`
     : names.join(" / ");
-}
-
-function shortName(name: string): string {
-  return name
-    .replace(/^(NVIDIA|Tesla|Preferred Networks|Flex Logix|Graphcore)\s+/g, "")
-    .replace(/^Tesla\s+/, "");
 }

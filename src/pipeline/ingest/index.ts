@@ -1,7 +1,7 @@
 /** Reads all of data/: accelerators, then studies, then cross-file checks. Nothing here writes. */
 import { didYouMean } from "./suggest.ts";
 import { SourceError, addProblems, firstNonAscii, quoteName, type SourceProblem } from "../errors.ts";
-import { MODEL_IDS, modelName, modelSlug } from "../labels.ts";
+import { MODEL_IDS, modelName, seriesFigureId } from "../labels.ts";
 import { ID_PATTERN, SPEC_KEYS, type Accelerator } from "../schema.ts";
 import { loadAccelerators } from "./accelerators.ts";
 import { loadStudy, type ParsedStudy } from "./study.ts";
@@ -162,7 +162,7 @@ function crossCheck(
     if (imported !== undefined && !MODEL_IDS.includes(imported))
       problems.push(unknownModel(at(s, ["mlperf", "model"]), imported, "the MLPerf import"));
     s.study.tables.forEach((t, i) => {
-      const name = `${t.accelerator}-${modelSlug(t.model)}`;
+      const name = seriesFigureId("throughput", t.accelerator, t.model);
       const pair = `${t.accelerator}\u0000${t.model}`;
       const first = figureNames.get(name);
       if (!first) figureNames.set(name, { pair, study: s, table: i });
@@ -172,7 +172,7 @@ function crossCheck(
           ...at(s, ["tables", i, "model"]),
           message: `model ${JSON.stringify(t.model)} on ${t.accelerator} gets the same figure ids as the model at ${there.file}:${there.line}:${there.column}`,
           expected: "model and accelerator ids whose figure ids (fig-<metric>-<accelerator>-<model>) differ",
-          found: `fig-throughput-${name} twice`,
+          found: `${name} twice`,
           hint: "use the model id the other table uses if it is the same model, or one that differs by more than punctuation",
         });
       }

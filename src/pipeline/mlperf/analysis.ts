@@ -233,12 +233,5 @@ export function summaryRows(rows: readonly CanonicalRow[], results: readonly Mlp
     .map((r) => (studies.has(r.study) ? { ...r, power_w: null, img_s_per_w: null } : r));
 }
 
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new Error("median of nothing");
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** Per-accelerator Offline value of a usable result (derived: system ÷ accelerators). */
 export { perAccelerator };

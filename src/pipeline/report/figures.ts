@@ -2,6 +2,7 @@
  * Every figure in the report, with its stable id. Figure families are generic; the choices of which
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
+import { acceleratorShortName } from "../labels.ts";
 import type { AtlasData } from "../atlas.ts";
 import { SourceError } from "../errors.ts";
 import { groupBy } from "../group.ts";
@@ -82,7 +83,24 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
   // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
-  const mnCore = atlas.studies.find((s) => s.study.id === "mn-core-2-poster");
+  const accName = (id: string | undefined) =>
+    acceleratorShortName(atlas.accelerators.find((a) => a.id === id)?.name ?? id ?? "");
+  // Claims that state a fraction of batch-16 throughput (study.yaml `stated`), drawn as claims.
+  const batch16Claims = atlas.studies.flatMap(({ study }) =>
+    (study.claims ?? []).flatMap((c) =>
+      c.stated?.reference_batch === 16
+        ? [
+            {
+              study: study.id,
+              label: `${accName(c.subject?.accelerator)} (claim: ${c.stated.approximate ? "about " : ""}${c.stated.fraction * 100} % of batch 16)`,
+              batch: c.stated.batch,
+              fraction: c.stated.fraction,
+              source: `${study.id} (claim, no published numbers)`,
+            },
+          ]
+        : [],
+    ),
+  );
   // One colour per accelerator on every page (palette.ts).
   const colors = acceleratorColors(atlas.accelerators.map((a) => a.id));
 
@@ -100,22 +118,13 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         { id: "dle-tf1-rn50-v100-16gb-amp", label: "V100 16 GB, mixed FP16 (TF1)" },
         { id: "dle-pyt-rn50-v100-16gb-fp32", label: "V100 16 GB, FP32 (PyTorch)" },
       ],
-      claims: mnCore
-        ? [
-            {
-              label: "MN-Core 2 (poster claim: about 90 % of batch 16)",
-              batch: 4,
-              fraction: 0.9,
-              source: "mn-core-2-poster (claim, no published numbers)",
-            },
-          ]
-        : [],
+      claims: batch16Claims.map(({ study, ...marker }) => marker),
       caption:
         "Throughput at batch 1–16 divided by the same series' throughput at batch 16, the normalisation the MN-Core 2 poster uses. " +
         "GPU lines: NVIDIA DeepLearningExamples ResNet-50 v1.5 inference tables (TensorFlow 1, NGC 20.06; PyTorch, NGC 21.03). " +
         "The MN-Core 2 marker is the poster's claim, drawn as a claim: its per-batch numbers are only in the poster's figures and were not published. The poster words it two ways, “approximately 90%” (Overview) and “already exceeds 90%” (Results). " +
         "Precision and framework differ between the MN-Core 2 run (FP16 via MLSDK) and the GPU tables, so only the shape of the curves is comparable.",
-      sources: [DLE_TF1, "nvidia-dle-pytorch-resnet50", "mn-core-2-poster"],
+      sources: [DLE_TF1, "nvidia-dle-pytorch-resnet50", ...new Set(batch16Claims.map((c) => c.study))],
       colors,
     }),
   );

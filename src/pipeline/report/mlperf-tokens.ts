@@ -15,10 +15,10 @@
  *   {{mlperfretina:acc:l4}}                   median ratio of one accelerator
  */
 import type { AtlasData } from "../atlas.ts";
+import { median } from "../stats.ts";
 import {
   batchingGains,
   efficiencyPoints,
-  median,
   retinanetPairs,
   unidentifiedGains,
   unidentifiedPowerRuns,

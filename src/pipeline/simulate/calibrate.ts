@@ -7,6 +7,7 @@
  * is then found by bisection so the model meets the last. Fixed iteration counts keep it deterministic.
  * GPUs use the kernel model instead (fit.ts).
  */
+import { median } from "../stats.ts";
 import type { Accelerator, CanonicalRow } from "../schema.ts";
 import type { MathPrecision } from "./accounting.ts";
 import { mathPrecisionOf, rowsOfTable } from "./fit.ts";
@@ -207,12 +208,6 @@ interface ResolvedStack extends StackParams {
   /** Where the values came from, in words (shown in rows and in the CLI). */
   source: string;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const paramsOf = (f: StackParams): StackParams => ({
   efficiency: f.efficiency,

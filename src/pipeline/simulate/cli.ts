@@ -15,7 +15,7 @@ import { formatShape, ShapeError } from "./graph.ts";
 import { graphToJson } from "./graph-json.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
 import { memoryReport } from "./memory.ts";
-import { MODEL_ALIASES, MODEL_IDS, resolveModelId, type ModelId } from "./models/index.ts";
+import { MODEL_ALIASES, resolveModelId, SIMULATED_MODEL_IDS, type ModelId } from "./models/index.ts";
 import { loadSimulatorParams } from "./params.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, kernelBreakdown, simulateWith, smallestBatchAtFraction } from "./simulate.ts";
@@ -32,7 +32,7 @@ const USAGE = `usage: npm run -s simulate -- --model MODEL --width W --height H 
        npm run -s simulate -- --calibration [--json] [--data-dir DIR]
        npm run -s simulate -- --validate [--json] [--data-dir DIR]
 
-  --model        ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}
+  --model        ${[...SIMULATED_MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}
   --width/--height  input size in pixels (YOLOv3 is letterboxed up to multiples of 32)
   --batch        images per batch (default 1)
   --accelerator  an id with a file in DIR/accelerators/ (adds latency, throughput and the batch at
@@ -140,7 +140,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   const model = resolveModelId(values.get("--model")!);
   if (!model)
     throw new UsageError(
-      `unknown model ${JSON.stringify(values.get("--model"))}; one of ${[...MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}`,
+      `unknown model ${JSON.stringify(values.get("--model"))}; one of ${[...SIMULATED_MODEL_IDS, ...Object.keys(MODEL_ALIASES)].join(", ")}`,
     );
   const precision = values.get("--precision")!;
   if (!(CLI_PRECISIONS as readonly string[]).includes(precision))

@@ -8,7 +8,7 @@ import { PRECISIONS, type Precision } from "./accounting.ts";
 import { defaultStack, stackModel, type SimulatorContext } from "./context.ts";
 import { DEFAULT_FUSION_POLICY, FUSION_POLICIES, type FusionPolicy } from "./liveness.ts";
 import { memoryReport } from "./memory.ts";
-import { modelSlug, SWEEP_MODELS, type ModelId } from "./models/index.ts";
+import { seriesModelSlug, SWEEP_MODELS, type ModelId } from "./models/index.ts";
 import { modelProfile } from "./profile.ts";
 import { isBatchResult, simulateWith, smallestBatchAtFraction, type BatchResult } from "./simulate.ts";
 
@@ -87,7 +87,7 @@ export function simulateSweep(ctx: SimulatorContext, options: SweepOptions = {})
           ]
             .filter(Boolean)
             .join(" ");
-          const series = `sim-${acc.id}-${modelSlug(model)}-${size.width}x${size.height}-${precision}`;
+          const series = `sim-${acc.id}-${seriesModelSlug(model)}-${size.width}x${size.height}-${precision}`;
           for (const r of results)
             rows.push(
               simulatedRow(r, {

@@ -13,6 +13,26 @@ import { realAtlas } from "../../helpers/real-atlas.ts";
 const atlas = realAtlas();
 const summary = (id: string) => atlas.summary.find((s) => s.accelerator === id)!;
 
+describe("claims drawn in figures", () => {
+  it("take the MN-Core 2 marker from the poster's study.yaml, as a claim and never as a data point", () => {
+    const fig = atlas.figures.find((f) => f.id === "fig-batch-scaling-architectures")!;
+    const claims = fig.rows.filter((r) => r.kind === "claim");
+    expect(claims).toEqual([
+      expect.objectContaining({
+        series: "MN-Core 2 (claim: about 90 % of batch 16)",
+        batch: 4,
+        fraction: 0.9,
+        source: "mn-core-2-poster (claim, no published numbers)",
+      }),
+    ]);
+    const stated = atlas.studies
+      .find((s) => s.study.id === "mn-core-2-poster")!
+      .study.claims!.find((c) => c.id === "near-peak-at-batch4-approx-90pct")!.stated;
+    expect(stated).toEqual({ batch: 4, reference_batch: 16, fraction: 0.9, approximate: true });
+    expect(fig.sources).toContain("mn-core-2-poster");
+  });
+});
+
 describe("home summary", () => {
   it("counts accelerators with measurements apart from those with claims or specifications only", () => {
     const measured = atlas.summary.filter((s) => s.measuredPoints > 0).map((s) => s.accelerator);

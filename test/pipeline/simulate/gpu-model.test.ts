@@ -16,7 +16,7 @@ import {
   type StackCosts,
 } from "../../../src/pipeline/simulate/gpu-model.ts";
 import type { Kernel } from "../../../src/pipeline/simulate/kernels.ts";
-import { MODEL_IDS } from "../../../src/pipeline/simulate/models/index.ts";
+import { SIMULATED_MODEL_IDS } from "../../../src/pipeline/simulate/models/index.ts";
 import { modelProfile } from "../../../src/pipeline/simulate/profile.ts";
 import {
   isBatchResult,
@@ -210,7 +210,7 @@ describe("properties", () => {
     const stacks = ctx.params.stacks.filter((s) => s.engine === "kernels").map((s) => s.id);
     fc.assert(
       fc.property(
-        fc.constantFrom(...MODEL_IDS),
+        fc.constantFrom(...SIMULATED_MODEL_IDS),
         fc.constantFrom(...gpus),
         fc.constantFrom(...stacks),
         fc.constantFrom("fp16" as const, "fp32" as const),

@@ -3,8 +3,14 @@ import type { Graph } from "../graph.ts";
 import { resnet50, resnext101_32x4d, seResnext101_32x4d } from "./resnet.ts";
 import { yolov3, YOLO_STRIDE } from "./yolov3.ts";
 
-export const MODEL_IDS = ["resnet50_v1.5", "resnext101_32x4d", "se_resnext101_32x4d", "yolov3"] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
+/** The networks the simulator can build (labels.ts MODEL_IDS names every model the data may use). */
+export const SIMULATED_MODEL_IDS = [
+  "resnet50_v1.5",
+  "resnext101_32x4d",
+  "se_resnext101_32x4d",
+  "yolov3",
+] as const;
+export type ModelId = (typeof SIMULATED_MODEL_IDS)[number];
 
 /**
  * The networks the atlas's sweep and the PyTorch harness cover: the report's three (ResNet-50, the
@@ -12,7 +18,10 @@ export type ModelId = (typeof MODEL_IDS)[number];
  */
 export const SWEEP_MODELS: readonly ModelId[] = ["resnet50_v1.5", "resnext101_32x4d", "yolov3"];
 
-/** Names the CLI accepts besides the canonical ids. */
+/**
+ * Names accepted besides the ids: by the CLI, and for data rows whose model is `resnet50` (version
+ * not stated), which the simulator builds as v1.5, the version of torchvision and NVIDIA's tables.
+ */
 export const MODEL_ALIASES: Readonly<Record<string, ModelId>> = {
   resnet50: "resnet50_v1.5",
   "resnet50-v1.5": "resnet50_v1.5",
@@ -21,7 +30,7 @@ export const MODEL_ALIASES: Readonly<Record<string, ModelId>> = {
 };
 
 export function resolveModelId(name: string): ModelId | null {
-  if ((MODEL_IDS as readonly string[]).includes(name)) return name as ModelId;
+  if ((SIMULATED_MODEL_IDS as readonly string[]).includes(name)) return name as ModelId;
   return MODEL_ALIASES[name] ?? null;
 }
 
@@ -62,8 +71,8 @@ export function buildModel(model: ModelId, width: number, height: number): Built
   return { model, input, graph: build(input.usedWidth, input.usedHeight) };
 }
 
-/** A file- and URL-safe form of a model id for series ids (`resnet50_v1.5` → `resnet50-v1-5`). */
-export const modelSlug = (model: string): string =>
+/** A file- and URL-safe form of a model id for the sweep's series ids (`resnet50_v1.5` → `resnet50-v1-5`). */
+export const seriesModelSlug = (model: string): string =>
   model
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
