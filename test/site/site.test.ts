@@ -242,6 +242,20 @@ describe("the built site", () => {
     expect(mncore).toContain("No published measurements of this accelerator exist in the atlas");
   });
 
+  it("gives a peak on the home page as the detail beside it does: whole images per second from 1,000 up", () => {
+    const html = readFileSync(join(first, "index.html"), "utf8");
+    const peak = realAtlas().summary.find((s) => s.accelerator === "h200-sxm")!.peak!.value;
+    expect(peak).toBeGreaterThan(1000);
+    const row = html.split("<tr").find((r) => r.includes("NVIDIA H200"))!;
+    const whole = Math.round(peak).toLocaleString("en-US");
+    // The peak cell and the batch-at-90 % detail ("of the series' peak of …") quote the same number.
+    expect(row.split(whole).length - 1).toBeGreaterThanOrEqual(2);
+    // The case this guards: four significant digits would print another number (17,050 for 17,047).
+    const rounded = Number(peak.toPrecision(4)).toLocaleString("en-US");
+    expect(rounded).not.toBe(whole);
+    expect(row).not.toContain(rounded);
+  });
+
   it("says on a ledger card when it holds only some parts of the quoted sentence, linking the others", () => {
     const html = readFileSync(join(first, "findings", "claims-ledger", "index.html"), "utf8");
     const cards = html.split('<article class="ledger-card"').slice(1);

@@ -11,6 +11,7 @@
  *   where the source's figure needs a narrower one); both are named with their results;
  * - supported: every comparable series agrees; contradicted: none does; mixed: k of n agree.
  */
+import { groupBy } from "../group.ts";
 import type { CanonicalRow, Claim, ClaimTest, Study } from "../schema.ts";
 import { formatNumber } from "./tokens.ts";
 
@@ -78,6 +79,7 @@ export function evaluateClaims(
 ): LedgerEntry[] {
   const measured = rows.filter((r) => r.kind === "measured");
   const studyOf = new Map(measured.map((r) => [r.series, r.study]));
+  const authorsOf = new Map(studies.map((s) => [s.id, s.authors.join(", ")]));
   return studies.flatMap((s) =>
     (s.claims ?? []).map((c) => {
       const base = {
@@ -89,11 +91,29 @@ export function evaluateClaims(
         ...(c.note ? { note: c.note } : {}),
       };
       const outcome = evaluate(c.test, measured, simulated);
-      const judged = judge(c, s, outcome, studyOf, measured, simulated);
+      const judged = judge(c, s, outcome, studyOf, authorsOf, measured, simulated);
       const counted = countedResults(outcome.results, s, studyOf);
       return { ...base, ...judged, reason: judged.reason + doubtNote(counted, inDoubt) };
     }),
   );
+}
+
+/**
+ * Whose series a verdict counts, so several tables of one publisher do not read as independent
+ * evidence: " (4 from NVIDIA Corporation; 2 from Prayag Sridhar, Venkatesh Arumugam)", or " (all from
+ * NVIDIA Corporation)"; "" for one series or the simulator.
+ */
+function sourcesNote(
+  results: Outcome["results"],
+  studyOf: Map<string, string>,
+  authorsOf: Map<string, string>,
+): string {
+  const series = [...new Set(results.flatMap((r) => r.data))].filter((d) => studyOf.has(d));
+  if (series.length < 2) return "";
+  const bySource = groupBy(series, (d) => authorsOf.get(studyOf.get(d)!) ?? studyOf.get(d)!);
+  if (bySource.size === 1) return ` (all from ${[...bySource.keys()][0]})`;
+  const parts = [...bySource].sort((a, b) => b[1].length - a[1].length);
+  return ` (${parts.map(([who, ds]) => `${ds.length} from ${who}`).join("; ")})`;
 }
 
 /**
@@ -125,6 +145,7 @@ function judge(
   claimant: Pick<Study, "id" | "references_studies">,
   o: Outcome,
   studyOf: Map<string, string>,
+  authorsOf: Map<string, string>,
   rows: CanonicalRow[],
   simulated: SimulatedQuantity,
 ): Judged {
@@ -158,7 +179,7 @@ function judge(
     studyOf,
     claimant.id,
   );
-  const reason = counted + uncounted;
+  const reason = counted + sourcesNote(independent, studyOf, authorsOf) + uncounted;
   if (c.definition) {
     // The other reading counts the same way: other sources only, where there are any.
     const alt = evaluate(c.definition.source_test, rows, simulated);

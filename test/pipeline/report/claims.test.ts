@@ -58,7 +58,7 @@ const fourTimes: Claim = {
   },
 };
 const judge = (rows: CanonicalRow[], claim: Claim = fourTimes, study = "claimant") =>
-  evaluateClaims([{ id: study, title: "T", claims: [claim] } as Study], rows, () => null)[0]!;
+  evaluateClaims([{ id: study, title: "T", authors: ["A"], claims: [claim] } as Study], rows, () => null)[0]!;
 
 describe("verdict rules", () => {
   it("supported: every comparable series agrees", () => {
@@ -70,7 +70,7 @@ describe("verdict rules", () => {
     expect(e).toMatchObject({
       verdict: "mixed",
       agree: { k: 1, n: 3 },
-      reason: "1 of 3 comparable series agree",
+      reason: "1 of 3 comparable series agree (2 from b; 1 from a)",
     });
   });
   it("contradicted: no comparable series agrees", () => {
@@ -88,7 +88,7 @@ describe("verdict rules", () => {
     const rows = [...series("a", "a1", 4), ...series("b", "b1", 4.2)];
     const doubted = rows.find((r) => r.series === "b1" && r.batch_size === 32)!;
     const e = evaluateClaims(
-      [{ id: "claimant", title: "T", claims: [fourTimes] } as Study],
+      [{ id: "claimant", title: "T", authors: ["A"], claims: [fourTimes] } as Study],
       rows,
       () => null,
       (r) => r === doubted,
@@ -96,10 +96,10 @@ describe("verdict rules", () => {
     expect(e).toMatchObject({
       verdict: "supported",
       reason:
-        "2 of 2 comparable series agree; 1 of the 4 rows it rests on (b1 at batch 32) is one whose throughput an audit warning puts in doubt",
+        "2 of 2 comparable series agree (1 from a; 1 from b); 1 of the 4 rows it rests on (b1 at batch 32) is one whose throughput an audit warning puts in doubt",
     });
     // Without a doubted row, nothing is added.
-    expect(judge(rows).reason).toBe("2 of 2 comparable series agree");
+    expect(judge(rows).reason).toBe("2 of 2 comparable series agree (1 from a; 1 from b)");
   });
   it("a peak-fraction claim over several candidate tables counts each, and names one that lacks the batch", () => {
     const rowsOf = (id: string, b4: number) =>
@@ -172,7 +172,7 @@ describe("verdict rules", () => {
   it("same source: tables the claim's study cites (references_studies) are its own evidence, and do not count", () => {
     const cites = (rows: CanonicalRow[]) =>
       evaluateClaims(
-        [{ id: "claimant", title: "T", references_studies: ["cited"], claims: [fourTimes] } as Study],
+        [{ id: "claimant", title: "T", authors: ["A"], references_studies: ["cited"], claims: [fourTimes] } as Study],
         rows,
         () => null,
       )[0]!;
@@ -235,7 +235,7 @@ describe("verdict rules", () => {
       },
     };
     const bytes = (w: number) => (w === 2048 ? 100.66e6 : 99.53e6);
-    const [e] = evaluateClaims([{ id: "s", title: "S", claims: [claim] } as Study], [], (t) =>
+    const [e] = evaluateClaims([{ id: "s", title: "S", authors: ["A"], claims: [claim] } as Study], [], (t) =>
       bytes(t.input.width),
     );
     expect(e).toMatchObject({
@@ -245,7 +245,7 @@ describe("verdict rules", () => {
     expect(e!.evidence).toContain("100,660,000 B");
     expect(e!.evidence).toContain("99.53 MB");
     // Where both readings agree, the definition does not matter and the plain verdict stands.
-    const [same] = evaluateClaims([{ id: "s", title: "S", claims: [claim] } as Study], [], () => 120e6);
+    const [same] = evaluateClaims([{ id: "s", title: "S", authors: ["A"], claims: [claim] } as Study], [], () => 120e6);
     expect(same!.verdict).toBe("supported");
   });
   it("not testable: no test, or no data the test can use", () => {
@@ -290,7 +290,7 @@ describe("the report's own cases", () => {
     expect(e).toMatchObject({
       verdict: "supported",
       reason:
-        "6 of 6 comparable series agree; the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted; 2 of the 12 rows it rests on (sridhar-v100-fp32-eager at batch 4, sridhar-v100-fp32-eager at batch 16) are ones whose throughput an audit warning puts in doubt",
+        "6 of 6 comparable series agree (4 from NVIDIA Corporation; 2 from Prayag Sridhar, Venkatesh Arumugam); the 12 series of the studies it cites (nvidia-dle-tf1-resnet50, nvidia-dle-tf1-resnet50-2019) are not counted; 2 of the 12 rows it rests on (sridhar-v100-fp32-eager at batch 4, sridhar-v100-fp32-eager at batch 16) are ones whose throughput an audit warning puts in doubt",
       agree: { k: 6, n: 6 },
     });
     // The poster's own criterion, batch 4 against the best up to batch 16 (1003.1 img/s at batch 16).

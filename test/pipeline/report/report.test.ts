@@ -109,7 +109,7 @@ describe("data tokens in prose", () => {
 });
 
 describe("claims ledger", () => {
-  const study = (claims: Study["claims"]) => ({ id: "s", title: "S", claims }) as Study;
+  const study = (claims: Study["claims"]) => ({ id: "s", title: "S", authors: ["A"], claims }) as Study;
   it("supports a peak-fraction claim that the data meets and contradicts one it does not", () => {
     const ledger = evaluateClaims(
       [
