@@ -172,7 +172,15 @@ describe("verdict rules", () => {
   it("same source: tables the claim's study cites (references_studies) are its own evidence, and do not count", () => {
     const cites = (rows: CanonicalRow[]) =>
       evaluateClaims(
-        [{ id: "claimant", title: "T", authors: ["A"], references_studies: ["cited"], claims: [fourTimes] } as Study],
+        [
+          {
+            id: "claimant",
+            title: "T",
+            authors: ["A"],
+            references_studies: ["cited"],
+            claims: [fourTimes],
+          } as Study,
+        ],
         rows,
         () => null,
       )[0]!;
@@ -245,7 +253,11 @@ describe("verdict rules", () => {
     expect(e!.evidence).toContain("100,660,000 B");
     expect(e!.evidence).toContain("99.53 MB");
     // Where both readings agree, the definition does not matter and the plain verdict stands.
-    const [same] = evaluateClaims([{ id: "s", title: "S", authors: ["A"], claims: [claim] } as Study], [], () => 120e6);
+    const [same] = evaluateClaims(
+      [{ id: "s", title: "S", authors: ["A"], claims: [claim] } as Study],
+      [],
+      () => 120e6,
+    );
     expect(same!.verdict).toBe("supported");
   });
   it("not testable: no test, or no data the test can use", () => {
