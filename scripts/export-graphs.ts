@@ -14,7 +14,7 @@ import { graphToJson, type GraphJson } from "../src/pipeline/simulate/graph-json
 import { buildModel, SWEEP_MODELS, type ModelId } from "../src/pipeline/simulate/models/index.ts";
 
 /** Size each graph is exported at: the ResNets' ImageNet size, YOLOv3's Darknet default. */
-export const REFERENCE_SIZES: Readonly<Partial<Record<ModelId, { width: number; height: number }>>> = {
+const REFERENCE_SIZES: Readonly<Partial<Record<ModelId, { width: number; height: number }>>> = {
   "resnet50_v1.5": { width: 224, height: 224 },
   resnext101_32x4d: { width: 224, height: 224 },
   yolov3: { width: 416, height: 416 },
@@ -23,7 +23,7 @@ export const REFERENCE_SIZES: Readonly<Partial<Record<ModelId, { width: number; 
 export const GRAPHS_DIR = join("scripts", "measure", "graphs");
 
 /** Stable, diff-friendly JSON: top-level keys one per line, one node per line. */
-export function formatGraphJson(j: GraphJson): string {
+function formatGraphJson(j: GraphJson): string {
   const lines: string[] = ["{"];
   const entries = Object.entries(j);
   entries.forEach(([key, value], i) => {

@@ -40,7 +40,7 @@ const httpUrlSchema = z
   .url()
   .refine((u) => !URL.canParse(u) || /^https?:\/\//.test(u), "an http(s) URL");
 
-export const PRECISIONS = ["fp32", "tf32", "fp16", "mixed-fp16", "bf16", "int8", "unknown"] as const;
+const PRECISIONS = ["fp32", "tf32", "fp16", "mixed-fp16", "bf16", "int8", "unknown"] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
 /** Canonical fields a CSV column can map to, with the units each accepts; the first unit is canonical. */
@@ -68,7 +68,7 @@ export type Field = keyof typeof FIELD_UNITS;
 export type NumericField = Exclude<Field, "label" | "text">;
 export const FIELDS = Object.keys(FIELD_UNITS) as Field[];
 
-export const columnSchema = z
+const columnSchema = z
   .object({
     /** Header exactly as in the CSV. */
     name: z.string().min(1).max(200),
@@ -103,7 +103,7 @@ const correctionSchema = z
   })
   .strict();
 
-export const tableSchema = z
+const tableSchema = z
   .object({
     file: z
       .string()
@@ -257,7 +257,7 @@ const claimTestSchema = z.discriminatedUnion("kind", [
 ]);
 export type ClaimTest = z.infer<typeof claimTestSchema>;
 
-export const claimSchema = z
+const claimSchema = z
   .object({
     id: idSchema,
     text: text(2000),
@@ -302,7 +302,7 @@ export type Claim = z.infer<typeof claimSchema>;
  * whose columns are fixed (src/pipeline/mlperf/columns.ts) and whose accelerator, count and scenario
  * vary per row, so it is described here rather than as a `tables` entry.
  */
-export const mlperfMetaSchema = z
+const mlperfMetaSchema = z
   .object({
     round: z.string().regex(/^v\d+\.\d+$/, "a round such as v3.0"),
     benchmark: z.enum(["resnet50", "retinanet"]),
@@ -341,7 +341,7 @@ export type MlperfMeta = z.infer<typeof mlperfMetaSchema>;
  * unpublished document when it has no url) by its `authors`, each taken as an organisation.
  */
 const CITE_TYPES = ["webpage", "dataset", "arxiv", "poster", "report", "unpublished"] as const;
-export const personSchema = z.union([
+const personSchema = z.union([
   z.object({ family: text(100), given: text(100) }).strict(),
   z.object({ literal: text(200) }).strict(),
 ]);

@@ -32,7 +32,7 @@ const unmappedSchema = z
   })
   .strict();
 
-export const aliasTableSchema = z
+const aliasTableSchema = z
   .object({
     /** accelerator_model_name values that mean "no accelerator": the host processor is then the device. */
     no_accelerator: z.array(spelling).max(50),

@@ -13,7 +13,7 @@ import { parseYaml, yamlPosition } from "../ingest/yaml.ts";
 import type { MlperfRecord } from "./ingest.ts";
 import { matchAccelerator, type AliasTable } from "./aliases.ts";
 
-export const CORRECTIONS_FILE = "mlperf/corrections.yaml";
+const CORRECTIONS_FILE = "mlperf/corrections.yaml";
 
 /** The results.csv count each correctable field is. */
 const RECORD_FIELD = {

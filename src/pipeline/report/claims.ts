@@ -34,7 +34,8 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   "holds under a definition": "the result depends on a definition the atlas chose; both readings are given",
   "same source":
     "the only evidence is the claim's own study or the tables it cites, so this checks its prose against them",
-  "not testable": "no public data or no stated threshold decides it",
+  "not testable":
+    "not put to a numeric test: no public data or threshold decides it, or the atlas has no test of its form; each card says why",
 };
 
 export interface LedgerEntry {

@@ -4,7 +4,7 @@
  */
 import type { Graph, Node, Shape } from "./graph.ts";
 
-export const GRAPH_JSON_FORMAT = "atlas-layer-graph";
+const GRAPH_JSON_FORMAT = "atlas-layer-graph";
 const GRAPH_JSON_VERSION = 1;
 
 export interface GraphJsonNode {

@@ -23,7 +23,7 @@ export type FusionStyle = (typeof FUSION_STYLES)[number];
  * convolution or GEMM (little data reuse per loaded element), or a grouped/depthwise convolution.
  * `memory` kernels do no MACs.
  */
-export const OP_CLASSES = ["conv-kxk", "conv-1x1", "conv-grouped", "memory"] as const;
+const OP_CLASSES = ["conv-kxk", "conv-1x1", "conv-grouped", "memory"] as const;
 export type OpClass = (typeof OP_CLASSES)[number];
 
 export interface Gemm {

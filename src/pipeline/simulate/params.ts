@@ -51,7 +51,7 @@ const stackBase = {
  * how the host issues them. Its costs are its launch family's (eager or replay) times factors of its own,
  * fitted where published tables of the stack exist (calibration.yaml).
  */
-export const kernelStackSchema = z
+const kernelStackSchema = z
   .object({
     ...stackBase,
     engine: z.literal("kernels"),
@@ -72,7 +72,7 @@ export const kernelStackSchema = z
  * A stack of an accelerator without a published tile structure (IPU, MN-Core 2, InferX X1): the layer
  * roofline with one efficiency and one fixed-cost form, fitted on two or three named points.
  */
-export const rooflineStackSchema = z
+const rooflineStackSchema = z
   .object({
     ...stackBase,
     engine: z.literal("roofline"),
@@ -99,7 +99,7 @@ export type Stack = KernelStack | RooflineStack;
 
 const stacksFileSchema = z.object({ stacks: z.array(stackSchema).min(1).max(50) }).strict();
 
-export const simAcceleratorSchema = z
+const simAcceleratorSchema = z
   .object({
     id: idSchema,
     /** Stack the sweep simulates this accelerator with. */
@@ -159,7 +159,7 @@ const parameterSchema = z
   .strict();
 
 /** Two or three named points that fit a roofline stack's efficiency and fixed cost (non-GPU accelerators). */
-export const rooflineFitSchema = z
+const rooflineFitSchema = z
   .object({
     id: idSchema,
     accelerator: idSchema,
