@@ -543,6 +543,12 @@ export interface CanonicalRow {
   published_cost_usd_per_1000_img?: number | null;
 }
 
+/** `file:line` of each source row of a canonical row (a merged row has several, `;`-separated). */
+export function rowRefs(r: Pick<CanonicalRow, "source_file" | "source_line">): string[] {
+  const files = r.source_file.split(";");
+  return r.source_line.split(";").map((line, i) => `${files[i] ?? files[0]}:${line}`);
+}
+
 export const CANONICAL_COLUMNS: (keyof CanonicalRow)[] = [
   "study",
   "accelerator",

@@ -4,7 +4,7 @@
  * come from atlas.json, read once per build, for exactly the ids the collections list.
  */
 import { getCollection } from "astro:content";
-import type { Accelerator, CanonicalRow, Claim } from "../pipeline/schema.ts";
+import { type Accelerator, type CanonicalRow, type Claim, rowRefs } from "../pipeline/schema.ts";
 import type { AtlasStudy } from "../pipeline/atlas.ts";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
@@ -17,7 +17,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
 import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
 import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
-import { brokenDerivations, rowRefs, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
+import { brokenDerivations, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };

@@ -6,7 +6,7 @@
  * names from ../labels.ts.
  */
 import type * as Plot from "@observablehq/plot";
-import type { CanonicalRow } from "../schema.ts";
+import { type CanonicalRow, rowRefs } from "../schema.ts";
 import type { SymbolName } from "./palette.ts";
 
 /** The width a figure is laid out for; families choose margins, facets and ticks from it. */
@@ -179,9 +179,7 @@ export const num = (x: number, digits = 4): string => GROUPED.format(Number(x.to
 
 /** Source cell for a figure's data table: `file:line` of the published row, or "simulator". */
 export function sourceRef(r: CanonicalRow): string {
-  if (r.kind === "simulated") return "simulator";
-  const files = r.source_file.split(";");
-  return files.map((f, i) => `${f}:${r.source_line.split(";")[i] ?? r.source_line}`).join("; ");
+  return r.kind === "simulated" ? "simulator" : rowRefs(r).join("; ");
 }
 
 /** Table rows of a figure: the plotted points without their drawing channels (colour, marker, hover text). */

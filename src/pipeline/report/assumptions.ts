@@ -3,7 +3,7 @@
  * formula; the audit finds rows where the formula's assumption cannot hold. Joining the two says which
  * derived values must not be shown as if they were measurements (figures leave them out, tables flag them).
  */
-import type { CanonicalRow } from "../schema.ts";
+import { type CanonicalRow, rowRefs } from "../schema.ts";
 import type { AuditFinding } from "../normalize/audit.ts";
 import { FORMULAS } from "../normalize/normalize.ts";
 
@@ -22,12 +22,6 @@ const RULES: { field: keyof CanonicalRow; formula: string; check: AuditFinding["
 export interface BrokenDerivation {
   field: keyof CanonicalRow;
   reason: string;
-}
-
-/** `file:line` of each source row of a canonical row. */
-export function rowRefs(r: CanonicalRow): string[] {
-  const files = r.source_file.split(";");
-  return r.source_line.split(";").map((line, i) => `${files[i] ?? files[0]}:${line}`);
 }
 
 /** The first source reference of a row: the key of brokenDerivations. */

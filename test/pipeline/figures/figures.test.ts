@@ -22,7 +22,7 @@ import { batchAt90Figure } from "../../../src/pipeline/figures/batch90.ts";
 import { simulatedScalingFigure } from "../../../src/pipeline/figures/sim-scaling.ts";
 import { lightSvg, renderFigure, renderInline, stableIds } from "../../../src/pipeline/figures/render.ts";
 import { MissingDataError, plotOptions, type FigureSpec } from "../../../src/pipeline/figures/spec.ts";
-import { NARROW, tickNumber, WIDE, type Frame } from "../../../src/pipeline/figures/common.ts";
+import { NARROW, sourceRef, tickNumber, WIDE, type Frame } from "../../../src/pipeline/figures/common.ts";
 import type { MemoryBreakdownRow } from "../../../src/pipeline/simulate/sweep.ts";
 import type { ValidationReport } from "../../../src/pipeline/simulate/validate.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -326,6 +326,17 @@ describe("architecture comparison (fraction of batch 16)", () => {
   });
   it("renders to the reviewed snapshot", async () => {
     await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/peak-fraction.svg");
+  });
+});
+
+describe("a row's source in a figure's table", () => {
+  it("names every row merged into it, as the audit's references do", () => {
+    expect(sourceRef(row("s", 1, 10, { source_file: "a.csv;b.csv", source_line: "2;7" }))).toBe(
+      "a.csv:2; b.csv:7",
+    );
+    // Two lines of one file: both, not the first alone.
+    expect(sourceRef(row("s", 1, 10, { source_file: "a.csv", source_line: "2;5" }))).toBe("a.csv:2; a.csv:5");
+    expect(sourceRef(row("s", 1, 10, { kind: "simulated" }))).toBe("simulator");
   });
 });
 
