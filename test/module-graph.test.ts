@@ -21,8 +21,8 @@ function sourceFiles(dir: string): string[] {
 /** The TypeScript of a file: an .astro file's frontmatter and <script> bodies (the HTML between is not code). */
 function codeOf(file: string, text: string): string[] {
   if (!file.endsWith(".astro")) return [text];
-  const front = /^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? "";
-  return [front, ...[...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)];
+  const front = /^\s*---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? "";
+  return [front, ...[...text.matchAll(/<script\b(?:[^>]*[^/>])?>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)];
 }
 
 /**
@@ -104,7 +104,7 @@ describe("the module graph", () => {
     expect(
       localImports(
         "src/pages/p.astro",
-        "---\nimport A from '../components/A.astro';\n---\n<p>don't</p>\n<script>import '../client/b.ts';</script>",
+        "---\nimport A from '../components/A.astro';\n---\n<p>don't</p>\n<script src=\"/x.js\" />\n<p>import '../not/code.ts'</p>\n<script>import '../client/b.ts';</script>",
       ).missing,
     ).toEqual(["src/components/A.astro", "src/client/b.ts"]);
   });

@@ -1,4 +1,5 @@
 /** Page weights of a built site: HTML bytes (inline SVG included) and the JavaScript each page loads. */
+import { median } from "../../src/pipeline/stats.ts";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -97,14 +98,11 @@ export function summarize(weights: PageWeight[]): WeightSummary {
   const max = weights.reduce((m, w) => (w.htmlBytes > m.htmlBytes ? w : m), weights[0]!);
   return {
     pages: weights.length,
-    medianHtmlBytes: quantile(html, 0.5),
+    medianHtmlBytes: html.length ? median(html) : 0,
     p95HtmlBytes: quantile(html, 0.95),
     maxHtmlBytes: max.htmlBytes,
     maxPage: max.page,
-    medianSvgBytes: quantile(
-      weights.map((w) => w.svgBytes).sort((a, b) => a - b),
-      0.5,
-    ),
+    medianSvgBytes: weights.length ? median(weights.map((w) => w.svgBytes)) : 0,
     totalHtmlBytes: html.reduce((a, b) => a + b, 0),
     pagesWithJs: weights.filter((w) => w.jsBytes > 0).length,
     reportPagesWithJs: weights

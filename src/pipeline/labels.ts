@@ -162,9 +162,8 @@ export function count(n: number, word: string, plural = `${word}s`): string {
 /** A value and its unit with a space ("15.7 TFLOPS"), as SI and the report's style guide write them. */
 export const withUnit = (value: string, unit: string): string => (unit ? `${value} ${unit}` : value);
 
-/** An accelerator's name without its vendor, for legends ("NVIDIA Tesla T4" → "T4"). */
-export function acceleratorShortName(name: string): string {
-  return name
-    .replace(/^(NVIDIA|Tesla|Preferred Networks|Flex Logix|Graphcore)\s+/g, "")
-    .replace(/^Tesla\s+/, "");
+/** An accelerator's name without its vendor (and NVIDIA's "Tesla"), for legends ("NVIDIA Tesla T4" → "T4"). */
+export function acceleratorShortName(a: { name: string; vendor: string }): string {
+  const own = a.name.startsWith(`${a.vendor} `) ? a.name.slice(a.vendor.length + 1) : a.name;
+  return own.replace(/^Tesla\s+/, "");
 }

@@ -80,7 +80,7 @@ export function peakFractionFigure(rows: CanonicalRow[], o: PeakFractionOptions)
     batch: c.batch,
     fraction: c.fraction,
     source: c.source,
-    tip: tip(c.label, `batch ${c.batch}: ${c.fraction * 100} % (a claim, no published numbers)`),
+    tip: tip(c.label, `batch ${c.batch}: ${num(c.fraction * 100, 3)} % (a claim, no published numbers)`),
   }));
   const reference =
     o.referenceBatch === undefined ? "the series' peak" : `its throughput at batch ${o.referenceBatch}`;
@@ -92,7 +92,7 @@ export function peakFractionFigure(rows: CanonicalRow[], o: PeakFractionOptions)
     id: o.id,
     title: o.title,
     caption: o.caption,
-    alt: `Line chart of throughput as a fraction of ${o.referenceBatch === undefined ? "each series' own peak" : `its throughput at batch ${o.referenceBatch}`} against batch size (log scale). ${summary}. ${o.claims.map((c) => `${c.label}: ${c.fraction * 100} % at batch ${c.batch}, shown as an open marker`).join(". ")}.`,
+    alt: `Line chart of throughput as a fraction of ${o.referenceBatch === undefined ? "each series' own peak" : `its throughput at batch ${o.referenceBatch}`} against batch size (log scale). ${summary}. ${o.claims.map((c) => `${c.label}: ${num(c.fraction * 100, 3)} % at batch ${c.batch}, shown as an open marker`).join(". ")}.`,
     sources: o.sources,
     columns: [
       { key: "series", label: "series" },

@@ -60,7 +60,7 @@ export function sramFigure(
     if (!spec) continue;
     const mb = Number(((spec.value * 1048576) / 1e6).toPrecision(4));
     const entry = byValue.get(mb) ?? { names: [], derived: false };
-    entry.names.push(acceleratorShortName(a.name));
+    entry.names.push(acceleratorShortName(a));
     entry.derived ||= spec.derived === true;
     byValue.set(mb, entry);
   }

@@ -61,7 +61,8 @@ export interface LedgerEntry {
 /** A published number shown as published (up to 6 significant digits), not rounded for prose. */
 const exact = (x: number) => Number(x.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 
-type SimulatedQuantity = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
+/** The simulator's number a `simulated` claim test asks for (simulate/stage.ts simulatedQuantity). */
+type QuantityOfClaim = (t: Extract<ClaimTest, { kind: "simulated" }>) => number | null;
 
 /** The outcome of one test: what was compared and, per series (or "simulator"), whether it agrees. */
 interface Outcome {
@@ -74,7 +75,7 @@ interface Outcome {
 export function evaluateClaims(
   studies: Study[],
   rows: CanonicalRow[],
-  simulated: SimulatedQuantity,
+  simulated: QuantityOfClaim,
   /** Rows whose throughput an audit warning puts in doubt (report/assumptions.ts): a verdict resting on them says so. */
   inDoubt: (r: CanonicalRow) => boolean = () => false,
 ): LedgerEntry[] {
@@ -100,21 +101,32 @@ export function evaluateClaims(
 }
 
 /**
- * Whose series a verdict counts, so several tables of one publisher do not read as independent
- * evidence: " (4 from NVIDIA Corporation; 2 from Prayag Sridhar, Venkatesh Arumugam)", or " (all from
- * NVIDIA Corporation)"; "" for one series or the simulator.
+ * Whose evidence a verdict counts, by result, so several tables of one publisher do not read as
+ * independent evidence: " (4 from NVIDIA Corporation; 2 from Prayag Sridhar, Venkatesh Arumugam)", or
+ * " (all from NVIDIA Corporation)"; "" for one result or the simulator. A result's source is the
+ * authors of its series other than the claimant's own and cited ones (a ratio's two series may have two).
  */
 function sourcesNote(
   results: Outcome["results"],
+  claimant: Pick<Study, "id" | "references_studies">,
   studyOf: Map<string, string>,
   authorsOf: Map<string, string>,
 ): string {
-  const series = [...new Set(results.flatMap((r) => r.data))].filter((d) => studyOf.has(d));
-  if (series.length < 2) return "";
-  const bySource = groupBy(series, (d) => authorsOf.get(studyOf.get(d)!) ?? studyOf.get(d)!);
-  if (bySource.size === 1) return ` (all from ${[...bySource.keys()][0]})`;
+  const { ownTable, citedTable } = claimantTables(claimant, studyOf);
+  const sourceOf = (r: Outcome["results"][number]) =>
+    [
+      ...new Set(
+        r.data
+          .filter((d) => studyOf.has(d) && !ownTable(d) && !citedTable(d))
+          .map((d) => authorsOf.get(studyOf.get(d)!) ?? studyOf.get(d)!),
+      ),
+    ].join(" and ");
+  const sources = results.map(sourceOf).filter((who) => who !== "");
+  if (sources.length < 2) return "";
+  const bySource = groupBy(sources, (who) => who);
+  if (bySource.size === 1) return ` (all from ${sources[0]})`;
   const parts = [...bySource].sort((a, b) => b[1].length - a[1].length);
-  return ` (${parts.map(([who, ds]) => `${ds.length} from ${who}`).join("; ")})`;
+  return ` (${parts.map(([who, rs]) => `${rs.length} from ${who}`).join("; ")})`;
 }
 
 /**
@@ -148,7 +160,7 @@ function judge(
   studyOf: Map<string, string>,
   authorsOf: Map<string, string>,
   rows: CanonicalRow[],
-  simulated: SimulatedQuantity,
+  simulated: QuantityOfClaim,
 ): Judged {
   const data = [...new Set(o.results.flatMap((r) => r.data))];
   const { ownTable, citedTable } = claimantTables(claimant, studyOf);
@@ -180,7 +192,7 @@ function judge(
     studyOf,
     claimant.id,
   );
-  const reason = counted + sourcesNote(independent, studyOf, authorsOf) + uncounted;
+  const reason = counted + sourcesNote(independent, claimant, studyOf, authorsOf) + uncounted;
   if (c.definition) {
     // The other reading counts the same way: other sources only, where there are any.
     const alt = evaluate(c.definition.source_test, rows, simulated);
@@ -278,7 +290,7 @@ function notCountedNote(
   return `; ${one ? "the one series" : `the ${notCounted.length} series`} of ${whose} ${one ? "is" : "are"} not counted`;
 }
 
-function evaluate(t: ClaimTest | undefined, rows: CanonicalRow[], simulated: SimulatedQuantity): Outcome {
+function evaluate(t: ClaimTest | undefined, rows: CanonicalRow[], simulated: QuantityOfClaim): Outcome {
   if (!t) return { test: "no test recorded", evidence: "", results: [] };
   switch (t.kind) {
     case "none":
@@ -488,7 +500,7 @@ function ratio(t: Extract<ClaimTest, { kind: "ratio" }>, rows: CanonicalRow[]): 
   };
 }
 
-function simulatedTest(t: Extract<ClaimTest, { kind: "simulated" }>, simulated: SimulatedQuantity): Outcome {
+function simulatedTest(t: Extract<ClaimTest, { kind: "simulated" }>, simulated: QuantityOfClaim): Outcome {
   const cmp = t.comparison ?? "approx";
   const what = `${t.quantity} of ${t.model} at ${t.input.width}×${t.input.height}, ${t.precision}${t.batch ? `, batch ${t.batch}` : ""}`;
   const test =

@@ -2,6 +2,7 @@
  * Every figure in the report, with its stable id. Figure families are generic; the choices of which
  * series a finding compares are made here, in one place, so pages only look figures up by id.
  */
+import { num } from "../figures/common.ts";
 import { acceleratorShortName } from "../labels.ts";
 import type { AtlasData } from "../atlas.ts";
 import { SourceError } from "../errors.ts";
@@ -83,8 +84,10 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
   // finding that still references it fails with "unknown figure" (collectFigures skips MissingDataError).
   const makers: (() => FigureSpec)[] = [];
   const when = (make: () => FigureSpec) => makers.push(make);
-  const accName = (id: string | undefined) =>
-    acceleratorShortName(atlas.accelerators.find((a) => a.id === id)?.name ?? id ?? "");
+  const accName = (id: string | undefined) => {
+    const acc = atlas.accelerators.find((a) => a.id === id);
+    return acc ? acceleratorShortName(acc) : (id ?? "");
+  };
   // Claims that state a fraction of batch-16 throughput (study.yaml `stated`), drawn as claims.
   const batch16Claims = atlas.studies.flatMap(({ study }) =>
     (study.claims ?? []).flatMap((c) =>
@@ -92,7 +95,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         ? [
             {
               study: study.id,
-              label: `${accName(c.subject?.accelerator)} (claim: ${c.stated.approximate ? "about " : ""}${c.stated.fraction * 100} % of batch 16)`,
+              label: `${accName(c.subject?.accelerator)} (claim: ${c.stated.approximate ? "about " : ""}${num(c.stated.fraction * 100, 3)} % of batch 16)`,
               batch: c.stated.batch,
               fraction: c.stated.fraction,
               source: `${study.id} (claim, no published numbers)`,

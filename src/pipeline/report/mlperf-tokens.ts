@@ -54,6 +54,10 @@ export function mlperfTokens(
   const macRatio = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
   const rounds = (b: string) =>
     [...new Set(results.filter((r) => r.benchmark === b).map((r) => r.round))].sort(compareRounds);
+  const medianOf = (xs: number[]): number => {
+    if (xs.length === 0) throw new TokenError("no data for this token");
+    return median(xs);
+  };
   const extreme = <T>(xs: T[], key: (x: T) => number, max: boolean): T => {
     if (xs.length === 0) throw new TokenError("no data for this token");
     return xs.reduce((a, b) => ((max ? key(b) > key(a) : key(b) < key(a)) ? b : a));
@@ -101,7 +105,7 @@ export function mlperfTokens(
         case "accelerators":
           return String(new Set(ps.map((p) => p.accelerator)).size);
         case "median":
-          return times(median(ps.map((p) => p.gain)));
+          return times(medianOf(ps.map((p) => p.gain)));
         case "min":
           return times(extreme(ps, (p) => p.gain, false).gain);
         case "max":
@@ -113,7 +117,7 @@ export function mlperfTokens(
         case "acc": {
           const own = ps.filter((p) => p.accelerator === acc);
           if (own.length === 0) throw new TokenError(`no ${comparison} gains for ${acc}`);
-          return times(median(own.map((p) => p.gain)));
+          return times(medianOf(own.map((p) => p.gain)));
         }
         default:
           throw new TokenError(`unknown gain statistic ${JSON.stringify(stat)}`);
@@ -206,7 +210,7 @@ export function mlperfTokens(
         case "accelerators":
           return String(new Set(pairs.map((p) => p.accelerator)).size);
         case "median":
-          return times(median(pairs.map((p) => p.ratio)));
+          return times(medianOf(pairs.map((p) => p.ratio)));
         case "min":
           return times(extreme(pairs, (p) => p.ratio, false).ratio);
         case "max":
@@ -218,11 +222,11 @@ export function mlperfTokens(
         case "above":
           return String(pairs.filter((p) => p.ratio > macRatio).length);
         case "excess":
-          return times(median(pairs.map((p) => p.ratio)) / macRatio);
+          return times(medianOf(pairs.map((p) => p.ratio)) / macRatio);
         case "acc": {
           const own = pairs.filter((p) => p.accelerator === acc);
           if (own.length === 0) throw new TokenError(`no RetinaNet and ResNet-50 pairs for ${acc}`);
-          return times(median(own.map((p) => p.ratio)));
+          return times(medianOf(own.map((p) => p.ratio)));
         }
         default:
           throw new TokenError(`unknown RetinaNet statistic ${JSON.stringify(stat)}`);

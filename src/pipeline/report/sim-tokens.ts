@@ -35,13 +35,15 @@ export function simulatorTokens(atlas: AtlasData): Record<string, (args: string[
       if (!dims) throw new TokenError(`size ${JSON.stringify(size)} is not WxH`);
       if (!(PRECISIONS as readonly string[]).includes(precision ?? ""))
         throw new TokenError(`precision ${JSON.stringify(precision)} is not int8, fp16 or fp32`);
-      const q = simulatedQuantities(
+      const [width, height] = [Number(dims[1]), Number(dims[2])];
+      if (width < 1 || height < 1) throw new TokenError(`size ${JSON.stringify(size)} has no pixels`);
+      const q: Record<string, number> = simulatedQuantities(
         m,
-        Number(dims[1]),
-        Number(dims[2]),
+        width,
+        height,
         precision as Precision,
         batch ? Number(batch) : 1,
-      ) as Record<string, number>;
+      );
       const v = q[quantity ?? ""];
       if (v === undefined)
         throw new TokenError(

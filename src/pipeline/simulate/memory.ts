@@ -111,9 +111,6 @@ export function memoryReport(
   };
 }
 
-/** The quantities a claim can name (schema.ts SIMULATED_QUANTITIES); the type makes `quantities()` give each. */
-export type Quantity = SimulatedQuantity;
-
 /** Every quantity for one configuration, e.g. to check a `simulated` claim test. */
 export function quantities(
   graph: Graph,
@@ -121,7 +118,7 @@ export function quantities(
   precision: MathPrecision,
   batch = 1,
   policy: FusionPolicy = DEFAULT_FUSION_POLICY,
-): Record<Quantity, number> {
+): Record<SimulatedQuantity, number> {
   const m = memoryReport(graph, profile, precision, batch, policy);
   const t = totals(graph);
   return {

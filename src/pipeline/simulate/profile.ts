@@ -5,7 +5,8 @@
  */
 import { totals, type MathPrecision, type Totals } from "./accounting.ts";
 import { DEFAULT_FUSION_POLICY, type FusionPolicy } from "./liveness.ts";
-import { activationProfile, quantities, type ActivationProfile, type Quantity } from "./memory.ts";
+import type { SimulatedQuantity } from "../schema.ts";
+import { activationProfile, quantities, type ActivationProfile } from "./memory.ts";
 import { buildModel, type BuiltModel, type ModelId } from "./models/index.ts";
 import { perfProfile, type PerfProfile } from "./performance.ts";
 
@@ -45,7 +46,7 @@ export function simulatedQuantities(
   precision: MathPrecision,
   batch = 1,
   policy: FusionPolicy = DEFAULT_FUSION_POLICY,
-): Record<Quantity, number> {
+): Record<SimulatedQuantity, number> {
   const p = modelProfile(model, width, height);
   return quantities(p.graph, p.activations, precision, batch, policy);
 }
