@@ -218,8 +218,8 @@ export function loadSimulatorParams(dataDir: string, display = "data"): Simulato
     try {
       return parseYaml(file, readUtf8(join(dataDir, "simulator", name), file), schema);
     } catch (e) {
-      // Every problem a file can have is a located SourceError (missing, unreadable, not YAML, invalid);
-      // anything else is a bug, not a file to blame.
+      // Every problem of a file's contents or presence is a located SourceError (missing, a link, too
+      // large, not UTF-8, not YAML, invalid); anything else (a bug, a file-system error) stops the build.
       if (!(e instanceof SourceError)) throw e;
       problems.push(...e.problems);
       return undefined;
