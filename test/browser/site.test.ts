@@ -1,6 +1,7 @@
 /**
- * The built site in Debian's chromium: every page loads without console errors, every internal link
- * resolves, every figure has an accessible name, and screenshots are kept as artifacts.
+ * The built site in Debian's chromium: every report page (and a figure page of each kind) loads without
+ * console errors, every internal link of every page resolves, every figure has an accessible name, and
+ * screenshots are kept as artifacts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
@@ -8,7 +9,8 @@ import { join, relative } from "node:path";
 import type { Browser } from "playwright-core";
 import { closeSiteInChromium, openSiteInChromium, type StaticServer } from "../helpers/browser.ts";
 
-const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-results");
+const ROOT = join(import.meta.dirname, "..", "..");
+const ARTIFACTS = join(ROOT, "test-results");
 let site: string;
 let server: StaticServer;
 let browser: Browser;
@@ -33,9 +35,24 @@ beforeAll(async () => ({ site, server, browser } = await openSiteInChromium()), 
 afterAll(() => closeSiteInChromium({ server, browser }));
 
 describe("the site in chromium", () => {
-  it("loads every page with no console errors, and every internal link resolves", async () => {
+  it("loads every report page and a figure page of each kind with no console errors, and every internal link of every page resolves", async () => {
     const pages = htmlPages(site);
     expect(pages.length).toBeGreaterThan(50);
+    // A figure's permalink page is one template around a figure that a report page also shows, with the
+    // same one script: a figure page of each kind runs in the browser, and the rest are read for links.
+    const isFigurePage = (p: string) => /^\/figures\/[^/]+\/$/.test(p);
+    const accelerators = readdirSync(join(ROOT, "data", "accelerators"))
+      .map((f) => f.replace(/\.yaml$/, ""))
+      .sort((a, b) => b.length - a.length);
+    const kindOf = (p: string) => {
+      const id = p.split("/")[2]!;
+      const acc = accelerators.find((a) => id.includes(`-${a}`));
+      return acc ? id.replace(`-${acc}`, "") : id;
+    };
+    const kinds = new Map<string, string>();
+    for (const p of pages.filter(isFigurePage)) if (!kinds.has(kindOf(p))) kinds.set(kindOf(p), p);
+    const inBrowser = [...pages.filter((p) => !isFigurePage(p)), ...kinds.values()];
+    expect(kinds.size).toBeGreaterThan(10);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("console", (m) => {
@@ -43,18 +60,26 @@ describe("the site in chromium", () => {
     });
     page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
     const links = new Set<string>();
-    for (const p of pages) {
+    const keep = (href: string) => {
+      if (href.startsWith(server.url)) links.add(href.split("#")[0]!);
+    };
+    for (const p of inBrowser) {
       const res = await page.goto(server.url + p);
       expect(res?.status(), p).toBe(200);
       // One evaluate rather than $$eval: the same resolved hrefs, a third of the suite's time on this test.
       const hrefs = await page.evaluate(() =>
         Array.from(document.querySelectorAll<HTMLAnchorElement>("a[href]"), (a) => a.href),
       );
-      for (const href of hrefs) {
-        if (href.startsWith(server.url)) links.add(href.split("#")[0]!);
-      }
+      hrefs.forEach(keep);
     }
     expect(errors).toEqual([]);
+    // The other figure pages: served, and their links resolved as the browser resolves them.
+    for (const p of pages.filter((q) => isFigurePage(q) && !inBrowser.includes(q))) {
+      const res = await fetch(server.url + p);
+      expect(res.status, p).toBe(200);
+      for (const m of (await res.text()).matchAll(/<a\b[^>]*?\shref="([^"]*)"/g))
+        keep(new URL(m[1]!.replaceAll("&amp;", "&"), server.url + p).href);
+    }
     expect(links.size).toBeGreaterThan(pages.length);
     const broken: string[] = [];
     for (const href of links) {
