@@ -31,7 +31,7 @@ export interface GpuSpecs {
   macsPerSecond: Partial<Record<MathPrecision, number>>;
 }
 
-/** Parameters shared by every GPU and stack (fitted, docs/simulator.md "Fitting"). */
+/** Parameters shared by every GPU and stack (fitted, docs/simulator.md "The fit"). */
 export interface KernelParams {
   /** Achievable fraction of peak of a dense k×k convolution tile, per precision class. */
   efficiency: Record<PrecisionClass, number>;
