@@ -317,6 +317,18 @@ export const METADATA_CASES: BadInput[] = [
     also: ['"study-a-fp33"', 'did you mean "study-a-fp32"?'],
   },
   {
+    name: "claim states a fraction that is not a positive number",
+    apply: (d) =>
+      setLine(
+        d,
+        META,
+        30,
+        '    where: "Abstract"\n    stated: { batch: 8, reference_batch: 16, fraction: -0.9 }',
+      ),
+    expect: at(META, 31, 56, "claims.0.stated.fraction: value out of range"),
+    also: ["expected: a number greater than 0", 'found:    "-0.9"'],
+  },
+  {
     name: "claim's ratio test names a model no table measures",
     apply: (d) =>
       setLine(
