@@ -118,7 +118,7 @@ export function acceleratorSummaries(
 ): AcceleratorSummary[] {
   const inDoubt = warnedBy(audit, THROUGHPUT_IN_DOUBT);
   // A simulated throughput where MLPerf shows the simulator's bias on that chip says so beside the value.
-  const offlineCheck = (accelerator: string) => {
+  const offlineCheckOf = (accelerator: string) => {
     const c = mlperfChecks.find((m) => m.accelerator === accelerator && m.scenario === "Offline");
     return c
       ? `; against ${c.points === 1 ? "1 MLPerf Offline result (INT8)" : `${c.points} MLPerf Offline results (INT8)`} on this accelerator the simulator is ${Math.abs(c.bias_pct).toFixed(1)} % too ${c.bias_pct < 0 ? "slow" : "fast"} on balance`
@@ -146,8 +146,9 @@ export function acceleratorSummaries(
     const sim224 = simAt(224, 224);
     const sim2mp = simAt(2048, 1024);
     const simPeak = best(sim224);
+    const offlineCheck = offlineCheckOf(acc.id);
     const simDetail = (r: CanonicalRow) =>
-      `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}${offlineCheck(acc.id)}`;
+      `simulated, ${precisionName(r.precision)}, ${r.input_width}×${r.input_height}, ${batchText(r)}${offlineCheck}`;
     const measuredValue = (
       r: CanonicalRow,
       value: number,
@@ -225,7 +226,7 @@ export function acceleratorSummaries(
         ? {
             value: simPeak.img_s_per_w,
             kind: "simulated",
-            detail: `simulated throughput ÷ ${specText(power.key, power.spec)} (a specification, not a measured power), ${precisionName(simPeak.precision)}, ${batchText(simPeak)}${offlineCheck(acc.id)}`,
+            detail: `simulated throughput ÷ ${specText(power.key, power.spec)} (a specification, not a measured power), ${precisionName(simPeak.precision)}, ${batchText(simPeak)}${offlineCheck}`,
             ...(power.spec.assumed ? { assumed: `${specText(power.key, power.spec)} is assumed` } : {}),
           }
         : null;
