@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadData } from "../src/pipeline/ingest/index.ts";
-import { normalizeStudy } from "../src/pipeline/normalize/normalize.ts";
+import { measuredData } from "../src/pipeline/measured.ts";
 import { prepareSimulator } from "../src/pipeline/simulate/context.ts";
 import { loadSimulatorParams } from "../src/pipeline/simulate/params.ts";
 import { simulateSweep } from "../src/pipeline/simulate/sweep.ts";
@@ -83,7 +83,7 @@ const seconds = <T>(f: () => T): [T, number] => {
 function timeStages(dataDir: string): { ingest: number; fit: number; sweep: number } {
   const [loaded, ingest] = seconds(() => {
     const data = loadData(dataDir);
-    return { data, measured: data.studies.flatMap(normalizeStudy) };
+    return { data, measured: measuredData(data).batched };
   });
   const [ctx, fit] = seconds(() =>
     prepareSimulator(loadSimulatorParams(dataDir), loaded.data.accelerators, loaded.measured),

@@ -11,7 +11,8 @@ import { simulatorSpecs } from "./report/specs.ts";
 import { acceleratorSummaries } from "./report/summary.ts";
 import { FIGURE_SOURCES } from "./report/figure-sources.ts";
 import { loadData } from "./ingest/index.ts";
-import { checkFiniteRows, normalizeStudies } from "./normalize/normalize.ts";
+import { checkFiniteRows } from "./normalize/normalize.ts";
+import { measuredData } from "./measured.ts";
 import { auditStudy } from "./normalize/audit.ts";
 import { sortRows } from "./output/measurements.ts";
 import { AUDIT_MARGIN, LARGE_GAP } from "./normalize/audit.ts";
@@ -23,7 +24,6 @@ import { simulatorTokens } from "./report/sim-tokens.ts";
 import { mlperfTokens } from "./report/mlperf-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import { exploreModel } from "./simulate/explore-model.ts";
-import { normalizeMlperfStudies } from "./mlperf/normalize.ts";
 import { summaryRows } from "./mlperf/analysis.ts";
 
 export type { Atlas } from "./atlas.ts";
@@ -45,23 +45,21 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const loaded = loadData(dataDir);
   // 2. Normalize: one canonical row per measured point (an MLPerf round: one per system and scenario);
   // derived values are range-checked.
-  const mlperf = normalizeMlperfStudies(loaded.studies, loaded.mlperfAliases);
-  const mlperfResults = mlperf.flatMap((m) => m.results);
-  const measured = [...normalizeStudies(loaded.studies), ...mlperf.flatMap((m) => m.rows)];
+  const measured = measuredData(loaded);
+  const mlperfResults = measured.mlperf;
   // 3. Audit: redundant published numbers checked against each other; MLPerf results left out of figures.
-  const audit = [...loaded.studies.flatMap(auditStudy), ...mlperf.flatMap((m) => m.audit)];
+  const audit = [...loaded.studies.flatMap(auditStudy), ...measured.mlperfAudit];
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation. Points
   // without a batch size (MLPerf results) have no simulated twin and no explore-page series; listing
   // each of their thousands of series as "not simulated" would swamp the validation report.
-  const batched = measured.filter((r) => r.batch_size !== null);
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
-      ? runSimulator(dataDir, loaded.accelerators, batched, {
+      ? runSimulator(dataDir, loaded.accelerators, measured.batched, {
           cacheDir: options.cacheDir,
           mlperf: mlperfResults,
         })
       : null;
-  const rows = sortRows([...measured, ...(sim?.rows ?? [])]);
+  const rows = sortRows([...measured.rows, ...(sim?.rows ?? [])]);
   // Nothing not finite is ever published (measurements.csv, .json, figures).
   checkFiniteRows(rows);
   const specs = sim ? simulatorSpecs(sim.context.params.accelerators) : [];
@@ -96,7 +94,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       warnedBy(audit, THROUGHPUT_IN_DOUBT),
     ),
     validation: sim?.validation ?? null,
-    explore: sim ? exploreModel(sim.context, batched) : null,
+    explore: sim ? exploreModel(sim.context, measured.batched) : null,
     memory: sim?.memory ?? [],
     simulatorSpecs: specs,
     summary: acceleratorSummaries(

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { SourceError } from "../errors.ts";
 import { loadAccelerators } from "../ingest/accelerators.ts";
 import { loadData } from "../ingest/index.ts";
-import { normalizeStudy } from "../normalize/normalize.ts";
+import { measuredData } from "../measured.ts";
+import type { MlperfResult } from "../mlperf/normalize.ts";
 import type { Accelerator, CanonicalRow } from "../schema.ts";
 import { layerTable, type MathPrecision } from "./accounting.ts";
 import { defaultStack, prepareSimulator, stackModel, type SimulatorContext } from "./context.ts";
@@ -319,16 +320,22 @@ const storageOf = (p: MathPrecision): "int8" | "fp16" | "fp32" =>
  * The prepared simulator: its parameters and training data always come from the repository's data/
  * (the fit is cached in .build/sim-cache); accelerators from DIR/accelerators override the repository's.
  */
-function context(dataDir: string): { ctx: SimulatorContext; measured: CanonicalRow[] } {
+function context(dataDir: string): {
+  ctx: SimulatorContext;
+  measured: CanonicalRow[];
+  mlperf: MlperfResult[];
+} {
   const data = loadData(REPO_DATA, "data");
   const own = loadAccelerators(dataDir, dataDir);
   const byId = new Map<string, Accelerator>(data.accelerators.map((a) => [a.id, a]));
   for (const a of own) byId.set(a.id, a);
-  const measured = data.studies.flatMap(normalizeStudy);
-  const ctx = prepareSimulator(loadSimulatorParams(REPO_DATA), [...byId.values()], measured, {
+  // The rows and MLPerf results the build prepares the simulator from (measured.ts), so the fit and its
+  // cache entry are the build's.
+  const { batched, mlperf } = measuredData(data);
+  const ctx = prepareSimulator(loadSimulatorParams(REPO_DATA), [...byId.values()], batched, {
     cacheDir: join(REPO_DATA, "..", ".build", "sim-cache"),
   });
-  return { ctx, measured };
+  return { ctx, measured: batched, mlperf };
 }
 
 function acceleratorPerf(
@@ -467,8 +474,8 @@ function runCalibration(args: SimulateArgs): CliResult {
 
 /** The repository's measured series against the simulator (DIR only adds accelerators, as everywhere). */
 function runValidation(args: SimulateArgs): CliResult {
-  const { ctx, measured } = context(args.dataDir);
-  const report = validateMeasured(measured, ctx);
+  const { ctx, measured, mlperf } = context(args.dataDir);
+  const report = validateMeasured(measured, ctx, mlperf);
   if (args.json) return { code: 0, stdout: `${JSON.stringify(report)}\n`, stderr: "" };
   const pctOf = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)}%`);
   const sum = report.summary;
@@ -477,6 +484,12 @@ function runValidation(args: SimulateArgs): CliResult {
     `leave-one-accelerator-out MAPE ${pctOf(sum.loao_mape_pct)} (bias ${pctOf(sum.loao_bias_pct)}), ` +
     `leave-one-model-out ${pctOf(sum.lomo_mape_pct)} (bias ${pctOf(sum.lomo_bias_pct)}) over ${sum.gpu_points} points; ` +
     `in-sample ${pctOf(sum.in_sample_mape_pct)}. Roofline accelerators: ${pctOf(sum.roofline_mape_pct)} over ${sum.roofline_points} held-out points.`;
+  const mlperfLines = report.mlperf.summary.map(
+    (m) =>
+      `MLPerf ResNet-50 ${m.scenario} (INT8, ${m.engine === "kernels" ? "GPU kernel model" : "layer roofline"}): ` +
+      `MAPE ${pctOf(m.mape_pct)} (bias ${pctOf(m.bias_pct)}) over ${m.points} results; ` +
+      `${pctOf(m.unseen_mape_pct)} over the ${m.unseen_points} on GPUs the fit never saw.`,
+  );
   const groups = (Object.keys(report.breakdown) as (keyof typeof report.breakdown)[]).flatMap((g) =>
     report.breakdown[g].loao.map((s, i) => {
       const m = report.breakdown[g].lomo[i]!;
@@ -506,7 +519,7 @@ function runValidation(args: SimulateArgs): CliResult {
   ];
   return {
     code: 0,
-    stdout: `${head}\n\n${table([["group", "key", "points", "LOAO MAPE", "LOAO bias", "LOMO MAPE", "LOMO bias"], ...groups], [0, 1])}\n\n${table(rows, [0, 1, 2, 7])}\n`,
+    stdout: `${[head, ...mlperfLines].join("\n")}\n\n${table([["group", "key", "points", "LOAO MAPE", "LOAO bias", "LOMO MAPE", "LOMO bias"], ...groups], [0, 1])}\n\n${table(rows, [0, 1, 2, 7])}\n`,
     stderr: "",
   };
 }

@@ -470,6 +470,10 @@ export function validate(
 }
 
 /** Simulates every measured point and validates: the stage's two calls in one. */
-export function validateMeasured(measured: readonly CanonicalRow[], ctx: SimulatorContext): ValidationReport {
-  return validate(ctx, simulateMeasured(measured, ctx), measured);
+export function validateMeasured(
+  measured: readonly CanonicalRow[],
+  ctx: SimulatorContext,
+  mlperf: readonly MlperfResult[] = [],
+): ValidationReport {
+  return validate(ctx, simulateMeasured(measured, ctx), measured, mlperf);
 }

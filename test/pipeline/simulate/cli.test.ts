@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseSimulateArgs, simulateCli } from "../../../src/pipeline/simulate/cli.ts";
 import { REPO } from "./helpers.ts";
+import { realAtlas } from "../../helpers/real-atlas.ts";
 
 const DATA = `${REPO}data`;
 
@@ -292,5 +293,25 @@ describe("argument handling (in process)", () => {
       "--graph-json",
     ]);
     expect(JSON.parse(r.stdout)).toMatchObject({ format: "atlas-layer-graph", name: "yolov3" });
+  });
+
+  it("--validate reports what the build's validation finding reports: the same fit, series and MLPerf results", () => {
+    const r = simulateCli(["--validate", "--json"]);
+    expect(r.code).toBe(0);
+    const cli = JSON.parse(r.stdout);
+    // The build's report, as JSON would carry it.
+    const built = JSON.parse(JSON.stringify(realAtlas().validation));
+    expect(cli.summary).toEqual(built.summary);
+    expect(cli.series).toEqual(built.series);
+    expect(cli.mlperf.summary).toEqual(built.mlperf.summary);
+    expect(cli.mlperf.summary.length).toBeGreaterThan(0);
+    expect(cli).toEqual(built);
+    const text = simulateCli(["--validate"]).stdout;
+    const offline = built.mlperf.summary.find(
+      (m: { scenario: string; engine: string }) => m.scenario === "Offline" && m.engine === "kernels",
+    );
+    expect(text).toContain(
+      `MLPerf ResNet-50 Offline (INT8, GPU kernel model): MAPE ${offline.mape_pct.toFixed(1)}%`,
+    );
   });
 });
