@@ -4,6 +4,7 @@
  * data they read and not on the pipeline that makes it.
  */
 import type { AuditFinding } from "./normalize/audit.ts";
+import type { BrokenDerivation } from "./report/assumptions.ts";
 import type { LedgerEntry } from "./report/claims.ts";
 import type { Finding } from "./report/findings.ts";
 import type { SimulatorSpecs } from "./report/specs.ts";
@@ -38,6 +39,11 @@ export interface AtlasData {
   /** Every canonical row: measured, simulated and claims; sorted. */
   rows: CanonicalRow[];
   audit: AuditFinding[];
+  /**
+   * Derived values whose assumption the audit shows broken, by row key (report/assumptions.ts): a Map's
+   * entries, so the site reads them from atlas.json as the figures do, without working them out again.
+   */
+  brokenDerivations: [rowKey: string, broken: BrokenDerivation[]][];
   /** Every claim in words, with the data that tests it and a verdict. */
   ledger: LedgerEntry[];
   /** Simulated twins against measurements, per series; null when the simulator did not run. */

@@ -3,7 +3,7 @@
  * Pure apart from reading data/ and, when given a cache folder, reading and writing the simulator's fit
  * there: the caller decides where results are written.
  */
-import { THROUGHPUT_IN_DOUBT, warnedBy } from "./report/assumptions.ts";
+import { brokenDerivations, THROUGHPUT_IN_DOUBT, warnedBy } from "./report/assumptions.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Atlas, AtlasData } from "./atlas.ts";
@@ -87,6 +87,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
     })),
     rows,
     audit,
+    brokenDerivations: [...brokenDerivations(rows, audit)],
     ledger: evaluateClaims(
       loaded.studies.map((s) => s.study),
       rows,

@@ -17,7 +17,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
 import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
 import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
-import { brokenDerivations, type BrokenDerivation } from "../pipeline/report/assumptions.ts";
+import type { BrokenDerivation } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -168,14 +168,9 @@ export async function ledger(): Promise<LedgerEntry[]> {
   return (await reportEntry<{ entries: LedgerEntry[] }>("ledger")).entries;
 }
 
-/** Derived values whose assumption the audit shows broken, by row (src/pipeline/report/assumptions.ts). */
+/** Derived values whose assumption the audit shows broken, by row (the pipeline's, src/pipeline/report/assumptions.ts). */
 export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
-  return once("broken derivations", async () =>
-    brokenDerivations(
-      await allRows(),
-      (await allStudies()).flatMap((s) => s.audit),
-    ),
-  );
+  return once("broken derivations", async () => new Map(readSiteAtlas().brokenDerivations));
 }
 
 /** The checks of the audit warnings that name a row's source rows: what the row tables flag. */
@@ -211,6 +206,7 @@ export function getAtlas(): Promise<PageAtlas> {
       studies: studies.map(({ rows: _r, audit: _a, ...s }) => s),
       rows: await allRows(),
       audit: studies.flatMap((s) => s.audit),
+      brokenDerivations: [...(await brokenByRow())],
       findings: await allFindings(),
       ledger: await ledger(),
       // Per series: grows with the data, so it is read from atlas.json like the records above.

@@ -15,7 +15,6 @@ import { efficiencyFigure, latencyThroughputFigure } from "../figures/tradeoff.t
 import { costFigure, costRows } from "../figures/cost.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
 import { acceleratorColors } from "../figures/palette.ts";
-import { brokenDerivations } from "./assumptions.ts";
 import { mlperfFigures } from "./mlperf-figures.ts";
 
 /** Extra figures from later stages (the simulator's), appended after the measured ones. */
@@ -27,7 +26,7 @@ export function reportFigures(atlas: AtlasData, extra: FigureSource[] = []): Fig
   // Accelerator pages: throughput and latency against batch for each model measured on each accelerator.
   // Grouped once: filtering every row per accelerator grew with accelerators × rows (scripts/bench.ts).
   const byAccelerator = groupBy(atlas.rows, (r) => r.accelerator);
-  const broken = brokenDerivations(atlas.rows, atlas.audit);
+  const broken = new Map(atlas.brokenDerivations);
   const assumedInput = new Set(
     atlas.studies.flatMap((s) => s.tables.filter((t) => !t.meta.input.stated).map((t) => t.meta.series)),
   );
