@@ -15,6 +15,7 @@ import type { MemoryBreakdownRow } from "./simulate/sweep.ts";
 import type { ValidationReport } from "./simulate/validate.ts";
 import type { FigureSpec } from "./figures/spec.ts";
 import type { MlperfResult } from "./mlperf/normalize.ts";
+import type { MlperfAnalysis } from "./mlperf/analysis.ts";
 
 /** A study table as the site shows it: the published header and cells, untouched. */
 export interface RawTable {
@@ -58,6 +59,11 @@ export interface AtlasData {
   summary: AcceleratorSummary[];
   /** One entry per MLPerf result (system × scenario) of every imported round, valid or not. */
   mlperf: MlperfResult[];
+  /**
+   * The MLPerf comparisons (batching gains, efficiency, RetinaNet against ResNet-50), made once for the
+   * figures and the findings' tokens. Not in atlas.json: pages show them through those.
+   */
+  mlperfAnalysis: MlperfAnalysis;
 }
 
 export interface Atlas extends AtlasData {

@@ -24,7 +24,7 @@ import { simulatorTokens } from "./report/sim-tokens.ts";
 import { mlperfTokens } from "./report/mlperf-tokens.ts";
 import { runSimulator, simulatedQuantity } from "./simulate/stage.ts";
 import { exploreModel } from "./simulate/explore-model.ts";
-import { summaryRows } from "./mlperf/analysis.ts";
+import { analyseMlperf, summaryRows } from "./mlperf/analysis.ts";
 
 export type { Atlas } from "./atlas.ts";
 
@@ -63,6 +63,8 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // Nothing not finite is ever published (measurements.csv, .json, figures).
   checkFiniteRows(rows);
   const specs = sim ? simulatorSpecs(sim.context.params.accelerators) : [];
+  // Rows whose throughput an audit warning puts in doubt: verdicts say so, batching gains leave them out.
+  const inDoubt = warnedBy(audit, THROUGHPUT_IN_DOUBT);
   // 5. Report: claims tested against the data, figures made once, finding prose resolved against both.
   const data: AtlasData = {
     accelerators: loaded.accelerators,
@@ -92,7 +94,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       loaded.studies.map((s) => s.study),
       rows,
       sim ? simulatedQuantity : () => null,
-      warnedBy(audit, THROUGHPUT_IN_DOUBT),
+      inDoubt,
     ),
     validation: sim?.validation ?? null,
     explore: sim ? exploreModel(sim.context, measured.batched) : null,
@@ -108,6 +110,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       sim?.validation.mlperf.byAccelerator,
     ),
     mlperf: mlperfResults,
+    mlperfAnalysis: analyseMlperf(mlperfResults, rows, inDoubt),
   };
   const prices = new Map(
     loaded.studies.flatMap((s) =>

@@ -233,5 +233,25 @@ export function summaryRows(rows: readonly CanonicalRow[], results: readonly Mlp
     .map((r) => (studies.has(r.study) ? { ...r, power_w: null, img_s_per_w: null } : r));
 }
 
+/** The comparisons the MLPerf findings quote and their figures draw, made once per build. */
+export interface MlperfAnalysis {
+  gains: GainPoint[];
+  efficiency: EfficiencyPoint[];
+  retinanet: RetinanetPair[];
+}
+
+export function analyseMlperf(
+  results: readonly MlperfResult[],
+  rows: readonly CanonicalRow[] = [],
+  /** Rows an audit warning puts in doubt: left out of the published tables' gains (batchingGains). */
+  inDoubt: (r: CanonicalRow) => boolean = () => false,
+): MlperfAnalysis {
+  return {
+    gains: batchingGains(results, rows, inDoubt),
+    efficiency: efficiencyPoints(results),
+    retinanet: retinanetPairs(results),
+  };
+}
+
 /** Per-accelerator Offline value of a usable result (derived: system ÷ accelerators). */
 export { perAccelerator };

@@ -1,6 +1,7 @@
 /**
  * What the site reads (.build/atlas.json): the atlas with its figures rendered and without the
- * simulator's rows and validation points. Those are published in data/measurements.* and drawn in
+ * simulator's rows and validation points (and the MLPerf comparisons, which pages show as figures and
+ * the findings' numbers). Those are published in data/measurements.* and drawn in
  * the figures; the pages need nothing else from them, and carrying them would make this file grow
  * with accelerators × sweep points.
  */
@@ -9,7 +10,7 @@ import type { PublishedFigure } from "../figures/spec.ts";
 import type { Release, ReportVersion } from "../cite/version.ts";
 import type { ValidationReport } from "../simulate/validate.ts";
 
-export type SiteAtlas = Omit<Atlas, "figures" | "validation"> & {
+export type SiteAtlas = Omit<Atlas, "figures" | "validation" | "mlperfAnalysis"> & {
   figures: PublishedFigure[];
   /** Per series and per study; the points themselves are drawn (and downloadable) in the validation figure. */
   validation: Omit<ValidationReport, "points"> | null;
@@ -27,8 +28,9 @@ export function siteAtlas(
   releases: Release[],
   releasedFigures: Record<string, string[]> = {},
 ): SiteAtlas {
+  const { mlperfAnalysis: _, ...shown } = atlas;
   return {
-    ...atlas,
+    ...shown,
     rows: atlas.rows.filter((r) => r.kind !== "simulated"),
     validation: atlas.validation && (({ points: _, ...rest }) => rest)(atlas.validation),
     figures,

@@ -11,10 +11,8 @@ import {
   mlperfScalingFigure,
   mlperfScenariosFigure,
 } from "../figures/mlperf.ts";
-import { batchingGains, efficiencyPoints, retinanetPairs } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 import { groupBy } from "../group.ts";
-import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 
 const MAC_RATIO = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
 
@@ -22,7 +20,7 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
   if (atlas.mlperf.length === 0) return [];
   const makers: (() => FigureSpec)[] = [];
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
-  const pairs = retinanetPairs(atlas.mlperf);
+  const { gains, efficiency, retinanet: pairs } = atlas.mlperfAnalysis;
   // Each accelerator's figures get its own results: scanning every result for each of them grew with
   // the square of the data (docs/build.md, "Choices that keep it linear").
   const resultsOf = groupBy(atlas.mlperf, (r) => r.accelerator ?? "");
@@ -39,7 +37,6 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
       () => mlperfPowerFigure(results, acc),
     );
   }
-  const gains = batchingGains(atlas.mlperf, atlas.rows, warnedBy(atlas.audit, THROUGHPUT_IN_DOUBT));
   makers.push(
     () =>
       mlperfBatchingFigure(gains, names, {
@@ -47,7 +44,7 @@ export function mlperfFigures(atlas: AtlasData): FigureSpec[] {
         title: "How much batching buys, accelerator by accelerator (ResNet-50)",
       }),
     () =>
-      mlperfEfficiencyFigure(efficiencyPoints(atlas.mlperf), names, {
+      mlperfEfficiencyFigure(efficiency, names, {
         id: "fig-mlperf-efficiency",
         title:
           "Images per joule against throughput, every MLPerf ResNet-50 Offline power run on an identified accelerator",

@@ -1,6 +1,6 @@
 /**
- * Numbers the MLPerf findings quote, computed from the imported results with the same functions the
- * figures use (src/pipeline/mlperf/analysis.ts). Unknown names are errors, never blanks.
+ * Numbers the MLPerf findings quote, from the same comparisons the figures draw (atlas.mlperfAnalysis,
+ * made once by src/pipeline/mlperf/analysis.ts). Unknown names are errors, never blanks.
  *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
  *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
@@ -16,17 +16,9 @@
  */
 import type { AtlasData } from "../atlas.ts";
 import { median } from "../stats.ts";
-import {
-  batchingGains,
-  efficiencyPoints,
-  retinanetPairs,
-  unidentifiedGains,
-  unidentifiedPowerRuns,
-  type GainComparison,
-} from "../mlperf/analysis.ts";
+import { unidentifiedGains, unidentifiedPowerRuns, type GainComparison } from "../mlperf/analysis.ts";
 import { MLPERF_MACS } from "../mlperf/macs.ts";
 import { compareRounds } from "../mlperf/rounds.ts";
-import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 import { formatNumber, TokenError } from "./tokens.ts";
 
 const COMPARISONS: Record<string, GainComparison> = {
@@ -36,21 +28,17 @@ const COMPARISONS: Record<string, GainComparison> = {
 };
 
 export function mlperfTokens(
-  atlas: Pick<AtlasData, "mlperf" | "rows" | "accelerators" | "audit">,
+  atlas: Pick<AtlasData, "mlperf" | "mlperfAnalysis" | "accelerators">,
 ): Record<string, (args: string[]) => string> {
   const results = atlas.mlperf;
   const names = new Map(atlas.accelerators.map((a) => [a.id, a.name]));
   const name = (id: string) => names.get(id) ?? id;
   const times = (x: number) => `${formatNumber(x)}×`;
-  let gainsMemo: ReturnType<typeof batchingGains> | null = null;
-  const gains = () =>
-    (gainsMemo ??= batchingGains(results, atlas.rows, warnedBy(atlas.audit, THROUGHPUT_IN_DOUBT)));
-  const eff = efficiencyPoints(results);
+  const { gains, efficiency: eff, retinanet: pairs } = atlas.mlperfAnalysis;
   const unidentified = unidentifiedPowerRuns(results);
   // The rounds with power runs: of identified accelerators, and counting the unidentified ones too.
   const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
   const allRounds = [...new Set([...effRounds, ...unidentified.map((u) => u.round)])].sort(compareRounds);
-  const pairs = retinanetPairs(results);
   const macRatio = MLPERF_MACS.retinanet / MLPERF_MACS.resnet50;
   const rounds = (b: string) =>
     [...new Set(results.filter((r) => r.benchmark === b).map((r) => r.round))].sort(compareRounds);
@@ -95,7 +83,7 @@ export function mlperfTokens(
         throw new TokenError(
           `unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published, unidentified)`,
         );
-      const ps = c ? gains().filter((p) => p.comparison === c) : unidentifiedGains(results);
+      const ps = c ? gains.filter((p) => p.comparison === c) : unidentifiedGains(results);
       if (ps.length === 0) throw new TokenError(`no ${comparison} gains`);
       const who = (p: (typeof ps)[number]) =>
         p.accelerator ? `${name(p.accelerator)} (${p.label})` : p.label;

@@ -1,6 +1,7 @@
 /** The MLPerf comparisons behind the findings and figures, on hand-made results. */
 import { describe, expect, it } from "vitest";
 import {
+  analyseMlperf,
   batchingGains,
   efficiencyPoints,
   retinanetPairs,
@@ -9,7 +10,11 @@ import {
 } from "../../../src/pipeline/mlperf/analysis.ts";
 import type { MlperfResult } from "../../../src/pipeline/mlperf/normalize.ts";
 import { mlperfTokens } from "../../../src/pipeline/report/mlperf-tokens.ts";
-import type { CanonicalRow } from "../../../src/pipeline/schema.ts";
+import type { Accelerator, CanonicalRow } from "../../../src/pipeline/schema.ts";
+
+/** The findings' tokens over `mlperf`, with its comparisons made as the pipeline makes them. */
+const tokensOf = ({ mlperf, accelerators }: { mlperf: MlperfResult[]; accelerators: Accelerator[] }) =>
+  mlperfTokens({ mlperf, accelerators, mlperfAnalysis: analyseMlperf(mlperf) });
 
 function result(o: Partial<MlperfResult> & Pick<MlperfResult, "system" | "scenario">): MlperfResult {
   return {
@@ -107,7 +112,7 @@ describe("unidentifiedGains", () => {
     ]);
   });
   it("is quoted by the batching finding's tokens, named by its system", () => {
-    const t = mlperfTokens({ mlperf: [...results, ...mig], rows: [], audit: [], accelerators: [] });
+    const t = tokensOf({ mlperf: [...results, ...mig], accelerators: [] });
     expect(t.mlperfgain!(["unidentified", "n"])).toBe("1");
     expect(t.mlperfgain!(["unidentified", "maxwho"])).toBe("v3.0 Acme mig");
     expect(t.mlperfgain!(["unidentified", "max"])).toBe("3.6×");
@@ -143,10 +148,8 @@ describe("retinanetPairs", () => {
 });
 
 describe("mlperfTokens", () => {
-  const t = mlperfTokens({
+  const t = tokensOf({
     mlperf: results,
-    rows: [],
-    audit: [],
     accelerators: [{ id: "acc-a", name: "Accelerator A", vendor: "V", kind: "gpu", specs: {} }],
   });
   it("quotes the same numbers the comparisons compute, and refuses unknown names", () => {
@@ -170,15 +173,13 @@ describe("mlperfTokens", () => {
       imgPerJoule,
     });
   it("counts the rounds whose most efficient power run is on an accelerator of a kind", () => {
-    const tokens = mlperfTokens({
+    const tokens = tokensOf({
       mlperf: [
         power("v1.0", "g", "gpu-a", 20),
         power("v1.0", "d", "dla-a", 30),
         power("v2.0", "g2", "gpu-a", 50),
         power("v2.0", "d2", "dla-a", 40),
       ],
-      rows: [],
-      audit: [],
       accelerators: [
         { id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} },
         { id: "dla-a", name: "DLA A", vendor: "V", kind: "dla", specs: {} },
@@ -189,7 +190,7 @@ describe("mlperfTokens", () => {
     expect(() => tokens.mlperfeff!(["kindbest", "fpga"])).toThrow(/no accelerator of kind/);
   });
   it("states the power runs whose accelerator is not identified, and what they change round by round", () => {
-    const tokens = mlperfTokens({
+    const tokens = tokensOf({
       mlperf: [
         power("v1.0", "a1", "gpu-a", 20),
         power("v1.0", "u1", null, 25),
@@ -202,8 +203,6 @@ describe("mlperfTokens", () => {
         result({ round: "v3.0", system: "u4", scenario: "Offline", accelerator: null, throughput: 1000 }),
         { ...power("v3.0", "u5", null, 99), nodes: 2 },
       ],
-      rows: [],
-      audit: [],
       accelerators: [{ id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} }],
     });
     expect(tokens.mlperfeff!(["n"])).toBe("3");
@@ -218,10 +217,8 @@ describe("mlperfTokens", () => {
     expect(tokens.mlperfeff!(["allround", "v1.0"])).toBe("25");
     expect(() => tokens.mlperfeff!(["allround", "v9.9"])).toThrow(/no power runs in v9.9/);
     // Nothing to count or name: an error the finding's author sees, never "0 of -1" or an empty list.
-    const one = mlperfTokens({
+    const one = tokensOf({
       mlperf: [power("v1.0", "a1", "gpu-a", 20)],
-      rows: [],
-      audit: [],
       accelerators: [{ id: "gpu-a", name: "GPU A", vendor: "V", kind: "gpu", specs: {} }],
     });
     expect(() => one.mlperfeff!(["steps"])).toThrow(/fewer than two rounds/);

@@ -131,6 +131,12 @@ describe("the site's atlas", () => {
     expect(site.rows).toEqual(atlas.rows.filter((r) => r.kind !== "simulated"));
   });
 
+  it("leaves out the MLPerf comparisons, which pages show only through figures and finding numbers", () => {
+    expect(atlas.mlperfAnalysis.efficiency.length).toBeGreaterThan(0);
+    expect(site).not.toHaveProperty("mlperfAnalysis");
+    expect(Object.keys(site)).toContain("mlperf");
+  });
+
   it("carries every figure once, rendered, without Plot options", () => {
     expect(site.figures.map((f) => f.id)).toEqual(atlas.figures.map((f) => f.id));
     const spec = atlas.figures.find((f) => f.id === "fig-batch-scaling-architectures")!;

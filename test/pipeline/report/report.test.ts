@@ -4,6 +4,7 @@ import { renderMarkdownDoc } from "../../../src/pipeline/report/markdown.ts";
 import { formatNumber, makeTokenResolver, TokenError } from "../../../src/pipeline/report/tokens.ts";
 import { simulatorTokens } from "../../../src/pipeline/report/sim-tokens.ts";
 import { mlperfTokens } from "../../../src/pipeline/report/mlperf-tokens.ts";
+import { analyseMlperf } from "../../../src/pipeline/mlperf/analysis.ts";
 import { evaluateClaims } from "../../../src/pipeline/report/claims.ts";
 import { runPipeline } from "../../../src/pipeline/run.ts";
 import { SourceError } from "../../../src/pipeline/errors.ts";
@@ -35,7 +36,7 @@ describe("data tokens in prose", () => {
     // What a finding can ask wrongly of the simulator's and MLPerf's tokens is a TokenError too.
     const sim = simulatorTokens(realAtlas());
     expect(() => sim.sim!(["weightBytes", "resnet50", "0x0", "int8"])).toThrow(TokenError);
-    const mlperf = mlperfTokens({ mlperf: [], rows: [], audit: [], accelerators: [] });
+    const mlperf = mlperfTokens({ mlperf: [], accelerators: [], mlperfAnalysis: analyseMlperf([]) });
     expect(() => mlperf.mlperfretina!(["median"])).toThrow(TokenError);
   });
   it("resolves ratios, percentages and values from the rows", () => {
