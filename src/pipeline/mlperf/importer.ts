@@ -148,12 +148,18 @@ export function importRound(source: RoundSource, benchmark: Benchmark): Imported
           const benchDir = `${results}/${system}/${folder}`;
           const systemPath = `${division}/${submitter}/systems/${system}.json`;
           for (const scenarioDir of dirs(local(benchDir))) {
-            const run = `${benchDir}/${scenarioDir}/performance/run_1`;
+            // The performance folder in any letter case, as scenario folders (v0.5: Intel's "Performance").
+            const performance =
+              dirs(local(`${benchDir}/${scenarioDir}`)).find((d) => d.toLowerCase() === "performance") ??
+              "performance";
+            const run = `${benchDir}/${scenarioDir}/${performance}/run_1`;
             const summaryPath = `${run}/mlperf_log_summary.txt`;
             if (!isFile(local(summaryPath))) {
               skipped.push({
                 path: `${benchDir}/${scenarioDir}`,
-                reason: "no performance/run_1/mlperf_log_summary.txt",
+                reason: isFile(local(`${benchDir}/${scenarioDir}/${performance}/mlperf_log_summary.txt`))
+                  ? `its summary is ${performance}/mlperf_log_summary.txt, outside the run_1/ folder the submission rules lay out, so it is not imported`
+                  : "no performance/run_1/mlperf_log_summary.txt",
               });
               continue;
             }

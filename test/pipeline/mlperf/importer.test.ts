@@ -3,7 +3,7 @@
  * an eight-accelerator system, a power run, an INVALID result, a CPU-only system, an inferred result,
  * and a broken system file that must fail with its file, line and column.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -122,6 +122,28 @@ describe("importRound on the fixture checkout", () => {
           "holds a SingleStream run: the MultiStream result is inferred from it by the submission checker, not printed, so it is not imported",
       },
     ]);
+  });
+
+  it("reads a performance folder in any letter case, and skips a summary outside run_1/, saying where it is", () => {
+    const dir = copy();
+    const t4x8 = join(dir, "closed/Acme/results/T4x8_TRT/resnet50");
+    // As v0.5's Intel nnpi-1000-2x_onnx: Performance/run_1/.
+    renameSync(join(t4x8, "Offline/performance"), join(t4x8, "Offline/Performance"));
+    // As v0.5's Tencent clx-8255c-4s_pytorch-caffe2: performance/mlperf_log_summary.txt, no run_1/.
+    const server = join(t4x8, "Server/performance");
+    renameSync(join(server, "run_1/mlperf_log_summary.txt"), join(server, "mlperf_log_summary.txt"));
+    rmSync(join(server, "run_1"), { recursive: true });
+    const again = importRound(source(dir), "resnet50");
+    const offline = again.rows.filter((r) => r.system === "T4x8_TRT" && r.scenario === "Offline");
+    expect(offline.map((r) => r.value)).toEqual(find("T4x8_TRT", "Offline").map((r) => r.value));
+    expect(offline[0]!.resultSource).toMatch(/\/Offline\/Performance\/run_1\/mlperf_log_summary\.txt$/);
+    expect(again.rows.filter((r) => r.system === "T4x8_TRT" && r.scenario === "Server")).toEqual([]);
+    expect(again.skipped).toContainEqual({
+      path: "closed/Acme/results/T4x8_TRT/resnet50/Server",
+      reason:
+        "its summary is performance/mlperf_log_summary.txt, outside the run_1/ folder the submission rules lay out, so it is not imported",
+    });
+    rmSync(dir, { recursive: true });
   });
 
   it("finds nothing for a benchmark the checkout does not have", () => {
