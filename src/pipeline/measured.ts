@@ -13,7 +13,8 @@ interface MeasuredData {
   rows: CanonicalRow[];
   /**
    * The rows with a batch size: what the simulator is fitted on, validated against and given twins
-   * for. MLPerf results state no batch; they are the simulator's separate test set (`mlperf`).
+   * for. Rows without one are the MLPerf results, which state no batch (the simulator's separate test
+   * set, `mlperf`), and tables without a batch column (the course report's cost table).
    */
   batched: CanonicalRow[];
   /** One entry per MLPerf result (system × scenario) of every imported round, valid or not. */

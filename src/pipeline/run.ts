@@ -50,8 +50,9 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   // 3. Audit: redundant published numbers checked against each other; MLPerf results left out of figures.
   const audit = [...loaded.studies.flatMap(auditStudy), ...measured.mlperfAudit];
   // 4. Simulate: the model's predictions, as rows like any study's, and their validation. Points
-  // without a batch size (MLPerf results) have no simulated twin and no explore-page series; listing
-  // each of their thousands of series as "not simulated" would swamp the validation report.
+  // without a batch size (MLPerf results, tables without a batch column) have no simulated twin and no
+  // explore-page series; listing each of MLPerf's thousands of series as "not simulated" would swamp
+  // the validation report.
   const sim =
     (options.simulate ?? existsSync(join(dataDir, "simulator")))
       ? runSimulator(dataDir, loaded.accelerators, measured.batched, {

@@ -170,7 +170,12 @@ export async function ledger(): Promise<LedgerEntry[]> {
 
 /** Derived values whose assumption the audit shows broken, by row (the pipeline's, src/pipeline/report/assumptions.ts). */
 export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
-  return once("broken derivations", async () => new Map(readSiteAtlas().brokenDerivations));
+  return once("broken derivations", async () => {
+    const entries = readSiteAtlas().brokenDerivations;
+    // An atlas.json from before the field would silently drop every row table's flags.
+    if (!Array.isArray(entries)) throw new Error("atlas.json has no brokenDerivations: run the build again");
+    return new Map(entries);
+  });
 }
 
 /** The checks of the audit warnings that name a row's source rows: what the row tables flag. */

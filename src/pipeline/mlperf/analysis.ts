@@ -242,9 +242,10 @@ export interface MlperfAnalysis {
 
 export function analyseMlperf(
   results: readonly MlperfResult[],
-  rows: readonly CanonicalRow[] = [],
-  /** Rows an audit warning puts in doubt: left out of the published tables' gains (batchingGains). */
-  inDoubt: (r: CanonicalRow) => boolean = () => false,
+  /** The measured rows: the published tables' gains are compared with MLPerf's (batchingGains). */
+  rows: readonly CanonicalRow[],
+  /** Rows an audit warning puts in doubt: left out of the published tables' gains. */
+  inDoubt: (r: CanonicalRow) => boolean,
 ): MlperfAnalysis {
   return {
     gains: batchingGains(results, rows, inDoubt),

@@ -36,7 +36,11 @@ describe("data tokens in prose", () => {
     // What a finding can ask wrongly of the simulator's and MLPerf's tokens is a TokenError too.
     const sim = simulatorTokens(realAtlas());
     expect(() => sim.sim!(["weightBytes", "resnet50", "0x0", "int8"])).toThrow(TokenError);
-    const mlperf = mlperfTokens({ mlperf: [], accelerators: [], mlperfAnalysis: analyseMlperf([]) });
+    const mlperf = mlperfTokens({
+      mlperf: [],
+      accelerators: [],
+      mlperfAnalysis: analyseMlperf([], [], () => false),
+    });
     expect(() => mlperf.mlperfretina!(["median"])).toThrow(TokenError);
   });
   it("resolves ratios, percentages and values from the rows", () => {

@@ -1,7 +1,7 @@
 /** Shared test inputs: the repository's own data files (accelerators, studies, simulator parameters) and the simulator prepared on them once per test worker (files share modules: vitest.config.ts); tests must not change them. */
 import { fileURLToPath } from "node:url";
 import { loadData } from "../../../src/pipeline/ingest/index.ts";
-import { normalizeStudy } from "../../../src/pipeline/normalize/normalize.ts";
+import { measuredData } from "../../../src/pipeline/measured.ts";
 import type { Accelerator, CanonicalRow } from "../../../src/pipeline/schema.ts";
 import { prepareSimulator, type SimulatorContext } from "../../../src/pipeline/simulate/context.ts";
 import type { Device } from "../../../src/pipeline/simulate/hardware.ts";
@@ -11,11 +11,11 @@ export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const simParams = () => loadSimulatorParams(`${REPO}data`);
 
 let data: { accelerators: Accelerator[]; measured: CanonicalRow[] } | null = null;
-/** The repository's accelerators and measured rows (loaded once). */
+/** The repository's accelerators and the measured rows the build gives the simulator (loaded once). */
 export function realData(): { accelerators: Accelerator[]; measured: CanonicalRow[] } {
   if (!data) {
     const d = loadData(`${REPO}data`);
-    data = { accelerators: d.accelerators, measured: d.studies.flatMap(normalizeStudy) };
+    data = { accelerators: d.accelerators, measured: measuredData(d).batched };
   }
   return data;
 }
