@@ -106,7 +106,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
       loaded.studies.map((s) => s.study),
       rows,
       specs,
-      audit,
+      inDoubt,
       summaryRows(rows, mlperfResults),
       sim?.validation.mlperf.byAccelerator,
     ),

@@ -4,7 +4,7 @@
  * come from atlas.json, read once per build, for exactly the ids the collections list.
  */
 import { getCollection } from "astro:content";
-import { type Accelerator, type CanonicalRow, type Claim, rowRefs } from "../pipeline/schema.ts";
+import type { Accelerator, CanonicalRow, Claim } from "../pipeline/schema.ts";
 import type { AtlasStudy } from "../pipeline/atlas.ts";
 import type { SiteAtlas } from "../pipeline/output/site-atlas.ts";
 import type { Finding } from "../pipeline/report/findings.ts";
@@ -17,7 +17,7 @@ import type { MlperfResult } from "../pipeline/mlperf/normalize.ts";
 import { groupBy } from "../pipeline/group.ts";
 import type { AcceleratorSummary } from "../pipeline/report/summary.ts";
 import type { SimulatorSpecs } from "../pipeline/report/specs.ts";
-import type { BrokenDerivation } from "../pipeline/report/assumptions.ts";
+import { type BrokenDerivation, warningChecksOf } from "../pipeline/report/assumptions.ts";
 import { readSiteAtlas } from "./atlas-file.ts";
 
 export type SiteStudy = AtlasStudy & { rows: CanonicalRow[]; audit: AuditFinding[] };
@@ -180,13 +180,9 @@ export function brokenByRow(): Promise<Map<string, BrokenDerivation[]>> {
 
 /** The checks of the audit warnings that name a row's source rows: what the row tables flag. */
 export function auditWarningsOf(): Promise<(r: CanonicalRow) => AuditFinding["check"][]> {
-  return once("audit warnings by row", async () => {
-    const byRef = new Map<string, AuditFinding["check"][]>();
-    for (const f of (await allStudies()).flatMap((s) => s.audit))
-      if (f.severity === "warning")
-        for (const ref of f.rows) byRef.set(ref, [...new Set([...(byRef.get(ref) ?? []), f.check])]);
-    return (r: CanonicalRow) => [...new Set(rowRefs(r).flatMap((ref) => byRef.get(ref) ?? []))];
-  });
+  return once("audit warnings by row", async () =>
+    warningChecksOf((await allStudies()).flatMap((s) => s.audit)),
+  );
 }
 
 /** The home page's per-accelerator summary (src/pipeline/report/summary.ts). */

@@ -37,15 +37,24 @@ export const THROUGHPUT_IN_DOUBT = new Set<AuditFinding["check"]>([
   "batch-exceeds-images",
 ]);
 
+/** The checks of the audit warnings that name a row's source rows, in the order the audit found them. */
+export function warningChecksOf(
+  audit: readonly AuditFinding[],
+): (r: CanonicalRow) => AuditFinding["check"][] {
+  const byRef = new Map<string, Set<AuditFinding["check"]>>();
+  for (const f of audit)
+    if (f.severity === "warning")
+      for (const ref of f.rows) byRef.set(ref, (byRef.get(ref) ?? new Set()).add(f.check));
+  return (r) => [...new Set(rowRefs(r).flatMap((ref) => [...(byRef.get(ref) ?? [])]))];
+}
+
 /** Whether an audit warning of one of `checks` names one of a row's source rows. */
 export function warnedBy(
-  audit: AuditFinding[],
+  audit: readonly AuditFinding[],
   checks: ReadonlySet<AuditFinding["check"]>,
 ): (r: CanonicalRow) => boolean {
-  const warned = new Set(
-    audit.filter((f) => f.severity === "warning" && checks.has(f.check)).flatMap((f) => f.rows),
-  );
-  return (r) => rowRefs(r).some((ref) => warned.has(ref));
+  const checksOf = warningChecksOf(audit);
+  return (r) => checksOf(r).some((c) => checks.has(c));
 }
 
 /** Every derived value whose assumption an audit finding breaks, by row key. */

@@ -36,6 +36,7 @@ export function mlperfTokens(
   const times = (x: number) => `${formatNumber(x)}×`;
   const { gains, efficiency: eff, retinanet: pairs } = atlas.mlperfAnalysis;
   const unidentified = unidentifiedPowerRuns(results);
+  const unidentifiedGainPoints = unidentifiedGains(results);
   // The rounds with power runs: of identified accelerators, and counting the unidentified ones too.
   const effRounds = [...new Set(eff.map((p) => p.result.round))].sort(compareRounds);
   const allRounds = [...new Set([...effRounds, ...unidentified.map((u) => u.round)])].sort(compareRounds);
@@ -83,7 +84,7 @@ export function mlperfTokens(
         throw new TokenError(
           `unknown comparison ${JSON.stringify(comparison)} (singlestream, server, published, unidentified)`,
         );
-      const ps = c ? gains.filter((p) => p.comparison === c) : unidentifiedGains(results);
+      const ps = c ? gains.filter((p) => p.comparison === c) : unidentifiedGainPoints;
       if (ps.length === 0) throw new TokenError(`no ${comparison} gains`);
       const who = (p: (typeof ps)[number]) =>
         p.accelerator ? `${name(p.accelerator)} (${p.label})` : p.label;

@@ -19,9 +19,7 @@
  *   several were measured at both sizes), each at its own best batch; else the simulator's, likewise.
  *   Rows in doubt are left out here too.
  */
-import type { AuditFinding } from "../normalize/audit.ts";
 import type { Accelerator, CanonicalRow, Study } from "../schema.ts";
-import { THROUGHPUT_IN_DOUBT, warnedBy } from "./assumptions.ts";
 import { groupBy } from "../group.ts";
 import { frameworkShort, modelName, precisionName } from "../labels.ts";
 import { effectiveSpecs, specText, type SimulatorSpecs } from "./specs.ts";
@@ -107,7 +105,8 @@ export function acceleratorSummaries(
   studies: Study[],
   rows: CanonicalRow[],
   simulatorSpecs: SimulatorSpecs[],
-  audit: AuditFinding[],
+  /** Rows whose throughput or batch an audit warning puts in doubt (report/assumptions.ts warnedBy). */
+  inDoubt: (r: CanonicalRow) => boolean,
   /** The rows values may be chosen from (mlperf/analysis.ts summaryRows); points are counted over all. */
   valueRows: CanonicalRow[] = rows,
   /** The simulator against MLPerf, per accelerator (simulate/validate-mlperf.ts): named beside a simulated throughput. */
@@ -116,7 +115,6 @@ export function acceleratorSummaries(
     "accelerator" | "scenario" | "points" | "bias_pct"
   >[] = [],
 ): AcceleratorSummary[] {
-  const inDoubt = warnedBy(audit, THROUGHPUT_IN_DOUBT);
   // A simulated throughput where MLPerf shows the simulator's bias on that chip says so beside the value.
   const offlineCheckOf = (accelerator: string) => {
     const c = mlperfChecks.find((m) => m.accelerator === accelerator && m.scenario === "Offline");

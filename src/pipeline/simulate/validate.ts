@@ -473,7 +473,7 @@ export function validate(
 export function validateMeasured(
   measured: readonly CanonicalRow[],
   ctx: SimulatorContext,
-  mlperf: readonly MlperfResult[] = [],
+  mlperf: readonly MlperfResult[],
 ): ValidationReport {
   return validate(ctx, simulateMeasured(measured, ctx), measured, mlperf);
 }
