@@ -94,6 +94,12 @@ export const CSV_CASES: BadInput[] = [
     expect: at(CSV, 3, 22, "row has more cells than the header"),
   },
   {
+    name: "unquoted decimal comma (a ragged row, with a hint)",
+    apply: (d) => setLine(d, CSV, 3, "2,5,50 ms,363.6,2.75"),
+    expect: at(CSV, 3, 17, "row has more cells than the header"),
+    also: ['if "2,5" (column 1) or "5,50 ms" (column 3) is one number with a decimal comma'],
+  },
+  {
     name: "ragged row: fewer cells than the header",
     apply: (d) => setLine(d, CSV, 3, "2,5.50 ms,363.6"),
     expect: at(CSV, 3, 16, "row has fewer cells than the header"),
@@ -285,6 +291,24 @@ export const METADATA_CASES: BadInput[] = [
     expect: at(META, 25, 62, 'unknown unit "frames/fortnight"'),
   },
   {
+    // Studies are read in folder order: the new study (study-0) comes first, so the problem is found at
+    // the existing one, and must name the new study's file too.
+    name: "series id another study already uses",
+    apply: (d) => {
+      mkdirSync(join(d, "studies/study-0"));
+      copyFileSync(join(d, CSV), join(d, "studies/study-0/latency.csv"));
+      const meta = readFileSync(join(d, META), "utf8").replace("id: study-a", "id: study-0");
+      writeFileSync(join(d, "studies/study-0/study.yaml"), meta.replace(/\nclaims:[\s\S]*$/, "\n"));
+    },
+    expect: at(
+      META,
+      14,
+      13,
+      "series id is also used by study study-0 at data/studies/study-0/study.yaml:14:13",
+    ),
+    also: ["rename the series of the study you are adding"],
+  },
+  {
     name: "unknown accelerator",
     apply: (d) => setLine(d, META, 15, "    accelerator: acc-zz"),
     expect: at(META, 15, 18, "unknown accelerator id in table latency.csv"),
@@ -392,6 +416,18 @@ export const METADATA_CASES: BadInput[] = [
         t.replace("license: {", "defaults: &l { redistribution: allowed }\nlicense: { <<: *l,"),
       ),
     expect: at(META, 8, 16, "YAML alias"),
+  },
+  {
+    // The parser notices only on the next line, with three errors; the problem is the bracket.
+    name: "YAML flow map left open",
+    apply: (d) => setLine(d, META, 17, "    input: { width: 224, height: 224, stated: true"),
+    expect: at(META, 17, 12, 'YAML syntax error: the flow map opened by "{" here is still open at line 18'),
+    also: ['expected: "}" to close it on line 17'],
+  },
+  {
+    name: "YAML flow list left open, after quoted text holding brackets",
+    apply: (d) => setLine(d, META, 3, 'authors: ["A. {Tester] # [x", "B. Tester"'),
+    expect: at(META, 3, 10, 'YAML syntax error: the flow list opened by "[" here is still open at line 4'),
   },
   {
     name: "duplicate YAML key",

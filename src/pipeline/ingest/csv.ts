@@ -193,14 +193,17 @@ export function parseCsv(file: string, text: string): CsvTable {
     }
     if (row.cells.length !== header.length) {
       const last = row.cells[row.cells.length - 1]!;
+      const more = row.cells.length > header.length;
+      const commas = more ? decimalCommaSplits(row.cells) : [];
       fail(
         row.line,
-        row.cells.length > header.length ? row.cells[header.length]!.column : last.column + last.text.length,
-        row.cells.length > header.length
-          ? "row has more cells than the header"
-          : "row has fewer cells than the header",
+        more ? row.cells[header.length]!.column : last.column + last.text.length,
+        more ? "row has more cells than the header" : "row has fewer cells than the header",
         `${header.length} cells (as in the header)`,
         `${row.cells.length} cells`,
+        commas.length === 0
+          ? undefined
+          : `if ${commas.map((c) => `${quoteFound(c.text)} (column ${c.column})`).join(" or ")} is one number with a decimal comma, quote it as published and give its reading under the table's corrections in study.yaml (docs/data-format.md), or write it with a decimal point`,
       );
       continue;
     }
@@ -246,6 +249,22 @@ function positionCells(record: string[], rawLine: string): CsvCell[] {
     }
     out.push({ text: cellText, column: start + 1 });
     pos++; // skip the comma
+  }
+  return out;
+}
+
+/**
+ * Neighbouring cells that may be one number split at a decimal comma ("17,89 ms" read as "17" and
+ * "89 ms"): an integer, then digits with no point of their own, perhaps followed by a unit. Only a
+ * hint, so every such pair is named (at most three): two integer columns side by side look the same.
+ */
+function decimalCommaSplits(cells: readonly CsvCell[]): { text: string; column: number }[] {
+  const out: { text: string; column: number }[] = [];
+  for (let i = 0; i + 1 < cells.length && out.length < 3; i++) {
+    const left = cells[i]!.text;
+    const right = cells[i + 1]!.text;
+    if (/^\s*-?\d+$/.test(left) && /^\d+(\s*[^\d\s.,][^.]*)?$/.test(right))
+      out.push({ text: `${left},${right}`, column: cells[i]!.column });
   }
   return out;
 }

@@ -130,7 +130,10 @@ function crossCheck(
   const problems: SourceProblem[] = measuredSpecProblems(root, accelerators, studies);
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
-  const seriesOwner = new Map<string, { study: string; key: string; accelerator: string; model: string }>();
+  const seriesOwner = new Map<
+    string,
+    { study: string; key: string; accelerator: string; model: string; parsed: ParsedStudy; table: number }
+  >();
   const tableModels = [...new Set(studies.flatMap((s) => s.study.tables.map((t) => t.model)))];
   const at = (s: ParsedStudy, path: (string | number)[]) => ({
     file: s.metaFile,
@@ -199,13 +202,24 @@ function crossCheck(
       ]);
       const owner = seriesOwner.get(t.series);
       if (!owner)
-        seriesOwner.set(t.series, { study: s.study.id, key, accelerator: t.accelerator, model: t.model });
+        seriesOwner.set(t.series, {
+          study: s.study.id,
+          key,
+          accelerator: t.accelerator,
+          model: t.model,
+          parsed: s,
+          table: i,
+        });
       else if (owner.study !== s.study.id) {
+        // Studies are read in folder order, so the one named here need not be the one just added:
+        // the message gives both places.
+        const there = at(owner.parsed, ["tables", owner.table, "series"]);
         problems.push({
           ...at(s, ["tables", i, "series"]),
-          message: "series id is already used by another study",
+          message: `series id is also used by study ${owner.study} at ${there.file}:${there.line}:${there.column}`,
           expected: "a series id unique across the atlas",
-          found: `${JSON.stringify(t.series)} (also in ${owner.study})`,
+          found: `${JSON.stringify(t.series)} in both studies`,
+          hint: "rename the series of the study you are adding",
         });
       } else if (owner.key !== key) {
         problems.push({

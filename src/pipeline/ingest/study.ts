@@ -19,7 +19,7 @@ import {
 } from "../schema.ts";
 import { parseCsv, type CsvTable } from "./csv.ts";
 import { parseNumericCell, suffixContradictsUnit, unitAccepted, unitFactor, unitsOf } from "./cells.ts";
-import { didYouMean } from "./suggest.ts";
+import { closest, didYouMean } from "./suggest.ts";
 import { dataEntryKind, linkProblem, listDataFolder, readDataFile, type DataRoot } from "./text.ts";
 import { parseYaml, yamlPosition } from "./yaml.ts";
 import { parseMlperfResults, type ParsedMlperf } from "../mlperf/ingest.ts";
@@ -324,23 +324,40 @@ function readRows(
   // Header must list exactly the declared columns, in order.
   const missing = names.filter((n) => !header.includes(n));
   const extra = csv.header.filter((c) => !names.includes(c.text));
-  for (const n of missing)
+  // A header cell close to a missing name is that column misspelt (in the CSV or in study.yaml): one
+  // problem at the cell, naming both spellings, rather than a missing and an undescribed column.
+  const misspelt = new Set<string>();
+  for (const c of extra) {
+    const near = closest(
+      c.text,
+      missing.filter((n) => !misspelt.has(n)),
+    );
+    if (near !== null) misspelt.add(near);
+    problems.add({
+      file,
+      line: 1,
+      column: c.column,
+      message: `column ${quoteFound(c.text)} is not described in study.yaml`,
+      expected:
+        near === null
+          ? `one of ${names.map((x) => JSON.stringify(x)).join(", ")}`
+          : `${JSON.stringify(near)}, as study.yaml names the column`,
+      found: quoteFound(c.text),
+      ...(near === null
+        ? {}
+        : {
+            hint: "a header cell must match its column's name in study.yaml exactly: correct whichever of the two is misspelt",
+          }),
+    });
+  }
+  for (const n of missing.filter((m) => !misspelt.has(m)))
     problems.add({
       file,
       line: 1,
       column: 1,
       message: `missing column ${JSON.stringify(n)}`,
       expected: `header ${names.map((x) => JSON.stringify(x)).join(",")}`,
-      found: `header ${quoteFound(header.map((x) => JSON.stringify(x)).join(","), 300)}`,
-    });
-  for (const c of extra)
-    problems.add({
-      file,
-      line: 1,
-      column: c.column,
-      message: `column ${quoteFound(c.text)} is not described in study.yaml`,
-      expected: `one of ${names.map((x) => JSON.stringify(x)).join(", ")}`,
-      found: quoteFound(c.text),
+      found: `header ${quotedCells(header, 300)}`,
     });
   if (!missing.length && !extra.length && names.join("\u0000") !== header.join("\u0000")) {
     problems.add({
@@ -525,4 +542,15 @@ function readRows(
   }
   problems.throwIfAny();
   return rows;
+}
+
+/** Cells as a header shows them, each quoted and escaped like any value found, cut after about `max` characters. */
+function quotedCells(cells: readonly string[], max: number): string {
+  let out = "";
+  for (const [i, cell] of cells.entries()) {
+    const next = `${i ? "," : ""}${quoteFound(cell)}`;
+    if (out.length + next.length > max) return `${out},… (${cells.length} cells)`;
+    out += next;
+  }
+  return out;
 }

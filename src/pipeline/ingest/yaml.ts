@@ -18,6 +18,7 @@ import {
   type DocumentOptions,
   type Node as YamlNode,
   type ParseOptions,
+  type YAMLError,
   type SchemaOptions,
 } from "yaml";
 import type { z } from "zod";
@@ -292,6 +293,23 @@ function readDocument(
     return { line: p.line + shift, column: p.col };
   };
   const problems = new ProblemList();
+  // An unclosed "{" or "[" is found by the parser only on a later line, often as several errors:
+  // one problem at the bracket instead.
+  const unclosed = unclosedFlow(text, doc.errors);
+  if (unclosed) {
+    const kind = unclosed.bracket === "{" ? "map" : "list";
+    const close = unclosed.bracket === "{" ? "}" : "]";
+    const where = at(unclosed.offset);
+    const later = at(unclosed.errorOffset).line;
+    problems.add({
+      file,
+      ...where,
+      message: `YAML syntax error: the flow ${kind} opened by "${unclosed.bracket}" here is still open at line ${later}`,
+      expected: `"${close}" to close it on line ${where.line}, or the ${kind}'s later lines indented more than line ${where.line}`,
+      found: `line ${later} indented no more than line ${where.line}, with the ${kind} still open`,
+    });
+    problems.throwIfAny();
+  }
   // Warnings count too: an unknown tag (`!!js/function`) would otherwise silently become a string.
   for (const err of [...doc.errors, ...doc.warnings]) {
     problems.add({
@@ -307,6 +325,68 @@ function readDocument(
     problems.add({ file, ...at(p.offset), ...p.problem });
   problems.throwIfAny();
   return { doc, lineCounter: lines };
+}
+
+/**
+ * The "{" or "[" left open where the parser reports a flow collection that does not end (its
+ * BAD_INDENT "Flow map … must … end with a }"), found by scanning the text before the error for
+ * brackets that open a value (not those inside quoted or plain text) and are not closed. Null when
+ * there is no such error or no open bracket of that kind (the parser's own errors are reported then).
+ */
+function unclosedFlow(
+  text: string,
+  errors: readonly YAMLError[],
+): { bracket: "{" | "["; offset: number; errorOffset: number } | null {
+  const err = errors.find((e) => e.code === "BAD_INDENT" && /^Flow (map|sequence) /.test(e.message));
+  if (!err) return null;
+  const want = err.message.startsWith("Flow map") ? "{" : "[";
+  const open: { bracket: "{" | "["; offset: number }[] = [];
+  // Whether the next character starts a value: at a line's start, or after ": ", "- ", "{", "[" or ",".
+  let valueStart = true;
+  for (let i = 0; i < err.pos[0] && i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      valueStart = true;
+      continue;
+    }
+    if (c === " " || c === "\t") continue;
+    if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+      continue;
+    }
+    if (valueStart && (c === '"' || c === "'")) {
+      // A quoted value: skip to its closing quote ("\" escapes in double quotes, '' in single ones).
+      for (i++; i < text.length && i < err.pos[0]; i++) {
+        if (c === '"' && text[i] === "\\") i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      valueStart = false;
+      continue;
+    }
+    if (valueStart && (c === "{" || c === "[")) {
+      open.push({ bracket: c, offset: i });
+      continue;
+    }
+    if ((c === "}" || c === "]") && open.length > 0) {
+      open.pop();
+      valueStart = false;
+      continue;
+    }
+    if (c === "," && open.length > 0) {
+      valueStart = true;
+      continue;
+    }
+    if ((c === ":" || c === "-") && /\s/.test(text[i + 1] ?? "\n")) {
+      valueStart = true;
+      continue;
+    }
+    valueStart = false;
+  }
+  const innermost = open.filter((o) => o.bracket === want).at(-1);
+  return innermost ? { ...innermost, errorOffset: err.pos[0] } : null;
 }
 
 type Refused = { offset: number; problem: Omit<SourceProblem, "file" | "line" | "column"> };

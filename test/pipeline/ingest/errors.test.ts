@@ -41,8 +41,11 @@ const cases: [string, (dir: string) => void, string[]][] = [
     [
       'data/studies/study-a/latency.csv:1:1: missing column "Throughput"',
       'expected: header "Batch Size","Latency","Throughput","Run time (s)"',
+      // The header found is shown as the expected one is, so the two can be compared by eye.
+      'found:    header "Batch Size","Latency","Run time (s)"',
     ],
   ],
+
   [
     "non-numeric cell",
     (d) => edit(d, CSV, (t) => t.replace("363.6", "n/a")),
@@ -329,6 +332,16 @@ describe("one mistake, one problem", () => {
     expect(failWith((d) => edit(d, META, (t) => t.replace(/^title: .*\n/m, "")))).toContain(
       "title: required field is missing",
     );
+  });
+
+  it("reports a misspelt header cell at the cell, naming the column it is close to, not also as a missing column", () => {
+    const message = failWith((d) =>
+      edit(d, CSV, (t) => t.replace("Batch Size,Latency,", "Batch Size,Latncy,")),
+    );
+    expect(message).toContain('latency.csv:1:12: column "Latncy" is not described in study.yaml');
+    expect(message).toContain('expected: "Latency", as study.yaml names the column');
+    expect(message).toContain("correct whichever of the two is misspelt");
+    expect(message).not.toContain("missing column");
   });
 });
 
