@@ -123,6 +123,7 @@ export function runPipeline(dataDir: string, options: PipelineOptions = {}): Atl
   const resolve = makeTokenResolver({
     rows,
     audit,
+    ledger: data.ledger,
     prices,
     constants: {
       "audit-margin": `${AUDIT_MARGIN * 100} %`,

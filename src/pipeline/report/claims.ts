@@ -176,43 +176,69 @@ function judge(
     };
   const independentOf = (results: Outcome["results"]) => independentResults(results, claimant, studyOf);
   const independent = independentOf(o.results);
-  if (independent.length === 0) return sameSource(o, data, ownTable, citedTable);
+  if (independent.length === 0) {
+    const own = sameSource(o, data, ownTable, citedTable);
+    const allAgree = own.agree!.k === own.agree!.n;
+    return underDefinition(c, o, own, allAgree, `; same source: ${own.reason}`, rows, simulated) ?? own;
+  }
   const k = independent.filter((r) => r.ok).length;
   const n = independent.length;
   const agree = { k, n };
   const plain: Verdict = k === n ? "supported" : k === 0 ? "contradicted" : "mixed";
   const counted =
     n > 1
-      ? `${k} of ${n} comparable series agree`
+      ? `${k} of ${n} comparable ${unitOf(independent)} agree`
       : data.includes("simulator")
         ? `the simulator's count ${k === 1 ? "agrees" : "disagrees"}`
-        : `the one comparable series ${k === 1 ? "agrees" : "disagrees"}`;
+        : `the one comparable ${unitOf(independent)} ${k === 1 ? "agrees" : "disagrees"}`;
   const uncounted = notCountedNote(
     o.results.filter((r) => !independent.includes(r)),
     studyOf,
     claimant.id,
   );
   const reason = counted + sourcesNote(independent, claimant, studyOf, authorsOf) + uncounted;
-  if (c.definition) {
-    // The other reading counts the same way: other sources only, where there are any.
-    const alt = evaluate(c.definition.source_test, rows, simulated);
-    const altCounted = independentOf(alt.results).length > 0 ? independentOf(alt.results) : alt.results;
-    const altOk = altCounted.length > 0 && altCounted.every((r) => r.ok);
-    const chosenOk = plain === "supported";
-    if (alt.results.length > 0 && altOk !== chosenOk) {
-      const holds = chosenOk ? c.definition.chosen : c.definition.source;
-      const fails = chosenOk ? c.definition.source : c.definition.chosen;
-      return {
-        test: `${o.test}; under ${c.definition.source}: ${alt.test}`,
-        evidence: `${c.definition.chosen}: ${o.evidence}. ${c.definition.source}: ${alt.evidence}.`,
-        verdict: "holds under a definition",
-        reason: `holds with ${holds}; fails with ${fails}${uncounted}`,
-        agree,
-        data: [...new Set([...data, ...alt.results.flatMap((r) => r.data)])],
-      };
-    }
-  }
-  return { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
+  const judged: Judged = { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
+  // The other reading counts the same way: other sources only, where there are any.
+  const counts = (results: Outcome["results"]) =>
+    independentOf(results).length > 0 ? independentOf(results) : results;
+  return underDefinition(c, o, judged, plain === "supported", uncounted, rows, simulated, counts) ?? judged;
+}
+
+/**
+ * "holds under a definition" where the claim names one (claim.definition) and its other reading gives
+ * the other result; null where there is no definition or both readings agree.
+ */
+function underDefinition(
+  c: Claim,
+  o: Outcome,
+  judged: Judged,
+  chosenOk: boolean,
+  suffix: string,
+  rows: CanonicalRow[],
+  simulated: QuantityOfClaim,
+  counts: (results: Outcome["results"]) => Outcome["results"] = (results) => results,
+): Judged | null {
+  if (!c.definition) return null;
+  const alt = evaluate(c.definition.source_test, rows, simulated);
+  const altCounted = counts(alt.results);
+  const altOk = altCounted.length > 0 && altCounted.every((r) => r.ok);
+  if (alt.results.length === 0 || altOk === chosenOk) return null;
+  const holds = chosenOk ? c.definition.chosen : c.definition.source;
+  const fails = chosenOk ? c.definition.source : c.definition.chosen;
+  return {
+    test: `${o.test}; under ${c.definition.source}: ${alt.test}`,
+    evidence: `${c.definition.chosen}: ${o.evidence}. ${c.definition.source}: ${alt.evidence}.`,
+    verdict: "holds under a definition",
+    reason: `holds with ${holds}; fails with ${fails}${suffix}`,
+    agree: judged.agree,
+    data: [...new Set([...judged.data, ...alt.results.flatMap((r) => r.data)])],
+  };
+}
+
+/** What a result compares: one series, or (a ratio between two) a comparison. */
+function unitOf(results: Outcome["results"]): string {
+  const plural = results.length !== 1;
+  return results.some((r) => r.data.length > 1) ? (plural ? "comparisons" : "comparison") : "series";
 }
 
 /** Whether a series is the claimant study's own, or one of a study it cites. */
@@ -256,7 +282,8 @@ function sameSource(
 ): Judged {
   const k = o.results.filter((r) => r.ok).length;
   const n = o.results.length;
-  const tables = n === 1 ? "table" : "tables";
+  const unit = unitOf(o.results);
+  const tables = data.length === 1 ? "table" : "tables";
   const whose = data.every(ownTable)
     ? `the study's own ${tables}`
     : data.every(citedTable)
@@ -264,10 +291,10 @@ function sameSource(
       : "the study's own and cited tables";
   const reason =
     k === n
-      ? `agrees with ${whose} (${k} of ${n} series)`
+      ? `agrees with ${whose} (${k} of ${n} ${unit})`
       : k === 0
-        ? `disagrees with ${whose} (${n} series)`
-        : `${k} of ${n} series of ${whose} agree`;
+        ? `disagrees with ${whose} (${n} ${unit})`
+        : `${k} of ${n} ${unit} of ${whose} agree`;
   return { test: o.test, evidence: o.evidence, verdict: "same source", reason, agree: { k, n }, data };
 }
 

@@ -2,8 +2,9 @@
  * Numbers the MLPerf findings quote, from the same comparisons the figures draw (atlas.mlperfAnalysis,
  * made once by src/pipeline/mlperf/analysis.ts). Unknown names are errors, never blanks.
  *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
+ *   {{mlperf:power:resnet50}}                 results and power of one benchmark
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
- *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator
+ *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator (accn: over how many systems)
  *   {{mlperfgain:unidentified:max}}           Offline ÷ batch 1 of one-accelerator systems left out (accelerator
  *                                             not identified): n, median, min, max, minwho, maxwho
  *   {{mlperfeff:best}} {{mlperfeff:round:v3.0}}  efficiency: n, rounds, pareto, paretowho, best, bestwho, topwho, round:<round>, roundwho:<round>,
@@ -53,7 +54,12 @@ export function mlperfTokens(
   };
 
   return {
-    mlperf: ([what]) => {
+    mlperf: ([what, benchmark]) => {
+      // `results` and `power` count one benchmark's results when one is named ({{mlperf:power:resnet50}}).
+      const ofBenchmark =
+        benchmark === undefined ? results : results.filter((r) => r.benchmark === benchmark);
+      if (ofBenchmark.length === 0)
+        throw new TokenError(`no MLPerf results of benchmark ${JSON.stringify(benchmark)}`);
       switch (what) {
         case "rounds":
           return String(rounds("resnet50").length);
@@ -62,7 +68,7 @@ export function mlperfTokens(
         case "retinanet-rounds":
           return rounds("retinanet").join(", ");
         case "results":
-          return String(results.length);
+          return String(ofBenchmark.length);
         case "accelerators":
           return String(
             new Set(results.filter((r) => r.validity === "VALID" && r.accelerator).map((r) => r.accelerator))
@@ -71,7 +77,7 @@ export function mlperfTokens(
         case "unmapped":
           return String(results.filter((r) => r.accelerator === null).length);
         case "power":
-          return String(results.filter((r) => r.powerW !== null).length);
+          return String(ofBenchmark.filter((r) => r.powerW !== null).length);
         case "submitters":
           return String(new Set(results.map((r) => r.submitter)).size);
         default:
@@ -103,10 +109,11 @@ export function mlperfTokens(
           return who(extreme(ps, (p) => p.gain, false));
         case "maxwho":
           return who(extreme(ps, (p) => p.gain, true));
-        case "acc": {
+        case "acc":
+        case "accn": {
           const own = ps.filter((p) => p.accelerator === acc);
           if (own.length === 0) throw new TokenError(`no ${comparison} gains for ${acc}`);
-          return times(medianOf(own.map((p) => p.gain)));
+          return stat === "accn" ? String(own.length) : times(medianOf(own.map((p) => p.gain)));
         }
         default:
           throw new TokenError(`unknown gain statistic ${JSON.stringify(stat)}`);

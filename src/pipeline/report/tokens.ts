@@ -1,6 +1,8 @@
 /**
  * The numbers finding prose may quote, each computed from the canonical rows at build time.
- * `{{ratio:dle-tf1-rn50-t4-fp32:32:1}}` → "3.04×". Unknown series or batches are errors, never blanks.
+ * `{{ratio:dle-tf1-rn50-t4-fp32:32:1}}` → "3.04×"; `{{claim:<study>:<claim id>}}` → the claims ledger's
+ * verdict and what it rests on ("supported: 6 of 6 comparable series agree …"). Unknown series or
+ * batches are errors, never blanks.
  */
 import { groupBy } from "../group.ts";
 import type { CanonicalRow } from "../schema.ts";
@@ -11,6 +13,8 @@ import { smallestBatchAtFraction } from "../simulate/simulate.ts";
 interface TokenContext {
   rows: CanonicalRow[];
   audit: AuditFinding[];
+  /** The claims ledger's entries (claims.ts), for a finding that quotes a claim's verdict and what it rests on. */
+  ledger?: readonly { study: string; claim: string; verdict: string; reason: string }[];
   /** Hourly price stated for a series' table, where the study gives one. */
   prices?: Map<string, number>;
   /** Method constants prose may quote (e.g. the audit margin), by name. */
@@ -126,6 +130,11 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
       const v = ctx.constants?.[name!];
       if (v === undefined) throw new TokenError(`unknown constant ${JSON.stringify(name)}`);
       return v;
+    },
+    claim: ([study, id]) => {
+      const c = ctx.ledger?.find((x) => x.study === study && x.claim === id);
+      if (!c) throw new TokenError(`no claim ${JSON.stringify(id)} in study ${JSON.stringify(study)}`);
+      return `${c.verdict}: ${c.reason}`;
     },
     count: ([what]) => {
       switch (what) {

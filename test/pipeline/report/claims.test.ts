@@ -260,6 +260,38 @@ describe("verdict rules", () => {
     );
     expect(same!.verdict).toBe("supported");
   });
+  it("a ratio of two series is one comparison, and a definition decides the verdict also when the only evidence is the study's own", () => {
+    const test = {
+      kind: "ratio",
+      series: "v",
+      batch: 32,
+      reference_series: "p",
+      reference_batch: 32,
+      field: "throughput_img_s",
+      expected: 2,
+      tolerance: 0.1,
+    } as const;
+    const ratio: Claim = { id: "ratio", text: "twice as fast when used optimally", where: "p", test };
+    const rows = [row("claimant", "v", 32, 200), row("claimant", "p", 32, 100), row("claimant", "p", 8, 50)];
+    expect(judge(rows, ratio)).toMatchObject({
+      verdict: "same source",
+      reason: "agrees with the study's own tables (1 of 1 comparison)",
+    });
+    const atBest: Claim = {
+      ...ratio,
+      definition: {
+        chosen: "each at its best batch",
+        source: "both at batch 8",
+        source_test: { ...test, reference_batch: 8 },
+      },
+    };
+    // 200 ÷ 50 = 4: the other reading fails, so the verdict says the result needs the atlas's reading.
+    expect(judge(rows, atBest)).toMatchObject({
+      verdict: "holds under a definition",
+      reason:
+        "holds with each at its best batch; fails with both at batch 8; same source: agrees with the study's own tables (1 of 1 comparison)",
+    });
+  });
   it("not testable: no test, or no data the test can use", () => {
     expect(judge([], { ...fourTimes, test: { kind: "none", reason: "private" } }).verdict).toBe(
       "not testable",
@@ -312,6 +344,13 @@ describe("the report's own cases", () => {
       verdict: "supported",
       reason: "the simulator's count agrees",
     });
+  });
+  it("the course report's Tensor Cores 'doubling or tripling' holds only at each GPU's best run (793.95 / 359.48), not at the best runs the audit does not doubt (328.96 / 177.52)", () => {
+    const e = entry("v100-p100-resnet50-course", "tensor-cores-double-or-triple");
+    expect(e.verdict).toBe("holds under a definition");
+    expect(e.reason).toContain("same source: agrees with the study's own tables (1 of 1 comparison)");
+    expect(e.evidence).toContain("793.95 ÷ 359.48 = 2.21");
+    expect(e.evidence).toContain("328.96 ÷ 177.52 = 1.85");
   });
   it("the course report's '~350 img/s' rests on a batch-2048 run of 1,000 images, and says so", () => {
     expect(entry("v100-p100-resnet50-course", "single-gpu-saturates-350").reason).toBe(
