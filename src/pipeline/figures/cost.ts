@@ -14,11 +14,21 @@ interface CostRow {
   implied: number;
   price_usd_per_hour: number;
   throughput_img_s: number;
+  /** The audit's warnings on the run the throughput comes from (check ids), or "": a cost is only as good as it. */
+  throughput_in_doubt: string;
   source: string;
 }
 
-/** Rows of series whose table states a price; `implied` = price ÷ 3600 ÷ throughput × 1000. */
-export function costRows(rows: CanonicalRow[], prices: Map<string, number>, studyId: string): CostRow[] {
+/**
+ * Rows of series whose table states a price; `implied` = price ÷ 3600 ÷ throughput × 1000.
+ * `doubts` gives the audit's warnings that put a row's throughput in doubt.
+ */
+export function costRows(
+  rows: CanonicalRow[],
+  prices: Map<string, number>,
+  studyId: string,
+  doubts: (r: CanonicalRow) => readonly string[] = () => [],
+): CostRow[] {
   return rows
     .filter(
       (r) =>
@@ -37,6 +47,7 @@ export function costRows(rows: CanonicalRow[], prices: Map<string, number>, stud
         implied: round(implied, 3)!,
         price_usd_per_hour: price,
         throughput_img_s: r.throughput_img_s!,
+        throughput_in_doubt: doubts(r).join(", "),
         source: sourceRef(r),
       };
     });
@@ -87,7 +98,7 @@ export function costFigure(
     id: o.id,
     title: o.title,
     caption: o.caption,
-    alt: `Dot plot on a log scale of US dollars per 1,000 images for ${data.length} configurations: the published value beside the value implied by the stated hourly price and throughput. By price and throughput the cheapest is ${cheapest.configuration} at $${cheapest.implied} per 1,000 images.`,
+    alt: `Dot plot on a log scale of US dollars per 1,000 images for ${data.length} configurations: the published value beside the value implied by the stated hourly price and throughput. By price and throughput the cheapest is ${cheapest.configuration} at $${cheapest.implied} per 1,000 images${cheapest.throughput_in_doubt ? `, from a run whose throughput the audit doubts (${cheapest.throughput_in_doubt})` : ""}.`,
     sources: o.sources,
     columns: [
       { key: "configuration", label: "configuration" },
@@ -95,6 +106,9 @@ export function costFigure(
       { key: "throughput_img_s", label: "throughput (img/s)" },
       { key: "published", label: "published USD / 1,000 img (study's definition)" },
       { key: "implied", label: "price ÷ 3600 ÷ throughput × 1000 (USD)" },
+      ...(data.some((d) => d.throughput_in_doubt)
+        ? [{ key: "throughput_in_doubt", label: "audit warning on its throughput" }]
+        : []),
       { key: "source", label: "source row" },
     ],
     rows: tableRows(data),

@@ -48,6 +48,14 @@ export function warningChecksOf(
   return (r) => [...new Set(rowRefs(r).flatMap((ref) => [...(byRef.get(ref) ?? [])]))];
 }
 
+/** The checks of the audit warnings that put a row's throughput in doubt (THROUGHPUT_IN_DOUBT), in the audit's order. */
+export function throughputDoubts(
+  audit: readonly AuditFinding[],
+): (r: CanonicalRow) => AuditFinding["check"][] {
+  const checksOf = warningChecksOf(audit);
+  return (r) => checksOf(r).filter((c) => THROUGHPUT_IN_DOUBT.has(c));
+}
+
 /** Whether an audit warning of one of `checks` names one of a row's source rows. */
 export function warnedBy(
   audit: readonly AuditFinding[],

@@ -373,6 +373,7 @@ describe("cost figure", () => {
       implied: 0.002,
       price_usd_per_hour: 4,
       throughput_img_s: 555,
+      throughput_in_doubt: "",
       source: "x.csv:2",
     },
     {
@@ -381,12 +382,17 @@ describe("cost figure", () => {
       implied: 0.001,
       price_usd_per_hour: 1,
       throughput_img_s: 277,
+      throughput_in_doubt: "batch-exceeds-images",
       source: "y.csv:2",
     },
   ];
   const spec = costFigure(data, { id: "fig-test-cost", title: "T", caption: "C", sources: [] });
   it("shows the published cost beside price ÷ throughput, on a log axis as they differ by more than 10×", async () => {
-    expect(spec.alt).toContain("the cheapest is GPU B (batch 64)");
+    expect(spec.alt).toContain(
+      "the cheapest is GPU B (batch 64) at $0.001 per 1,000 images, from a run whose throughput the audit doubts (batch-exceeds-images)",
+    );
+    // The table says which rows' costs rest on a doubted throughput.
+    expect(spec.columns.map((c) => c.key)).toContain("throughput_in_doubt");
     expect((plotOptions(spec, WIDE).x as Plot.ScaleOptions).type).toBe("log");
     // Dots, with dot swatches: no bars with line swatches.
     expect(spec.legend!.every((l) => l.symbol && !l.line)).toBe(true);
@@ -400,7 +406,9 @@ describe("cost figure", () => {
       derived: "cost_usd_per_1000_img=price_usd_per_hour / 3600 / throughput_img_s × 1000",
     });
     const [c] = costRows([r], new Map([["c", 4]]), "study-a");
-    expect(c).toMatchObject({ published: 0.0926, implied: 0.0111 });
+    expect(c).toMatchObject({ published: 0.0926, implied: 0.0111, throughput_in_doubt: "" });
+    const [d] = costRows([r], new Map([["c", 4]]), "study-a", () => ["run-time-vs-images"]);
+    expect(d!.throughput_in_doubt).toBe("run-time-vs-images");
   });
 });
 
