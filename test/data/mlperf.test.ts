@@ -111,6 +111,10 @@ describe("the efficiency finding", () => {
     expect([t.mlperf!(["results", "resnet50"]), t.mlperf!(["power", "resnet50"])]).toEqual(["1697", "273"]);
     expect([t.mlperf!(["results"]), t.mlperf!(["power"])]).toEqual(["2247", "366"]);
     expect(() => t.mlperf!(["power", "resnet-50"])).toThrow(/no MLPerf results of benchmark/);
+    // Every count takes the benchmark, so none can ignore it silently.
+    for (const what of ["accelerators", "unmapped", "submitters", "rounds"])
+      expect(t.mlperf!([what, "retinanet"]), what).not.toBe(t.mlperf!([what, "resnet50"]));
+    expect(() => t.mlperf!(["retinanet-rounds", "resnet50"])).toThrow(/names its benchmark/);
     const gain = t.mlperfgain!;
     expect(["hailo-8", "a10", "t4"].map((a) => gain(["singlestream", "accn", a]))).toEqual(["1", "9", "9"]);
   });

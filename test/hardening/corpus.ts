@@ -97,7 +97,7 @@ export const CSV_CASES: BadInput[] = [
     name: "unquoted decimal comma (a ragged row, with a hint)",
     apply: (d) => setLine(d, CSV, 3, "2,5,50 ms,363.6,2.75"),
     expect: at(CSV, 3, 17, "row has more cells than the header"),
-    also: ['if "2,5" (column 1) or "5,50 ms" (column 3) is one number with a decimal comma'],
+    also: ['if "2,5" (cells 1 and 2) or "5,50 ms" (cells 2 and 3) is one number written with a comma'],
   },
   {
     name: "ragged row: fewer cells than the header",
@@ -421,13 +421,59 @@ export const METADATA_CASES: BadInput[] = [
     // The parser notices only on the next line, with three errors; the problem is the bracket.
     name: "YAML flow map left open",
     apply: (d) => setLine(d, META, 17, "    input: { width: 224, height: 224, stated: true"),
-    expect: at(META, 17, 12, 'YAML syntax error: the flow map opened by "{" here is still open at line 18'),
-    also: ['expected: "}" to close it on line 17'],
+    expect: at(
+      META,
+      17,
+      12,
+      'YAML syntax error: the flow map opened by "{" here is still open where line 18 starts',
+    ),
+    also: ['expected: "}" on line 17, or line 18 and the map\'s other lines indented more than line 17'],
   },
   {
     name: "YAML flow list left open, after quoted text holding brackets",
     apply: (d) => setLine(d, META, 3, 'authors: ["A. {Tester] # [x", "B. Tester"'),
-    expect: at(META, 3, 10, 'YAML syntax error: the flow list opened by "[" here is still open at line 4'),
+    expect: at(
+      META,
+      3,
+      10,
+      'YAML syntax error: the flow list opened by "[" here is still open where line 4 starts',
+    ),
+  },
+  {
+    // Brackets and quotes inside a block scalar are text: the bracket left open is the later one.
+    name: "YAML flow map left open after a block scalar holding a bracket and a quote",
+    apply: (d) => {
+      setLine(d, META, 9, "method: |\n  made up [sic\n  'a quote left open");
+      setLine(d, META, 19, "    input: { width: 224, height: 224, stated: true");
+    },
+    expect: at(
+      META,
+      19,
+      12,
+      'YAML syntax error: the flow map opened by "{" here is still open where line 20 starts',
+    ),
+  },
+  {
+    // The bracket's problem replaces the parser's errors that follow from it, not the others.
+    name: "YAML flow map left open in a file with a duplicate key",
+    apply: (d) => {
+      setLine(d, META, 2, "year: 2024");
+      setLine(d, META, 17, "    input: { width: 224, height: 224, stated: true");
+    },
+    expect: at(
+      META,
+      17,
+      12,
+      'YAML syntax error: the flow map opened by "{" here is still open where line 18 starts',
+    ),
+    also: [`${at(META, 4, 1, "YAML syntax error (DUPLICATE_KEY)")}`],
+  },
+  {
+    // A closing bracket of the other kind: the parser's own messages, which name the bracket it expected.
+    name: "YAML flow list closed by a brace",
+    apply: (d) => setLine(d, META, 17, "    input: { width: 224, height: [224, stated: true }"),
+    expect: at(META, 17, 53, "YAML syntax error (BAD_INDENT)"),
+    also: ["must be sufficiently indented and end with a ]"],
   },
   {
     name: "duplicate YAML key",

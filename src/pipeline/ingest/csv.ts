@@ -203,7 +203,7 @@ export function parseCsv(file: string, text: string): CsvTable {
         `${row.cells.length} cells`,
         commas.length === 0
           ? undefined
-          : `if ${commas.map((c) => `${quoteFound(c.text)} (column ${c.column})`).join(" or ")} is one number with a decimal comma, quote it as published and give its reading under the table's corrections in study.yaml (docs/data-format.md), or write it with a decimal point`,
+          : `if ${commas.map((c) => `${quoteFound(c.text)} (cells ${c.cell} and ${c.cell + 1})`).join(" or ")} is one number written with a comma (a decimal comma as in 17,89, or a thousands separator as in 1,173), quote it as published and give its reading under the table's corrections in study.yaml (docs/data-format.md), or write it as a plain number`,
       );
       continue;
     }
@@ -254,17 +254,18 @@ function positionCells(record: string[], rawLine: string): CsvCell[] {
 }
 
 /**
- * Neighbouring cells that may be one number split at a decimal comma ("17,89 ms" read as "17" and
- * "89 ms"): an integer, then digits with no point of their own, perhaps followed by a unit. Only a
- * hint, so every such pair is named (at most three): two integer columns side by side look the same.
+ * Neighbouring cells that may be one number split at a comma ("17,89 ms" read as "17" and "89 ms";
+ * "1,173" as "1" and "173"): an integer, then digits with no point of their own, perhaps followed by a
+ * unit; `cell` is the first one's position in the row (from 1). Only a hint, so every such pair is
+ * named (at most three): two integer columns side by side look the same.
  */
-function decimalCommaSplits(cells: readonly CsvCell[]): { text: string; column: number }[] {
-  const out: { text: string; column: number }[] = [];
+function decimalCommaSplits(cells: readonly CsvCell[]): { text: string; cell: number }[] {
+  const out: { text: string; cell: number }[] = [];
   for (let i = 0; i + 1 < cells.length && out.length < 3; i++) {
     const left = cells[i]!.text;
     const right = cells[i + 1]!.text;
     if (/^\s*-?\d+$/.test(left) && /^\d+(\s*[^\d\s.,][^.]*)?$/.test(right))
-      out.push({ text: `${left},${right}`, column: cells[i]!.column });
+      out.push({ text: `${left},${right}`, cell: i + 1 });
   }
   return out;
 }

@@ -304,14 +304,16 @@ function readDocument(
     problems.add({
       file,
       ...where,
-      message: `YAML syntax error: the flow ${kind} opened by "${unclosed.bracket}" here is still open at line ${later}`,
-      expected: `"${close}" to close it on line ${where.line}, or the ${kind}'s later lines indented more than line ${where.line}`,
-      found: `line ${later} indented no more than line ${where.line}, with the ${kind} still open`,
+      message: `YAML syntax error: the flow ${kind} opened by "${unclosed.bracket}" here is still open where line ${later} starts`,
+      expected: `"${close}" on line ${where.line}, or line ${later} and the ${kind}'s other lines indented more than line ${where.line}`,
+      found: `line ${later} indented no more than line ${where.line}`,
     });
-    problems.throwIfAny();
   }
   // Warnings count too: an unknown tag (`!!js/function`) would otherwise silently become a string.
-  for (const err of [...doc.errors, ...doc.warnings]) {
+  // Where an open bracket was found, the parser's errors from it on are its consequences.
+  const consequence = (e: YAMLError) =>
+    unclosed !== null && e.pos[0] >= unclosed.offset && FLOW_CONSEQUENCES.has(e.code);
+  for (const err of [...doc.errors.filter((e) => !consequence(e)), ...doc.warnings]) {
     problems.add({
       file,
       ...at(err.pos[0]),
@@ -330,8 +332,9 @@ function readDocument(
 /**
  * The "{" or "[" left open where the parser reports a flow collection that does not end (its
  * BAD_INDENT "Flow map … must … end with a }"), found by scanning the text before the error for
- * brackets that open a value (not those inside quoted or plain text) and are not closed. Null when
- * there is no such error or no open bracket of that kind (the parser's own errors are reported then).
+ * brackets that open a value (not those inside quoted text, comments, block scalars or plain text)
+ * and are not closed. Null when there is no such error, or the scan cannot tell (a closing bracket of
+ * the other kind, a quote still open): the parser's own errors are reported then.
  */
 function unclosedFlow(
   text: string,
@@ -340,30 +343,56 @@ function unclosedFlow(
   const err = errors.find((e) => e.code === "BAD_INDENT" && /^Flow (map|sequence) /.test(e.message));
   if (!err) return null;
   const want = err.message.startsWith("Flow map") ? "{" : "[";
+  const end = Math.min(err.pos[0], text.length);
   const open: { bracket: "{" | "["; offset: number }[] = [];
   // Whether the next character starts a value: at a line's start, or after ": ", "- ", "{", "[" or ",".
   let valueStart = true;
-  for (let i = 0; i < err.pos[0] && i < text.length; i++) {
+  let lineIndent = 0;
+  // Inside a block scalar (`|`, `>`): the lines indented more than its key's line, and blank lines.
+  let blockIndent: number | null = null;
+  for (let i = 0; i < end; i++) {
     const c = text[i]!;
-    if (c === "\n") {
+    if (c === "\n" || i === 0) {
+      const from = c === "\n" ? i + 1 : 0;
+      let next = text.indexOf("\n", from);
+      if (next === -1) next = text.length;
+      const line = text.slice(from, next);
+      const indent = line.length - line.trimStart().length;
+      if (blockIndent !== null && (line.trim() === "" || indent > blockIndent)) {
+        i = next - 1; // the loop's i++ lands on the line's newline
+        continue;
+      }
+      blockIndent = null;
+      lineIndent = indent;
       valueStart = true;
-      continue;
+      if (c === "\n") continue;
     }
     if (c === " " || c === "\t") continue;
     if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
-      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+      while (i + 1 < end && text[i + 1] !== "\n") i++;
       continue;
     }
     if (valueStart && (c === '"' || c === "'")) {
-      // A quoted value: skip to its closing quote ("\" escapes in double quotes, '' in single ones).
-      for (i++; i < text.length && i < err.pos[0]; i++) {
+      // A quoted value, which may span lines: skip to its closing quote ("\" escapes in double
+      // quotes, '' in single ones).
+      let closed = false;
+      for (i++; i < end; i++) {
         if (c === '"' && text[i] === "\\") i++;
         else if (text[i] === c) {
           if (c === "'" && text[i + 1] === "'") i++;
-          else break;
+          else {
+            closed = true;
+            break;
+          }
         }
       }
+      if (!closed) return null;
       valueStart = false;
+      continue;
+    }
+    if (valueStart && (c === "|" || c === ">") && /^[|>][-+0-9]*[ \t]*(#.*)?$/.test(lineRest(text, i))) {
+      blockIndent = lineIndent;
+      while (i + 1 < end && text[i + 1] !== "\n") i++;
       continue;
     }
     if (valueStart && (c === "{" || c === "[")) {
@@ -371,7 +400,7 @@ function unclosedFlow(
       continue;
     }
     if ((c === "}" || c === "]") && open.length > 0) {
-      open.pop();
+      if (open.pop()!.bracket !== (c === "}" ? "{" : "[")) return null;
       valueStart = false;
       continue;
     }
@@ -386,8 +415,26 @@ function unclosedFlow(
     valueStart = false;
   }
   const innermost = open.filter((o) => o.bracket === want).at(-1);
-  return innermost ? { ...innermost, errorOffset: err.pos[0] } : null;
+  // The parser's error must be on a later line than the bracket: on its own line it is another
+  // mistake (a closing bracket of the other kind), which the parser's message describes better.
+  if (!innermost || text.lastIndexOf("\n", end - 1) < innermost.offset) return null;
+  return { ...innermost, errorOffset: err.pos[0] };
 }
+
+/** The rest of the line from offset `i`, without its line break. */
+function lineRest(text: string, i: number): string {
+  const nl = text.indexOf("\n", i);
+  return text.slice(i, nl === -1 ? text.length : nl).replace(/\r$/, "");
+}
+
+/** The parser's errors that follow from a flow collection left open (the lines after it misread). */
+const FLOW_CONSEQUENCES = new Set<string>([
+  "BAD_INDENT",
+  "BLOCK_AS_IMPLICIT_KEY",
+  "MULTILINE_IMPLICIT_KEY",
+  "UNEXPECTED_TOKEN",
+  "MISSING_CHAR",
+]);
 
 type Refused = { offset: number; problem: Omit<SourceProblem, "file" | "line" | "column"> };
 

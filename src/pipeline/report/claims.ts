@@ -176,10 +176,15 @@ function judge(
     };
   const independentOf = (results: Outcome["results"]) => independentResults(results, claimant, studyOf);
   const independent = independentOf(o.results);
+  // The other reading of a definition counts the same way: other sources only, where there are any.
+  const counts = (results: Outcome["results"]) =>
+    independentOf(results).length > 0 ? independentOf(results) : results;
   if (independent.length === 0) {
     const own = sameSource(o, data, ownTable, citedTable);
     const allAgree = own.agree!.k === own.agree!.n;
-    return underDefinition(c, o, own, allAgree, `; same source: ${own.reason}`, rows, simulated) ?? own;
+    return (
+      underDefinition(c, o, own, allAgree, `; same source: ${own.reason}`, rows, simulated, counts) ?? own
+    );
   }
   const k = independent.filter((r) => r.ok).length;
   const n = independent.length;
@@ -198,9 +203,6 @@ function judge(
   );
   const reason = counted + sourcesNote(independent, claimant, studyOf, authorsOf) + uncounted;
   const judged: Judged = { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
-  // The other reading counts the same way: other sources only, where there are any.
-  const counts = (results: Outcome["results"]) =>
-    independentOf(results).length > 0 ? independentOf(results) : results;
   return underDefinition(c, o, judged, plain === "supported", uncounted, rows, simulated, counts) ?? judged;
 }
 
@@ -216,7 +218,7 @@ function underDefinition(
   suffix: string,
   rows: CanonicalRow[],
   simulated: QuantityOfClaim,
-  counts: (results: Outcome["results"]) => Outcome["results"] = (results) => results,
+  counts: (results: Outcome["results"]) => Outcome["results"],
 ): Judged | null {
   if (!c.definition) return null;
   const alt = evaluate(c.definition.source_test, rows, simulated);

@@ -2,7 +2,7 @@
  * Numbers the MLPerf findings quote, from the same comparisons the figures draw (atlas.mlperfAnalysis,
  * made once by src/pipeline/mlperf/analysis.ts). Unknown names are errors, never blanks.
  *   {{mlperf:rounds}}                         counts: rounds, retinanet-rounds, results, accelerators, unmapped, power, submitters
- *   {{mlperf:power:resnet50}}                 results and power of one benchmark
+ *   {{mlperf:power:resnet50}}                 any count of one benchmark's results
  *   {{mlperfgain:singlestream:median}}        gains: singlestream | server | published × n, accelerators, median, min, max, minwho, maxwho
  *   {{mlperfgain:singlestream:acc:l4}}        median gain of one accelerator (accn: over how many systems)
  *   {{mlperfgain:unidentified:max}}           Offline ÷ batch 1 of one-accelerator systems left out (accelerator
@@ -55,31 +55,34 @@ export function mlperfTokens(
 
   return {
     mlperf: ([what, benchmark]) => {
-      // `results` and `power` count one benchmark's results when one is named ({{mlperf:power:resnet50}}).
+      // Every count is of one benchmark's results when one is named ({{mlperf:power:resnet50}}); rounds
+      // are ResNet-50's unless another is named.
       const ofBenchmark =
         benchmark === undefined ? results : results.filter((r) => r.benchmark === benchmark);
       if (ofBenchmark.length === 0)
         throw new TokenError(`no MLPerf results of benchmark ${JSON.stringify(benchmark)}`);
       switch (what) {
         case "rounds":
-          return String(rounds("resnet50").length);
+          return String(rounds(benchmark ?? "resnet50").length);
         case "round-list":
-          return rounds("resnet50").join(", ");
+          return rounds(benchmark ?? "resnet50").join(", ");
         case "retinanet-rounds":
+          if (benchmark !== undefined) throw new TokenError("retinanet-rounds names its benchmark already");
           return rounds("retinanet").join(", ");
         case "results":
           return String(ofBenchmark.length);
         case "accelerators":
           return String(
-            new Set(results.filter((r) => r.validity === "VALID" && r.accelerator).map((r) => r.accelerator))
-              .size,
+            new Set(
+              ofBenchmark.filter((r) => r.validity === "VALID" && r.accelerator).map((r) => r.accelerator),
+            ).size,
           );
         case "unmapped":
-          return String(results.filter((r) => r.accelerator === null).length);
+          return String(ofBenchmark.filter((r) => r.accelerator === null).length);
         case "power":
           return String(ofBenchmark.filter((r) => r.powerW !== null).length);
         case "submitters":
-          return String(new Set(results.map((r) => r.submitter)).size);
+          return String(new Set(ofBenchmark.map((r) => r.submitter)).size);
         default:
           throw new TokenError(`unknown mlperf count ${JSON.stringify(what)}`);
       }

@@ -1,7 +1,7 @@
 /**
  * The numbers finding prose may quote, each computed from the canonical rows at build time.
  * `{{ratio:dle-tf1-rn50-t4-fp32:32:1}}` → "3.04×"; `{{claim:<study>:<claim id>}}` → the claims ledger's
- * verdict and what it rests on ("supported: 6 of 6 comparable series agree …"). Unknown series or
+ * verdict and the first clause of its reason ("supported: 6 of 6 comparable series agree"). Unknown series or
  * batches are errors, never blanks.
  */
 import { groupBy } from "../group.ts";
@@ -134,7 +134,9 @@ export function makeTokenResolver(ctx: TokenContext): TokenResolver {
     claim: ([study, id]) => {
       const c = ctx.ledger?.find((x) => x.study === study && x.claim === id);
       if (!c) throw new TokenError(`no claim ${JSON.stringify(id)} in study ${JSON.stringify(study)}`);
-      return `${c.verdict}: ${c.reason}`;
+      // The verdict and the first clause of its reason ("6 of 6 comparable series agree"): what it
+      // rests on in full (sources, series not counted, doubted rows) is on the ledger's card.
+      return `${c.verdict}: ${c.reason.split("; ")[0]!.replace(/ \(.*$/, "")}`;
     },
     count: ([what]) => {
       switch (what) {

@@ -391,8 +391,14 @@ describe("cost figure", () => {
     expect(spec.alt).toContain(
       "the cheapest is GPU B (batch 64) at $0.001 per 1,000 images, from a run whose throughput the audit doubts (batch-exceeds-images)",
     );
-    // The table says which rows' costs rest on a doubted throughput.
+    // The table says which rows' costs rest on a doubted throughput, and has no such column when none does.
     expect(spec.columns.map((c) => c.key)).toContain("throughput_in_doubt");
+    const clean = costFigure(
+      data.map((d) => ({ ...d, throughput_in_doubt: "" })),
+      { id: "fig-test-cost-clean", title: "T", caption: "C", sources: [] },
+    );
+    expect(clean.columns.map((c) => c.key)).not.toContain("throughput_in_doubt");
+    expect(clean.alt).not.toContain("doubts");
     expect((plotOptions(spec, WIDE).x as Plot.ScaleOptions).type).toBe("log");
     // Dots, with dot swatches: no bars with line swatches.
     expect(spec.legend!.every((l) => l.symbol && !l.line)).toBe(true);

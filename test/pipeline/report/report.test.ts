@@ -47,8 +47,17 @@ describe("data tokens in prose", () => {
     const r = makeTokenResolver({
       rows: atlas.rows,
       audit: atlas.audit,
-      ledger: [{ study: "s", claim: "c", verdict: "mixed", reason: "1 of 7 comparable series agree" }],
+      ledger: [
+        {
+          study: "s",
+          claim: "c",
+          verdict: "mixed",
+          reason:
+            "1 of 7 comparable series agree (all from NVIDIA Corporation); 2 of the 14 rows it rests on …",
+        },
+      ],
     });
+    // The verdict and what it rests on, without the detail the ledger's card gives.
     expect(r("claim", ["s", "c"])).toEqual({ ok: true, text: "mixed: 1 of 7 comparable series agree" });
     expect(r("claim", ["s", "other"])).toEqual({ ok: false, error: 'no claim "other" in study "s"' });
   });
