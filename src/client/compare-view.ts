@@ -83,7 +83,7 @@ export function compareView(state: CompareState, series: ComparedSeries[]): stri
           ? ` Divided by ${fmt(s.base.throughput)} img/s at batch ${s.base.batch}${state.norm === "batch1" && s.base.batch !== 1 ? " (no batch-1 point published)" : ""}.`
           : "";
         const study = s.study ? ` <a href="${url(`/studies/${s.study}/`)}">Study page</a>.` : "";
-        return `<li data-series="${esc(refKey(s.ref))}"><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span> <strong>${esc(s.label)}</strong><br><span class="muted">${esc(s.detail)}.${base}${s.problem ? ` ${esc(s.problem)}.` : ""}</span>${study}</li>`;
+        return `<li data-series="${esc(refKey(s.ref))}"><span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span> <strong>${esc(s.label)}</strong><br><span class="muted">${esc(s.detail.replace(/\.$/, ""))}.${base}${s.problem ? ` ${esc(s.problem)}.` : ""}</span>${study}</li>`;
       })
       .join("") +
     `</ol>`;

@@ -154,6 +154,11 @@ export function accuracyText(r: WhatIfResult, params: ExploreParams): string {
       ? `${lead} on GPUs a fit never saw (leave-one-accelerator-out), the kernel model was ${overall}; the forecast above uses the full fit.`
       : `${lead} no measured GPU series was in scope to test the kernel model.`,
   );
+  const b = a.batchAt90;
+  if (b.series > 0)
+    parts.push(
+      `Its batch at 90 % of the best (the answer above) matched the measured one in ${b.same} of ${count(b.series, "measured series", "measured series")} and was off by 2× or more in ${b.offBy2}.`,
+    );
   const regimes = a.gpuByRegime
     .map((e) => [e.key, errorWords(e, "point")] as const)
     .filter(([, w]) => w)
@@ -382,7 +387,7 @@ function resultsTableHtml(r: WhatIfResult): string {
   );
 }
 
-function measuredTableHtml(r: WhatIfResult): string {
+function measuredTableHtml(r: WhatIfResult, params: ExploreParams): string {
   if (r.measured.length === 0)
     return `<p>The atlas has no measurement of ${esc(modelName(r.state.model))} at ${r.state.width}×${r.state.height} in ${P(r.state.precision)} on ${r.state.accelerator === CUSTOM ? "a custom accelerator" : "this accelerator"}.</p>`;
   const rows = r.measured.flatMap((m) =>
@@ -393,12 +398,28 @@ function measuredTableHtml(r: WhatIfResult): string {
     ),
   );
   const stacks = [...new Set(r.measured.map((m) => m.series.stack))].filter((s) => s !== r.stackId);
+  // Series of studies the validation declares out of the model's scope: what they measure is not what
+  // it simulates, so their gaps are not its errors, and the reader is told why.
+  const outside = [
+    ...new Map(
+      r.measured.flatMap((m) => {
+        const o = params.accuracy?.outOfScope.find((x) => x.study === m.series.study);
+        return o ? [[m.series.study, `${m.series.studyTitle}: ${o.reason}`] as const] : [];
+      }),
+    ).values(),
+  ];
   return (
     `<div class="table-wrap" tabindex="0"><table id="whatif-measured"><caption>Measured throughput of the same configuration beside the simulation above</caption>` +
     `<thead><tr><th scope="col">Series</th><th scope="col">Framework</th><th scope="col">Batch</th><th scope="col">Measured (img/s)</th><th scope="col">Simulated (img/s)</th><th scope="col">Simulated vs measured</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` +
     (stacks.length
       ? `<p class="muted">Some series ran on another software stack (${stacks.map(esc).join(", ")}): pick it under “Software stack” to simulate like with like.</p>`
-      : "")
+      : "") +
+    outside
+      .map(
+        (o) =>
+          `<p class="muted">Out of the simulator's scope, so its differences from the simulation are not counted as the simulator's errors: ${esc(o)}</p>`,
+      )
+      .join("")
   );
 }
 
@@ -410,6 +431,6 @@ export function whatIfView(outcome: WhatIfOutcome, params: ExploreParams): strin
     `<section aria-labelledby="whatif-answer-h"><h2 id="whatif-answer-h">Answer</h2><div id="whatif-answer">${answerHtml(r, params)}</div></section>` +
     `<section aria-labelledby="whatif-charts-h"><h2 id="whatif-charts-h">Charts</h2>${chartsHtml(r)}</section>` +
     `<section aria-labelledby="whatif-table-h"><h2 id="whatif-table-h">Results table</h2>${resultsTableHtml(r)}${memoryTableHtml(r)}</section>` +
-    `<section aria-labelledby="whatif-measured-h"><h2 id="whatif-measured-h">Measured points for this configuration</h2>${measuredTableHtml(r)}</section>`
+    `<section aria-labelledby="whatif-measured-h"><h2 id="whatif-measured-h">Measured points for this configuration</h2>${measuredTableHtml(r, params)}</section>`
   );
 }

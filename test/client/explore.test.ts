@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ExploreParams } from "../../src/client/explore-params.ts";
 import { CUSTOM, parseWhatIf, whatIfQuery, defaultWhatIf } from "../../src/client/whatif-state.ts";
 import { customDevice, runWhatIf, type WhatIfResult } from "../../src/client/whatif-run.ts";
-import { accuracyText } from "../../src/client/whatif-view.ts";
+import { accuracyText, whatIfView } from "../../src/client/whatif-view.ts";
 import { compareQuery, parseCompare } from "../../src/client/compare-state.ts";
 import { runCompare } from "../../src/client/compare-run.ts";
 import { legendHtml, SHAPES, svgChart, tickLabel } from "../../src/client/svg-chart.ts";
@@ -102,7 +102,15 @@ const params: ExploreParams = {
         stats: { key: "l4", points: 11, mape_pct: 61.41, bias_pct: -61.41 },
       },
     ],
-    outOfScope: [{ accelerator: "p100", stack: "mxnet", study: "course" }],
+    outOfScope: [
+      {
+        accelerator: "p100",
+        stack: "mxnet",
+        study: "course",
+        reason: "Its throughput includes data loading.",
+      },
+    ],
+    batchAt90: { series: 100, same: 42, offBy2: 58 },
   },
 };
 
@@ -201,6 +209,7 @@ describe("what-if accuracy", () => {
   it("states the cross-validated error of the kernel model, by batch, for its stack and for its accelerator", () => {
     expect(accuracyText(view("t4", "pytorch-eager"), more)).toBe(
       "How far to trust these throughputs: on GPUs a fit never saw (leave-one-accelerator-out), the kernel model was off by 32.5 % on average over 817 measured points (5.6 % above the measurements on balance); the forecast above uses the full fit. " +
+        "Its batch at 90 % of the best (the answer above) matched the measured one in 42 of 100 measured series and was off by 2× or more in 58. " +
         "By batch, batch < 16: off by 33.5 % on average over 400 points (3.5 % above the measurements on balance); batch ≥ 16: off by 31.5 % on average over 417 points (7.6 % above the measurements on balance). " +
         "At FP16 (mixed precision included): off by 30.3 % on average over 448 points (3.9 % above the measurements on balance). " +
         "With eager PyTorch: off by 21.6 % on average over 253 points (3.1 % below the measurements on balance). " +
@@ -209,6 +218,21 @@ describe("what-if accuracy", () => {
     );
   });
 
+  it("says why measured points of a study out of the model's scope are not its errors", () => {
+    const accuracy = params.accuracy!;
+    const scoped = { ...params, accuracy: { ...accuracy, outOfScope: [] } };
+    expect(whatIfView(base, scoped)).not.toContain("Out of the simulator's scope");
+    const outside = {
+      ...params,
+      accuracy: {
+        ...accuracy,
+        outOfScope: [{ accelerator: "t4", stack: "tf1", study: "s", reason: "It counts data loading." }],
+      },
+    };
+    expect(whatIfView(base, outside)).toContain(
+      "Out of the simulator's scope, so its differences from the simulation are not counted as the simulator's errors: S: It counts data loading.",
+    );
+  });
   it("says where no error can be stated instead of borrowing one", () => {
     const outside = accuracyText(view("p100", "mxnet"), more);
     expect(outside).toContain(

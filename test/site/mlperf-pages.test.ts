@@ -36,10 +36,18 @@ describe("MLPerf on the site", () => {
 
   it("an accelerator with MLPerf results only says its simulated curves were checked against them, and how far off", () => {
     const l4 = page("accelerators/l4");
-    expect(l4).toContain("its MLPerf results were compared with them");
+    // (An apostrophe is escaped in the page: the checks stop short of it.)
+    expect(l4).toContain("its MLPerf results were compared with the same simulator in MLPerf");
     expect(l4).not.toContain("these curves are untested");
+    // The L4 is drawn with the layer roofline of its stack, and compared in that stack at INT8.
     expect(l4).toMatch(
-      /Checked against MLPerf Inference ResNet-50 results on this accelerator[^.]*Offline throughput: off by \d+(\.\d+)? %/,
+      /The same simulator and stack at INT8 \(MLPerf(&#39;|')s precision, not the one drawn here\) was checked against MLPerf Inference ResNet-50 results on this accelerator[^.]*Offline throughput: off by \d+(\.\d+)? %/,
+    );
+    // The H100 is drawn as PyTorch eager at FP16 by the kernel model, and compared as TensorRT at INT8.
+    const h100 = page("accelerators/h100-sxm");
+    expect(h100).toContain("for the software stack pytorch-eager");
+    expect(h100).toContain(
+      "The same simulator run as TensorRT at INT8, not the stack and precision drawn here,",
     );
     // Without measurements of any kind the curves stay untested.
     expect(page("accelerators/mn-core-2")).toContain("these curves are untested");

@@ -81,12 +81,29 @@ export function simulatedScalingFigure(
     })),
   );
   const id = `fig-simulated-${o.accelerator.id}`;
+  // The stack the sweep ran (its framework text: "atlas-simulator (stack: pytorch-eager)").
+  const stacks = [
+    ...new Set(
+      sweep.filter((r) => r.precision === precision).map((r) => /\(stack: ([^)]+)\)/.exec(r.framework)?.[1]),
+    ),
+  ].filter((s): s is string => s !== undefined);
   const first90 = (label: string) =>
     smallestBatchAtFraction(
       data
         .filter((d) => d.curve === label)
         .map((d) => ({ batch: d.batch, throughputImgS: d.throughput_img_s })),
     );
+  // A curve whose best is at the largest batch simulated has no peak within the sweep: say so, rather
+  // than call the sweep's end its peak.
+  const reachesText = (label: string) => {
+    const points = data.filter((d) => d.curve === label);
+    const last = points.reduce((a, b) => (b.batch > a.batch ? b : a));
+    const best = points.reduce((a, b) => (b.throughput_img_s > a.throughput_img_s ? b : a));
+    const at = first90(label) ?? "beyond the sweep";
+    return best === last
+      ? `${label} is still rising at batch ${last.batch}, the largest simulated (90 % of that at batch ${at})`
+      : `${label} reaches 90 % of its simulated peak at batch ${at}`;
+  };
   const assumed = o.assumed?.length
     ? ` These predictions rest on assumed specifications: ${o.assumed.join("; ")}.`
     : "";
@@ -94,16 +111,11 @@ export function simulatedScalingFigure(
     id,
     title: `Simulated throughput vs batch size on ${o.accelerator.name} (${precisionName(precision)}), small and megapixel inputs`,
     caption:
-      `Predictions of the atlas simulator (${ENGINES[o.engine]}; parameters in data/simulator/), not measurements. ` +
+      `Predictions of the atlas simulator (${ENGINES[o.engine]}; parameters in data/simulator/), not measurements${stacks.length ? `, for the software stack ${stacks.join(", ")}` : ""}. ` +
       `The accelerator's specifications come from its data file and data/simulator/accelerators.yaml; the accelerator page lists each with its source.${assumed}${o.checked ? ` ${o.checked}` : ""} See the simulator validation finding for how far these predictions can be trusted.`,
     alt:
       `Log-scale chart of simulated throughput against batch size on ${o.accelerator.name} at ${precisionName(precision)} for ${curves.map((c) => c.label).join(", ")}. ` +
-      curves
-        .map(
-          (c) =>
-            `${c.label} reaches 90 % of its simulated peak at batch ${first90(c.label) ?? "beyond the sweep"}`,
-        )
-        .join("; ") +
+      curves.map((c) => reachesText(c.label)).join("; ") +
       ".",
     sources: [],
     accelerator: o.accelerator.id,

@@ -30,7 +30,13 @@ export interface SimulatorAccuracy {
   /** MLPerf ResNet-50 results (TensorRT, INT8) against the simulator: results no fit sees. */
   mlperf: MlperfAccuracy[];
   /** Measured series the validation does not count (their study is declared out of the model's scope). */
-  outOfScope: { accelerator: string; stack: string; study: string }[];
+  outOfScope: { accelerator: string; stack: string; study: string; reason: string }[];
+  /**
+   * The kernel model's batch at 90 % of peak against the measured one, over the in-scope GPU series
+   * with at least four batch sizes (each predicted by the fit without its accelerator, at the series'
+   * own batches): how many there are, how many it got exactly, how many it missed by 2× or more.
+   */
+  batchAt90: { series: number; same: number; offBy2: number };
 }
 
 /**
@@ -94,6 +100,28 @@ export function simulatorAccuracy(v: Omit<ValidationReport, "points">): Simulato
     })),
     outOfScope: v.series
       .filter((x) => !x.in_scope)
-      .map((x) => ({ accelerator: x.accelerator, stack: x.stack, study: x.study })),
+      .map((x) => ({
+        accelerator: x.accelerator,
+        stack: x.stack,
+        study: x.study,
+        reason: v.byStudy.find((s) => s.key === x.study)?.reason ?? "",
+      })),
+    batchAt90: batchAt90Agreement(v.series),
+  };
+}
+
+function batchAt90Agreement(series: ValidationReport["series"]): SimulatorAccuracy["batchAt90"] {
+  const pairs = series.flatMap((x) =>
+    x.engine === "kernels" &&
+    x.in_scope &&
+    x.batch_at_90_measured !== null &&
+    x.batch_at_90_predicted !== null
+      ? [[x.batch_at_90_measured, x.batch_at_90_predicted] as const]
+      : [],
+  );
+  return {
+    series: pairs.length,
+    same: pairs.filter(([m, p]) => m === p).length,
+    offBy2: pairs.filter(([m, p]) => Math.max(m / p, p / m) >= 2).length,
   };
 }

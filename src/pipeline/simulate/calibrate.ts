@@ -273,6 +273,7 @@ export function resolveRooflineStack(
     efficiency: median(pool.map((f) => f.efficiency)),
     overheadMs: median(pool.map((f) => f.overheadMs)),
     layerFloorMs: median(pool.map((f) => f.layerFloorMs)),
-    source: `${label} on ${cal.dataset} (${pool.length} table${pool.length === 1 ? "" : "s"})`,
+    // The tables by name: a "median" of one fit is that one table's fit, which may be another chip's.
+    source: `${label} on ${cal.dataset} (${pool.length === 1 ? "one table: " : `${pool.length} tables: `}${pool.map((f) => f.table).join(", ")})`,
   };
 }

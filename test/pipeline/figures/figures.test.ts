@@ -728,6 +728,21 @@ describe("simulated scaling figure", () => {
     expect((plotOptions(spec, WIDE).y as Plot.ScaleOptions).type).toBe("log");
     await expect(snapshotOf(spec)).toMatchFileSnapshot("__snapshots__/simulated.svg");
   });
+  it("calls a curve still rising at its largest batch just that, and names the software stack simulated", () => {
+    expect(spec.alt).toContain("ResNet-50 v1.5 224×224 is still rising at batch 8, the largest simulated");
+    const peaked = [100, 300, 500, 480].map((t, i) =>
+      simulatedRow(row("x", 2 ** i, t, { batch_size: 2 ** i, precision: "fp16" }), "sim-acc-a-rn50-224", 1),
+    );
+    const f = simulatedScalingFigure(peaked, {
+      accelerator: { id: "acc-a", name: "Acc A" },
+      precisions: ["fp16"],
+      curves: [{ model: "resnet50_v1.5", width: 224, height: 224 }],
+      engine: "kernels",
+    });
+    expect(f.alt).toContain("ResNet-50 v1.5 224×224 reaches 90 % of its simulated peak at batch 4");
+    // simulatedRow's framework names the stack "fixture".
+    expect(f.caption).toContain("not measurements, for the software stack fixture.");
+  });
 });
 
 describe("rendering", () => {

@@ -41,4 +41,12 @@ describe("simulatorAccuracy on the report's own validation", () => {
       new Set(["nvidia-dle-mxnet-resnet50"]),
     );
   });
+  it("counts the batch-at-90 % answers as the validation figure draws them: 42 of its 100 series exact, 58 off by 2× or more", () => {
+    // The figure fig-simulator-batch90 draws one point per such series (measured against predicted).
+    const figure = realAtlas().figures.find((f) => f.id === "fig-simulator-batch90")!;
+    const rows = figure.rows as { measured: number; predicted: number }[];
+    expect(a.batchAt90.series).toBe(rows.length);
+    expect(a.batchAt90.same).toBe(rows.filter((r) => r.measured === r.predicted).length);
+    expect(a.batchAt90).toEqual({ series: 100, same: 42, offBy2: 58 });
+  });
 });
