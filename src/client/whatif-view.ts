@@ -404,7 +404,7 @@ function measuredTableHtml(r: WhatIfResult, params: ExploreParams): string {
     ...new Map(
       r.measured.flatMap((m) => {
         const o = params.accuracy?.outOfScope.find((x) => x.study === m.series.study);
-        return o ? [[m.series.study, `${m.series.studyTitle}: ${o.reason}`] as const] : [];
+        return o ? [[m.series.study, `${m.series.studyTitle}. ${o.reason}`] as const] : [];
       }),
     ).values(),
   ];

@@ -230,7 +230,7 @@ describe("what-if accuracy", () => {
       },
     };
     expect(whatIfView(base, outside)).toContain(
-      "Out of the simulator's scope, so its differences from the simulation are not counted as the simulator's errors: S: It counts data loading.",
+      "Out of the simulator's scope, so its differences from the simulation are not counted as the simulator's errors: S. It counts data loading.",
     );
   });
   it("says where no error can be stated instead of borrowing one", () => {
