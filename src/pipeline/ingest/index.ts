@@ -130,10 +130,9 @@ function crossCheck(
   const problems: SourceProblem[] = measuredSpecProblems(root, accelerators, studies);
   const accIds = new Set(accelerators.map((a) => a.id));
   const studyIds = new Set(studies.map((s) => s.study.id));
-  const seriesOwner = new Map<
-    string,
-    { study: string; key: string; accelerator: string; model: string; parsed: ParsedStudy; table: number }
-  >();
+  // The first table of each series: its study and its place there (which names its accelerator and model).
+  const seriesOwner = new Map<string, { key: string; parsed: ParsedStudy; table: number }>();
+  const ownerTable = (o: { parsed: ParsedStudy; table: number }) => o.parsed.study.tables[o.table]!;
   const tableModels = [...new Set(studies.flatMap((s) => s.study.tables.map((t) => t.model)))];
   const at = (s: ParsedStudy, path: (string | number)[]) => ({
     file: s.metaFile,
@@ -201,22 +200,14 @@ function crossCheck(
         t.devices ?? 1,
       ]);
       const owner = seriesOwner.get(t.series);
-      if (!owner)
-        seriesOwner.set(t.series, {
-          study: s.study.id,
-          key,
-          accelerator: t.accelerator,
-          model: t.model,
-          parsed: s,
-          table: i,
-        });
-      else if (owner.study !== s.study.id) {
+      if (!owner) seriesOwner.set(t.series, { key, parsed: s, table: i });
+      else if (owner.parsed.study.id !== s.study.id) {
         // Studies are read in folder order, so the one named here need not be the one just added:
         // the message gives both places.
         const there = at(owner.parsed, ["tables", owner.table, "series"]);
         problems.push({
           ...at(s, ["tables", i, "series"]),
-          message: `series id is also used by study ${owner.study} at ${there.file}:${there.line}:${there.column}`,
+          message: `series id is also used by study ${owner.parsed.study.id} at ${there.file}:${there.line}:${there.column}`,
           expected: "a series id unique across the atlas",
           found: `${JSON.stringify(t.series)} in both studies`,
           hint: "rename the series of the study you are adding",
@@ -315,7 +306,8 @@ function crossCheck(
       }
       // A throughput-ratio test's named series must be one of the accelerator and model it selects.
       if (t?.kind === "throughput-ratio" && unknownModels.length === 0) {
-        const owner = t.series === undefined ? undefined : seriesOwner.get(t.series);
+        const found = t.series === undefined ? undefined : seriesOwner.get(t.series);
+        const owner = found && ownerTable(found);
         if (owner && (owner.accelerator !== t.accelerator || owner.model !== t.model))
           problems.push({
             ...at(s, [...test, "series"]),

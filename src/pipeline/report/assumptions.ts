@@ -48,12 +48,13 @@ export function warningChecksOf(
   return (r) => [...new Set(rowRefs(r).flatMap((ref) => [...(byRef.get(ref) ?? [])]))];
 }
 
-/** The checks of the audit warnings that put a row's throughput in doubt (THROUGHPUT_IN_DOUBT), in the audit's order. */
-export function throughputDoubts(
+/** Those of `checks` whose audit warnings name one of a row's source rows, in the audit's order. */
+export function warningsAmong(
   audit: readonly AuditFinding[],
+  checks: ReadonlySet<AuditFinding["check"]>,
 ): (r: CanonicalRow) => AuditFinding["check"][] {
   const checksOf = warningChecksOf(audit);
-  return (r) => checksOf(r).filter((c) => THROUGHPUT_IN_DOUBT.has(c));
+  return (r) => checksOf(r).filter((c) => checks.has(c));
 }
 
 /** Whether an audit warning of one of `checks` names one of a row's source rows. */
@@ -61,8 +62,8 @@ export function warnedBy(
   audit: readonly AuditFinding[],
   checks: ReadonlySet<AuditFinding["check"]>,
 ): (r: CanonicalRow) => boolean {
-  const checksOf = warningChecksOf(audit);
-  return (r) => checksOf(r).some((c) => checks.has(c));
+  const among = warningsAmong(audit, checks);
+  return (r) => among(r).length > 0;
 }
 
 /** Every derived value whose assumption an audit finding breaks, by row key. */

@@ -177,14 +177,10 @@ function judge(
   const independentOf = (results: Outcome["results"]) => independentResults(results, claimant, studyOf);
   const independent = independentOf(o.results);
   // The other reading of a definition counts the same way: other sources only, where there are any.
-  const counts = (results: Outcome["results"]) =>
-    independentOf(results).length > 0 ? independentOf(results) : results;
+  const counts = (results: Outcome["results"]) => countedResults(results, claimant, studyOf);
   if (independent.length === 0) {
     const own = sameSource(o, data, ownTable, citedTable);
-    const allAgree = own.agree!.k === own.agree!.n;
-    return (
-      underDefinition(c, o, own, allAgree, `; same source: ${own.reason}`, rows, simulated, counts) ?? own
-    );
+    return underDefinition(c, o, own, `; same source: ${own.reason}`, rows, simulated, counts) ?? own;
   }
   const k = independent.filter((r) => r.ok).length;
   const n = independent.length;
@@ -203,24 +199,25 @@ function judge(
   );
   const reason = counted + sourcesNote(independent, claimant, studyOf, authorsOf) + uncounted;
   const judged: Judged = { test: o.test, evidence: o.evidence, verdict: plain, reason, agree, data };
-  return underDefinition(c, o, judged, plain === "supported", uncounted, rows, simulated, counts) ?? judged;
+  return underDefinition(c, o, judged, uncounted, rows, simulated, counts) ?? judged;
 }
 
 /**
  * "holds under a definition" where the claim names one (claim.definition) and its other reading gives
- * the other result; null where there is no definition or both readings agree.
+ * the other result (the chosen reading holds when every counted result of `judged` agrees); null where
+ * there is no definition or both readings agree.
  */
 function underDefinition(
   c: Claim,
   o: Outcome,
   judged: Judged,
-  chosenOk: boolean,
   suffix: string,
   rows: CanonicalRow[],
   simulated: QuantityOfClaim,
   counts: (results: Outcome["results"]) => Outcome["results"],
 ): Judged | null {
   if (!c.definition) return null;
+  const chosenOk = judged.agree !== null && judged.agree.k === judged.agree.n;
   const alt = evaluate(c.definition.source_test, rows, simulated);
   const altCounted = counts(alt.results);
   const altOk = altCounted.length > 0 && altCounted.every((r) => r.ok);

@@ -13,7 +13,7 @@ import { peakFractionFigure } from "../figures/peak-fraction.ts";
 import { speedupFigure } from "../figures/speedup.ts";
 import { efficiencyFigure, latencyThroughputFigure } from "../figures/tradeoff.ts";
 import { costFigure, costRows } from "../figures/cost.ts";
-import { throughputDoubts } from "./assumptions.ts";
+import { THROUGHPUT_IN_DOUBT, warningsAmong } from "./assumptions.ts";
 import { auditSummaryFigure } from "../figures/audit-summary.ts";
 import { acceleratorColors } from "../figures/palette.ts";
 import { mlperfFigures } from "./mlperf-figures.ts";
@@ -225,7 +225,7 @@ function findingFigures(atlas: AtlasData): FigureSpec[] {
         .map((t) => [t.meta.series, t.meta.price_usd_per_hour!]),
     );
     when(() =>
-      costFigure(costRows(rows, prices, course.study.id, throughputDoubts(atlas.audit)), {
+      costFigure(costRows(rows, prices, course.study.id, warningsAmong(atlas.audit, THROUGHPUT_IN_DOUBT)), {
         id: "fig-cost-per-1000-images",
         title: "Cost per 1,000 ResNet-50 images: as published and as implied by price and throughput",
         caption:
